@@ -1,0 +1,13 @@
+"""Synthetic multi-agency records with planted ground truth.
+
+Tests, notebooks and demos use these records; nothing is downloaded.
+:func:`make_multiagency` returns a :class:`MultiAgencyData` whose ``truth``
+documents every planted effect, bias and coverage gap.
+"""
+
+from __future__ import annotations
+
+from advisory.datasets._multiagency import MultiAgencyData, Truth, make_multiagency
+from advisory.datasets._vocabulary import AGENCIES, ETHNICITIES, EVENT_TYPES
+
+__all__ = ["AGENCIES", "ETHNICITIES", "EVENT_TYPES", "MultiAgencyData", "Truth", "make_multiagency"]
