@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import pytest
+
+from advisory import DefinitionError
+from advisory.datasets._vocabulary import AGENCIES, EVENT_TYPES
+from advisory.definitions import load_catalogue, parse_catalogue, reference_root
+
+PATH = reference_root() / "explain" / "reference.toml"
+TEXT = PATH.read_text(encoding="utf-8")
+QUESTION = (
+    'question = "Has the domestic abuse recorded for {who} been discussed with the family and '
+    'with the police, and what is the situation now?"'
+)
+
+
+def edit(old: str, new: str) -> str:
+    assert old in TEXT, old
+    return TEXT.replace(old, new, 1)
+
+
+def test_reference_catalogue_uses_the_record_vocabulary() -> None:
+    catalogue = load_catalogue(PATH)
+    assert catalogue.source_names == AGENCIES
+    for source in catalogue.sources:
+        assert source.event_types == EVENT_TYPES[source.name]
+        assert source.not_captured
+    assert "household membership" in catalogue.source("childrens_social_care").not_captured
+    assert catalogue.reminder
+
+
+def test_reference_questions_are_questions() -> None:
+    catalogue = parse_catalogue(TEXT)
+    for entry in catalogue.entries:
+        assert entry.question.endswith("?")
+        assert "{who}" in entry.question
+        assert "{" not in entry.question_for("the child")
+
+
+def test_entry_lookup() -> None:
+    catalogue = parse_catalogue(TEXT)
+    assert catalogue.entry("adult_arrests").source == "police"
+    with pytest.raises(KeyError, match=r"no entry 'nope'"):
+        catalogue.entry("nope")
+    with pytest.raises(KeyError, match=r"no source 'polce'; its sources are \['childrens"):
+        catalogue.source("polce")
+
+
+def test_question_must_end_with_question_mark() -> None:
+    text = edit(QUESTION, 'question = "Discuss the domestic abuse recorded for {who}."')
+    with pytest.raises(
+        DefinitionError,
+        match=r"factors\.adult_domestic_abuse_notifications\.question must be a question ending "
+        r"with '\?', never an instruction",
+    ):
+        parse_catalogue(text)
+
+
+@pytest.mark.parametrize("word", ["risk", "Risk", "HIGH", "likely", "Probability", "threshold"])
+def test_question_with_risk_words(word: str) -> None:
+    text = edit(QUESTION, f'question = "Is the {word} for {{who}} discussed with the police?"')
+    with pytest.raises(
+        DefinitionError,
+        match=rf"\.question uses the word '{word}'; wording must not state a risk level",
+    ):
+        parse_catalogue(text)
+
+
+def test_label_with_risk_word() -> None:
+    text = edit('label = "Arrests of adults in the household"', 'label = "Arrest risk"')
+    with pytest.raises(
+        DefinitionError, match=r"factors\.adult_arrests\.label uses the word 'risk'"
+    ):
+        parse_catalogue(text)
+
+
+def test_question_with_digits() -> None:
+    text = edit(QUESTION, 'question = "Were there more than 3 notifications for {who}?"')
+    with pytest.raises(DefinitionError, match=r"\.question must not contain digits"):
+        parse_catalogue(text)
+
+
+@pytest.mark.parametrize("placeholder", ["{count}", "{who!r}", "{who:>10}", "{}"])
+def test_bad_placeholder(placeholder: str) -> None:
+    text = edit(QUESTION, f'question = "How many events for {placeholder}?"')
+    with pytest.raises(
+        DefinitionError,
+        match=r"\.question has the placeholder '.*'; the only placeholder allowed is \{who\}",
+    ):
+        parse_catalogue(text)
+
+
+def test_unmatched_brace() -> None:
+    text = edit(QUESTION, 'question = "What about {who?"')
+    with pytest.raises(DefinitionError, match=r"\.question has an unmatched brace"):
+        parse_catalogue(text)
+
+
+def test_entry_source_must_be_defined() -> None:
+    text = edit('source = "police"\ndirection', 'source = "polce"\ndirection')
+    with pytest.raises(
+        DefinitionError,
+        match=r"factors\.adult_domestic_abuse_notifications\.source refers to 'polce', which is "
+        r"not a source in this catalogue; defined sources are \['childrens_social_care', ",
+    ):
+        parse_catalogue(text)
+
+
+def test_bad_direction() -> None:
+    text = edit('direction = "strength"', 'direction = "protective"')
+    with pytest.raises(
+        DefinitionError,
+        match=r"\.direction must be one of \['concern', 'strength'\]; got 'protective'",
+    ):
+        parse_catalogue(text)
+
+
+def test_unknown_source_key() -> None:
+    text = edit('label = "Police"\n', 'label = "Police"\nnot_capturd = "x"\n')
+    with pytest.raises(
+        DefinitionError,
+        match=r"sources\.police has unknown key 'not_capturd'.*did you mean 'not_captured'",
+    ):
+        parse_catalogue(text)
+
+
+def test_missing_reminder() -> None:
+    start = TEXT.index("reminder = ")
+    end = TEXT.index('"""\n', TEXT.index('"""', start) + 3) + 4
+    with pytest.raises(DefinitionError, match=r"^<string>: reminder is missing; add it"):
+        parse_catalogue(TEXT[:start] + TEXT[end:])
+
+
+def test_repeated_event_type() -> None:
+    text = edit('"arrest", "missing_person_report"', '"arrest", "arrest"')
+    with pytest.raises(
+        DefinitionError, match=r"sources\.police\.event_types\[2\] repeats 'arrest'"
+    ):
+        parse_catalogue(text)
