@@ -13,7 +13,7 @@ import pandas as pd
 from advisory._checks import check_choice, check_fraction, check_int, check_positive
 from advisory._errors import ParameterError
 from advisory.datasets._rates import EVENT_RATES, HARM_MODEL, EventRate
-from advisory.datasets._vocabulary import AGENCIES, AREAS, ETHNICITIES
+from advisory.datasets._vocabulary import AGENCIES, AREAS, COVERAGE_STATUSES, ETHNICITIES
 
 __all__ = ["MultiAgencyData", "Truth", "make_multiagency"]
 
@@ -108,9 +108,12 @@ class MultiAgencyData:
         ``event_id``, ``person_id``, ``agency``, ``event_type`` and ``date``.
     coverage : pandas.DataFrame
         For each person and agency, periods (``start_date`` to ``end_date``,
-        inclusive) with ``status`` ``"available"``, ``"unavailable"`` or
+        inclusive) with ``status`` ``"available"`` (records shared),
+        ``"unavailable"`` (records exist but were not shared),
         ``"unmatched"`` (the person could not be matched to that agency's
-        records) and a ``reason``. Periods with no row had no data shared.
+        records) or ``"not_applicable"`` (the agency holds no records for the
+        person then, e.g. education before school age), and a ``reason``.
+        Periods with no row had no data shared.
     cases : pandas.DataFrame
         ``case_id``, ``person_id`` (the child referred), ``reference_date``
         (the referral) and ``outcome`` (1 if a child protection plan was
@@ -146,7 +149,7 @@ class MultiAgencyData:
         Synthetic multi-agency records (seed 1), snapshot 2026-06-30
         """
         by_agency = self.events["agency"].value_counts().sort_index()
-        not_available = self.coverage["status"] != "available"
+        not_available = self.coverage["status"].isin(["unavailable", "unmatched"])
         lines = [
             f"Synthetic multi-agency records (seed {self.truth.seed}), "
             f"snapshot {self.snapshot_date.date().isoformat()}",
@@ -756,6 +759,16 @@ class _Generator:
         school_start = np.maximum(DATA_START, self.birth + int(5 * _YEAR))
         school_end = np.minimum(SNAPSHOT, self.birth + int(16 * _YEAR) - 1)
         add("education", children, school_start, school_end, "available", None)
+        not_of_school_age = "not of compulsory school age"
+        add("education", children, start, school_start - 1, "not_applicable", not_of_school_age)
+        add(
+            "education",
+            children,
+            np.maximum(start, school_end + 1),
+            SNAPSHOT,
+            "not_applicable",
+            not_of_school_age,
+        )
         adults = everyone[self.is_adult]
         add("housing", adults[~stale[adults]], start, SNAPSHOT, "available", None)
         stale_adults = adults[stale[adults]]
@@ -781,7 +794,7 @@ class _Generator:
                 "end_date": _dates(np.concatenate([p[3] for p in pieces])),
                 "status": pd.Categorical(
                     np.concatenate([np.full(len(p[1]), p[4]) for p in pieces]),
-                    categories=["available", "unavailable", "unmatched"],
+                    categories=list(COVERAGE_STATUSES),
                 ),
                 "reason": np.concatenate([np.full(len(p[1]), p[5], dtype=object) for p in pieces]),
             }

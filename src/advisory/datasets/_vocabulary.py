@@ -13,6 +13,7 @@ from typing import Final
 __all__ = [
     "AGENCIES",
     "AREAS",
+    "COVERAGE_STATUSES",
     "ETHNICITIES",
     "EVENT_TYPES",
     "RELATIONSHIPS",
@@ -84,3 +85,8 @@ ETHNICITIES: Final = (
 
 #: Areas of the local authority (police and housing gaps are area-based).
 AREAS: Final = ("North", "South", "East", "West", "Central", "Riverside")
+
+#: Status of a coverage period: records shared; records exist but were not
+#: shared; the person could not be matched to the agency's records; or the
+#: agency holds no records for the person in that period (not applicable).
+COVERAGE_STATUSES: Final = ("available", "unavailable", "unmatched", "not_applicable")

@@ -1,0 +1,25 @@
+"""Case context from multi-agency records, as of each case's reference date.
+
+:func:`build_context` turns records (people, household memberships,
+relationships, events, coverage, cases) into the factors of a model
+specification, with provenance for every value, every household member
+surfaced separately and every data gap stated. Unknown is never zero.
+:func:`index_records` prepares records once for fast single-case look-ups.
+"""
+
+from __future__ import annotations
+
+from advisory.context._build import RecordIndex, build_context, index_records
+from advisory.context._records import COVERAGE_STATUSES, SCHEMA, Records, validate_records
+from advisory.context._result import CaseContext
+
+__all__ = [
+    "COVERAGE_STATUSES",
+    "SCHEMA",
+    "CaseContext",
+    "RecordIndex",
+    "Records",
+    "build_context",
+    "index_records",
+    "validate_records",
+]

@@ -1,0 +1,272 @@
+"""Records as sorted integer arrays, so any set of cases is looked up fast.
+
+People become integer codes and dates become day numbers. Events are sorted
+by (person, day) and coverage by (person, agency, start) under one 64-bit key,
+so the events of a person in a window, or the days a source covered, are two
+binary searches. The same arrays serve one case and a hundred thousand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from advisory.context._records import Records
+
+__all__ = ["OPEN", "RecordArrays", "day_numbers", "event_key", "slices"]
+
+IntArray = npt.NDArray[np.int64]
+
+#: Day number standing for "no end" (an open period).
+OPEN: Final = 10**7
+_SHIFT: Final = 25
+_OFFSET: Final = 1 << 24
+
+
+def _codes_in(values: pd.Series, names: tuple[str, ...]) -> IntArray:
+    """Codes of a categorical column in the order of ``names`` (all must be there)."""
+    lookup = np.array([names.index(str(c)) for c in values.cat.categories], dtype=np.int64)
+    return lookup[values.cat.codes.to_numpy()]
+
+
+def day_numbers(values: pd.Series, missing: int) -> IntArray:
+    """Days since 1970-01-01 of a datetime column, ``missing`` where NaT.
+
+    Days are clipped to ``[-OPEN, OPEN]`` (about 27,000 years either way).
+    """
+    days = values.to_numpy(dtype="datetime64[s]").astype("datetime64[D]")
+    out = np.clip(days.astype(np.int64), -OPEN, OPEN)
+    out[np.isnat(days)] = missing
+    return out
+
+
+def event_key(group: IntArray, day: IntArray) -> IntArray:
+    """One sortable key for (group, day); days lie within ``[-OPEN, OPEN]``."""
+    return (group << _SHIFT) + (day + _OFFSET)
+
+
+def slices(starts: IntArray, stops: IntArray) -> tuple[IntArray, IntArray]:
+    """Concatenated ``range(start, stop)`` for each pair, with the pair index.
+
+    Examples
+    --------
+    >>> rows, owner = slices(np.array([2, 7]), np.array([4, 8]))
+    >>> rows.tolist(), owner.tolist()
+    ([2, 3, 7], [0, 0, 1])
+    """
+    lengths = np.maximum(stops - starts, 0)
+    owner = np.repeat(np.arange(len(starts)), lengths)
+    first = np.cumsum(lengths) - lengths
+    rows = starts[owner] + np.arange(int(lengths.sum())) - first[owner]
+    return rows.astype(np.int64), owner.astype(np.int64)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordArrays:
+    """Integer-coded, sorted views of validated :class:`Records`."""
+
+    records: Records
+    person_ids: npt.NDArray[np.object_]
+    birth: IntArray
+    adult_role: npt.NDArray[np.int8]  # 1 adult, 0 child, -1 unknown (from a 'role' column)
+    agencies: tuple[str, ...]
+    # events, sorted by (person, day)
+    ev_key: IntArray
+    ev_person: IntArray
+    ev_day: IntArray
+    ev_agency: IntArray
+    ev_type: IntArray  # code into event_types
+    ev_row: IntArray  # row in records.events
+    ev_start: IntArray  # ev_start[p]: first event of person p (length n_people + 1)
+    event_types: tuple[tuple[str, str], ...]  # (agency, event_type) per code
+    agency_days: tuple[IntArray, ...]  # sorted event days of each agency
+    # memberships, sorted by (person, start) and by (household, start)
+    m_person: IntArray
+    m_household: IntArray
+    m_start: IntArray
+    m_end: IntArray
+    m_by_person: IntArray  # membership rows ordered by person
+    m_person_start: IntArray  # offsets into m_by_person per person
+    m_by_household: IntArray
+    m_household_start: IntArray
+    household_ids: npt.NDArray[np.object_]
+    # relationships: key child << 32 | other, sorted
+    rel_key: IntArray
+    rel_value: npt.NDArray[np.object_]
+    # coverage, sorted by (person * n_agencies + agency, start)
+    cv_key: IntArray
+    cv_group: IntArray
+    cv_start: IntArray
+    cv_end: IntArray
+    cv_ok: npt.NDArray[np.bool_]
+    cv_status: npt.NDArray[np.object_]
+    cv_reason: npt.NDArray[np.object_]
+    cv_ok_before: IntArray  # ok days in all earlier rows (exclusive cumulative sum)
+    cv_any_before: IntArray
+    agency_horizon: IntArray  # first covered day of each agency (OPEN if never)
+    # cases
+    case_ids: npt.NDArray[np.object_]
+    case_child: IntArray
+    case_day: IntArray
+    event_ids: npt.NDArray[np.object_]  # event_id in sorted order
+
+    @classmethod
+    def build(cls, records: Records, agencies: tuple[str, ...]) -> RecordArrays:
+        """Code and sort the records once."""
+        people, codes = records.people, records.person_codes
+        person_ids = people["person_id"].to_numpy(dtype=object)
+        n_people = len(person_ids)
+        birth = day_numbers(people["birth_date"], missing=-OPEN)
+        if "role" in people.columns:
+            role = people["role"].astype(str).str.lower().to_numpy()
+            adult_role = np.where(role == "adult", 1, np.where(role == "child", 0, -1))
+        else:
+            adult_role = np.full(n_people, -1)
+
+        events = records.events
+        ev_person = codes["events.person_id"]
+        ev_day = day_numbers(events["date"], missing=-OPEN)
+        ev_agency = _codes_in(events["agency"], agencies)
+        type_names = events["event_type"].cat.categories
+        raw_type = ev_agency * len(type_names) + events["event_type"].cat.codes.to_numpy()
+        type_values, type_codes = np.unique(raw_type, return_inverse=True)
+        order = np.lexsort((ev_day, ev_person))
+        ev_person, ev_day = ev_person[order], ev_day[order]
+        ev_agency_sorted = ev_agency[order]
+        agency_days = tuple(np.sort(ev_day[ev_agency_sorted == a]) for a in range(len(agencies)))
+
+        memberships = records.memberships
+        m_person = codes["memberships.person_id"]
+        household_codes, household_ids = pd.factorize(memberships["household_id"])
+        m_household = household_codes.astype(np.int64)
+        m_start = day_numbers(memberships["start_date"], missing=-OPEN)
+        m_end = day_numbers(memberships["end_date"], missing=OPEN)
+        m_by_person = np.lexsort((m_start, m_person)).astype(np.int64)
+        m_by_household = np.lexsort((m_start, m_household)).astype(np.int64)
+
+        relationships = records.relationships
+        rel_key = (codes["relationships.person_id"] << 32) | codes["relationships.other_id"]
+        rel_order = np.argsort(rel_key, kind="stable")
+
+        coverage = records.coverage
+        cv_group = codes["coverage.person_id"] * len(agencies) + _codes_in(
+            coverage["agency"], agencies
+        )
+        cv_start = day_numbers(coverage["start_date"], missing=-OPEN)
+        cv_end = day_numbers(coverage["end_date"], missing=OPEN)
+        cv_order = np.lexsort((cv_start, cv_group))
+        cv_group, cv_start, cv_end = cv_group[cv_order], cv_start[cv_order], cv_end[cv_order]
+        status = coverage["status"].to_numpy(dtype=object)[cv_order]
+        cv_ok = np.isin(status, ["available", "not_applicable"])
+        length = cv_end - cv_start + 1
+        cv_agency = cv_group % max(len(agencies), 1)
+        horizon = np.full(len(agencies), OPEN, dtype=np.int64)
+        np.minimum.at(horizon, cv_agency[cv_ok], cv_start[cv_ok])
+
+        cases = records.cases
+        return cls(
+            records=records,
+            person_ids=person_ids,
+            birth=birth,
+            adult_role=adult_role.astype(np.int8),
+            agencies=agencies,
+            ev_key=event_key(ev_person, ev_day),
+            ev_person=ev_person,
+            ev_day=ev_day,
+            ev_agency=ev_agency_sorted,
+            ev_type=type_codes.astype(np.int64)[order],
+            ev_row=order.astype(np.int64),
+            ev_start=np.searchsorted(ev_person, np.arange(n_people + 1)).astype(np.int64),
+            event_types=tuple(
+                (agencies[v // len(type_names)], str(type_names[v % len(type_names)]))
+                for v in type_values
+            ),
+            agency_days=agency_days,
+            m_person=m_person,
+            m_household=m_household,
+            m_start=m_start,
+            m_end=m_end,
+            m_by_person=m_by_person,
+            m_person_start=np.searchsorted(m_person[m_by_person], np.arange(n_people + 1)),
+            m_by_household=m_by_household,
+            m_household_start=np.searchsorted(
+                m_household[m_by_household], np.arange(len(household_ids) + 1)
+            ),
+            household_ids=np.asarray(household_ids, dtype=object),
+            rel_key=rel_key[rel_order],
+            rel_value=relationships["relationship"].to_numpy(dtype=object)[rel_order],
+            cv_key=event_key(cv_group, cv_start),
+            cv_group=cv_group,
+            cv_start=cv_start,
+            cv_end=cv_end,
+            cv_ok=cv_ok,
+            cv_status=status,
+            cv_reason=coverage["reason"].to_numpy(dtype=object)[cv_order],
+            cv_ok_before=np.concatenate([[0], np.cumsum(length * cv_ok)]).astype(np.int64),
+            cv_any_before=np.concatenate([[0], np.cumsum(length)]).astype(np.int64),
+            agency_horizon=horizon,
+            case_ids=cases["case_id"].to_numpy(dtype=object),
+            case_child=codes["cases.person_id"],
+            case_day=day_numbers(cases["reference_date"], missing=-OPEN),
+            event_ids=events["event_id"].to_numpy(dtype=object)[order],
+        )
+
+    # -- look-ups used by the computation ---------------------------------------
+
+    def relationship(self, child: IntArray, other: IntArray) -> npt.NDArray[np.object_]:
+        """Return what ``other`` is to ``child``, or ``None`` where no row says."""
+        key = (child << 32) | other
+        pos = np.searchsorted(self.rel_key, key)
+        pos_safe = np.minimum(pos, max(len(self.rel_key) - 1, 0))
+        found = (
+            (pos < len(self.rel_key)) & (self.rel_key[pos_safe] == key)
+            if len(self.rel_key)
+            else np.zeros(len(key), bool)
+        )
+        out = np.full(len(key), None, dtype=object)
+        out[found] = self.rel_value[pos_safe[found]]
+        return out
+
+    def covered_days(self, group: IntArray, first: IntArray, last: IntArray) -> tuple[Any, Any]:
+        """Days in ``[first, last]`` covered (ok, any status) for each coverage group."""
+        return (
+            self._cumulative(group, last, self.cv_ok_before, ok=True)
+            - self._cumulative(group, first - 1, self.cv_ok_before, ok=True),
+            self._cumulative(group, last, self.cv_any_before, ok=False)
+            - self._cumulative(group, first - 1, self.cv_any_before, ok=False),
+        )
+
+    def _cumulative(self, group: IntArray, day: IntArray, before: IntArray, *, ok: bool) -> Any:
+        """Covered days of ``group`` up to and including ``day``."""
+        if len(self.cv_key) == 0:
+            return np.zeros(len(group), dtype=np.int64)
+        first_row = np.searchsorted(self.cv_key, event_key(group, np.full(len(group), -OPEN)))
+        row = np.searchsorted(self.cv_key, event_key(group, day), side="right") - 1
+        has = row >= first_row
+        row_safe = np.maximum(row, 0)
+        counted = self.cv_ok[row_safe] if ok else np.ones(len(row_safe), bool)
+        partial = np.where(
+            counted,
+            np.minimum(day, self.cv_end[row_safe]) - self.cv_start[row_safe] + 1,
+            0,
+        )
+        total = before[row_safe] - before[first_row] + np.maximum(partial, 0)
+        return np.where(has, total, 0)
+
+    def coverage_rows(self, group: IntArray, first: IntArray, last: IntArray) -> tuple[Any, Any]:
+        """Coverage rows of each group overlapping ``[first, last]``, with the query index."""
+        lo = np.searchsorted(self.cv_key, event_key(group, np.full(len(group), -OPEN)))
+        hi = np.searchsorted(self.cv_key, event_key(group, last), side="right")
+        rows, owner = slices(lo, hi)
+        overlapping = self.cv_end[rows] >= first[owner]
+        return rows[overlapping], owner[overlapping]
+
+    def latest_agency_day(self, agency: int, before: IntArray) -> IntArray:
+        """Latest day of any event of ``agency`` before each day (``-OPEN`` if none)."""
+        days = self.agency_days[agency]
+        pos = np.searchsorted(days, before) - 1
+        return np.where(pos >= 0, days[np.maximum(pos, 0)] if len(days) else -OPEN, -OPEN)
