@@ -11,16 +11,22 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advisory import __version__
 from advisory._checks import check_int
 from advisory._errors import AdvisoryError
 
+if TYPE_CHECKING:
+    from advisory.context import CaseContext
+
 __all__ = ["main"]
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from advisory.context import build_context
     from advisory.datasets import make_multiagency
+    from advisory.definitions import load_definitions, reference_root
 
     n_cases = check_int(args.cases, "n_cases", "make_multiagency", minimum=1)
     out = Path(args.out)
@@ -28,13 +34,54 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"Generating synthetic multi-agency records for {n_cases:,} referrals ...")
     started = time.perf_counter()
     data = make_multiagency(n_cases=n_cases, seed=args.seed)
-    elapsed = time.perf_counter() - started
     summary = data.summary()
     print(summary)
-    print(f"  generated in {elapsed:.1f} s")
-    (out / "summary.txt").write_text(summary + "\n", encoding="utf-8")
-    print(f"\nSummary written to {out / 'summary.txt'}")
+    print(f"  generated in {time.perf_counter() - started:.1f} s")
+
+    definitions = load_definitions(reference_root())
+    print(f"\nBuilding case context with the model specification {definitions.spec.name!r} ...")
+    started = time.perf_counter()
+    context = build_context(data, definitions)
+    context_summary = context.summary()
+    print(context_summary)
+    print(f"  built in {time.perf_counter() - started:.1f} s")
+    example = _example_case(context)
+    print(f"\nOne case, as of its reference date ({example}):")
+    print(_household_text(context.case(example)))
+
+    (out / "summary.txt").write_text(summary + "\n\n" + context_summary + "\n", encoding="utf-8")
+    context.factors.to_csv(out / "factors.csv")
+    context.gaps.to_csv(out / "gaps.csv", index=False)
+    print(f"\nWritten to {out}: summary.txt, factors.csv (NaN = unknown), gaps.csv")
     return 0
+
+
+def _example_case(context: CaseContext) -> str:
+    """Pick a case with a household of several people and at least one data gap."""
+    sizes = context.household.groupby("case_id").size()
+    with_gaps = set(context.gaps["case_id"])
+    candidates = [c for c in sizes[sizes >= 3].index if c in with_gaps]
+    return str(candidates[0] if candidates else context.cases["case_id"].iloc[0])
+
+
+def _household_text(one: CaseContext) -> str:
+    lines = ["  household on the reference date (each person separately):"]
+    events = one.household_events
+    for member in one.household.itertuples(index=False):
+        own = events[(events["person_id"] == member.person_id) & (events["events"] > 0)]
+        recent = ", ".join(f"{row.agency} {row.events}" for row in own.itertuples()) or "none"
+        age = "age unknown" if member.age != member.age else f"age {int(member.age)}"
+        lines.append(
+            f"    {member.person_id}  {member.relationship}, {age}; records in the last year: "
+            f"{recent}"
+        )
+    lines.append("  what the data could not see:")
+    for gap in one.gaps.itertuples(index=False):
+        who = f" of {gap.person_id} ({gap.relationship})" if isinstance(gap.person_id, str) else ""
+        lines.append(f"    {gap.agency or 'records'}{who}: {gap.reason}")
+    if one.gaps.empty:
+        lines.append("    no gaps in the shared records (records never capture everything)")
+    return "\n".join(lines)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,7 +100,10 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         help="run the end-to-end demo on synthetic records",
-        description="Generate synthetic multi-agency records and summarise them.",
+        description=(
+            "Generate synthetic multi-agency records, build each case's context as of its "
+            "reference date, and show one case's household and data gaps."
+        ),
     )
     demo.add_argument("--out", default="advisory-demo", help="folder for the demo's outputs")
     demo.add_argument("--cases", type=int, default=5_000, help="number of synthetic referrals")

@@ -89,3 +89,17 @@ def test_education_before_school_age_is_not_a_gap(context):
     assert context.factors.loc[young, "child_persistent_absence"].notna().all()
     education = context.gaps[context.gaps["agency"] == "education"]
     assert not education["case_id"].isin(young).any()
+
+
+def test_every_reported_gap_was_planted(records, context):
+    """On synthetic records every gap is one the generator planted, and vice versa."""
+    assert set(context.gaps["kind"]) <= {"unavailable", "unmatched"}
+    planted = records.truth.gaps
+    by_person = set(planted["person_id"].dropna())
+    areas = planted.dropna(subset=["area"])
+    by_area = dict(zip(areas["agency"], areas["area"], strict=True))
+    people = records.people.set_index("person_id")
+    for gap in context.gaps.itertuples(index=False):
+        if gap.person_id in by_person:
+            continue
+        assert people.loc[gap.person_id, "area"] == by_area[gap.agency], gap

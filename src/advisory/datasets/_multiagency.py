@@ -769,13 +769,14 @@ class _Generator:
             "not_applicable",
             not_of_school_age,
         )
-        adults = everyone[self.is_adult]
-        add("housing", adults[~stale[adults]], start, SNAPSHOT, "available", None)
-        stale_adults = adults[stale[adults]]
-        add("housing", stale_adults, start, extract_day, "available", None)
+        # housing records are shared for everyone (tenancies are held by adults,
+        # but children who come of age are counted as household adults)
+        add("housing", everyone[~stale], start, SNAPSHOT, "available", None)
+        stale_people = everyone[stale]
+        add("housing", stale_people, start, extract_day, "available", None)
         add(
             "housing",
-            stale_adults,
+            stale_people,
             np.maximum(start, extract_day + 1),
             SNAPSHOT,
             "unavailable",

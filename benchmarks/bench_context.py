@@ -1,0 +1,121 @@
+"""Case context: batch throughput, memory, growth with size, and one case.
+
+Peer: the straightforward pandas route for the same event-count factors -
+merge cases with household memberships and events, filter by date window,
+group and count - without coverage, provenance or household surfacing.
+Each size runs in a fresh process so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks._table import Row
+
+_CHILD = r"""
+import json, resource, statistics, sys, time
+import numpy as np, pandas as pd
+from advisory.context import index_records
+from advisory.definitions import load_definitions, reference_root
+
+folder = sys.argv[1]
+tables = {name: pd.read_parquet(f"{folder}/{name}.parquet") for name in
+          ("people", "memberships", "relationships", "events", "coverage", "cases")}
+definitions = load_definitions(reference_root())
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+index = index_records(tables, definitions)
+indexed = time.perf_counter() - start
+context = index.context()
+total = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+ids = list(index.case_ids[:: max(1, len(index.case_ids) // 300)])
+single = []
+for case_id in ids:
+    t = time.perf_counter(); index.context([case_id]); single.append(time.perf_counter() - t)
+
+# the straightforward pandas peer: event-count factors only
+start = time.perf_counter()
+cases = tables["cases"][["case_id", "person_id", "reference_date"]]
+members = tables["memberships"]
+spells = cases.merge(members, on="person_id").query(
+    "start_date <= reference_date and (end_date.isna() or end_date >= reference_date)"
+)[["case_id", "household_id", "reference_date"]]
+household = spells.merge(members, on="household_id").query(
+    "start_date <= reference_date and (end_date.isna() or end_date >= reference_date)"
+)[["case_id", "person_id", "reference_date"]]
+events = tables["events"]
+for factor in definitions.spec.factors:
+    if factor.kind != "events" or factor.ever:
+        continue
+    chosen = events[(events["agency"] == factor.source)
+                    & events["event_type"].isin(factor.event_types)]
+    joined = household.merge(chosen, on="person_id")
+    window = pd.Timedelta(days=factor.window_days)
+    inside = joined[(joined["date"] < joined["reference_date"])
+                    & (joined["date"] >= joined["reference_date"] - window)]
+    inside.groupby("case_id").size().reindex(cases["case_id"], fill_value=0)
+peer = time.perf_counter() - start
+print(json.dumps({"index": indexed, "total": total, "peak_gib": peak / 1024**2,
+                  "loaded_gib": before / 1024**2, "single_ms": statistics.median(single) * 1000,
+                  "peer": peer, "events": len(events), "cases": len(cases)}))
+"""
+
+
+def _measure(n_cases: int) -> dict[str, float]:
+    from advisory.datasets import make_multiagency
+
+    data = make_multiagency(n_cases=n_cases, seed=0)
+    with tempfile.TemporaryDirectory() as folder:
+        for name in ("people", "memberships", "relationships", "events", "coverage", "cases"):
+            getattr(data, name).to_parquet(Path(folder) / f"{name}.parquet")
+        del data
+        out = subprocess.run(
+            [sys.executable, "-c", _CHILD, folder], check=True, capture_output=True, text=True
+        )
+    result: dict[str, float] = json.loads(out.stdout)
+    return result
+
+
+def run(quick: bool = False) -> list[Row]:
+    rows = []
+    sizes = (2_000, 10_000) if quick else (10_000, 100_000)
+    per_case = []
+    for n_cases in sizes:
+        m = _measure(n_cases)
+        per_case.append(m["total"] / n_cases)
+        rows.append(
+            Row(
+                f"context of {n_cases:,} cases from {int(m['events']):,} events",
+                m["total"],
+                "s",
+                budget="< 60 s at 100,000" if n_cases == 100_000 else "",
+                peer="pandas merges, event counts only",
+                peer_value=m["peer"],
+            )
+        )
+        rows.append(Row("  of which validating and indexing", m["index"], "s"))
+        rows.append(
+            Row(
+                "  peak memory (records loaded)",
+                m["peak_gib"],
+                "GiB",
+                budget="< 4 GB" if n_cases == 100_000 else "",
+            )
+        )
+        rows.append(
+            Row(f"  one case from the index at {n_cases:,}", m["single_ms"], "ms", budget="< 10 ms")
+        )
+    growth = per_case[-1] / per_case[0]
+    rows.append(
+        Row(
+            f"cost per case, {sizes[-1]:,} vs {sizes[0]:,} cases (1.0 = linear)",
+            growth,
+            "x",
+        )
+    )
+    return rows
