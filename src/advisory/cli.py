@@ -65,20 +65,25 @@ def _example_case(context: CaseContext) -> str:
 
 
 def _household_text(one: CaseContext) -> str:
+    import pandas as pd
+
     lines = ["  household on the reference date (each person separately):"]
     events = one.household_events
-    for member in one.household.itertuples(index=False):
-        own = events[(events["person_id"] == member.person_id) & (events["events"] > 0)]
-        recent = ", ".join(f"{row.agency} {row.events}" for row in own.itertuples()) or "none"
-        age = "age unknown" if member.age != member.age else f"age {int(member.age)}"
+    for member in one.household.to_dict("records"):
+        person = str(member["person_id"])
+        own = events[(events["person_id"] == person) & (events["events"] > 0)]
+        recent = ", ".join(f"{a} {n}" for a, n in zip(own["agency"], own["events"], strict=True))
+        age = "age unknown" if pd.isna(member["age"]) else f"age {int(member['age'])}"
         lines.append(
-            f"    {member.person_id}  {member.relationship}, {age}; records in the last year: "
-            f"{recent}"
+            f"    {person}  {member['relationship']}, {age}; records in the last year: "
+            f"{recent or 'none'}"
         )
     lines.append("  what the data could not see:")
-    for gap in one.gaps.itertuples(index=False):
-        who = f" of {gap.person_id} ({gap.relationship})" if isinstance(gap.person_id, str) else ""
-        lines.append(f"    {gap.agency or 'records'}{who}: {gap.reason}")
+    for gap in one.gaps.to_dict("records"):
+        person = gap["person_id"]
+        who = f" of {person} ({gap['relationship']})" if isinstance(person, str) else ""
+        agency = gap["agency"] if isinstance(gap["agency"], str) else "records"
+        lines.append(f"    {agency}{who}: {gap['reason']}")
     if one.gaps.empty:
         lines.append("    no gaps in the shared records (records never capture everything)")
     return "\n".join(lines)

@@ -1,0 +1,343 @@
+"""Exact SHAP values per factor, with bootstrap stability intervals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from advisory._checks import check_fraction
+from advisory._errors import AdvisoryError, InputError, ParameterError
+from advisory._optional import import_optional
+
+__all__ = ["AdditivityError", "Explainer", "Explanation", "explain"]
+
+Float = npt.NDArray[np.float64]
+
+
+class AdditivityError(AdvisoryError, ArithmeticError):
+    """Attributions do not add up to the model's margin.
+
+    Parameters
+    ----------
+    largest : float
+        Largest absolute difference between ``base + sum(values)`` and the margin.
+    tolerance : float
+        The tolerance that was exceeded.
+    """
+
+    def __init__(self, largest: float, tolerance: float) -> None:
+        self.largest = largest
+        super().__init__(
+            f"SHAP values do not add up to the model's margin: base + sum(values) differs "
+            f"from decision_function by up to {largest:.3g} (tolerance {tolerance:g}). "
+            "The explanation is not exact; please report this with the model and versions."
+        )
+
+
+class Explanation:
+    """SHAP values of cases, one column per original factor, in log-odds.
+
+    Built by :func:`explain` or :meth:`Explainer.explain`; the constructor is
+    keyword-only.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_cases, n_factors)
+        Attribution of each factor for each case.
+    base_value : float
+        Mean margin over the background; ``base_value + values.sum(axis=1)``
+        is the margin.
+    margin : ndarray of shape (n_cases,)
+        The model's margin (log-odds) for each case.
+    data : pandas.DataFrame
+        The explained factors.
+    resampled : ndarray of shape (n_resamples, n_cases, n_factors) or None
+        Attributions under each bootstrap refit, when the model kept refits.
+    confidence : float
+        Level of the stability intervals.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from advisory.models import ScorecardClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame({"a": rng.poisson(1.0, 500).astype(float), "b": rng.normal(size=500)})
+    >>> y = (rng.random(500) < 1 / (1 + np.exp(1 - X["a"]))).astype(int)
+    >>> model = ScorecardClassifier(n_resamples=10, random_state=0).fit(X, y)
+    >>> expl = explain(model, X.head(3), check_additivity=True)
+    >>> expl.values.shape, expl.lower.shape
+    ((3, 2), (3, 2))
+    >>> bool(np.allclose(expl.base_value + expl.values.sum(1), model.decision_function(X.head(3))))
+    True
+    """
+
+    def __init__(
+        self,
+        *,
+        values: Float,
+        base_value: float,
+        margin: Float,
+        data: pd.DataFrame,
+        resampled: Float | None,
+        confidence: float,
+    ) -> None:
+        self._values = values
+        self._base_value = float(base_value)
+        self._margin = margin
+        self._data = data
+        self._resampled = resampled
+        self._confidence = confidence
+
+    def __len__(self) -> int:
+        return int(self._values.shape[0])
+
+    def __repr__(self) -> str:
+        return (
+            f"Explanation({len(self)} cases x {len(self.factor_names)} factors, "
+            f"stability={'yes' if self.has_stability else 'no'})"
+        )
+
+    @property
+    def values(self) -> Float:
+        """Attributions, shape (n_cases, n_factors)."""
+        return self._values
+
+    @property
+    def base_value(self) -> float:
+        """Mean margin over the background."""
+        return self._base_value
+
+    @property
+    def base_values(self) -> Float:
+        """The base value repeated per case, as ``shap.Explanation`` holds it."""
+        return np.full(len(self), self._base_value)
+
+    @property
+    def margin(self) -> Float:
+        """The model's margin per case (for data scientists; never shown to practitioners)."""
+        return self._margin
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The explained factor values."""
+        return self._data
+
+    @property
+    def factor_names(self) -> list[str]:
+        """Factor names, in column order."""
+        return [str(c) for c in self._data.columns]
+
+    @property
+    def confidence(self) -> float:
+        """Level of the stability intervals."""
+        return self._confidence
+
+    @property
+    def has_stability(self) -> bool:
+        """Whether the model kept bootstrap refits, so intervals are available."""
+        return self._resampled is not None
+
+    def _resamples(self) -> Float:
+        if self._resampled is None:
+            raise InputError(
+                "This explanation has no stability intervals: the model was fitted with "
+                "n_resamples=0. Refit it with n_resamples >= 2 (30 is a good default)."
+            )
+        return self._resampled
+
+    @property
+    def lower(self) -> Float:
+        """Lower end of each attribution's bootstrap interval, shape (n_cases, n_factors)."""
+        out: Float = np.quantile(self._resamples(), (1 - self._confidence) / 2, axis=0)
+        return out
+
+    @property
+    def upper(self) -> Float:
+        """Upper end of each attribution's bootstrap interval, shape (n_cases, n_factors)."""
+        out: Float = np.quantile(self._resamples(), (1 + self._confidence) / 2, axis=0)
+        return out
+
+    @property
+    def reliable(self) -> npt.NDArray[np.bool_]:
+        """Whether each attribution is reliably away from zero (interval excludes zero).
+
+        This is a statement about the explanation's stability under refits,
+        not a threshold on the case.
+        """
+        lower, upper = self.lower, self.upper
+        same_sign = np.sign(self._values) == np.where(lower > 0, 1.0, -1.0)
+        out: npt.NDArray[np.bool_] = ((lower > 0) | (upper < 0)) & same_sign
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Attributions as a DataFrame indexed like :attr:`data`."""
+        return pd.DataFrame(self._values, index=self._data.index, columns=self._data.columns)
+
+    def importance(self) -> pd.Series:
+        """Global importance: mean absolute attribution per factor, largest first."""
+        series = pd.Series(np.abs(self._values).mean(axis=0), index=self.factor_names)
+        return series.sort_values(ascending=False, kind="stable").rename("mean_abs_shap")
+
+    def check_additivity(self, tolerance: float = 1e-6) -> None:
+        """Raise :class:`AdditivityError` unless ``base + sum(values) == margin``."""
+        largest = float(np.max(np.abs(self._base_value + self._values.sum(1) - self._margin)))
+        if not largest <= tolerance:
+            raise AdditivityError(largest, tolerance)
+
+    def to_shap(self) -> Any:
+        """Convert to ``shap.Explanation`` (needs the ``explain`` extra).
+
+        ``data`` holds numbers (category codes for categorical factors) and
+        ``display_data`` the values as shown, so shap's plots work.
+        """
+        shap = import_optional("shap", "explain", "Converting to shap.Explanation")
+        numeric = np.column_stack(
+            [
+                self._data[c].cat.codes.to_numpy(dtype=np.float64)
+                if isinstance(self._data[c].dtype, pd.CategoricalDtype)
+                else self._data[c].to_numpy(dtype=np.float64, na_value=np.nan)
+                for c in self._data.columns
+            ]
+        )
+        return shap.Explanation(
+            values=self._values,
+            base_values=self.base_values,
+            data=numeric,
+            display_data=self._data.astype(object).to_numpy(),
+            feature_names=self.factor_names,
+        )
+
+
+class Explainer:
+    """A model prepared for explaining cases quickly.
+
+    Summarises the background once; each :meth:`explain` call then evaluates
+    the model's stored tables (and those of its bootstrap refits). No call
+    refits anything.
+
+    Parameters
+    ----------
+    model : ScorecardClassifier, AdditiveBoostingClassifier or ShallowTreeClassifier
+        A fitted model from :mod:`advisory.models`.
+    background : pandas.DataFrame or None, default=None
+        Cases that define "a typical case". ``None`` uses the training cases
+        (summarised at fit time, so no data is needed at run time).
+    confidence : float, default=0.9
+        Level of the stability intervals, in (0, 1).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from advisory.models import AdditiveBoostingClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame({"a": rng.poisson(1.0, 500).astype(float), "b": rng.normal(size=500)})
+    >>> y = (rng.random(500) < 1 / (1 + np.exp(1 - X["a"]))).astype(int)
+    >>> model = AdditiveBoostingClassifier(max_iter=20, n_resamples=0).fit(X, y)
+    >>> explainer = Explainer(model)
+    >>> explainer.explain(X.iloc[[0]]).values.shape
+    (1, 2)
+    """
+
+    def __init__(
+        self, model: Any, *, background: pd.DataFrame | None = None, confidence: float = 0.9
+    ) -> None:
+        from advisory.models._base import TransparentClassifier
+
+        if not isinstance(model, TransparentClassifier):
+            raise ParameterError(
+                "model",
+                "Explainer",
+                "a fitted model from advisory.models",
+                type(model).__name__,
+            )
+        confidence = check_fraction(confidence, "confidence", "Explainer")
+        if not 0.0 < confidence < 1.0:
+            raise ParameterError("confidence", "Explainer", "a number in (0, 1)", confidence)
+        model._check_fitted()
+        self.model = model
+        self.confidence = confidence
+        matrix = None if background is None else model._matrix(background, "explain (background)")
+        self._background = model._background(matrix)
+
+    def explain(self, X: pd.DataFrame, *, check_additivity: bool = False) -> Explanation:
+        """Explain cases.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame
+            Case factors with the model's columns.
+        check_additivity : bool, default=False
+            Also check ``base + sum(values) == decision_function(X)`` to 1e-6,
+            raising :class:`AdditivityError` otherwise.
+
+        Returns
+        -------
+        Explanation
+        """
+        model = self.model
+        matrix = model._matrix(X, "explain")
+        values, base = model._attributions(matrix, self._background)
+        data = (
+            X if isinstance(X, pd.DataFrame) else pd.DataFrame(matrix, columns=model.layout_.names)
+        )
+        explanation = Explanation(
+            values=values[0],
+            base_value=float(base[0]),
+            margin=values[0].sum(axis=1) + base[0],
+            data=data,
+            resampled=values[1:] if values.shape[0] > 1 else None,
+            confidence=self.confidence,
+        )
+        if check_additivity:
+            explanation._margin = model._margin(matrix)
+            explanation.check_additivity()
+        return explanation
+
+
+def explain(
+    model: Any,
+    X: pd.DataFrame,
+    *,
+    background: pd.DataFrame | None = None,
+    confidence: float = 0.9,
+    check_additivity: bool = False,
+) -> Explanation:
+    """Exact SHAP values of ``model`` for the cases ``X``, per original factor.
+
+    Shorthand for ``Explainer(model, background=..., confidence=...).explain(X)``;
+    prepare an :class:`Explainer` once when explaining cases one at a time.
+
+    Parameters
+    ----------
+    model : fitted model from :mod:`advisory.models`
+        The model to explain.
+    X : pandas.DataFrame
+        Case factors with the model's columns.
+    background : pandas.DataFrame or None, default=None
+        ``None`` uses the training cases.
+    confidence : float, default=0.9
+        Level of the stability intervals.
+    check_additivity : bool, default=False
+        Check ``base + sum(values) == decision_function(X)`` to 1e-6.
+
+    Returns
+    -------
+    Explanation
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from advisory.models import ShallowTreeClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame({"a": rng.poisson(1.0, 500).astype(float), "b": rng.normal(size=500)})
+    >>> y = (rng.random(500) < 1 / (1 + np.exp(1 - X["a"]))).astype(int)
+    >>> model = ShallowTreeClassifier(max_depth=2, n_resamples=0).fit(X, y)
+    >>> explain(model, X.head(), check_additivity=True).importance().index[0]
+    'a'
+    """
+    return Explainer(model, background=background, confidence=confidence).explain(
+        X, check_additivity=check_additivity
+    )
