@@ -398,8 +398,14 @@ class _Computation:
         )
 
     def _unknown_rows(self) -> tuple[IntArray, npt.NDArray[np.object_], npt.NDArray[np.object_]]:
-        cases, names, reasons = [], [], []
+        cases, names, reasons = (
+            [np.zeros(0, np.int64)],
+            [np.zeros(0, object)],
+            [np.zeros(0, object)],
+        )
         for case, name, reason in self.unknown:
+            if len(case) == 0:
+                continue
             cases.append(np.asarray(case, dtype=np.int64))
             names.append(np.full(len(case), name, dtype=object))
             reasons.append(np.broadcast_to(np.asarray(reason, dtype=object), (len(case),)))
@@ -450,6 +456,8 @@ class _Computation:
         parts: dict[str, list[Any]] = {name: [] for name in (*_PROVENANCE, "case")}
         for piece in self.provenance:
             n = len(piece["case"])
+            if n == 0 and parts["case"]:
+                continue
             parts["case"].append(np.asarray(piece["case"], dtype=np.int64))
             parts["case_id"].append(self.case_ids[piece["case"]])
             parts["person_id"].append(self.arrays.person_ids[piece["person"]])
@@ -512,7 +520,7 @@ class _Computation:
     def _gaps(self) -> pd.DataFrame:
         m, arrays = self.members, self.arrays
         columns: dict[str, list[Any]] = {
-            name: []
+            name: [np.zeros(0, dtype=object)]
             for name in (
                 "case",
                 "kind",
@@ -529,6 +537,8 @@ class _Computation:
             case: Any, kind: Any, agency: Any, person: Any, rel: Any, lo: Any, hi: Any, reason: Any
         ) -> None:
             n = len(case)
+            if n == 0:
+                return
             for name, value in zip(
                 columns, (case, kind, agency, person, rel, lo, hi, reason), strict=True
             ):
