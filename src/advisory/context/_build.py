@@ -90,7 +90,7 @@ class RecordIndex:
             for start in range(0, max(len(positions), 1), self.chunk_size)
         ]
         if len(chunks) == 1:
-            return CaseContext(**{f.name: getattr(chunks[0], f.name) for f in fields(CaseContext)})
+            return chunks[0]
         return CaseContext(
             **{
                 f.name: pd.concat(

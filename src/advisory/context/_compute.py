@@ -22,9 +22,10 @@ from advisory.context._coverage import (
 )
 from advisory.context._household import household_changes, household_members
 from advisory.context._index import OPEN, RecordArrays, event_key, slices
+from advisory.context._result import CaseContext
 from advisory.definitions import FactorSpec, ModelSpec
 
-__all__ = ["ChunkResult", "compute_context"]
+__all__ = ["compute_context"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -41,19 +42,6 @@ _PROVENANCE = (
 _GAP_KINDS = ("no_coverage", "unavailable", "unmatched")
 _CheckKey = tuple[str, int, int | None]
 _NONE = np.array(None, dtype=object)
-
-
-@dataclass(frozen=True, kw_only=True)
-class ChunkResult:
-    """Tables for one set of cases (see :class:`advisory.context.CaseContext`)."""
-
-    cases: pd.DataFrame
-    factors: pd.DataFrame
-    unknown: pd.DataFrame
-    provenance: pd.DataFrame
-    household: pd.DataFrame
-    household_events: pd.DataFrame
-    gaps: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -144,10 +132,10 @@ class _Computation:
         self.provenance: list[dict[str, Any]] = []
         self.checks = self._plan_coverage()
 
-    def run(self) -> ChunkResult:
+    def run(self) -> CaseContext:
         for factor in self.spec.factors:
             getattr(self, f"_factor_{factor.kind}")(factor)
-        return ChunkResult(
+        return CaseContext(
             cases=self._cases(),
             factors=self._factors(),
             unknown=self._unknown(),
@@ -630,7 +618,7 @@ def compute_context(
     *,
     lookback_days: int,
     stale_after_days: int,
-) -> ChunkResult:
+) -> CaseContext:
     """Compute every table for the cases at ``positions`` of the cases table."""
     return _Computation(
         arrays,
