@@ -17,7 +17,7 @@ HEAVY = ("shap", "mlflow", "matplotlib", "fairlearn", "sklearn", "skops")
 
 def test_import_advisory_loads_no_heavy_dependency():
     code = (
-        "import sys, advisory, advisory.datasets, advisory.definitions; "
+        "import sys, advisory, advisory.datasets, advisory.definitions, advisory.context; "
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     )
     result = subprocess.run(
