@@ -2,12 +2,23 @@
 
 Tests, notebooks and demos use these records; nothing is downloaded.
 :func:`make_multiagency` returns a :class:`MultiAgencyData` whose ``truth``
-documents every planted effect, bias and coverage gap.
+documents every planted effect, bias and coverage gap;
+:func:`planted_factor_roles` says which factors of a specification were
+planted as informative, proxy or noise.
 """
 
 from __future__ import annotations
 
 from advisory.datasets._multiagency import MultiAgencyData, Truth, make_multiagency
+from advisory.datasets._planted import planted_factor_roles
 from advisory.datasets._vocabulary import AGENCIES, ETHNICITIES, EVENT_TYPES
 
-__all__ = ["AGENCIES", "ETHNICITIES", "EVENT_TYPES", "MultiAgencyData", "Truth", "make_multiagency"]
+__all__ = [
+    "AGENCIES",
+    "ETHNICITIES",
+    "EVENT_TYPES",
+    "MultiAgencyData",
+    "Truth",
+    "make_multiagency",
+    "planted_factor_roles",
+]

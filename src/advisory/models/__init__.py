@@ -22,10 +22,13 @@ from advisory.models._base import NotFittedError
 from advisory.models._boosting import AdditiveBoostingClassifier
 from advisory.models._scorecard import ScorecardClassifier
 from advisory.models._tree import ShallowTreeClassifier
+from advisory.models._validation import ValidationResult, validate
 
 __all__ = [
     "AdditiveBoostingClassifier",
     "NotFittedError",
     "ScorecardClassifier",
     "ShallowTreeClassifier",
+    "ValidationResult",
+    "validate",
 ]

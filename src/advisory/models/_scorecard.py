@@ -25,14 +25,35 @@ Float = npt.NDArray[np.float64]
 Int = npt.NDArray[np.intp]
 
 
-def _thresholds(column: Float, max_bins: int) -> Float:
+def _thresholds(column: Float, max_bins: int, min_samples_bin: int) -> Float:
+    """Upper bounds of at most ``max_bins`` bins, each holding ``min_samples_bin`` known cases.
+
+    Examples
+    --------
+    >>> column = np.array([0.0] * 60 + [1.0] * 30 + [2.0] * 5 + [3.0] * 2 + [np.nan])
+    >>> _thresholds(column, 8, 1).tolist()
+    [0.0, 1.0, 2.0]
+    >>> _thresholds(column, 8, 10).tolist()
+    [0.0]
+    """
     values = column[~np.isnan(column)]
     unique = np.unique(values)
     if len(unique) <= max_bins:
-        return unique[:-1].astype(np.float64)
-    cuts = np.quantile(values, np.linspace(0, 1, max_bins + 1)[1:-1], method="inverted_cdf")
-    cuts = np.unique(cuts)
-    return np.asarray(cuts[cuts < unique[-1]], dtype=np.float64)
+        cuts = unique[:-1].astype(np.float64)
+    else:
+        cuts = np.quantile(values, np.linspace(0, 1, max_bins + 1)[1:-1], method="inverted_cdf")
+        cuts = np.unique(cuts)
+        cuts = cuts[cuts < unique[-1]]
+    # Merge bins with too few cases: a sparse tail bin would otherwise get a
+    # large, unstable weight (a noise factor "standing out" on a handful of cases).
+    below = np.searchsorted(np.sort(values), cuts, side="right")
+    kept: list[float] = []
+    last = 0
+    for cut, n_below in zip(cuts, below, strict=True):
+        if n_below - last >= min_samples_bin and len(values) - n_below >= min_samples_bin:
+            kept.append(float(cut))
+            last = int(n_below)
+    return np.asarray(kept, dtype=np.float64)
 
 
 class ScorecardClassifier(AdditiveClassifier):
@@ -45,13 +66,22 @@ class ScorecardClassifier(AdditiveClassifier):
     together). A factor declared increasing has non-negative steps, one
     declared decreasing non-positive steps, so its contribution is monotone
     by construction; the bound-constrained problem is solved with L-BFGS-B.
-    *Unknown* (``NaN``) values get their own weight, never the weight of zero;
-    a categorical factor gets one penalised weight per level.
+    *Unknown* (``NaN``) values get their own weight, never the weight of zero,
+    and that weight is penalised towards the factor's mean contribution over
+    the known training cases, not towards the lowest bin: with little
+    evidence, an unknown value counts as a typical known case. (Shrinking it
+    towards the lowest bin would read "not recorded" as "no concern", and the
+    gap would be made up by the unknown weights of the other factors from the
+    same source, including pure-noise ones.) A categorical factor gets one
+    penalised weight per level.
 
     Parameters
     ----------
     max_bins : int, default=8
         Most bins per numeric factor (>= 2).
+    min_samples_bin : int, default=50
+        Fewest known training cases in a bin (>= 1); sparser bins are merged
+        into their neighbours, so no weight rests on a handful of cases.
     alpha : float, default=5.0
         Ridge penalty on bin steps and level weights (> 0), relative to the
         summed log-loss.
@@ -89,18 +119,21 @@ class ScorecardClassifier(AdditiveClassifier):
     """
 
     coef_: Float
+    _unknown_fill_: tuple[Float, ...]
     intercept_: float
 
     def __init__(
         self,
         *,
         max_bins: int = 8,
+        min_samples_bin: int = 50,
         alpha: float = 5.0,
         monotone_constraints: Mapping[str, int] | None = None,
         n_resamples: int = 30,
         random_state: Any = None,
     ) -> None:
         self.max_bins = max_bins
+        self.min_samples_bin = min_samples_bin
         self.alpha = alpha
         self.monotone_constraints = monotone_constraints
         self.n_resamples = n_resamples
@@ -108,22 +141,32 @@ class ScorecardClassifier(AdditiveClassifier):
 
     def _check_params(self, layout: Layout) -> None:
         check_int(self.max_bins, "max_bins", self._owner, minimum=2)
+        check_int(self.min_samples_bin, "min_samples_bin", self._owner, minimum=1)
         check_positive(self.alpha, "alpha", self._owner)
 
     # -- encoding -------------------------------------------------------------
 
     def _blocks(self, segments: Int) -> Float:
-        """Build the encoded design matrix from segment indices."""
+        """Build the encoded design matrix from segment indices.
+
+        Unknown rows take, in the bin-step (or level) columns, the share of
+        known training cases in each (``_unknown_fill_``), so the unknown
+        column's weight is the difference from the mean known contribution.
+        """
         columns: list[Float] = []
         for j, (n_known, categorical, has_unknown) in enumerate(self._encoding_):
             seg = segments[:, j]
+            unknown = seg == n_known
+            fill = self._unknown_fill_[j]
             if categorical:
-                columns += [(seg == k).astype(np.float64) for k in range(n_known)]
+                block = [(seg == k).astype(np.float64) for k in range(n_known)]
             else:
-                known = seg < n_known
-                columns += [((seg >= k) & known).astype(np.float64) for k in range(1, n_known)]
+                block = [((seg >= k) & ~unknown).astype(np.float64) for k in range(1, n_known)]
+            for column, share in zip(block, fill, strict=True):
+                column[unknown] = share
+            columns += block
             if has_unknown:
-                columns.append((seg == n_known).astype(np.float64))
+                columns.append(unknown.astype(np.float64))
         if not columns:
             return np.zeros((segments.shape[0], 0))
         return np.column_stack(columns)
@@ -153,11 +196,12 @@ class ScorecardClassifier(AdditiveClassifier):
         lower: list[float] = []
         upper: list[float] = []
         column_factor: list[int] = []
+        fill: list[Float] = []
         for j, levels in enumerate(layout.levels):
             column = matrix[:, j]
             has_unknown = bool(np.isnan(column).any())
             if levels is None:
-                t = _thresholds(column, self.max_bins)
+                t = _thresholds(column, self.max_bins, self.min_samples_bin)
                 n_known = len(t) + 1
                 seg = np.searchsorted(t, column, side="left")
                 sign = self.monotone_[j]
@@ -173,6 +217,9 @@ class ScorecardClassifier(AdditiveClassifier):
                 upper += [np.inf] * n_steps
             seg[np.isnan(column)] = n_known
             segments[:, j] = seg
+            counts = np.bincount(seg, minlength=n_known + 1)[:n_known].astype(np.float64)
+            shares = counts / counts.sum()
+            fill.append(shares if levels is not None else np.cumsum(shares[::-1])[::-1][1:])
             thresholds.append(t)
             encoding.append((n_known, levels is not None, has_unknown))
             column_factor += [j] * (n_steps + int(has_unknown))
@@ -180,6 +227,7 @@ class ScorecardClassifier(AdditiveClassifier):
                 lower.append(-np.inf)
                 upper.append(np.inf)
         self._encoding_ = encoding
+        self._unknown_fill_ = tuple(fill)
         self._column_factor_ = tuple(column_factor)
         design = self._blocks(segments)
         bounds = (np.array(lower), np.array(upper))
@@ -200,14 +248,17 @@ class ScorecardClassifier(AdditiveClassifier):
         for j, (n_known, categorical, has_unknown) in enumerate(self._encoding_):
             table = np.zeros((theta.shape[0], n_known + 1))
             if categorical:
-                table[:, :n_known] = theta[:, position : position + n_known]
+                weights = theta[:, position : position + n_known]
+                table[:, :n_known] = weights
                 position += n_known
             else:
-                steps = theta[:, position : position + n_known - 1]
-                table[:, 1:n_known] = np.cumsum(steps, axis=1)
+                weights = theta[:, position : position + n_known - 1]
+                table[:, 1:n_known] = np.cumsum(weights, axis=1)
                 position += n_known - 1
+            # Unknown: the mean known contribution plus the unknown weight.
+            table[:, n_known] = weights @ self._unknown_fill_[j]
             if has_unknown:
-                table[:, n_known] = theta[:, position]
+                table[:, n_known] += theta[:, position]
                 position += 1
             shape, shift = centred(
                 self.layout_.names[j],
