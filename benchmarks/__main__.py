@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import bench_context, bench_datasets, bench_explain, bench_import
+from benchmarks import bench_context, bench_datasets, bench_explain, bench_import, bench_review
 from benchmarks._table import Row, render
 
-SUITES = (bench_import, bench_datasets, bench_context, bench_explain)
+SUITES = (bench_import, bench_datasets, bench_context, bench_explain, bench_review)
 
 
 def main(argv: list[str] | None = None) -> int:

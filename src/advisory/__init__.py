@@ -14,9 +14,13 @@ Examples
 >>> import advisory
 >>> advisory.__version__
 '0.1.0'
+>>> advisory.Advisor.__name__
+'Advisor'
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from advisory._errors import (
     AdvisoryError,
@@ -26,9 +30,13 @@ from advisory._errors import (
     ParameterError,
 )
 
+if TYPE_CHECKING:
+    from advisory._advisor import Advisor
+
 __version__ = "0.1.0"
 
 __all__ = [
+    "Advisor",
     "AdvisoryError",
     "DefinitionError",
     "InputError",
@@ -36,3 +44,12 @@ __all__ = [
     "ParameterError",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Advisor pulls in pandas and scikit-learn; import it only when asked for.
+    if name == "Advisor":
+        from advisory._advisor import Advisor
+
+        return Advisor
+    raise AttributeError(f"module 'advisory' has no attribute {name!r}")

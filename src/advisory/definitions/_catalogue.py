@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import string
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from advisory._language import RISK_PATTERN as _RISK_PATTERN
+from advisory._language import RISK_WORDS
 from advisory.definitions._toml import Table, read_definition_file, read_toml
 
 __all__ = [
@@ -24,35 +25,6 @@ DIRECTIONS: Final[tuple[Direction, ...]] = ("concern", "strength")
 
 #: The only placeholder a question may contain: who the factor is about.
 PLACEHOLDER: Final = "who"
-
-#: Words that state a level of risk or a likelihood; labels and questions never use them.
-RISK_WORDS: Final = (
-    "risk",
-    "risks",
-    "risky",
-    "riskier",
-    "score",
-    "scores",
-    "scored",
-    "scoring",
-    "high",
-    "higher",
-    "highest",
-    "highly",
-    "low",
-    "lower",
-    "lowest",
-    "likely",
-    "unlikely",
-    "likelihood",
-    "probability",
-    "probabilities",
-    "probable",
-    "probably",
-    "threshold",
-    "thresholds",
-)
-_RISK_PATTERN: Final = re.compile(r"\b(" + "|".join(RISK_WORDS) + r")\b", re.IGNORECASE)
 
 _TOP_KEYS: Final = ("schema_version", "reminder", "sources", "factors")
 _SOURCE_KEYS: Final = ("label", "event_types", "not_captured")

@@ -1,0 +1,149 @@
+"""Reviewing cases: one prepared case, and batches, to dicts (SHAP included).
+
+Peer: the straightforward route, a ``shap.Explainer`` on the model's margin
+with a 100-case background called once per case, then a dict built from its
+values (sorted factors with their labels and questions).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from advisory import Advisor
+from advisory.context import CaseContext, index_records
+from advisory.datasets import make_multiagency
+from advisory.definitions import reference_root
+from advisory.prompts import ReviewBuilder
+from benchmarks._table import Row, median_seconds
+
+
+def _factors_only(context: CaseContext) -> CaseContext:
+    """The same cases with no provenance, household or gaps: factors alone."""
+    return dataclasses.replace(
+        context,
+        unknown=context.unknown.iloc[:0],
+        provenance=context.provenance.iloc[:0],
+        household=context.household.iloc[:0],
+        household_events=context.household_events.iloc[:0],
+        gaps=context.gaps.iloc[:0],
+    )
+
+
+def _peer_seconds(advisor: Advisor, factors: pd.DataFrame) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import shap
+
+        numeric = factors.drop(columns="household_adults")
+        codes = factors["household_adults"].cat.codes.to_numpy(dtype=float)
+        categories = factors["household_adults"].cat.categories
+        model = advisor.model_
+
+        def margin(a: np.ndarray) -> np.ndarray:
+            frame = pd.DataFrame(a[:, :-1], columns=numeric.columns)
+            frame["household_adults"] = pd.Categorical.from_codes(
+                np.clip(a[:, -1], 0, len(categories) - 1).astype(int), categories
+            )
+            return np.asarray(model.decision_function(frame[factors.columns]))
+
+        matrix = np.column_stack([numeric.to_numpy(dtype=float), codes])
+        masker = shap.maskers.Independent(matrix[:100], max_samples=100)
+        explainer = shap.Explainer(margin, masker)
+        catalogue = advisor.definitions.catalogue
+        names = [*numeric.columns, "household_adults"]
+        row = matrix[[5]]
+
+        def one() -> dict[str, object]:
+            values = explainer(row, silent=True).values[0]
+            order = np.argsort(-np.abs(values))
+            return {
+                "factors": [
+                    {
+                        "label": catalogue.entry(names[j]).label,
+                        "question": catalogue.entry(names[j]).question,
+                    }
+                    for j in order[:5]
+                ]
+            }
+
+        return median_seconds(one, repeat=5)
+
+
+def run(quick: bool = False) -> list[Row]:
+    n_cases = 1_000 if quick else 3_000
+    rows: list[Row] = []
+    data = make_multiagency(n_cases=n_cases, seed=0)
+    families = {
+        "scorecard": {"n_resamples": 10 if quick else 30},
+        "additive_boosting": {"n_resamples": 5 if quick else 10, "max_iter": 30 if quick else 60},
+    }
+    for family, params in families.items():
+        advisor = Advisor.from_definitions(reference_root(), model_params=params)
+        advisor.definitions = dataclasses.replace(
+            advisor.definitions,
+            spec=dataclasses.replace(advisor.definitions.spec, family=family),  # type: ignore[arg-type]
+        )
+        start = time.perf_counter()
+        advisor.fit(data)
+        rows.append(
+            Row(f"fit Advisor ({family}) on {n_cases:,} cases", time.perf_counter() - start, "s")
+        )
+        context = index_records(data, advisor.definitions).context()
+        builder = ReviewBuilder(
+            advisor.definitions,
+            advisor.explainer_,
+            model_version=advisor.model_version_,
+            data_snapshot_date=pd.Timestamp(data.snapshot_date).date(),
+        )
+        one = context.case(str(context.cases["case_id"].iloc[5]))
+        builder.reviews(one)[0].to_dict()
+        seconds = median_seconds(lambda: builder.reviews(one)[0].to_dict(), repeat=201)  # noqa: B023
+        peer = _peer_seconds(advisor, context.factors)
+        rows.append(
+            Row(
+                f"review one prepared case to dict, {family} (SHAP, intervals, guard)",
+                seconds * 1e3,
+                "ms",
+                budget="< 2 ms",
+                peer="shap.Explainer per case + dict",
+                peer_value=peer * 1e3,
+            )
+        )
+        batch = context
+        factors_only = _factors_only(context)
+        while len(batch.factors) < (20_000 if quick else 100_000):
+            batch = CaseContext(
+                **{
+                    f.name: pd.concat([getattr(factors_only, f.name)] * 2)
+                    for f in dataclasses.fields(CaseContext)
+                }
+            )
+            factors_only = batch
+        for label, ctx in (("full context", context), ("factors only", batch)):
+            n = len(ctx.factors)
+            seconds = median_seconds(
+                lambda: [r.to_dict() for r in builder.reviews(ctx)],  # noqa: B023
+                repeat=3,
+            )
+            rows.append(
+                Row(
+                    f"  batch of {n:,} ({label}), {family}: per case ({n / seconds:,.0f} cases/s)",
+                    seconds / n * 1e6,
+                    "us",
+                    budget="<= 20 us (>= 50,000 cases/s)",
+                    peer="shap.Explainer per case + dict",
+                    peer_value=peer * 1e6,
+                )
+            )
+    return rows
+
+
+if __name__ == "__main__":
+    from benchmarks._table import render
+
+    print(render(run(quick=True)))

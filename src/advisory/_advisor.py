@@ -1,0 +1,321 @@
+"""The Advisor: one object from reviewed definitions to review prompts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Self
+
+import numpy as np
+import pandas as pd
+
+from advisory._errors import InputError, ParameterError
+from advisory.definitions import Definitions, check_definitions, load_definitions
+
+if TYPE_CHECKING:
+    from advisory.context import CaseContext
+    from advisory.explain import Explainer
+    from advisory.prompts import Review
+
+__all__ = ["Advisor"]
+
+_DEFAULT_PARAMS: dict[str, Any] = {"n_resamples": 30, "random_state": 0}
+
+
+def _model_class(family: str) -> Any:
+    from advisory.models import (
+        AdditiveBoostingClassifier,
+        ScorecardClassifier,
+        ShallowTreeClassifier,
+    )
+
+    return {
+        "scorecard": ScorecardClassifier,
+        "additive_boosting": AdditiveBoostingClassifier,
+        "tree": ShallowTreeClassifier,
+    }[family]
+
+
+def _snapshot_date(data: object, context: CaseContext) -> dt.date:
+    value = data.get("snapshot_date") if isinstance(data, Mapping) else None
+    value = getattr(data, "snapshot_date", value)
+    if value is None or pd.isna(value):
+        value = context.cases["reference_date"].max()
+    return pd.Timestamp(value).date()
+
+
+class Advisor:
+    """Fit a transparent model from reviewed definitions and review cases with it.
+
+    A thin facade over :mod:`advisory.context` (records to case factors),
+    :mod:`advisory.models` (the specification's model family),
+    :mod:`advisory.explain` (exact SHAP values with stability) and
+    :mod:`advisory.prompts` (reviews). Practitioners get :meth:`review`,
+    which never carries a score; data scientists also get :meth:`explain`
+    and :meth:`decision_function` for validation.
+
+    Parameters
+    ----------
+    definitions : advisory.definitions.Definitions
+        The model specification, factor catalogue and audit policy.
+    model_params : mapping, optional
+        Parameters of the model family's estimator, added to the monotone
+        constraints of the specification (default ``n_resamples=30,
+        random_state=0``; reviews need ``n_resamples >= 2``).
+    confidence : float, default=0.9
+        Level of the stability intervals that decide which factors are listed.
+    lookback_days, stale_after_days : int
+        Passed to :func:`advisory.context.index_records`.
+
+    Raises
+    ------
+    advisory.DefinitionError
+        If the catalogue has no entry for a factor of the specification.
+
+    Examples
+    --------
+    >>> from advisory import Advisor
+    >>> from advisory.datasets import make_multiagency
+    >>> from advisory.definitions import reference_root
+    >>> data = make_multiagency(n_cases=400, seed=1)
+    >>> advisor = Advisor.from_definitions(reference_root(), model_params={"n_resamples": 4})
+    >>> advisor = advisor.fit(data)
+    >>> review = advisor.review(data, case_ids=["C0000010"])[0]
+    >>> review.case_id, review.statement.startswith("This is not a decision")
+    ('C0000010', True)
+    """
+
+    def __init__(
+        self,
+        definitions: Definitions,
+        *,
+        model_params: Mapping[str, Any] | None = None,
+        confidence: float = 0.9,
+        lookback_days: int = 365,
+        stale_after_days: int = 90,
+    ) -> None:
+        if not isinstance(definitions, Definitions):
+            raise ParameterError(
+                "definitions",
+                "Advisor",
+                "an advisory.definitions.Definitions (use Advisor.from_definitions(path))",
+                type(definitions).__name__,
+            )
+        check_definitions(definitions)
+        if model_params is not None and not isinstance(model_params, Mapping):
+            raise ParameterError("model_params", "Advisor", "a mapping or None", model_params)
+        self.definitions = definitions
+        self.model_params = {**_DEFAULT_PARAMS, **dict(model_params or {})}
+        self.confidence = confidence
+        self.lookback_days = lookback_days
+        self.stale_after_days = stale_after_days
+
+    @classmethod
+    def from_definitions(
+        cls, root: str | os.PathLike[str] = ".", model: str | None = None, **kwargs: Any
+    ) -> Advisor:
+        """Build an advisor from the definitions folder ``root``.
+
+        Parameters
+        ----------
+        root : str or os.PathLike, default "."
+            The folder holding ``models/``, ``explain/`` and ``fairness/``:
+            ``"."`` from the repository root, or
+            :func:`advisory.definitions.reference_root` for the reference
+            definitions shipped with the package, or a host system's own.
+        model : str, optional
+            Which specification in ``models/`` (needed when there are several).
+        **kwargs
+            Passed to :class:`Advisor`.
+
+        Returns
+        -------
+        Advisor
+            Not fitted yet.
+        """
+        return cls(load_definitions(root, model=model), **kwargs)
+
+    def __repr__(self) -> str:
+        spec = self.definitions.spec
+        state = "fitted" if hasattr(self, "model_") else "not fitted"
+        return f"Advisor({spec.name!r}, family={spec.family!r}, {state})"
+
+    # ---- fitting -----------------------------------------------------------
+
+    def _context(self, data: object, case_ids: Iterable[str] | None) -> CaseContext:
+        from advisory.context import CaseContext, index_records
+
+        if isinstance(data, CaseContext):
+            if case_ids is None:
+                return data
+            wanted = [str(c) for c in case_ids]
+            unknown = [c for c in wanted if c not in set(data.cases["case_id"])]
+            if unknown:
+                raise InputError(
+                    f"Unknown case ids {unknown[:5]}: they are not in this case context."
+                )
+            if len(wanted) == 1:
+                return data.case(wanted[0])
+            return index_records_from_context(data, wanted)
+        index = index_records(
+            data,
+            self.definitions,
+            lookback_days=self.lookback_days,
+            stale_after_days=self.stale_after_days,
+        )
+        return index.context(case_ids)
+
+    def fit(self, data: object) -> Self:
+        """Build the case context of ``data`` and fit the specification's model family.
+
+        Parameters
+        ----------
+        data : records
+            The tables of :data:`advisory.context.SCHEMA` (for example from
+            :func:`advisory.datasets.make_multiagency`); the ``cases`` table
+            needs the specification's outcome column.
+
+        Returns
+        -------
+        self
+        """
+        from advisory.explain import Explainer
+
+        spec = self.definitions.spec
+        context = self._context(data, None)
+        y = self._outcome(data, context)
+        model = _model_class(spec.family).from_spec(spec, **self.model_params)
+        model.fit(context.factors, y)
+        self.model_ = model
+        self.explainer_: Explainer = Explainer(model, confidence=self.confidence)
+        digest = hashlib.sha256()
+        digest.update(pd.util.hash_pandas_object(context.factors, index=True).to_numpy().tobytes())
+        digest.update(np.asarray(y, dtype=np.int64).tobytes())
+        digest.update(repr(sorted(self.model_params.items())).encode())
+        self.model_version_ = f"{spec.name} {spec.family} model, fit-{digest.hexdigest()[:12]}"
+        self.n_cases_ = len(context.factors)
+        self._builders: dict[dt.date, Any] = {}
+        return self
+
+    def _outcome(self, data: object, context: CaseContext) -> np.ndarray[Any, Any]:
+        column = self.definitions.spec.outcome.column
+        cases = data.get("cases") if isinstance(data, Mapping) else getattr(data, "cases", None)
+        if not isinstance(cases, pd.DataFrame) or column not in cases.columns:
+            raise InputError(
+                f"Fitting needs the outcome column {column!r} in the records' 'cases' table "
+                "(from the model specification's [outcome]); it is missing. Add it."
+            )
+        outcome = cases.set_index("case_id")[column].reindex(context.factors.index)
+        if outcome.isna().any():
+            bad = list(outcome.index[outcome.isna()][:5])
+            raise InputError(
+                f"The outcome column {column!r} is missing for cases {bad}; fitting needs a "
+                "known outcome for every case. Drop those cases or fill in the outcome."
+            )
+        return outcome.to_numpy()
+
+    def _check_fitted(self, method: str) -> None:
+        from advisory.models import NotFittedError
+
+        if not hasattr(self, "model_"):
+            raise NotFittedError(
+                f"This Advisor is not fitted yet. Call 'fit' with records before '{method}'."
+            )
+
+    # ---- practitioners -----------------------------------------------------
+
+    def review(self, data: object, case_ids: Iterable[str] | None = None) -> list[Review]:
+        """Review prompts for cases: what stands out, strengths, gaps — never a score.
+
+        Parameters
+        ----------
+        data : records or advisory.context.CaseContext
+            The records holding the cases (or their prepared context).
+        case_ids : iterable of str, optional
+            Which cases, in the order wanted (default: every case).
+
+        Returns
+        -------
+        list of advisory.prompts.Review
+
+        Raises
+        ------
+        advisory.InputError
+            If a case id is unknown or a case has no reference date. A case
+            with unknown factors is reviewed, with the gaps stated.
+        """
+        from advisory.prompts import ReviewBuilder
+
+        self._check_fitted("review")
+        context = self._context(data, case_ids)
+        snapshot = _snapshot_date(data, context)
+        builder = self._builders.get(snapshot)
+        if builder is None:
+            builder = ReviewBuilder(
+                self.definitions,
+                self.explainer_,
+                model_version=self.model_version_,
+                data_snapshot_date=snapshot,
+            )
+            self._builders[snapshot] = builder
+        reviews: list[Review] = builder.reviews(context)
+        return reviews
+
+    # ---- data scientists ---------------------------------------------------
+
+    def decision_function(self, data: object, case_ids: Iterable[str] | None = None) -> pd.Series:
+        """Model margin (log-odds) per case — for validation only, never for a practitioner.
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by ``case_id``.
+        """
+        self._check_fitted("decision_function")
+        factors = self._context(data, case_ids).factors
+        return pd.Series(self.model_.decision_function(factors), index=factors.index, name="margin")
+
+    def explain(self, data: object, case_ids: Iterable[str] | None = None) -> Any:
+        """Exact SHAP values per factor as a ``shap.Explanation`` (needs the ``explain`` extra).
+
+        ``base_values`` plus the row sums of ``values`` equal
+        :meth:`decision_function` (log-odds). For data scientists; a review
+        never carries these numbers.
+
+        Returns
+        -------
+        shap.Explanation
+        """
+        self._check_fitted("explain")
+        factors = self._context(data, case_ids).factors
+        return self.explainer_.explain(factors, check_additivity=True).to_shap()
+
+    # ---- later issues ------------------------------------------------------
+
+    def audit(self, data: object) -> Any:
+        """Audit the model for bias (not available yet: issue 6)."""
+        raise NotImplementedError(
+            "Advisor.audit arrives with the fairness audit (issue 6); until then use "
+            "advisor.decision_function(data) with your own group metrics."
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> Any:
+        """Save the advisor as a model bundle (not available yet: issue 7)."""
+        raise NotImplementedError("Advisor.save arrives with skops model bundles (issue 7).")
+
+
+def index_records_from_context(context: CaseContext, case_ids: list[str]) -> CaseContext:
+    """Select several cases of a context, in the order given."""
+    from dataclasses import fields
+
+    from advisory.context import CaseContext
+
+    parts = [context.case(c) for c in case_ids]
+    return CaseContext(
+        **{
+            f.name: pd.concat([getattr(p, f.name) for p in parts], ignore_index=f.name != "factors")
+            for f in fields(CaseContext)
+        }
+    )

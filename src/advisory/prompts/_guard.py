@@ -1,0 +1,344 @@
+"""The language guard: no risk level, score, rank or instruction in a review.
+
+Every rendering of a :class:`~advisory.prompts.Review` passes through
+:func:`check_language` before it is returned. The rules:
+
+Free text (labels, observed values, questions, descriptions, the whole text
+and HTML renderings) is rejected when it
+
+1. uses a word that states a risk level or likelihood
+   (:data:`advisory._language.RISK_WORDS`, the list the catalogue validator
+   uses) or that ranks, bands, grades or predicts
+   (:data:`advisory._language.RANK_WORDS`);
+2. instructs an action (:data:`advisory._language.INSTRUCTION_PHRASES`:
+   "must", "should", "refer to", "remove", "escalate", ...). Questions such
+   as "Has ... been discussed with ...?" and the opener "Consider whether"
+   are not instructions;
+3. holds a number that is not a record. Allowed are ISO dates
+   (``2026-08-14``), identifiers that start with a letter (``P0001535``,
+   ``cp_plan_12m``, but not ``top10``), version numbers written ``v1.2.3``,
+   years (``2023``) and whole numbers followed by a word (``2 records``,
+   ``12 years old``, ``365 days``). Rejected are decimals (``0.73``),
+   percentages (``73%``), signed numbers (``+2``), ``#3``, ordinals
+   (``3rd``), ratios (``3/10``, ``1 in 5``, ``3 out of 10``), numbers after a
+   ranking word (``top 10``, ``position 3``) and any other bare number.
+
+Structured renderings (the dict behind JSON) are walked key by key: dates
+(keys such as ``date`` or ``latest``) must be ISO dates; identifiers (keys such
+as ``case_id``, ``factor``) must be identifiers whose words pass rule 1;
+whole numbers are allowed only as record counts and ages (``events``,
+``age_years``); a float is never allowed anywhere; every other string is free
+text.
+
+Questions (:func:`check_question`) must also end with ``?`` and begin with one
+of :data:`advisory._language.QUESTION_OPENERS` ("Consider whether", "Has",
+"What", "How", ...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Final
+
+from advisory._errors import AdvisoryError
+from advisory._language import (
+    INSTRUCTION_PATTERN,
+    QUESTION_OPENERS,
+    RANK_PATTERN,
+    RANK_WORDS,
+    RISK_PATTERN,
+    RISK_WORDS,
+)
+
+__all__ = ["DATE_KEYS", "ID_KEYS", "INT_KEYS", "LanguageError", "check_language", "check_question"]
+
+#: Keys of a review dict whose values are ISO dates (or null).
+DATE_KEYS: Final = frozenset(
+    {
+        "reference_date",
+        "date",
+        "latest",
+        "member_since",
+        "start_date",
+        "end_date",
+        "data_snapshot_date",
+    }
+)
+#: Keys whose values are identifiers (ids, factor names, kinds, the schema).
+ID_KEYS: Final = frozenset(
+    {"case_id", "person_id", "event_id", "prompt_id", "factor", "kind", "schema"}
+)
+#: The only keys whose values may be numbers: record counts and ages in years.
+INT_KEYS: Final = frozenset({"events", "age_years"})
+
+_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_IDENTIFIER: Final = re.compile(r"[A-Za-z][A-Za-z0-9_:\-/]*")
+_MASK: Final = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b"  # ISO dates
+    r"|\bv\d+(?:\.\d+){2,}\b"  # versions v1.2.3
+    r"|(?<![\w.])[A-Za-z][A-Za-z_\-]*\d[A-Za-z0-9_\-]*"  # identifiers with digits
+)
+_LEADING_LETTERS: Final = re.compile(r"[A-Za-z_\-]+")
+_NUMBER: Final = re.compile(r"\d+")
+_DECIMAL: Final = re.compile(r"\d*[.,·]\d+")
+_PERCENT: Final = re.compile(r"%|\bper ?cent\b|\bpct\b", re.IGNORECASE)
+_RATIO: Final = re.compile(r"\d+\s*(?:/|:|\bin\b|\bof\b|\bout of\b)\s*\d", re.IGNORECASE)
+_BEFORE: Final = re.compile(
+    r"(?:[#\u2116+\-\u2212\u00b1]|\b(?:top|bottom|position|number|no|place|level|category))\s*$",
+    re.IGNORECASE,
+)
+_AFTER_WORD: Final = re.compile(r"\s+([A-Za-z]+)")
+_NOT_A_RECORD_WORD: Final = frozenset(
+    {"per", "pc", "pct", "point", "points", "pts", "times", "x", "out", "in", "of"}
+)
+_PIECES: Final = re.compile(r"\n|(<[^<>]*>)")
+_YEAR: Final = re.compile(r"(?:19|20)\d\d")
+_BANNED_PREFIXES: Final = frozenset(RISK_WORDS + RANK_WORDS + ("top", "bottom", "pct"))
+
+_APPROVED_MAX: Final = 100_000
+_SEPARATORS: Final = re.compile(r"[_:\-/]")
+
+
+class LanguageError(AdvisoryError, ValueError):
+    """A rendering or a piece of wording breaks the output contract.
+
+    Parameters
+    ----------
+    where : str
+        Where the wording is (a key path such as ``stands_out[0].observed``,
+        or ``text``).
+    found : str
+        The offending words or number.
+    rule : str
+        Which rule it breaks, in words.
+    """
+
+    def __init__(self, where: str, found: str, rule: str) -> None:
+        self.where = where
+        self.found = found
+        self.rule = rule
+        super().__init__(
+            f"{where}: {found!r} {rule}. A review states recorded circumstances and asks "
+            "questions; it never states a risk level, a score, a rank or an instruction."
+        )
+
+
+class _BreachError(Exception):
+    """A broken rule, before the place it was found in is known."""
+
+    def __init__(self, found: str, rule: str) -> None:
+        self.found = found
+        self.rule = rule
+        self.path: list[str] = []
+
+
+def _check_number(text: str, match: re.Match[str]) -> str | None:
+    start, end = match.span()
+    if _BEFORE.search(text, max(0, start - 24), start) is not None:
+        return "follows a sign or a ranking word, so it reads as a score or a position"
+    if _YEAR.fullmatch(match.group(0)) is not None:
+        return None
+    after = _AFTER_WORD.match(text, end)
+    if after is None:
+        return "is a bare number; only counts of records followed by a word are allowed"
+    if after.group(1).lower() in _NOT_A_RECORD_WORD:
+        return "reads as a rate, ratio or score rather than a count of records"
+    return None
+
+
+def _check_words(text: str) -> None:
+    found = RISK_PATTERN.search(text)
+    if found is not None:
+        raise _BreachError(found.group(0), "states a risk level, a score or a likelihood")
+    found = RANK_PATTERN.search(text)
+    if found is not None:
+        raise _BreachError(found.group(0), "ranks, bands, grades or predicts")
+    found = INSTRUCTION_PATTERN.search(text)
+    if found is not None:
+        raise _BreachError(found.group(0), "instructs an action instead of asking")
+
+
+def _check_free_text(text: str) -> None:
+    _check_words(text)
+    if not any(c.isdigit() for c in text):
+        return
+    for ident in _MASK.finditer(text):
+        prefix = _LEADING_LETTERS.match(ident.group(0))
+        if prefix is not None and prefix.group(0).strip("_-").lower() in _BANNED_PREFIXES:
+            raise _BreachError(ident.group(0), "reads as a score, rank or band")
+    masked = _MASK.sub("§", text)
+    for pattern, rule in (
+        (_PERCENT, "is a percentage"),
+        (_DECIMAL, "is a decimal number, which reads as a probability or a score"),
+        (_RATIO, "is a ratio or a share"),
+    ):
+        found = pattern.search(masked)
+        if found is not None:
+            raise _BreachError(found.group(0), rule)
+    for number in _NUMBER.finditer(masked):
+        problem = _check_number(masked, number)
+        if problem is not None:
+            context = masked[max(0, number.start() - 12) : number.end() + 12]
+            raise _BreachError(context.replace("§", "…"), problem)
+
+
+def _check_identifier(text: str) -> None:
+    if _IDENTIFIER.fullmatch(text) is None:
+        raise _BreachError(text, "is not an identifier (a letter, then letters, digits, _ - : /)")
+    segments = _SEPARATORS.split(text)
+    for segment in segments:
+        prefix = _LEADING_LETTERS.match(segment)
+        if prefix is not None and prefix.group(0).lower() in _BANNED_PREFIXES:
+            raise _BreachError(text, "reads as a score, rank or band")
+    _check_words(" ".join(segments))
+
+
+def _check_date(text: str) -> None:
+    if _ISO_DATE.fullmatch(text) is None:
+        raise _BreachError(text, "is not an ISO date (YYYY-MM-DD)")
+
+
+_CHECKS: Final = {"text": _check_free_text, "id": _check_identifier, "date": _check_date}
+# Strings already found acceptable, by kind; renderings repeat them a lot.
+_APPROVED: Final[dict[str, set[str]]] = {kind: set() for kind in _CHECKS}
+
+
+def _check_text(text: str, kind: str = "text") -> None:
+    approved = _APPROVED[kind]
+    if text in approved:
+        return
+    _CHECKS[kind](text)
+    if len(approved) >= _APPROVED_MAX:
+        approved.clear()
+    approved.add(text)
+
+
+def _walk(value: object, key: str) -> None:
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        kind = "date" if key in DATE_KEYS else "id" if key in ID_KEYS else "text"
+        if value not in _APPROVED[kind]:
+            _check_text(value, kind)
+    elif type(value) is list or type(value) is dict:
+        _walk_container(value, key)
+    elif isinstance(value, int):
+        if key not in INT_KEYS or value < 0:
+            raise _BreachError(
+                str(value),
+                f"is a number; numbers are allowed only as record counts and ages "
+                f"(keys {sorted(INT_KEYS)})",
+            )
+    elif isinstance(value, (Mapping, list, tuple)):
+        _walk_container(value, key)
+    else:
+        raise _BreachError(
+            repr(value)[:40],
+            f"is a {type(value).__name__}; a review holds only text, dates, record "
+            "counts, lists and mappings (never a probability, score or attribution)",
+        )
+
+
+def _walk_container(value: object, key: str) -> None:
+    if isinstance(value, Mapping):
+        ids = _APPROVED["id"]
+        for k, v in value.items():
+            try:
+                if not isinstance(k, str):
+                    raise _BreachError(repr(k), "is a key that is not a string")
+                if k not in ids:
+                    _check_text(k, "id")
+                _walk(v, k)
+            except _BreachError as breach:
+                breach.path.append(f".{k}")
+                raise
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            try:
+                _walk(item, key)
+            except _BreachError as breach:
+                breach.path.append(f"[{i}]")
+                raise
+
+
+def check_language(rendering: object, *, where: str = "") -> None:
+    """Reject a rendering that states a risk level, a score, a rank or an instruction.
+
+    Parameters
+    ----------
+    rendering : str, mapping or list
+        A text or HTML rendering (HTML with entities already unescaped), or a
+        dict rendering (as from :meth:`Review.to_dict`). The module docstring
+        lists the rules.
+    where : str, default ""
+        Where the rendering comes from, for the message (default ``"text"``
+        for strings).
+
+    Raises
+    ------
+    LanguageError
+        On the first breach, naming where it is, what was found and the rule.
+
+    Examples
+    --------
+    >>> check_language("2 records in the last 365 days, latest on 2026-08-14")
+    >>> check_language("Has the arrest of the parent been discussed with the family?")
+    >>> check_language("Risk level: high")
+    Traceback (most recent call last):
+    ...
+    advisory.prompts._guard.LanguageError: text: 'Risk' states a risk level, ...
+    >>> check_language("Stands out: 0.73")
+    Traceback (most recent call last):
+    ...
+    advisory.prompts._guard.LanguageError: text: '0.73' is a decimal number, ...
+    >>> check_language({"observed": "2 records", "events": 2})
+    >>> check_language({"contribution": 0.4})
+    Traceback (most recent call last):
+    ...
+    advisory.prompts._guard.LanguageError: contribution: '0.4' is a float; ...
+    """
+    try:
+        if isinstance(rendering, str):
+            # Rules never span lines or markup, so each piece is checked (and
+            # remembered) on its own: renderings share most of their lines.
+            for piece in _PIECES.split(rendering):
+                if piece and not piece.isspace():
+                    _check_text(piece)
+        else:
+            _walk(rendering, "")
+    except _BreachError as breach:
+        path = "".join(reversed(breach.path)).lstrip(".")
+        place = f"{where}{'.' if where and path else ''}{path}" or "text"
+        raise LanguageError(place, breach.found, breach.rule) from None
+
+
+def check_question(question: str, *, where: str = "question") -> None:
+    """Check that ``question`` is a review question: an opener, plain words and '?'.
+
+    Raises
+    ------
+    LanguageError
+        If it does not end with '?', does not begin with one of
+        :data:`advisory._language.QUESTION_OPENERS`, or breaks a rule of
+        :func:`check_language`.
+
+    Examples
+    --------
+    >>> check_question("Consider whether the school knows the child well?")
+    >>> check_question("Refer to the police.")
+    Traceback (most recent call last):
+    ...
+    advisory.prompts._guard.LanguageError: question: 'Refer to the police.' is not a question ...
+    """
+    stripped = question.strip()
+    if not stripped.endswith("?") or not any(
+        stripped == opener or stripped.startswith(opener + " ") for opener in QUESTION_OPENERS
+    ):
+        raise LanguageError(
+            where,
+            question,
+            "is not a question (it must end with '?' and begin with one of "
+            f"{list(QUESTION_OPENERS)})",
+        )
+    check_language(question, where=where)

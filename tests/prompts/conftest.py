@@ -1,0 +1,64 @@
+"""A fitted advisor on demo records, shared by the prompt tests."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from advisory import Advisor
+from advisory.context import CaseContext, build_context
+from advisory.datasets import MultiAgencyData, make_multiagency
+from advisory.definitions import reference_root
+
+GOLDEN_CASES = ("C0000009", "C0000082")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regenerate-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/prompts/golden/ from the current renderings",
+    )
+
+
+@pytest.fixture(scope="session")
+def regenerate_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--regenerate-golden", default=False)) or (
+        os.environ.get("ADVISORY_REGENERATE_GOLDEN") == "1"
+    )
+
+
+@pytest.fixture(scope="session")
+def demo() -> MultiAgencyData:
+    return make_multiagency(n_cases=800, seed=21)
+
+
+@pytest.fixture(scope="session")
+def advisor(demo: MultiAgencyData) -> Advisor:
+    return Advisor.from_definitions(
+        reference_root(), model_params={"n_resamples": 8, "random_state": 0}
+    ).fit(demo)
+
+
+@pytest.fixture(scope="session")
+def demo_context(demo: MultiAgencyData, advisor: Advisor) -> CaseContext:
+    return build_context(demo, advisor.definitions)
+
+
+@pytest.fixture(scope="session")
+def reviews(advisor: Advisor, demo: MultiAgencyData):
+    return advisor.review(demo)
+
+
+@pytest.fixture(scope="session")
+def builder(advisor: Advisor, demo: MultiAgencyData):
+    from advisory.prompts import ReviewBuilder
+
+    return ReviewBuilder(
+        advisor.definitions,
+        advisor.explainer_,
+        model_version=advisor.model_version_,
+        data_snapshot_date=demo.snapshot_date.date(),
+    )

@@ -1,0 +1,99 @@
+"""The language guard: what it lets through and what it rejects."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisory import _language
+from advisory.definitions import _catalogue, load_definitions, reference_root
+from advisory.prompts import LanguageError, check_language, check_question
+
+ALLOWED = [
+    "2 records in the last 365 days, latest on 2026-08-14",
+    "none recorded at any time before the reference date",
+    "unknown (health: no records of P0001535 (parent) from 2020-01-07 to 2021-01-05)",
+    "police data for the Riverside area was not supplied for 2023",
+    "12 years old",
+    "cp_plan_12m scorecard model, fit-3fa9c2e1b7d0",
+    "advisory v0.1.0",
+    "Has the domestic abuse recorded for the parent been discussed with the family?",
+    "Consider whether the school knows the child well?",
+    "Add what you know from the child, the family and other professionals.",
+]
+
+REJECTED = [
+    ("Stands out: 0.73", "decimal"),
+    ("Contribution .4", "decimal"),
+    ("73% of similar cases", "percentage"),
+    ("73 percent", "ranks"),
+    ("rank 3 of the caseload", "ranks"),
+    ("in the top 10% of referrals", "percentage"),
+    ("top 10 referrals", "ranking word"),
+    ("top10", "score, rank or band"),
+    ("the 3rd case", "bare number"),
+    ("case #3", "ranking word"),
+    ("3/10", "ratio"),
+    ("1 in 5 children", "ratio"),
+    ("3 out of 10", "ratio"),
+    ("+2 compared with a typical case", "sign"),
+    ("value 73", "bare number"),
+    ("Risk level: high", "risk level"),
+    ("a likely outcome", "likelihood"),
+    ("above the threshold", "risk level"),
+    ("red band", "ranks"),
+    ("predicted to need a plan", "predicts"),
+    ("You must refer to the police.", "instructs"),
+    ("The worker should remove the child", "instructs"),
+    ("Escalate to a manager", "instructs"),
+    ("It is recommended to act", "instructs"),
+]
+
+
+@pytest.mark.parametrize("text", ALLOWED)
+def test_allows_records_dates_and_questions(text):
+    check_language(text)
+
+
+@pytest.mark.parametrize(("text", "rule"), REJECTED)
+def test_rejects_scores_ranks_risk_words_and_instructions(text, rule):
+    with pytest.raises(LanguageError, match=rule):
+        check_language(text)
+
+
+def test_dict_rules_name_the_key_path():
+    check_language({"events": 3, "age_years": 12, "date": "2020-01-01", "observed": "3 records"})
+    with pytest.raises(LanguageError, match=r"stands_out\[1\]\.weight: '0.2' is a float"):
+        check_language({"stands_out": [{"observed": "1 record"}, {"weight": 0.2}]})
+    with pytest.raises(LanguageError, match=r"position: '3' is a number"):
+        check_language({"position": 3})
+    with pytest.raises(LanguageError, match="is not an ISO date"):
+        check_language({"latest": "last week"})
+    with pytest.raises(LanguageError, match="rank"):
+        check_language({"prompt_id": "rank:3"})
+    with pytest.raises(LanguageError, match="score"):
+        check_language({"factor": "risk_score"})
+
+
+def test_questions_must_be_questions():
+    check_question("What helped when the child had a plan before?")
+    for bad in ("Refer to the police.", "The child is absent?", "What now"):
+        with pytest.raises(LanguageError, match="is not a question"):
+            check_question(bad)
+    with pytest.raises(LanguageError, match="instructs"):
+        check_question("Has the worker been told they must act?")
+
+
+def test_catalogue_and_guard_share_one_word_list():
+    assert vars(_catalogue)["RISK_WORDS"] is _language.RISK_WORDS
+    assert vars(_catalogue)["_RISK_PATTERN"] is _language.RISK_PATTERN
+
+
+def test_reference_catalogue_wording_passes_the_guard():
+    catalogue = load_definitions(reference_root()).catalogue
+    check_language(catalogue.reminder)
+    for source in catalogue.sources:
+        check_language(source.label)
+        check_language(source.not_captured)
+    for entry in catalogue.entries:
+        check_language(entry.label)
+        check_question(entry.question_for("the child"))
