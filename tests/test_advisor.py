@@ -43,7 +43,7 @@ def test_from_repository_root_and_reference_root_agree():
     here = Advisor.from_definitions(ROOT)
     shipped = Advisor.from_definitions(reference_root())
     assert here.definitions.spec == shipped.definitions.spec
-    assert repr(here) == "Advisor('cp_plan_12m', family='scorecard', not fitted)"
+    assert repr(here) == "Advisor('cp_plan_12m', family='additive_boosting', not fitted)"
 
 
 def test_missing_catalogue_entry_fails_at_construction():
@@ -69,7 +69,7 @@ def test_review_selected_cases_in_order(fitted, data):
     assert [r.case_id for r in reviews] == ids
     assert all(isinstance(r, Review) for r in reviews)
     assert reviews[0].data_snapshot_date == data.snapshot_date.date()
-    assert reviews[0].model_version.startswith("cp_plan_12m scorecard model, fit-")
+    assert reviews[0].model_version.startswith("cp_plan_12m additive_boosting model, fit-")
 
 
 def test_unknown_case_id_is_a_clear_error(fitted, data):

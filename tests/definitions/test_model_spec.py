@@ -19,7 +19,7 @@ def edit(old: str, new: str, *, text: str = TEXT) -> str:
 def test_reference_spec_loads() -> None:
     spec = load_model_spec(SPEC_PATH)
     assert spec.name == "cp_plan_12m"
-    assert spec.family == "scorecard"
+    assert spec.family == "additive_boosting"
     assert spec.outcome.known_biases
     assert len(spec.factors) >= 16
     assert spec.factor_names[0] == "child_prior_referrals"

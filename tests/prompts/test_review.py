@@ -153,3 +153,20 @@ def test_no_review_carries_model_output(advisor, demo, reviews):
         text = review.to_text() + review.to_json()
         assert not any(n in text for n in numbers)
     assert isinstance(margin, pd.Series)
+
+
+def test_only_recorded_circumstances_are_listed(reviews, demo_context, advisor):
+    """An unknown value or a count of zero never stands out and is never a strength."""
+    factors = demo_context.factors
+    counts = {
+        f.name for f in advisor.definitions.spec.factors if f.kind in ("events", "household_change")
+    }
+    listed = 0
+    for review in reviews:
+        for prompt in (*review.stands_out, *review.strengths):
+            value = factors.loc[review.case_id, prompt.factor]
+            assert not pd.isna(value), (review.case_id, prompt.factor)
+            if prompt.factor in counts:
+                assert value > 0, (review.case_id, prompt.factor)
+            listed += 1
+    assert listed > 0

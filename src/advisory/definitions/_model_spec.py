@@ -251,8 +251,8 @@ def parse_model_spec(text: str, source: str = "<string>") -> ModelSpec:
     >>> from advisory.definitions import reference_root
     >>> text = (reference_root() / "models" / "cp_plan_12m.toml").read_text()
     >>> parse_model_spec(text).family
-    'scorecard'
-    >>> bad = text.replace('family = "scorecard"', 'family = "gam"')
+    'additive_boosting'
+    >>> bad = text.replace('family = "additive_boosting"', 'family = "gam"')
     >>> parse_model_spec(bad)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...

@@ -164,6 +164,8 @@ class ReviewBuilder:
                     "factors of this specification.",
                 )
         self._specs = [specs[n] for n in self.factor_names]
+        # factors that count records: a count of zero is not listed (see _listable)
+        self._counts = np.array([f.kind in ("events", "household_change") for f in self._specs])
         self._labels = [entries[n].label for n in self.factor_names]
         self._agencies = [catalogue.source(entries[n].source).label for n in self.factor_names]
         self._questions = [
@@ -272,8 +274,9 @@ class ReviewBuilder:
                 ref = dates[i]
                 assert ref is not None
                 v, ok = values[row], reliable[row]
-                up = np.flatnonzero(ok & (v > 0))
-                down = np.flatnonzero(ok & (v < 0))
+                listable = self._listable(raw[row])
+                up = np.flatnonzero(ok & (v > 0) & listable)
+                down = np.flatnonzero(ok & (v < 0) & listable)
                 up = up[np.argsort(-v[up], kind="stable")]
                 down = down[np.argsort(v[down], kind="stable")]
                 out.append(
@@ -297,6 +300,21 @@ class ReviewBuilder:
                     )
                 )
         return out
+
+    def _listable(self, raw: np.ndarray) -> np.ndarray:
+        """Which factors of one case may be listed, standing out or pulling back.
+
+        Only what was recorded: an unknown value is never listed (the case's gaps
+        say what the data could not see, and the model's reaction to a missing
+        source is not a circumstance of the family), and neither is a count of
+        zero - the absence of a record is neither a concern that stands out nor
+        a strength, and the catalogue's questions presume something was recorded.
+        """
+        known = np.array([not pd.isna(x) for x in raw])
+        recorded = known.copy()
+        counts = known & self._counts
+        recorded[counts] = np.array([float(x) > 0 for x in raw[counts]], dtype=bool)
+        return recorded
 
     def _observed(
         self,
