@@ -18,12 +18,16 @@ from advisory._checks import check_int
 from advisory._errors import AdvisoryError
 
 if TYPE_CHECKING:
+    from advisory import Advisor
     from advisory.context import CaseContext
+    from advisory.datasets import MultiAgencyData
+    from advisory.models import ValidationResult
 
 __all__ = ["main"]
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from advisory import Advisor
     from advisory.context import build_context
     from advisory.datasets import make_multiagency
     from advisory.definitions import load_definitions, reference_root
@@ -49,11 +53,49 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"\nOne case, as of its reference date ({example}):")
     print(_household_text(context.case(example)))
 
+    print(f"\nTraining the {definitions.spec.family} model and validating it on later cases ...")
+    started = time.perf_counter()
+    advisor = Advisor(definitions).fit(data)
+    validation = _validate(advisor, context, data)
+    print(validation.to_frame().round(3).to_string())
+    for verdict in validation.verdicts.values():
+        print(f"  {verdict}")
+    print(f"  trained and validated in {time.perf_counter() - started:.1f} s")
+
+    print("\nReview prompts for two cases (no score, rank or threshold - questions only):")
+    reviews = advisor.review(data, case_ids=_review_examples(context, example))
+    for review in reviews:
+        print("\n" + review.to_text())
     (out / "summary.txt").write_text(summary + "\n\n" + context_summary + "\n", encoding="utf-8")
     context.factors.to_csv(out / "factors.csv")
     context.gaps.to_csv(out / "gaps.csv", index=False)
-    print(f"\nWritten to {out}: summary.txt, factors.csv (NaN = unknown), gaps.csv")
+    validation.to_frame().to_csv(out / "validation.csv")
+    with (out / "reviews.jsonl").open("w", encoding="utf-8") as handle:
+        for review in reviews:
+            handle.write(review.to_json() + "\n")
+    print(
+        f"\nWritten to {out}: summary.txt, factors.csv (NaN = unknown), gaps.csv, "
+        "validation.csv, reviews.jsonl"
+    )
     return 0
+
+
+def _validate(advisor: Advisor, context: CaseContext, data: MultiAgencyData) -> ValidationResult:
+    """Refit the same family on earlier cases and assess it on later ones."""
+    from advisory.models import validate
+
+    cases = data.cases.set_index("case_id").loc[context.factors.index]
+    model = type(advisor.model_)(**{**advisor.model_.get_params(), "n_resamples": 0})
+    return validate(
+        model, context.factors, cases["outcome"].to_numpy(), dates=cases["reference_date"]
+    )
+
+
+def _review_examples(context: CaseContext, first: str) -> list[str]:
+    """Pick the example case and another case with a recorded police notification."""
+    police = context.provenance[context.provenance["agency"] == "police"]["case_id"]
+    others = [c for c in police.unique() if c != first]
+    return [first, *others[:1]]
 
 
 def _example_case(context: CaseContext) -> str:

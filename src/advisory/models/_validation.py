@@ -118,28 +118,30 @@ def _recalibration(p: Float, y: Float, counts: Float) -> tuple[Float, Float]:
     """
     lp = np.log(p / (1.0 - p))
     a = np.zeros(counts.shape[0])
-    for _ in range(50):
-        q = 1.0 / (1.0 + np.exp(-(a[:, None] + lp)))
-        step = (counts @ y - (counts * q).sum(1)) / (counts * q * (1 - q)).sum(1)
-        a += step
-        if np.all(np.abs(step) < 1e-10):
-            break
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for _ in range(50):
+            q = 1.0 / (1.0 + np.exp(-(a[:, None] + lp)))
+            step = (counts @ y - (counts * q).sum(1)) / (counts * q * (1 - q)).sum(1)
+            a += step
+            if np.all(np.abs(np.nan_to_num(step)) < 1e-10):
+                break
     if np.ptp(lp) < 1e-12:
         return a, np.full(counts.shape[0], np.nan)
     c, b = np.zeros(counts.shape[0]), np.ones(counts.shape[0])
     wy = counts @ y
     wyl = counts @ (y * lp)
-    for _ in range(50):
-        q = 1.0 / (1.0 + np.exp(-(c[:, None] + b[:, None] * lp)))
-        v = counts * q * (1 - q)
-        g0, g1 = wy - (counts * q).sum(1), wyl - (counts * q) @ lp
-        h00, h01, h11 = v.sum(1), v @ lp, v @ lp**2
-        det = h00 * h11 - h01**2
-        with np.errstate(invalid="ignore", divide="ignore"):
+    # a replicate whose design is degenerate (too few outcomes) gives NaN, not an error
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for _ in range(50):
+            q = 1.0 / (1.0 + np.exp(-(c[:, None] + b[:, None] * lp)))
+            v = counts * q * (1 - q)
+            g0, g1 = wy - (counts * q).sum(1), wyl - (counts * q) @ lp
+            h00, h01, h11 = v.sum(1), v @ lp, v @ lp**2
+            det = h00 * h11 - h01**2
             d0, d1 = (h11 * g0 - h01 * g1) / det, (h00 * g1 - h01 * g0) / det
-        c, b = c + d0, b + d1
-        if np.all(np.abs(np.nan_to_num(d1)) < 1e-10):
-            break
+            c, b = c + d0, b + d1
+            if np.all(np.abs(np.nan_to_num(d1)) < 1e-10):
+                break
     return a, b
 
 

@@ -42,9 +42,9 @@ __all__ = ["ReviewBuilder"]
 _CHUNK: Final = 5_000
 _SMALL: Final = 5_000
 _FAMILY_WORDS: Final = {
-    "ScorecardClassifier": "scorecard (penalised logistic model over binned factors)",
-    "AdditiveBoostingClassifier": "additive boosting (boosted single-factor trees)",
-    "ShallowTreeClassifier": "shallow decision tree",
+    "ScorecardClassifier": "a scorecard (penalised logistic model over binned factors)",
+    "AdditiveBoostingClassifier": "an additive boosting model (boosted single-factor trees)",
+    "ShallowTreeClassifier": "a shallow decision tree",
 }
 _STANDS_OUT: Final = ("stands out most", "also stands out")
 _PULLS_BACK: Final = ("pulls the other way most", "also pulls the other way")
@@ -194,7 +194,7 @@ class ReviewBuilder:
         self.data_snapshot_date = data_snapshot_date
         family = _FAMILY_WORDS.get(type(model).__name__, type(model).__name__)
         self.explanation_method = (
-            f"Exact SHAP values of a {family}, each factor compared with a typical case of "
+            f"Exact SHAP values of {family}, each factor compared with a typical case of "
             f"the training data. A factor is listed only when the direction of its "
             f"contribution held across {int(model.n_resamples)} bootstrap refits of the "
             "model; the order of the list shows which stand out most."
