@@ -32,6 +32,7 @@ from advisory._errors import (
 
 if TYPE_CHECKING:
     from advisory._advisor import Advisor
+    from advisory._bundle import load
 
 __version__ = "0.1.0"
 
@@ -43,6 +44,7 @@ __all__ = [
     "MissingExtraError",
     "ParameterError",
     "__version__",
+    "load",
 ]
 
 
@@ -52,4 +54,8 @@ def __getattr__(name: str) -> Any:
         from advisory._advisor import Advisor
 
         return Advisor
+    if name == "load":
+        from advisory._bundle import load
+
+        return load
     raise AttributeError(f"module 'advisory' has no attribute {name!r}")

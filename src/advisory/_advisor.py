@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
@@ -196,6 +197,7 @@ class Advisor:
         digest.update(repr(sorted(self.model_params.items())).encode())
         self.model_version_ = f"{spec.name} {spec.family} model, fit-{digest.hexdigest()[:12]}"
         self.n_cases_ = len(context.factors)
+        self.training_snapshot_ = _snapshot_date(data, context)
         self._builders: dict[dt.date, Any] = {}
         return self
 
@@ -301,9 +303,27 @@ class Advisor:
             "advisor.decision_function(data) with your own group metrics."
         )
 
-    def save(self, path: str | os.PathLike[str]) -> Any:
-        """Save the advisor as a model bundle (not available yet: issue 7)."""
-        raise NotImplementedError("Advisor.save arrives with skops model bundles (issue 7).")
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Save the fitted advisor as a model bundle, with skops (never pickle).
+
+        The bundle folder holds ``advisor.skops`` and a ``manifest.json`` with
+        the library version, checksums of the model file and the definitions,
+        the training data's snapshot date and the factor schema. Load it with
+        :func:`advisory.load`, which refuses altered files and unreviewed types.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The bundle folder.
+
+        Returns
+        -------
+        pathlib.Path
+            The bundle folder.
+        """
+        from advisory._bundle import save
+
+        return save(self, path)
 
 
 def index_records_from_context(context: CaseContext, case_ids: list[str]) -> CaseContext:

@@ -1,0 +1,250 @@
+"""Model bundles: a fitted Advisor saved with skops, never with pickle.
+
+A bundle is a folder with two files:
+
+- ``advisor.skops`` — the fitted :class:`~advisory.Advisor` (definitions,
+  model with its bootstrap refits, explainer), written by ``skops.io``;
+- ``manifest.json`` — what a reviewer and a host need to know before loading:
+  the bundle format, the library version that wrote it, the SHA-256 of
+  ``advisor.skops`` and of each definition, the training data's snapshot date
+  and the factor schema.
+
+Loading checks the manifest (format, version compatibility, checksum), then
+lists the types the skops file would construct and refuses any that are not
+on this library's reviewed list (:data:`BUNDLE_TYPES`) unless the caller
+trusts them explicitly. Nothing in the file runs before those checks pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from advisory._errors import AdvisoryError
+
+if TYPE_CHECKING:
+    from advisory._advisor import Advisor
+
+__all__ = ["BUNDLE_TYPES", "BundleError", "UntrustedTypesError", "load", "save"]
+
+FORMAT: Final = "advisory-bundle"
+FORMAT_VERSION: Final = 1
+_MODEL_FILE: Final = "advisor.skops"
+_MANIFEST: Final = "manifest.json"
+
+#: Types a bundle written by this library contains, reviewed once here: the
+#: library's own classes, and the scikit-learn internals of gradient boosting
+#: that skops does not trust by default. Anything else needs ``trusted=``.
+BUNDLE_TYPES: Final = (
+    "advisory._advisor.Advisor",
+    "advisory.definitions._audit_policy.AuditPolicy",
+    "advisory.definitions._audit_policy.OperatingPoint",
+    "advisory.definitions._audit_policy.SensitiveAttribute",
+    "advisory.definitions._catalogue.Catalogue",
+    "advisory.definitions._catalogue.CatalogueEntry",
+    "advisory.definitions._catalogue.Source",
+    "advisory.definitions._definitions.Definitions",
+    "advisory.definitions._model_spec.FactorSpec",
+    "advisory.definitions._model_spec.ModelSpec",
+    "advisory.definitions._model_spec.Outcome",
+    "advisory.explain._explanation.Explainer",
+    "advisory.models._boosting.AdditiveBoostingClassifier",
+    "advisory.models._scorecard.ScorecardClassifier",
+    "advisory.models._tree.ShallowTreeClassifier",
+    "advisory.models._frame.Layout",
+    "advisory.models._shapes.AdditiveShapes",
+    "advisory.models._shapes.FactorShape",
+    "datetime.date",
+    "functools.partial",
+    "pathlib.PosixPath",
+    "pathlib.WindowsPath",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn.utils.validation.check_array",
+)
+
+
+class BundleError(AdvisoryError, ValueError):
+    """A path is not a bundle, or a bundle is incompatible or has been altered."""
+
+
+class UntrustedTypesError(AdvisoryError, TypeError):
+    """A bundle would construct types nobody has trusted.
+
+    Parameters
+    ----------
+    path : str
+        The bundle.
+    types : list of str
+        The untrusted types, sorted.
+    """
+
+    def __init__(self, path: str, types: list[str]) -> None:
+        self.types = types
+        super().__init__(
+            f"The bundle {path} would construct types that are not on advisory's reviewed "
+            f"list: {types}. Nothing was loaded. If you have reviewed where the bundle came "
+            "from and trust these types, pass them: advisory.load(path, trusted=[...])."
+        )
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _definition_hashes(advisor: Advisor) -> dict[str, str]:
+    """SHA-256 of each definition, from its canonical text (stable across machines)."""
+    definitions = advisor.definitions
+    return {
+        name: _sha256(repr(getattr(definitions, name)).encode())
+        for name in ("spec", "catalogue", "policy")
+    }
+
+
+def save(advisor: Advisor, path: str | os.PathLike[str]) -> Path:
+    """Save a fitted advisor as a bundle folder (see the module docstring).
+
+    Parameters
+    ----------
+    advisor : Advisor
+        A fitted advisor.
+    path : str or os.PathLike
+        The bundle folder; created if missing, its two files replaced.
+
+    Returns
+    -------
+    pathlib.Path
+        The bundle folder.
+    """
+    import skops.io as sio
+
+    advisor._check_fitted("save")
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    builders = advisor._builders
+    advisor._builders = {}  # a cache of renderers: rebuilt on demand after loading
+    try:
+        payload: bytes = sio.dumps(advisor)
+    finally:
+        advisor._builders = builders
+    from advisory import __version__
+
+    spec = advisor.definitions.spec
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "advisory_version": __version__,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "model_version": advisor.model_version_,
+        "model_family": spec.family,
+        "training_snapshot_date": advisor.training_snapshot_.isoformat(),
+        "training_cases": advisor.n_cases_,
+        "definitions_sha256": _definition_hashes(advisor),
+        "factors": [
+            {"name": f.name, "kind": f.kind, "levels": list(f.levels)} for f in spec.factors
+        ],
+        "model_file": _MODEL_FILE,
+        "model_sha256": _sha256(payload),
+    }
+    (folder / _MODEL_FILE).write_bytes(payload)
+    (folder / _MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return folder
+
+
+def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read and check a bundle's manifest without loading the model.
+
+    Raises
+    ------
+    BundleError
+        If the path is not a bundle, or its format is unknown or newer than
+        this library reads.
+    """
+    folder = Path(path)
+    manifest_file = folder / _MANIFEST
+    if not folder.is_dir() or not manifest_file.is_file():
+        raise BundleError(
+            f"{folder} is not a model bundle: expected a folder with {_MANIFEST} and "
+            f"{_MODEL_FILE}, written by Advisor.save(path)."
+        )
+    try:
+        manifest: dict[str, Any] = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BundleError(
+            f"{manifest_file} is not valid JSON ({exc}); the bundle is damaged."
+        ) from exc
+    if manifest.get("format") != FORMAT:
+        raise BundleError(
+            f"{manifest_file} has format {manifest.get('format')!r}; expected {FORMAT!r}."
+        )
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise BundleError(
+            f"The bundle {folder} has format version {version!r}, written by advisory "
+            f"{manifest.get('advisory_version')!r}; this advisory reads format version "
+            f"{FORMAT_VERSION} and older. Upgrade advisory to load it."
+        )
+    return manifest
+
+
+def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Advisor:
+    """Load a bundle written by :meth:`Advisor.save`, checking it first.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+    trusted : iterable of str, optional
+        Extra types to trust beyond :data:`BUNDLE_TYPES`, after reviewing them.
+
+    Returns
+    -------
+    Advisor
+        The fitted advisor, ready to review cases.
+
+    Raises
+    ------
+    BundleError
+        If the path is not a bundle, its format is newer than this library
+        reads, or ``advisor.skops`` does not match the manifest's checksum
+        (the file was altered or damaged).
+    UntrustedTypesError
+        If the bundle would construct a type not on the reviewed list and not
+        in ``trusted``. Nothing is constructed in that case.
+    """
+    import skops.io as sio
+
+    manifest = read_manifest(path)
+    model_file = Path(path) / str(manifest.get("model_file", _MODEL_FILE))
+    if not model_file.is_file():
+        raise BundleError(f"The bundle {path} has no {model_file.name}; it is incomplete.")
+    payload = model_file.read_bytes()
+    if _sha256(payload) != manifest.get("model_sha256"):
+        raise BundleError(
+            f"{model_file} does not match the checksum in the bundle's manifest: the file "
+            "was altered or damaged after it was saved. Do not load it; save the bundle again "
+            "from its source."
+        )
+    allowed = set(BUNDLE_TYPES) | set(trusted)
+    try:
+        found = sio.get_untrusted_types(data=payload)
+    except Exception as exc:
+        raise BundleError(f"{model_file} is not a readable skops file ({exc}).") from exc
+    refused = sorted(set(found) - allowed)
+    if refused:
+        raise UntrustedTypesError(str(path), refused)
+    advisor: Advisor = sio.loads(payload, trusted=sorted(set(found)))
+    from advisory._advisor import Advisor
+
+    if not isinstance(advisor, Advisor):
+        raise BundleError(f"{model_file} holds a {type(advisor).__name__}, not an Advisor.")
+    if _definition_hashes(advisor) != manifest.get("definitions_sha256"):
+        raise BundleError(
+            f"The definitions inside {model_file} do not match the manifest's hashes; the "
+            "bundle is inconsistent. Save it again from its source."
+        )
+    return advisor

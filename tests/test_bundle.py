@@ -1,0 +1,136 @@
+"""Model bundles: skops only, checked manifest, explicit trust, tamper refusal."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import advisory
+from advisory import Advisor
+from advisory._bundle import BUNDLE_TYPES, BundleError, UntrustedTypesError
+from advisory.datasets import make_multiagency
+from advisory.definitions import reference_root
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_multiagency(n_cases=600, seed=3)
+
+
+@pytest.fixture(scope="module")
+def advisor(data):
+    params = {"n_resamples": 4, "random_state": 0}
+    return Advisor.from_definitions(reference_root(), model_params=params).fit(data)
+
+
+@pytest.fixture
+def bundle(advisor, tmp_path):
+    return advisor.save(tmp_path / "bundle")
+
+
+def test_round_trip_gives_identical_outputs_and_reviews(advisor, data, bundle):
+    loaded = advisory.load(bundle)
+    assert np.array_equal(loaded.decision_function(data), advisor.decision_function(data))
+    cases = list(data.cases["case_id"][:5])
+    assert [r.to_dict() for r in loaded.review(data, cases)] == [
+        r.to_dict() for r in advisor.review(data, cases)
+    ]
+
+
+def test_manifest_records_versions_hashes_snapshot_and_schema(advisor, data, bundle):
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    assert manifest["format"] == "advisory-bundle"
+    assert manifest["advisory_version"] == advisory.__version__
+    assert manifest["training_snapshot_date"] == data.snapshot_date.date().isoformat()
+    assert set(manifest["definitions_sha256"]) == {"spec", "catalogue", "policy"}
+    assert [f["name"] for f in manifest["factors"]] == list(advisor.definitions.spec.factor_names)
+    assert manifest["model_family"] == "additive_boosting"
+
+
+def test_no_pickle_in_the_bundle(bundle):
+    with zipfile.ZipFile(bundle / "advisor.skops") as archive:
+        names = archive.namelist()
+    assert "schema.json" in names
+    assert not any(name.endswith((".pkl", ".pickle")) for name in names)
+    assert {p.name for p in bundle.iterdir()} == {"advisor.skops", "manifest.json"}
+
+
+def test_a_path_that_is_not_a_bundle(tmp_path):
+    with pytest.raises(BundleError, match=r"is not a model bundle: expected a folder with"):
+        advisory.load(tmp_path)
+
+
+def test_a_newer_format_is_refused(bundle):
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    manifest["format_version"] = 99
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BundleError, match=r"format version 99.*Upgrade advisory"):
+        advisory.load(bundle)
+
+
+def test_a_tampered_model_file_is_refused(bundle):
+    model = bundle / "advisor.skops"
+    model.write_bytes(model.read_bytes()[:-10] + b"0123456789")
+    with pytest.raises(BundleError, match=r"does not match the checksum"):
+        advisory.load(bundle)
+
+
+def _rewrite(bundle: Path, edit) -> None:
+    """Edit the skops archive's schema and fix the manifest checksum, as an attacker would."""
+    import hashlib
+
+    model = bundle / "advisor.skops"
+    with zipfile.ZipFile(model) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    schema = json.loads(files["schema.json"])
+    edit(schema)
+    files["schema.json"] = json.dumps(schema).encode()
+    with zipfile.ZipFile(model, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    manifest["model_sha256"] = hashlib.sha256(model.read_bytes()).hexdigest()
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_a_foreign_callable_is_refused_and_never_run(bundle, tmp_path):
+    marker = tmp_path / "ran"
+
+    def inject(schema):
+        # replace the model's class with a callable that would write a file if called
+        schema["__class__"] = "system"
+        schema["__module__"] = "os"
+
+    _rewrite(bundle, inject)
+    with pytest.raises(
+        UntrustedTypesError, match=r"not on advisory's reviewed list: \['os.system'\]"
+    ):
+        advisory.load(bundle)
+    assert not marker.exists()
+
+
+def test_trusting_an_extra_type_is_explicit(bundle):
+    def rename(schema):
+        schema["__module__"] = "mypackage.advisors"
+
+    _rewrite(bundle, rename)
+    with pytest.raises(UntrustedTypesError, match=r"mypackage.advisors.Advisor"):
+        advisory.load(bundle)
+    with pytest.raises(Exception, match=r"mypackage"):
+        # trusted, it is constructed - and fails because no such module exists
+        advisory.load(bundle, trusted=["mypackage.advisors.Advisor"])
+
+
+def test_reviewed_types_are_the_library_and_known_sklearn_internals():
+    allowed = ("advisory.", "sklearn.", "functools.", "pathlib.", "datetime.")
+    assert all(t.startswith(allowed) for t in BUNDLE_TYPES)
+    assert not any("pickle" in t or t.startswith(("builtins.", "os.")) for t in BUNDLE_TYPES)
+
+
+def test_saving_an_unfitted_advisor_is_an_error(tmp_path):
+    with pytest.raises(Exception, match=r"not fitted yet. Call 'fit'"):
+        Advisor.from_definitions(reference_root()).save(tmp_path / "b")
