@@ -134,3 +134,38 @@ def test_reviewed_types_are_the_library_and_known_sklearn_internals():
 def test_saving_an_unfitted_advisor_is_an_error(tmp_path):
     with pytest.raises(Exception, match=r"not fitted yet. Call 'fit'"):
         Advisor.from_definitions(reference_root()).save(tmp_path / "b")
+
+
+def test_host_path_imports_no_training_or_tracking_stack(bundle, data, tmp_path):
+    """A host loads a bundle and reviews one case without shap, mlflow, matplotlib, fairlearn."""
+    import subprocess
+    import sys
+
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    cases = data.cases.head(3)
+    code = f"""
+import sys
+import advisory
+from advisory.datasets import make_multiagency
+data = make_multiagency(n_cases=600, seed=3)
+advisor = advisory.load({str(bundle)!r})
+review = advisor.review(data, case_ids=[{cases["case_id"].iloc[0]!r}])[0]
+assert review.to_json() and review.to_html()
+print(",".join(m for m in ("shap", "mlflow", "matplotlib", "fairlearn") if m in sys.modules))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_reviews_from_several_threads_equal_sequential_reviews(bundle, data):
+    from concurrent.futures import ThreadPoolExecutor
+
+    loaded = advisory.load(bundle)
+    cases = list(data.cases["case_id"][:16])
+    expected = [r.to_dict() for r in loaded.review(data, cases)]
+    fresh = advisory.load(bundle)  # an empty cache, filled by racing threads
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lambda c: fresh.review(data, [c])[0].to_dict(), cases))
+    assert got == expected
