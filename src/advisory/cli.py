@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from advisory import __version__
 from advisory._checks import check_int
-from advisory._errors import AdvisoryError
+from advisory._errors import AdvisoryError, InputError
 
 if TYPE_CHECKING:
     from advisory import Advisor
@@ -131,6 +131,74 @@ def _household_text(one: CaseContext) -> str:
     return "\n".join(lines)
 
 
+def _generate(args: argparse.Namespace) -> int:
+    from advisory.context import write_records
+    from advisory.datasets import make_multiagency
+
+    n_cases = check_int(args.cases, "n_cases", "make_multiagency", minimum=1)
+    data = make_multiagency(n_cases=n_cases, seed=args.seed)
+    folder = write_records(data, args.out)
+    print(data.summary())
+    print(f"Records written to {folder} (one CSV file per table).")
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from advisory import Advisor
+    from advisory.context import read_records
+    from advisory.definitions import reference_root
+
+    records = read_records(args.records)
+    root = Path(args.definitions) if args.definitions else reference_root()
+    params = {"n_resamples": check_int(args.resamples, "resamples", "advisory train", minimum=2)}
+    print(f"Training on {len(records['cases']):,} cases with the definitions in {root} ...")
+    advisor = Advisor.from_definitions(root, model_params={**params, "random_state": 0})
+    advisor.fit(records)
+    folder = advisor.save(args.out)
+    print(f"Model bundle written to {folder} ({advisor.model_version_}).")
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    import advisory
+    from advisory.context import read_records
+
+    advisor = advisory.load(args.bundle, trusted=args.trust or ())
+    records = read_records(args.records)
+    case_ids = list(records["cases"]["case_id"].astype(str))
+    if args.cases:
+        case_ids = _case_ids(Path(args.cases))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    step = max(1, min(1_000, len(case_ids) // 10 or 1))
+    with out.open("w", encoding="utf-8") as handle:
+        for start in range(0, len(case_ids), step):
+            for review in advisor.review(records, case_ids[start : start + step]):
+                handle.write(review.to_json() + "\n")
+            done = min(start + step, len(case_ids))
+            print(f"\rreviewed {done:,} of {len(case_ids):,} cases", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    print(f"{len(case_ids):,} reviews written to {out} (JSON Lines; no scores).")
+    return 0
+
+
+def _case_ids(path: Path) -> list[str]:
+    import pandas as pd
+
+    if not path.is_file():
+        raise InputError(f"The cases file {path} does not exist; give a CSV with a case_id column.")
+    try:
+        table = pd.read_csv(path, dtype=str)
+    except (ValueError, OSError, pd.errors.ParserError) as exc:
+        raise InputError(f"{path} could not be read as CSV: {exc}") from exc
+    if "case_id" not in table.columns:
+        raise InputError(
+            f"The cases file {path} has no 'case_id' column; found {list(table.columns)}. "
+            "Add a case_id column listing the cases to review."
+        )
+    return list(table["case_id"])
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="advisory",
@@ -156,6 +224,46 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--cases", type=int, default=5_000, help="number of synthetic referrals")
     demo.add_argument("--seed", type=int, default=0, help="seed of the synthetic records")
     demo.set_defaults(run=_demo)
+
+    generate = commands.add_parser(
+        "generate",
+        help="write synthetic multi-agency records as CSV files",
+        description="Write synthetic records (one CSV file per table) to a folder.",
+    )
+    generate.add_argument("--out", required=True, help="folder for the record files")
+    generate.add_argument("--cases", type=int, default=5_000, help="number of referrals")
+    generate.add_argument("--seed", type=int, default=0, help="seed")
+    generate.set_defaults(run=_generate)
+
+    train = commands.add_parser(
+        "train",
+        help="fit a model on records and save a reviewed bundle",
+        description=(
+            "Build case context from a records folder, fit the model specification's "
+            "family and save a model bundle (skops, no pickle)."
+        ),
+    )
+    train.add_argument("--records", required=True, help="folder of record tables (CSV/Parquet)")
+    train.add_argument("--out", required=True, help="bundle folder to write")
+    train.add_argument(
+        "--definitions", help="folder with models/, explain/, fairness/ (default: reference)"
+    )
+    train.add_argument("--resamples", type=int, default=30, help="bootstrap refits (>= 2)")
+    train.set_defaults(run=_train)
+
+    review = commands.add_parser(
+        "review",
+        help="review cases with a bundle: JSON Lines of review prompts, never scores",
+        description="Load a bundle and write one review (JSON) per case.",
+    )
+    review.add_argument("--bundle", required=True, help="bundle folder from 'advisory train'")
+    review.add_argument("--records", required=True, help="folder of record tables")
+    review.add_argument("--cases", help="CSV file with a case_id column (default: all cases)")
+    review.add_argument("--out", required=True, help="JSON Lines file to write")
+    review.add_argument(
+        "--trust", action="append", help="an extra type to trust in the bundle (repeatable)"
+    )
+    review.set_defaults(run=_review)
     return parser
 
 
