@@ -16,7 +16,7 @@ from advisory._errors import InputError, ParameterError
 from advisory.definitions import Definitions, check_definitions, load_definitions
 
 if TYPE_CHECKING:
-    from advisory.context import CaseContext
+    from advisory.context import CaseContext, RecordIndex
     from advisory.explain import Explainer
     from advisory.prompts import Review
 
@@ -145,9 +145,40 @@ class Advisor:
 
     # ---- fitting -----------------------------------------------------------
 
-    def _context(self, data: object, case_ids: Iterable[str] | None) -> CaseContext:
-        from advisory.context import CaseContext, index_records
+    def index(self, data: object) -> RecordIndex:
+        """Validate and index records once, for many calls of :meth:`review`.
 
+        A host that reviews cases one at a time from a large set of records
+        builds the index once and passes it to ``review`` instead of the records.
+
+        Parameters
+        ----------
+        data : records
+            The tables of :data:`advisory.context.SCHEMA`.
+
+        Returns
+        -------
+        advisory.context.RecordIndex
+        """
+        from advisory.context import index_records
+
+        return index_records(
+            data,
+            self.definitions,
+            lookback_days=self.lookback_days,
+            stale_after_days=self.stale_after_days,
+        )
+
+    def _context(self, data: object, case_ids: Iterable[str] | None) -> CaseContext:
+        from advisory.context import CaseContext, RecordIndex
+
+        if isinstance(data, RecordIndex):
+            if data.definitions.spec != self.definitions.spec:
+                raise InputError(
+                    "The record index was built with another model specification "
+                    f"({data.definitions.spec.name!r}); build it with advisor.index(records)."
+                )
+            return data.context(case_ids)
         if isinstance(data, CaseContext):
             if case_ids is None:
                 return data
@@ -160,13 +191,7 @@ class Advisor:
             if len(wanted) == 1:
                 return data.case(wanted[0])
             return index_records_from_context(data, wanted)
-        index = index_records(
-            data,
-            self.definitions,
-            lookback_days=self.lookback_days,
-            stale_after_days=self.stale_after_days,
-        )
-        return index.context(case_ids)
+        return self.index(data).context(case_ids)
 
     def fit(self, data: object) -> Self:
         """Build the case context of ``data`` and fit the specification's model family.
@@ -233,8 +258,9 @@ class Advisor:
 
         Parameters
         ----------
-        data : records or advisory.context.CaseContext
-            The records holding the cases (or their prepared context).
+        data : records, advisory.context.RecordIndex or advisory.context.CaseContext
+            The records holding the cases, indexed records (:meth:`index`), or
+            their prepared context.
         case_ids : iterable of str, optional
             Which cases, in the order wanted (default: every case).
 

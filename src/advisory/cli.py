@@ -165,6 +165,7 @@ def _review(args: argparse.Namespace) -> int:
 
     advisor = advisory.load(args.bundle, trusted=args.trust or ())
     records = read_records(args.records)
+    index = advisor.index(records)
     case_ids = list(records["cases"]["case_id"].astype(str))
     if args.cases:
         case_ids = _case_ids(Path(args.cases))
@@ -173,7 +174,7 @@ def _review(args: argparse.Namespace) -> int:
     step = max(1, min(1_000, len(case_ids) // 10 or 1))
     with out.open("w", encoding="utf-8") as handle:
         for start in range(0, len(case_ids), step):
-            for review in advisor.review(records, case_ids[start : start + step]):
+            for review in advisor.review(index, case_ids[start : start + step]):
                 handle.write(review.to_json() + "\n")
             done = min(start + step, len(case_ids))
             print(f"\rreviewed {done:,} of {len(case_ids):,} cases", end="", file=sys.stderr)

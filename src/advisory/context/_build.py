@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import fields
 
 import numpy as np
@@ -47,6 +47,9 @@ class RecordIndex:
         self.stale_after_days = check_int(stale_after_days, "stale_after_days", _OWNER, minimum=1)
         self.chunk_size = check_int(chunk_size, "chunk_size", _OWNER, minimum=1)
         self.definitions = definitions
+        snapshot = data.get("snapshot_date") if isinstance(data, Mapping) else None
+        #: The records' extraction date, when the records say (else None).
+        self.snapshot_date: object = getattr(data, "snapshot_date", snapshot)
         records = validate_records(data, definitions.catalogue)
         self.arrays = RecordArrays.build(records, definitions.catalogue.source_names)
         self._case_position: pd.Index = pd.Index(records.cases["case_id"])
