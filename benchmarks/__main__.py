@@ -5,10 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import bench_context, bench_datasets, bench_explain, bench_import, bench_review
+from benchmarks import (
+    bench_audit,
+    bench_context,
+    bench_datasets,
+    bench_explain,
+    bench_import,
+    bench_review,
+)
 from benchmarks._table import Row, render
 
-SUITES = (bench_import, bench_datasets, bench_context, bench_explain, bench_review)
+SUITES = (bench_import, bench_datasets, bench_context, bench_explain, bench_review, bench_audit)
 
 
 def main(argv: list[str] | None = None) -> int:

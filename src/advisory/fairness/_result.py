@@ -1,0 +1,227 @@
+"""The :class:`Audit` result object."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Literal
+
+import pandas as pd
+
+from advisory._checks import check_choice
+from advisory.fairness._metrics import Metric
+
+__all__ = ["Audit"]
+
+_GROUP_COLUMNS = ["attribute", "group", "n", "suppressed", "metric", "kind"]
+_GROUP_COLUMNS += ["estimate", "lower", "upper"]
+
+
+class Audit:
+    """What a fairness audit measured, by group, with intervals.
+
+    Suppressed groups (small or disclosive cells) have no count, estimate or
+    interval in any output; they are marked ``suppressed``.
+
+    Parameters
+    ----------
+    groups : pandas.DataFrame
+        Long table: ``attribute``, ``group``, ``n``, ``suppressed``,
+        ``metric``, ``kind``, ``estimate``, ``lower``, ``upper``.
+    disparities : pandas.DataFrame
+        Long table: ``attribute``, ``group``, ``reference``, ``metric``,
+        ``measure`` (difference or ratio), ``estimate``, ``lower``, ``upper``,
+        ``assessment``.
+    n_cases : int
+        Cases audited.
+    confidence : float
+        Level of every interval.
+    n_boot : int
+        Bootstrap replicates.
+    min_cell_size : int
+        Groups smaller than this were suppressed.
+    operating_point : str or None
+        How the operating point was set, or None if no operating-point
+        metrics were computed.
+    notes : tuple of str
+        Plain statements about what could not be reported and why.
+    """
+
+    def __init__(
+        self,
+        *,
+        groups: pd.DataFrame,
+        disparities: pd.DataFrame,
+        n_cases: int,
+        confidence: float,
+        n_boot: int,
+        min_cell_size: int,
+        operating_point: str | None,
+        notes: tuple[str, ...],
+    ) -> None:
+        hidden = groups["suppressed"].to_numpy(dtype=bool)
+        groups = groups.copy()
+        groups.loc[hidden, ["n", "estimate", "lower", "upper"]] = math.nan
+        self._groups = groups.reset_index(drop=True)
+        self._disparities = disparities.reset_index(drop=True)
+        self._n_cases = n_cases
+        self._confidence = confidence
+        self._n_boot = n_boot
+        self._min_cell_size = min_cell_size
+        self._operating_point = operating_point
+        self._notes = notes
+
+    @property
+    def n_cases(self) -> int:
+        """Number of cases audited."""
+        return self._n_cases
+
+    @property
+    def confidence(self) -> float:
+        """Level of every interval, e.g. 0.95."""
+        return self._confidence
+
+    @property
+    def n_boot(self) -> int:
+        """Bootstrap replicates behind every interval."""
+        return self._n_boot
+
+    @property
+    def min_cell_size(self) -> int:
+        """Groups with fewer cases than this were suppressed."""
+        return self._min_cell_size
+
+    @property
+    def operating_point(self) -> str | None:
+        """How the operating point was set; None without operating-point metrics."""
+        return self._operating_point
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Plain statements about what could not be reported and why."""
+        return self._notes
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """The metrics measured, in order."""
+        return tuple(dict.fromkeys(self._groups["metric"]))
+
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        """Attributes and intersections audited, e.g. ``"ethnicity x sex"``."""
+        return tuple(dict.fromkeys(self._groups["attribute"]))
+
+    def _check_metric(self, metric: str) -> None:
+        check_choice(metric, "metric", f"{type(self).__name__} methods", self.metrics)
+
+    def by_group(self, metric: Metric) -> pd.DataFrame:
+        """One metric for every group, with its interval.
+
+        Parameters
+        ----------
+        metric : str
+            One of :attr:`metrics`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``attribute`` and ``group``; columns ``n``,
+            ``suppressed``, ``kind``, ``estimate``, ``lower``, ``upper``.
+        """
+        self._check_metric(metric)
+        rows = self._groups[self._groups["metric"] == metric]
+        return rows.drop(columns="metric").set_index(["attribute", "group"])
+
+    def disparities(
+        self, metric: Metric, measure: Literal["difference", "ratio"] = "difference"
+    ) -> pd.DataFrame:
+        """One metric's disparity to each attribute's reference group.
+
+        Parameters
+        ----------
+        metric : str
+            One of :attr:`metrics`.
+        measure : {"difference", "ratio"}, default="difference"
+            Group minus reference, or group divided by reference.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``attribute`` and ``group``; columns ``reference``,
+            ``estimate``, ``lower``, ``upper`` and ``assessment`` ("higher
+            than the reference group", "lower than the reference group" or
+            "insufficient evidence of a difference").
+        """
+        self._check_metric(metric)
+        check_choice(measure, "measure", "Audit.disparities", ("difference", "ratio"))
+        d = self._disparities
+        rows = d[(d["metric"] == metric) & (d["measure"] == measure)]
+        return rows.drop(columns=["metric", "measure"]).set_index(["attribute", "group"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every group metric as one long table (suppressed values withheld)."""
+        return self._groups.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything the audit reports, as JSON-ready builtins.
+
+        Suppressed groups appear with ``"suppressed": true`` and nothing else
+        (no count, estimate, interval, or reason that would reveal why).
+        """
+        groups: list[dict[str, Any]] = []
+        for (attribute, group), rows in self._groups.groupby(["attribute", "group"], sort=False):
+            first = rows.iloc[0]
+            entry: dict[str, Any] = {"attribute": attribute, "group": group}
+            if bool(first["suppressed"]):
+                entry["suppressed"] = True
+            else:
+                entry["suppressed"] = False
+                entry["n"] = int(first["n"])
+                entry["metrics"] = {
+                    str(r["metric"]): {
+                        "kind": str(r["kind"]),
+                        "estimate": _num(r["estimate"]),
+                        "interval": [_num(r["lower"]), _num(r["upper"])],
+                    }
+                    for _, r in rows.iterrows()
+                }
+            groups.append(entry)
+        disparities = [
+            {
+                "attribute": r["attribute"],
+                "group": r["group"],
+                "reference": r["reference"],
+                "metric": r["metric"],
+                "measure": r["measure"],
+                "estimate": _num(r["estimate"]),
+                "interval": [_num(r["lower"]), _num(r["upper"])],
+                "assessment": r["assessment"],
+            }
+            for _, r in self._disparities.iterrows()
+        ]
+        return {
+            "n_cases": self._n_cases,
+            "confidence": self._confidence,
+            "n_boot": self._n_boot,
+            "min_cell_size": self._min_cell_size,
+            "operating_point": self._operating_point,
+            "notes": list(self._notes),
+            "groups": groups,
+            "disparities": disparities,
+        }
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as indented JSON text."""
+        return json.dumps(self.to_dict(), indent=2)
+
+    def __repr__(self) -> str:
+        shown = int((~self._groups.drop_duplicates(["attribute", "group"])["suppressed"]).sum())
+        return (
+            f"Audit(n_cases={self._n_cases}, attributes={len(self.attributes)}, "
+            f"groups_reported={shown}, confidence={self._confidence})"
+        )
+
+
+def _num(value: object) -> float | None:
+    x = float(value)  # type: ignore[arg-type]
+    return x if math.isfinite(x) else None
