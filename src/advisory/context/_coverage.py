@@ -160,6 +160,10 @@ def describe_gap(
     reason: object,
 ) -> str:
     """One plain sentence for a gap, e.g. for an unknown factor's reason."""
-    who = person_id if relationship is None else f"{person_id} ({relationship})"
+    who = (
+        person_id
+        if relationship is None
+        else f"{person_id} ({str(relationship).replace('_', ' ')})"
+    )
     because = reason if isinstance(reason, str) and reason else _DEFAULT_REASONS.get(kind, kind)
     return f"{agency}: no records of {who} from {iso_day(first)} to {iso_day(last)} ({because})"
