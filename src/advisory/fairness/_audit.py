@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Final
 
@@ -31,6 +33,8 @@ __all__ = ["audit"]
 _OWNER: Final = "audit"
 #: Bootstrap replicates processed together (bounds memory to ~n_rows x this).
 _CHUNK: Final = 100
+#: Threads computing groups' replicates at once.
+_MAX_THREADS: Final = 2
 
 
 @dataclass(frozen=True)
@@ -384,17 +388,9 @@ def _run(
             if key not in t.hidden:
                 r = t.rows[key]
                 g = GroupData.build(s[r], y[r], None if q is None else q[r])
-                order = r[np.argsort(s[r], kind="stable")]
-                work.append((t, key, g, order))
-    boot = {(t.name, key): {m: np.empty(cfg.n_boot) for m in cfg.metrics} for t, key, _, _ in work}
-    rng = np.random.default_rng(random_state)
-    for start in range(0, cfg.n_boot, _CHUNK):
-        stop = min(start + _CHUNK, cfg.n_boot)
-        counts = poisson_counts(rng, n, stop - start)
-        for t, key, g, order in work:
-            c = counts[order].astype(np.float32)
-            for m, v in group_metrics(c, g, cfg.metrics).items():
-                boot[(t.name, key)][m][start:stop] = v
+                work.append((t, key, g, r[g.order]))
+    boot = _bootstrap(cfg, n, [(g, order) for _, _, g, order in work], random_state)
+    boot_of = {(t.name, key): b for (t, key, _, _), b in zip(work, boot, strict=True)}
     alpha = (1 - cfg.confidence) / 2
     group_rows: list[dict[str, object]] = []
     disparity_rows: list[dict[str, object]] = []
@@ -411,7 +407,7 @@ def _run(
                 est = lo = hi = np.nan
                 if not withheld:
                     est = points[(t.name, key)][m]
-                    lo, hi = _interval(boot[(t.name, key)][m], alpha)
+                    lo, hi = _interval(boot_of[(t.name, key)][m], alpha)
                 group_rows.append(
                     {
                         "attribute": t.name,
@@ -433,7 +429,7 @@ def _run(
                 continue
             for m in cfg.metrics:
                 pa, pb = points[(t.name, key)][m], points[(t.name, ref)][m]
-                ba, bb = boot[(t.name, key)][m], boot[(t.name, ref)][m]
+                ba, bb = boot_of[(t.name, key)][m], boot_of[(t.name, ref)][m]
                 with np.errstate(divide="ignore", invalid="ignore"):
                     pairs = (
                         ("difference", pa - pb, ba - bb, 0.0),
@@ -466,6 +462,43 @@ def _run(
         operating_point=operating_point,
         notes=tuple(notes),
     )
+
+
+def _bootstrap(
+    cfg: _Settings,
+    n: int,
+    groups: Sequence[tuple[GroupData, npt.NDArray[np.intp]]],
+    random_state: int,
+) -> list[dict[Metric, npt.NDArray[np.float64]]]:
+    """Every metric of every group in every replicate, in chunks of replicates.
+
+    numpy releases the GIL in the heavy steps, so groups run on a few
+    threads; BLAS is held to one thread meanwhile (its own threads would
+    compete with these for the same cores).
+    """
+    # a dependency of scikit-learn, which has no type information
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    out = [{m: np.empty(cfg.n_boot) for m in cfg.metrics} for _ in groups]
+    # largest groups first, so the threads finish together
+    by_size = sorted(range(len(groups)), key=lambda i: -len(groups[i][1]))
+    rng = np.random.default_rng(random_state)
+    workers = max(1, min(_MAX_THREADS, os.cpu_count() or 1, len(groups)))
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+        for start in range(0, cfg.n_boot, _CHUNK):
+            stop = min(start + _CHUNK, cfg.n_boot)
+            counts = poisson_counts(rng, n, stop - start)
+
+            def one(
+                i: int, counts: npt.NDArray[np.uint8] = counts, at: slice = slice(start, stop)
+            ) -> None:
+                g, order = groups[i]
+                values = group_metrics(np.take(counts, order, axis=1), g, cfg.metrics)
+                for m, v in values.items():
+                    out[i][m][at] = v
+
+            list(pool.map(one, by_size))
+    return out
 
 
 def _reference(

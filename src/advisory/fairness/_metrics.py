@@ -66,30 +66,54 @@ _EPS: Final = 1e-9
 _EXACT_NEWTON_MAX_ROWS: Final = 1_000
 
 FloatArray = npt.NDArray[np.float64]
-CountArray = npt.NDArray[np.floating[Any]]
+IntArray = npt.NDArray[np.intp]
+CountArray = npt.NDArray[np.number[Any]]
+
+# Columns of GroupData.columns: what each replicate's counts are projected on.
+_TOTAL, _POS, _SUM_S, _SQ = 0, 1, 2, 3
+_CITL = slice(4, 6)  # residual and weight at the full-sample intercept
+_SLOPE = slice(6, 11)  # r, r x, w, w x, w x^2 at the full-sample intercept and slope
+_SEL, _TP, _FN, _FP = 11, 12, 13, 14
 
 
 @dataclass(frozen=True)
 class GroupData:
-    """One group's rows, sorted by score, with what the metrics need.
+    """One group's rows, ordered for the metrics, with what they need.
+
+    Rows are ordered negatives first, then positives, each by ascending score,
+    so each outcome's counts are one contiguous slice of a replicate.
 
     Attributes
     ----------
+    order : ndarray of int
+        The group's rows (as given to :meth:`build`) in this order.
     score, label, prediction : ndarray
-        Sorted by score; ``prediction`` is None without an operating point.
-    block_start, block_end : ndarray of int
-        For each row, the first and one-past-last row holding the same score.
+        In this order; ``prediction`` is None without an operating point.
+    n_neg : int
+        Number of negative rows (where the positives start).
+    columns : ndarray of shape (n_rows, n_columns)
+        Per-row values whose count-weighted sums give the rates and the
+        one-step calibration updates.
+    pos_bounds : ndarray of int
+        Start of each block of positives with tied scores, then their number.
+    neg_below, neg_upto : ndarray of int
+        For each block of positives, the negatives with a lower score, and
+        with a lower or equal score.
     citl_start : float
         Full-sample calibration intercept (logit scale, slope fixed at 1).
     slope_start : tuple of float
         Full-sample calibration intercept and slope.
     """
 
+    order: IntArray
     score: FloatArray
     label: FloatArray
     prediction: FloatArray | None
-    block_start: npt.NDArray[np.intp]
-    block_end: npt.NDArray[np.intp]
+    n_neg: int
+    columns: FloatArray
+    pos_bounds: IntArray
+    neg_below: IntArray
+    neg_upto: IntArray
     citl_start: float
     slope_start: tuple[float, float]
 
@@ -97,19 +121,38 @@ class GroupData:
     def build(
         cls, score: FloatArray, label: FloatArray, prediction: FloatArray | None
     ) -> GroupData:
-        """Sort a group's rows by score and fit the full-sample calibration."""
-        order = np.argsort(score, kind="stable")
+        """Order a group's rows and fit the full-sample calibration."""
+        order = np.lexsort((score, label))
         s, y = score[order], label[order]
         p = None if prediction is None else prediction[order]
-        new_block = np.r_[True, s[1:] != s[:-1]]
-        starts = np.flatnonzero(new_block)
-        block_id = np.cumsum(new_block) - 1
-        ends = np.r_[starts[1:], len(s)]
+        n_neg = int(np.count_nonzero(y == 0))
+        neg_s, pos_s = s[:n_neg], s[n_neg:]
+        starts = np.flatnonzero(np.r_[True, pos_s[1:] != pos_s[:-1]])[: len(pos_s)]
+        block_scores = pos_s[starts]
         x = _logit(s)
-        ones = np.ones((len(s), 1))
-        citl = _newton_offset(ones, x, y, np.zeros(1), exact_steps=50)
+        ones = np.ones((1, len(s)))
+        citl = float(_newton_offset(ones, x, y, np.zeros(1), exact_steps=50)[0])
         a, c = _newton_slope(ones, x, y, np.zeros(1), np.ones(1), exact_steps=50)
-        return cls(s, y, p, starts[block_id], ends[block_id], float(citl[0]), (a[0], c[0]))
+        p_citl = _sigmoid(citl + x)
+        p_slope = _sigmoid(a[0] + c[0] * x)
+        r, w = y - p_slope, p_slope * (1 - p_slope)
+        columns = [np.ones_like(s), y, s, (s - y) ** 2, y - p_citl, p_citl * (1 - p_citl)]
+        columns += [r, r * x, w, w * x, w * x * x]
+        if p is not None:
+            columns += [p, p * y, (1 - p) * y, p * (1 - y)]
+        return cls(
+            order=order,
+            score=s,
+            label=y,
+            prediction=p,
+            n_neg=n_neg,
+            columns=np.ascontiguousarray(np.column_stack(columns)),
+            pos_bounds=np.r_[starts, len(pos_s)].astype(np.intp),
+            neg_below=np.searchsorted(neg_s, block_scores, side="left").astype(np.intp),
+            neg_upto=np.searchsorted(neg_s, block_scores, side="right").astype(np.intp),
+            citl_start=citl,
+            slope_start=(float(a[0]), float(c[0])),
+        )
 
 
 #: Cumulative Poisson(1) probabilities times 65536, for drawing counts from uint16.
@@ -124,17 +167,18 @@ def poisson_counts(rng: np.random.Generator, n_rows: int, n_rep: int) -> npt.NDA
     The Poisson bootstrap draws every row independently Poisson(1) times; it
     is the large-sample equivalent of resampling rows with replacement and
     lets every group share one draw per replicate (counts above 7 have
-    probability 1e-5 and are cut to 7).
+    probability 1e-5 and are cut to 7). One replicate is one row of the
+    result, so a replicate's counts are contiguous.
 
     Examples
     --------
     >>> import numpy as np
     >>> counts = poisson_counts(np.random.default_rng(0), 100_000, 2)
     >>> counts.shape, round(float(counts.mean()), 1)
-    ((100000, 2), 1.0)
+    ((2, 100000), 1.0)
     """
-    u = rng.integers(0, 65536, size=(n_rows, n_rep), dtype=np.uint16)
-    out = np.zeros((n_rows, n_rep), dtype=np.uint8)
+    u = rng.integers(0, 65536, size=(n_rep, n_rows), dtype=np.uint16)
+    out = np.zeros((n_rep, n_rows), dtype=np.uint8)
     for cut in _POISSON_CUTS:
         out += u >= cut
     return out
@@ -152,14 +196,14 @@ def _sigmoid(z: FloatArray) -> FloatArray:
 def _newton_offset(
     counts: CountArray, x: FloatArray, y: FloatArray, a: FloatArray, *, exact_steps: int
 ) -> FloatArray:
-    """Intercept ``a`` of logit P(y) = a + x (x as offset), one per column of counts."""
+    """Intercept ``a`` of logit P(y) = a + x (x as offset), one per row of counts."""
     for _ in range(exact_steps):
-        p = _sigmoid(a[None, :] + x[:, None])
-        grad = (counts * (y[:, None] - p)).sum(axis=0)
-        hess = (counts * (p * (1 - p))).sum(axis=0)
+        p = _sigmoid(a[:, None] + x[None, :])
+        grad = (counts * (y[None, :] - p)).sum(axis=1)
+        hess = (counts * (p * (1 - p))).sum(axis=1)
         step = _ratio(grad, hess)
         a = a + step
-        if counts.shape[1] == 1 and abs(step[0]) < 1e-12:
+        if counts.shape[0] == 1 and abs(step[0]) < 1e-12:
             break
     return a
 
@@ -173,13 +217,13 @@ def _newton_slope(
     *,
     exact_steps: int,
 ) -> tuple[FloatArray, FloatArray]:
-    """Intercept and slope of logit P(y) = a + c x, one pair per column of counts."""
+    """Intercept and slope of logit P(y) = a + c x, one pair per row of counts."""
     for _ in range(exact_steps):
-        p = _sigmoid(a[None, :] + c[None, :] * x[:, None])
-        r = counts * (y[:, None] - p)
-        w = counts * (p * (1 - p))
-        a, c, done = _solve_step(a, c, r.sum(axis=0), x @ r, w.sum(axis=0), x @ w, (x * x) @ w)
-        if counts.shape[1] == 1 and done:
+        p = _sigmoid(a[:, None] + c[:, None] * x[None, :])
+        r = np.asarray(counts * (y[None, :] - p), dtype=np.float64)
+        w = np.asarray(counts * (p * (1 - p)), dtype=np.float64)
+        a, c, done = _solve_step(a, c, r.sum(axis=1), r @ x, w.sum(axis=1), w @ x, w @ (x * x))
+        if counts.shape[0] == 1 and done:
             break
     return a, c
 
@@ -208,44 +252,41 @@ def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
     return out
 
 
-def _project(columns: FloatArray, counts: CountArray) -> FloatArray:
-    """``columns @ counts`` in the counts' precision (one BLAS call), as float64."""
-    return np.asarray(columns.astype(counts.dtype) @ counts, dtype=np.float64)
+def _cumulative(counts: CountArray) -> npt.NDArray[Any]:
+    """Return running totals along each replicate after a zero; exact for counts."""
+    exact = np.int32 if np.issubdtype(counts.dtype, np.integer) else np.float64
+    out = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=exact)
+    np.cumsum(counts, axis=1, dtype=exact, out=out[:, 1:])
+    return out
 
 
-def _ranking(
-    counts: CountArray, g: GroupData, total: FloatArray, pos: FloatArray, want: set[Metric]
-) -> dict[Metric, FloatArray]:
+def _ranking(counts: CountArray, g: GroupData, want: set[Metric]) -> dict[Metric, FloatArray]:
     """ROC-AUC (ties count one half) and average precision, per replicate.
 
-    Two cumulative sums over the rows sorted by score (all rows, positive
-    rows) give, at each positive row's block of tied scores, the negatives
-    below it and the positives and rows at or above it.
+    Running totals of the negatives' and of the positives' counts, each in
+    score order, read only at the boundaries of the positives' blocks of tied
+    scores, give every block's positive weight, the negative weight below it
+    (and tied with it) and the weight at or above it.
     """
-    is_pos = g.label == 1
-    n_rep = counts.shape[1]
-    cpos = counts[is_pos]
-    cum_all = np.zeros((counts.shape[0] + 1, n_rep), dtype=counts.dtype)
-    np.cumsum(counts, axis=0, out=cum_all[1:])
-    cum_pos = np.zeros((cpos.shape[0] + 1, n_rep), dtype=counts.dtype)
-    np.cumsum(cpos, axis=0, out=cum_pos[1:])
-    pos_rank = np.r_[0, np.cumsum(is_pos)]
-    bs = g.block_start[is_pos]
-    all_before = cum_all[bs]
-    pos_before = cum_pos[pos_rank[bs]]
+    cum_neg = _cumulative(counts[:, : g.n_neg])
+    cum_pos = _cumulative(counts[:, g.n_neg :])
+    tied_pos = len(g.pos_bounds) <= cum_pos.shape[1] - 1
+    at_bounds = np.take(cum_pos, g.pos_bounds, axis=1) if tied_pos else cum_pos
+    block_pos = np.diff(at_bounds, axis=1)
+    below = np.take(cum_neg, g.neg_below, axis=1)
+    pos = cum_pos[:, -1].astype(np.float64)
+    neg = cum_neg[:, -1].astype(np.float64)
     out: dict[Metric, FloatArray] = {}
     if "roc_auc" in want:
-        below = all_before - pos_before
-        if bool(np.any(g.block_end - g.block_start > 1)):
-            be = g.block_end[is_pos]
-            below = 0.5 * (below + cum_all[be] - cum_pos[pos_rank[be]])
-        num = np.einsum("ij,ij->j", cpos, below, dtype=np.float64)
-        out["roc_auc"] = _ratio(num, pos * (total - pos))
+        tied = np.any(g.neg_upto > g.neg_below)
+        twice = below + (np.take(cum_neg, g.neg_upto, axis=1) if tied else below)
+        num = np.einsum("ij,ij->i", block_pos, twice, dtype=np.float64)
+        out["roc_auc"] = _ratio(0.5 * num, pos * neg)
     if "pr_auc" in want:
-        selected = cum_all[-1] - all_before
-        tp = cum_pos[-1] - pos_before
-        precision = np.divide(tp, selected, out=np.zeros_like(tp), where=selected > 0)
-        num = np.einsum("ij,ij->j", cpos, precision, dtype=np.float64)
+        pos_above = (cum_pos[:, -1:] - at_bounds[:, :-1]).astype(np.float64)
+        selected = pos_above + (cum_neg[:, -1:] - below)
+        precision = np.divide(pos_above, selected, out=np.zeros_like(pos_above), where=selected > 0)
+        num = np.einsum("ij,ij->i", block_pos, precision, dtype=np.float64)
         out["pr_auc"] = _ratio(num, pos)
     return out
 
@@ -253,13 +294,14 @@ def _ranking(
 def group_metrics(
     counts: CountArray, g: GroupData, metrics: tuple[Metric, ...]
 ) -> dict[Metric, FloatArray]:
-    """Each metric for every replicate (column of ``counts``) of one group.
+    """Each metric for every replicate (row of ``counts``) of one group.
 
     Parameters
     ----------
-    counts : ndarray of shape (n_rows, n_replicates)
-        How often each of the group's rows (in ``g``'s order) was drawn; rows
-        are contiguous per data row so gathers and cumulative sums are fast.
+    counts : ndarray of shape (n_replicates, n_rows)
+        How often each of the group's rows (in ``g``'s order) was drawn;
+        integer counts (such as :func:`poisson_counts`) keep the running
+        totals exact.
     g : GroupData
         The group's rows.
     metrics : tuple of str
@@ -274,17 +316,14 @@ def group_metrics(
     --------
     >>> import numpy as np
     >>> g = GroupData.build(np.array([0.2, 0.4, 0.8]), np.array([0.0, 1.0, 1.0]), None)
-    >>> group_metrics(np.ones((3, 1)), g, ("roc_auc", "observed_rate"))["roc_auc"]
+    >>> group_metrics(np.ones((1, 3)), g, ("roc_auc", "observed_rate"))["roc_auc"]
     array([1.])
     """
-    s, y = g.score, g.label
-    n_rep = counts.shape[1]
-    columns = [np.ones_like(s), y, s, (s - y) ** 2]
-    if g.prediction is not None:
-        q = g.prediction
-        columns += [q, q * y, (1 - q) * y, q * (1 - y)]
-    sums = _project(np.vstack(columns), counts)
-    total, pos, sum_s, sq = sums[0], sums[1], sums[2], sums[3]
+    n_rep = counts.shape[0]
+    weights = counts.astype(np.float32) if np.issubdtype(counts.dtype, np.integer) else counts
+    # one matrix product for every rate and both one-step calibration updates
+    sums = np.asarray(weights @ g.columns.astype(weights.dtype), dtype=np.float64).T
+    total, pos, sum_s = sums[_TOTAL], sums[_POS], sums[_SUM_S]
     neg = total - pos
     out: dict[Metric, FloatArray] = {}
     want = set(metrics)
@@ -295,27 +334,24 @@ def group_metrics(
     if "predicted_minus_observed" in want:
         out["predicted_minus_observed"] = (sum_s - pos) / total
     if "brier" in want:
-        out["brier"] = sq / total
+        out["brier"] = sums[_SQ] / total
     if want & {"roc_auc", "pr_auc"}:
-        out.update(_ranking(counts, g, total, pos, want))
+        out.update(_ranking(counts, g, want))
     if want & {"calibration_in_the_large", "calibration_slope"}:
+        s, y = g.score, g.label
         x = _logit(s)
         exact = 2 if len(s) <= _EXACT_NEWTON_MAX_ROWS and n_rep > 1 else 0
         if "calibration_in_the_large" in want:
-            a0 = g.citl_start
-            p0 = _sigmoid(a0 + x)
-            lin = _project(np.vstack([y - p0, p0 * (1 - p0)]), counts)
-            a = a0 + _ratio(lin[0], lin[1])
-            out["calibration_in_the_large"] = _newton_offset(counts, x, y, a, exact_steps=exact)
+            grad, hess = sums[_CITL]
+            a = g.citl_start + _ratio(grad, hess)
+            out["calibration_in_the_large"] = _newton_offset(weights, x, y, a, exact_steps=exact)
         if "calibration_slope" in want:
             a0, c0 = g.slope_start
-            p0 = _sigmoid(a0 + c0 * x)
-            r0, w0 = y - p0, p0 * (1 - p0)
-            lin = _project(np.vstack([r0, r0 * x, w0, w0 * x, w0 * x * x]), counts)
-            a1, c1, _ = _solve_step(np.full(n_rep, a0), np.full(n_rep, c0), *lin)
-            out["calibration_slope"] = _newton_slope(counts, x, y, a1, c1, exact_steps=exact)[1]
+            a1, c1, _ = _solve_step(np.full(n_rep, a0), np.full(n_rep, c0), *sums[_SLOPE])
+            slope = _newton_slope(weights, x, y, a1, c1, exact_steps=exact)[1]
+            out["calibration_slope"] = slope
     if g.prediction is not None:
-        sel, tp_, fn, fp = sums[4], sums[5], sums[6], sums[7]
+        sel, tp_, fn, fp = sums[_SEL], sums[_TP], sums[_FN], sums[_FP]
         if "selection_rate" in want:
             out["selection_rate"] = sel / total
         if "false_positive_rate" in want:
@@ -342,7 +378,7 @@ def point_estimates(
     """
     from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-    own = group_metrics(np.ones((len(score), 1)), g, metrics)
+    own = group_metrics(np.ones((1, len(score))), g, metrics)
     out: dict[Metric, float] = {}
     for m in metrics:
         if m == "roc_auc":
