@@ -37,8 +37,10 @@ def test_version_is_exposed():
     assert advisory.__version__.count(".") == 2
 
 
-def test_demo_writes_a_summary(tmp_path, capsys):
+def test_demo_writes_a_summary(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the default MLflow store goes under the working folder
     assert main(["demo", "--cases", "300", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "mlflow.db").exists()
     printed = capsys.readouterr().out
     assert "Synthetic multi-agency records" in printed
     assert (tmp_path / "summary.txt").read_text().startswith("Synthetic multi-agency records")

@@ -77,6 +77,13 @@ def _demo(args: argparse.Namespace) -> int:
         f"\nWritten to {out}: summary.txt, factors.csv (NaN = unknown), gaps.csv, "
         "validation.csv, reviews.jsonl"
     )
+
+    from advisory.tracking import log_training_run
+
+    print("\nLogging the training run to MLflow ...")
+    logged = log_training_run(advisor, data, tracking_uri=args.tracking_uri, validation=validation)
+    print(f"  run {logged.run_id} in {logged.tracking_uri}")
+    print(f"  pyfunc model returning reviews (never scores): {logged.model_uri}")
     return 0
 
 
@@ -224,6 +231,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="advisory-demo", help="folder for the demo's outputs")
     demo.add_argument("--cases", type=int, default=5_000, help="number of synthetic referrals")
     demo.add_argument("--seed", type=int, default=0, help="seed of the synthetic records")
+    demo.add_argument(
+        "--tracking-uri",
+        help="MLflow tracking URI (default: a local store, mlflow.db and mlruns/ here)",
+    )
     demo.set_defaults(run=_demo)
 
     generate = commands.add_parser(
