@@ -91,3 +91,12 @@ def test_bad_metric_name() -> None:
     result = audit(Y, SCORES, GROUPS, n_boot=20)
     with pytest.raises(ParameterError, match="'metric' parameter of Audit methods"):
         result.by_group("accuracy")  # type: ignore[arg-type]
+
+
+def test_metric_type_names_exactly_the_metrics_an_audit_computes():
+    import typing
+
+    from advisory.fairness._metrics import METRICS, Metric
+
+    assert set(typing.get_args(Metric)) == set(METRICS)
+    assert len(METRICS) == len(set(METRICS))
