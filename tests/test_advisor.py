@@ -120,11 +120,6 @@ def test_builder_needs_stability(data):
         )
 
 
-def test_audit_belongs_to_a_later_issue(fitted, data):
-    with pytest.raises(NotImplementedError, match="issue 6"):
-        fitted.audit(data)
-
-
 def test_reviews_from_an_index_equal_reviews_from_records(fitted, data):
     index = fitted.index(data)
     cases = list(data.cases["case_id"][:4])

@@ -193,7 +193,7 @@ class Advisor:
             return index_records_from_context(data, wanted)
         return self.index(data).context(case_ids)
 
-    def fit(self, data: object) -> Self:
+    def fit(self, data: object, case_ids: Iterable[str] | None = None) -> Self:
         """Build the case context of ``data`` and fit the specification's model family.
 
         Parameters
@@ -202,6 +202,9 @@ class Advisor:
             The tables of :data:`advisory.context.SCHEMA` (for example from
             :func:`advisory.datasets.make_multiagency`); the ``cases`` table
             needs the specification's outcome column.
+        case_ids : iterable of str, optional
+            Fit on these cases only (default: every case), e.g. earlier
+            cases, keeping later ones for :meth:`audit`.
 
         Returns
         -------
@@ -210,7 +213,7 @@ class Advisor:
         from advisory.explain import Explainer
 
         spec = self.definitions.spec
-        context = self._context(data, None)
+        context = self._context(data, case_ids)
         y = self._outcome(data, context)
         model = _model_class(spec.family).from_spec(spec, **self.model_params)
         model.fit(context.factors, y)
@@ -222,6 +225,7 @@ class Advisor:
         digest.update(repr(sorted(self.model_params.items())).encode())
         self.model_version_ = f"{spec.name} {spec.family} model, fit-{digest.hexdigest()[:12]}"
         self.n_cases_ = len(context.factors)
+        self.training_cases_ = np.unique(_case_hashes(context.factors.index))
         self.training_snapshot_ = _snapshot_date(data, context)
         self._builders: dict[dt.date, Any] = {}
         return self
@@ -320,13 +324,86 @@ class Advisor:
         factors = self._context(data, case_ids).factors
         return self.explainer_.explain(factors, check_additivity=True).to_shap()
 
-    # ---- later issues ------------------------------------------------------
+    def validate(self, data: object, case_ids: Iterable[str] | None = None, **kwargs: Any) -> Any:
+        """Refit this model family on earlier cases and compare it with baselines on later ones.
 
-    def audit(self, data: object) -> Any:
-        """Audit the model for bias (not available yet: issue 6)."""
-        raise NotImplementedError(
-            "Advisor.audit arrives with the fairness audit (issue 6); until then use "
-            "advisor.decision_function(data) with your own group metrics."
+        A thin wrapper of :func:`advisory.models.validate` (temporal split by
+        the cases' reference dates) with this advisor's model parameters.
+
+        Parameters
+        ----------
+        data : records, RecordIndex or CaseContext
+            Cases with the outcome column.
+        case_ids : iterable of str, optional
+            Which cases (default: every case).
+        **kwargs
+            Passed to :func:`advisory.models.validate` (e.g. ``n_boot``).
+
+        Returns
+        -------
+        advisory.models.ValidationResult
+        """
+        from advisory.models import validate
+
+        self._check_fitted("validate")
+        context = self._context(data, case_ids)
+        y = self._outcome(data, context)
+        dates = context.cases.set_index("case_id")["reference_date"]
+        dates = dates.reindex(context.factors.index)
+        model = type(self.model_)(**{**self.model_.get_params(), "n_resamples": 0})
+        return validate(model, context.factors, y, dates=dates, **kwargs)
+
+    def audit(
+        self,
+        data: object,
+        case_ids: Iterable[str] | None = None,
+        *,
+        validation: Any = None,
+        n_boot: int | None = None,
+        random_state: int = 0,
+    ) -> Any:
+        """Audit the model's scores, explanations and reviews by group (needs ``fairness``).
+
+        Runs the audit policy of the definitions on the cases of ``data``:
+        group metrics with intervals (:func:`advisory.fairness.audit`), proxy
+        detection, attribution and call-out parity, the model against simple
+        baselines and the outcome-label card. Audit cases the model was not
+        fitted on: when some were, the audit says so, because its figures
+        on them are optimistic.
+
+        Parameters
+        ----------
+        data : records
+            The tables of :data:`advisory.context.SCHEMA` with the outcome
+            column and the policy's sensitive attributes (in ``cases`` or the
+            child's row of ``people``; ``age_band`` may be derived from the
+            birth date).
+        case_ids : iterable of str, optional
+            The cases audited (default: every case).
+        validation : advisory.models.ValidationResult, optional
+            The model against baselines; by default computed on the audited
+            cases with :func:`advisory.models.validate` (a temporal refit).
+        n_boot : int, optional
+            Bootstrap replicates instead of the policy's.
+        random_state : int, default=0
+            Seed of the bootstraps and cross-validation.
+
+        Returns
+        -------
+        advisory.fairness.Audit
+            With ``subject``, ``label``, ``validity``, ``proxies`` and
+            ``parity`` set. Render it with :func:`advisory.reports.write_report`.
+        """
+        from advisory.fairness._model_audit import audit_advisor
+
+        self._check_fitted("audit")
+        return audit_advisor(
+            self,
+            data,
+            case_ids,
+            validation=validation,
+            n_boot=n_boot,
+            random_state=random_state,
         )
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -350,6 +427,21 @@ class Advisor:
         from advisory._bundle import save
 
         return save(self, path)
+
+
+def _case_hashes(case_ids: Iterable[object]) -> np.ndarray[Any, np.dtype[np.uint64]]:
+    """Hash case ids (so a bundle can tell training cases without storing ids)."""
+    values = np.asarray([str(c) for c in case_ids], dtype=object)
+    return pd.util.hash_array(values, hash_key="advisory-cases-1").astype(np.uint64)
+
+
+def training_share(advisor: Advisor, case_ids: Iterable[object]) -> float:
+    """Share of ``case_ids`` the advisor was fitted on (0.0 when unknown)."""
+    known = getattr(advisor, "training_cases_", None)
+    hashes = _case_hashes(case_ids)
+    if known is None or len(hashes) == 0:
+        return 0.0
+    return float(np.isin(hashes, known).mean())
 
 
 def index_records_from_context(context: CaseContext, case_ids: list[str]) -> CaseContext:

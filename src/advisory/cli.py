@@ -18,10 +18,7 @@ from advisory._checks import check_int
 from advisory._errors import AdvisoryError, InputError
 
 if TYPE_CHECKING:
-    from advisory import Advisor
     from advisory.context import CaseContext
-    from advisory.datasets import MultiAgencyData
-    from advisory.models import ValidationResult
 
 __all__ = ["main"]
 
@@ -56,7 +53,7 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"\nTraining the {definitions.spec.family} model and validating it on later cases ...")
     started = time.perf_counter()
     advisor = Advisor(definitions).fit(data)
-    validation = _validate(advisor, context, data)
+    validation = advisor.validate(context)
     print(validation.to_frame().round(3).to_string())
     for verdict in validation.verdicts.values():
         print(f"  {verdict}")
@@ -85,17 +82,6 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"  run {logged.run_id} in {logged.tracking_uri}")
     print(f"  pyfunc model returning reviews (never scores): {logged.model_uri}")
     return 0
-
-
-def _validate(advisor: Advisor, context: CaseContext, data: MultiAgencyData) -> ValidationResult:
-    """Refit the same family on earlier cases and assess it on later ones."""
-    from advisory.models import validate
-
-    cases = data.cases.set_index("case_id").loc[context.factors.index]
-    model = type(advisor.model_)(**{**advisor.model_.get_params(), "n_resamples": 0})
-    return validate(
-        model, context.factors, cases["outcome"].to_numpy(), dates=cases["reference_date"]
-    )
 
 
 def _review_examples(context: CaseContext, first: str) -> list[str]:

@@ -30,5 +30,14 @@ from __future__ import annotations
 from advisory.fairness._audit import audit
 from advisory.fairness._metrics import METRICS, Metric
 from advisory.fairness._result import Audit
+from advisory.fairness._sections import label_section, subject_section, validity_section
 
-__all__ = ["METRICS", "Audit", "Metric", "audit"]
+__all__ = [
+    "METRICS",
+    "Audit",
+    "Metric",
+    "audit",
+    "label_section",
+    "subject_section",
+    "validity_section",
+]

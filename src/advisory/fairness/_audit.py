@@ -15,7 +15,7 @@ import pandas as pd
 
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
-from advisory.definitions import AuditPolicy
+from advisory.definitions import AuditPolicy, Outcome
 from advisory.fairness._metrics import (
     OPERATING_POINT,
     THRESHOLD_FREE,
@@ -26,6 +26,7 @@ from advisory.fairness._metrics import (
     poisson_counts,
 )
 from advisory.fairness._result import Audit
+from advisory.fairness._sections import label_section, subject_section
 from advisory.fairness._suppression import suppress
 
 __all__ = ["audit"]
@@ -196,6 +197,8 @@ def audit(
     reference_groups: Mapping[str, str] | None = None,
     intersections: Sequence[Sequence[str]] | None = None,
     random_state: int = 0,
+    label: Outcome | None = None,
+    subject: str | None = None,
 ) -> Audit:
     """Assess a risk score's performance and calibration by group.
 
@@ -234,6 +237,12 @@ def audit(
         Combinations of columns audited together.
     random_state : int, default=0
         Seed of the bootstrap.
+    label : advisory.definitions.Outcome, optional
+        What the outcome records and its known biases (a model
+        specification's ``[outcome]``), shown as the label card. Without it
+        the report says the label was not described.
+    subject : str, optional
+        One line naming the tool whose scores are audited.
 
     Returns
     -------
@@ -323,7 +332,13 @@ def audit(
                 f"sensitive_features column {column!r} has only one group "
                 f"({labels[name][0]!r}); an audit needs at least two groups to compare."
             )
-    return _run(cfg, y, s, q, labels, n, operating_point, random_state)
+    result = _run(cfg, y, s, q, labels, n, operating_point, random_state)
+    sections: dict[str, object] = {}
+    if subject is not None:
+        sections["subject"] = subject_section("external_scores", subject)
+    if label is not None:
+        sections["label"] = label_section(label)
+    return result.with_sections(**sections) if sections else result
 
 
 @dataclass

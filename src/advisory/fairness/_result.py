@@ -4,17 +4,34 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any, Literal, Protocol
 
 import pandas as pd
 
 from advisory._checks import check_choice
+from advisory._errors import ParameterError
 from advisory.fairness._metrics import Metric
+from advisory.fairness._sections import json_number as _num
 
 __all__ = ["Audit"]
 
+_EXTERNAL = {
+    "kind": "external_scores",
+    "description": "Scores supplied to the audit (the tool that made them was not described)",
+    "model_version": None,
+}
+
 _GROUP_COLUMNS = ["attribute", "group", "n", "suppressed", "metric", "kind"]
 _GROUP_COLUMNS += ["estimate", "lower", "upper"]
+_SECTIONS = ("subject", "label", "validity", "proxies", "parity")
+
+
+class _Section(Protocol):
+    """A result object the audit carries as a section (proxies, parity)."""
+
+    def to_dict(self) -> Any:
+        """JSON-ready builtins."""
 
 
 class Audit:
@@ -45,6 +62,17 @@ class Audit:
         metrics were computed.
     notes : tuple of str
         Plain statements about what could not be reported and why.
+    subject : dict, optional
+        What was audited (:func:`advisory.fairness.subject_section`); by
+        default another tool's scores.
+    label : dict, optional
+        The outcome-label card (:func:`advisory.fairness.label_section`).
+    validity : dict, optional
+        The model against baselines (:func:`advisory.fairness.validity_section`).
+    proxies : ProxyAudit, optional
+        How well the factors predict each group, and the attribution on them.
+    parity : ParityAudit, optional
+        Attribution and review call-outs by group.
     """
 
     def __init__(
@@ -58,6 +86,11 @@ class Audit:
         min_cell_size: int,
         operating_point: str | None,
         notes: tuple[str, ...],
+        subject: Mapping[str, Any] | None = None,
+        label: Mapping[str, Any] | None = None,
+        validity: Mapping[str, Any] | None = None,
+        proxies: _Section | None = None,
+        parity: _Section | None = None,
     ) -> None:
         hidden = groups["suppressed"].to_numpy(dtype=bool)
         groups = groups.copy()
@@ -70,6 +103,91 @@ class Audit:
         self._min_cell_size = min_cell_size
         self._operating_point = operating_point
         self._notes = notes
+        self._subject = dict(subject or _EXTERNAL)
+        self._label = None if label is None else dict(label)
+        self._validity = None if validity is None else dict(validity)
+        self._proxies = proxies
+        self._parity = parity
+
+    def with_sections(self, **sections: Any) -> Audit:
+        """Return a copy of this audit with descriptive sections set.
+
+        Parameters
+        ----------
+        **sections
+            Any of ``subject``, ``label``, ``validity``, ``proxies`` and
+            ``parity`` (see the class parameters).
+
+        Returns
+        -------
+        Audit
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from advisory.fairness import audit, subject_section
+        >>> rng = np.random.default_rng(0)
+        >>> s = rng.uniform(size=200)
+        >>> y = (rng.uniform(size=200) < s).astype(int)
+        >>> a = audit(y, s, pd.Series(rng.choice(["F", "M"], 200), name="sex"), n_boot=20)
+        >>> tool = subject_section("external_scores", "Tool X")
+        >>> a.with_sections(subject=tool).subject["description"]
+        'Tool X'
+        """
+        unknown = sorted(set(sections) - set(_SECTIONS))
+        if unknown:
+            raise ParameterError(
+                unknown[0], "Audit.with_sections", f"one of {list(_SECTIONS)}", sections[unknown[0]]
+            )
+        current: dict[str, Any] = {
+            "subject": self._subject,
+            "label": self._label,
+            "validity": self._validity,
+            "proxies": self._proxies,
+            "parity": self._parity,
+        }
+        return Audit(
+            groups=self._groups,
+            disparities=self._disparities,
+            n_cases=self._n_cases,
+            confidence=self._confidence,
+            n_boot=self._n_boot,
+            min_cell_size=self._min_cell_size,
+            operating_point=self._operating_point,
+            notes=self._notes,
+            **{**current, **sections},
+        )
+
+    @property
+    def subject(self) -> dict[str, Any]:
+        """What was audited: ``kind``, ``description``, ``model_version``."""
+        return dict(self._subject)
+
+    @property
+    def label(self) -> dict[str, Any] | None:
+        """The outcome-label card, or None when the label was not described."""
+        return None if self._label is None else dict(self._label)
+
+    @property
+    def validity(self) -> dict[str, Any] | None:
+        """The model against simple baselines, or None when not assessed."""
+        return None if self._validity is None else dict(self._validity)
+
+    @property
+    def proxies(self) -> Any:
+        """The proxy audit (``ProxyAudit``), or None when not assessed."""
+        return self._proxies
+
+    @property
+    def parity(self) -> Any:
+        """The attribution and call-out parity (``ParityAudit``), or None."""
+        return self._parity
+
+    @property
+    def suppressed_groups(self) -> frozenset[tuple[str, str]]:
+        """``(attribute, group)`` pairs withheld as small or disclosive."""
+        rows = self._groups[self._groups["suppressed"].astype(bool)]
+        return frozenset(zip(rows["attribute"], rows["group"], strict=True))
 
     @property
     def n_cases(self) -> int:
@@ -208,6 +326,11 @@ class Audit:
             "notes": list(self._notes),
             "groups": groups,
             "disparities": disparities,
+            "subject": dict(self._subject),
+            "label": self._label,
+            "validity": self._validity,
+            "proxies": None if self._proxies is None else self._proxies.to_dict(),
+            "parity": None if self._parity is None else self._parity.to_dict(),
         }
 
     def to_json(self) -> str:
@@ -220,8 +343,3 @@ class Audit:
             f"Audit(n_cases={self._n_cases}, attributes={len(self.attributes)}, "
             f"groups_reported={shown}, confidence={self._confidence})"
         )
-
-
-def _num(value: object) -> float | None:
-    x = float(value)  # type: ignore[arg-type]
-    return x if math.isfinite(x) else None
