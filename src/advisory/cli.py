@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from advisory import __version__
 from advisory._checks import check_int
-from advisory._errors import AdvisoryError, InputError
+from advisory._cli_audit import add_commands as add_audit_commands
+from advisory._errors import AdvisoryError
 
 if TYPE_CHECKING:
     from advisory.context import CaseContext
@@ -154,14 +155,14 @@ def _train(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     import advisory
-    from advisory.context import read_records
+    from advisory.context import read_case_ids, read_records
 
     advisor = advisory.load(args.bundle, trusted=args.trust or ())
     records = read_records(args.records)
     index = advisor.index(records)
     case_ids = list(records["cases"]["case_id"].astype(str))
     if args.cases:
-        case_ids = _case_ids(Path(args.cases))
+        case_ids = read_case_ids(args.cases)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     step = max(1, min(1_000, len(case_ids) // 10 or 1))
@@ -174,23 +175,6 @@ def _review(args: argparse.Namespace) -> int:
     print(file=sys.stderr)
     print(f"{len(case_ids):,} reviews written to {out} (JSON Lines; no scores).")
     return 0
-
-
-def _case_ids(path: Path) -> list[str]:
-    import pandas as pd
-
-    if not path.is_file():
-        raise InputError(f"The cases file {path} does not exist; give a CSV with a case_id column.")
-    try:
-        table = pd.read_csv(path, dtype=str)
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
-        raise InputError(f"{path} could not be read as CSV: {exc}") from exc
-    if "case_id" not in table.columns:
-        raise InputError(
-            f"The cases file {path} has no 'case_id' column; found {list(table.columns)}. "
-            "Add a case_id column listing the cases to review."
-        )
-    return list(table["case_id"])
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -262,6 +246,7 @@ def _parser() -> argparse.ArgumentParser:
         "--trust", action="append", help="an extra type to trust in the bundle (repeatable)"
     )
     review.set_defaults(run=_review)
+    add_audit_commands(commands)
     return parser
 
 

@@ -56,7 +56,7 @@ def test_an_external_tool_can_be_named_and_its_label_described():
 
 def test_a_label_that_is_not_an_outcome_is_refused():
     with pytest.raises(ParameterError, match="'label'.*Outcome"):
-        audit(*_scored(), n_boot=30, label="plan started")
+        audit(*_scored(), n_boot=30, label="plan started")  # type: ignore[arg-type]
 
 
 def test_with_sections_refuses_unknown_sections_and_keeps_the_rest():
@@ -125,7 +125,9 @@ def test_case_attributes_reports_missing_values_as_a_group(small):
     records = {"cases": small.cases, "people": people}
     frame, notes = case_attributes(records, list(small.cases["case_id"]), DEFINITIONS.policy)
     assert frame["ethnicity"].iloc[0] == NOT_RECORDED
-    assert notes == (f"ethnicity: not recorded for 1 cases, audited as the group {NOT_RECORDED!r}.",)
+    assert notes == (
+        f"ethnicity: not recorded for 1 cases, audited as the group {NOT_RECORDED!r}.",
+    )
 
 
 def test_case_attributes_names_a_column_no_table_has(small):

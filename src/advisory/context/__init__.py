@@ -10,7 +10,7 @@ surfaced separately and every data gap stated. Unknown is never zero.
 from __future__ import annotations
 
 from advisory.context._build import RecordIndex, build_context, index_records
-from advisory.context._io import read_records, write_records
+from advisory.context._io import read_case_ids, read_records, read_table, write_records
 from advisory.context._records import COVERAGE_STATUSES, SCHEMA, Records, validate_records
 from advisory.context._result import CaseContext
 
@@ -22,7 +22,9 @@ __all__ = [
     "Records",
     "build_context",
     "index_records",
+    "read_case_ids",
     "read_records",
+    "read_table",
     "validate_records",
     "write_records",
 ]
