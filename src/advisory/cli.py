@@ -20,6 +20,7 @@ from advisory._errors import AdvisoryError
 
 if TYPE_CHECKING:
     from advisory.context import CaseContext
+    from advisory.fairness import Audit
 
 __all__ = ["main"]
 
@@ -29,6 +30,7 @@ def _demo(args: argparse.Namespace) -> int:
     from advisory.context import build_context
     from advisory.datasets import make_multiagency
     from advisory.definitions import load_definitions, reference_root
+    from advisory.reports import write_report
 
     n_cases = check_int(args.cases, "n_cases", "make_multiagency", minimum=1)
     out = Path(args.out)
@@ -47,23 +49,41 @@ def _demo(args: argparse.Namespace) -> int:
     context_summary = context.summary()
     print(context_summary)
     print(f"  built in {time.perf_counter() - started:.1f} s")
-    example = _example_case(context)
-    print(f"\nOne case, as of its reference date ({example}):")
-    print(_household_text(context.case(example)))
+    shown = _example_case(context, list(context.cases["case_id"]))
+    print(f"\nOne case, as of its reference date ({shown}):")
+    print(_household_text(context.case(shown)))
 
-    print(f"\nTraining the {definitions.spec.family} model and validating it on later cases ...")
+    order = context.cases.sort_values(["reference_date", "case_id"], kind="stable")["case_id"]
+    cut = round(0.7 * len(order))
+    earlier, later = [str(c) for c in order[:cut]], [str(c) for c in order[cut:]]
+    print(
+        f"\nTraining the {definitions.spec.family} model on the earlier {len(earlier):,} "
+        f"referrals and validating it against simple baselines on later ones ..."
+    )
     started = time.perf_counter()
-    advisor = Advisor(definitions).fit(data)
+    advisor = Advisor(definitions).fit(data, earlier)
     validation = advisor.validate(context)
     print(validation.to_frame().round(3).to_string())
     for verdict in validation.verdicts.values():
         print(f"  {verdict}")
     print(f"  trained and validated in {time.perf_counter() - started:.1f} s")
 
-    print("\nReview prompts for two cases (no score, rank or threshold - questions only):")
-    reviews = advisor.review(data, case_ids=_review_examples(context, example))
+    print(
+        "\nReview prompts for two later referrals the model has not seen "
+        "(no score, rank or threshold - questions only):"
+    )
+    example = _example_case(context, later)
+    reviews = advisor.review(data, case_ids=_review_examples(context, example, later))
     for review in reviews:
         print("\n" + review.to_text())
+
+    print(f"\nAuditing the model on the later {len(later):,} referrals for the ethics board ...")
+    started = time.perf_counter()
+    audit = advisor.audit(data, later, validation=validation)
+    files = write_report(audit, out / "report")
+    print(_audit_summary(audit))
+    print(f"  audited in {time.perf_counter() - started:.1f} s; report: {files.html}")
+
     (out / "summary.txt").write_text(summary + "\n\n" + context_summary + "\n", encoding="utf-8")
     context.factors.to_csv(out / "factors.csv")
     context.gaps.to_csv(out / "gaps.csv", index=False)
@@ -73,31 +93,59 @@ def _demo(args: argparse.Namespace) -> int:
             handle.write(review.to_json() + "\n")
     print(
         f"\nWritten to {out}: summary.txt, factors.csv (NaN = unknown), gaps.csv, "
-        "validation.csv, reviews.jsonl"
+        "validation.csv, reviews.jsonl, report/ (board report, audit.json, model card)"
     )
 
     from advisory.tracking import log_training_run
 
     print("\nLogging the training run to MLflow ...")
-    logged = log_training_run(advisor, data, tracking_uri=args.tracking_uri, validation=validation)
+    logged = log_training_run(
+        advisor, data, tracking_uri=args.tracking_uri, validation=validation, audit=audit
+    )
     print(f"  run {logged.run_id} in {logged.tracking_uri}")
     print(f"  pyfunc model returning reviews (never scores): {logged.model_uri}")
     return 0
 
 
-def _review_examples(context: CaseContext, first: str) -> list[str]:
+def _review_examples(context: CaseContext, first: str, among: list[str]) -> list[str]:
     """Pick the example case and another case with a recorded police notification."""
+    allowed = set(among)
     police = context.provenance[context.provenance["agency"] == "police"]["case_id"]
-    others = [c for c in police.unique() if c != first]
+    others = [c for c in police.unique() if c != first and c in allowed]
     return [first, *others[:1]]
 
 
-def _example_case(context: CaseContext) -> str:
+def _example_case(context: CaseContext, among: list[str]) -> str:
     """Pick a case with a household of several people and at least one data gap."""
+    allowed = set(among)
     sizes = context.household.groupby("case_id").size()
     with_gaps = set(context.gaps["case_id"])
-    candidates = [c for c in sizes[sizes >= 3].index if c in with_gaps]
-    return str(candidates[0] if candidates else context.cases["case_id"].iloc[0])
+    candidates = [c for c in sizes[sizes >= 3].index if c in with_gaps and c in allowed]
+    return str(candidates[0] if candidates else among[0])
+
+
+def _audit_summary(audit: Audit) -> str:
+    """Summarise in a few plain lines what the audit found, for the terminal."""
+    lines = [f"  {audit.n_cases:,} cases; intervals at {audit.confidence:.0%}, "]
+    lines[0] += f"{audit.n_boot:,} bootstrap replicates; groups under {audit.min_cell_size} "
+    lines[0] += "cases suppressed."
+    found = 0
+    for metric in audit.metrics:
+        table = audit.disparities(metric)
+        found += int((table["assessment"] != "insufficient evidence of a difference").sum())
+    lines.append(
+        f"  group differences with evidence (any metric, difference to reference): {found}"
+    )
+    parity = audit.to_dict()["parity"] or {}
+    for kind in ("attribution", "callouts"):
+        rows = parity.get(kind, [])
+        shown = [r for r in rows if not r.get("suppressed") and r["assessment"] in _DIFFERENT]
+        lines.append(f"  {kind} parity: {len(shown)} factor-group differences with evidence")
+    lines.extend(f"  note: {note}" for note in audit.notes)
+    return "\n".join(lines)
+
+
+_DIFFERENT = ("higher than the reference group", "lower than the reference group")
 
 
 def _household_text(one: CaseContext) -> str:
