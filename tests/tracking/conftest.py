@@ -17,7 +17,6 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sklearn.base import clone
@@ -26,6 +25,8 @@ from advisory import Advisor
 from advisory.context import build_context
 from advisory.datasets import MultiAgencyData, make_multiagency
 from advisory.definitions import reference_root
+from advisory.fairness import Audit, audit
+from advisory.fairness._attributes import case_attributes
 from advisory.models import ValidationResult, validate
 from advisory.tracking import LoggedRun, log_training_run
 
@@ -173,14 +174,20 @@ def validation(fitted: Advisor, tracked_data: MultiAgencyData) -> ValidationResu
     )
 
 
-class FakeAudit:
-    """Stands in for the fairness audit (issue 6): only aggregates, no ids."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"groups": {"sex": {"F": {"count": 180}, "M": {"count": 220}}}}
-
-    def to_html(self) -> str:
-        return "<!doctype html><title>Audit</title><p>Group counts only.</p>"
+@pytest.fixture(scope="session")
+def tracked_audit(fitted: Advisor, tracked_data: MultiAgencyData) -> Audit:
+    """A group audit of the fitted model's scores (small groups suppressed)."""
+    ids = list(tracked_data.cases["case_id"])
+    scores = fitted.model_.predict_proba(build_context(tracked_data, fitted.definitions).factors)
+    sensitive, _ = case_attributes(tracked_data, ids, fitted.definitions.policy)
+    outcome = tracked_data.cases.set_index("case_id").loc[ids, "outcome"]
+    return audit(
+        outcome.to_numpy(),
+        scores[:, 1],
+        sensitive[["sex", "ethnicity"]],
+        n_boot=50,
+        label=fitted.definitions.spec.outcome,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -189,6 +196,7 @@ def local_run(
     fitted: Advisor,
     tracked_data: MultiAgencyData,
     validation: ValidationResult,
+    tracked_audit: Audit,
 ) -> LoggedRun:
     """A run logged to the embedded default store, in a temporary working folder."""
     folder = tmp_path_factory.mktemp("working-folder")
@@ -199,7 +207,7 @@ def local_run(
             fitted,
             tracked_data,
             validation=validation,
-            audit=FakeAudit(),
+            audit=tracked_audit,
             register_as="advisory-review",
         )
 
@@ -210,6 +218,7 @@ def server_run(
     fitted: Advisor,
     tracked_data: MultiAgencyData,
     validation: ValidationResult,
+    tracked_audit: Audit,
 ) -> LoggedRun:
     """A run logged to the real tracking server."""
     return log_training_run(
@@ -217,6 +226,6 @@ def server_run(
         tracked_data,
         tracking_uri=mlflow_server.uri(),
         validation=validation,
-        audit=FakeAudit(),
+        audit=tracked_audit,
         register_as="advisory-review",
     )

@@ -44,7 +44,7 @@ def test_unreachable_server_fails_fast_in_one_line(
         ({"experiment": ""}, r"The 'experiment' parameter of log_training_run must be"),
         ({"register_as": 3}, r"The 'register_as' parameter of log_training_run must be"),
         ({"tracking_uri": " "}, r"The 'tracking_uri' parameter of log_training_run must be"),
-        ({"audit": object()}, r"'audit' parameter .* to_dict\(\) and to_html\(\); got 'object'"),
+        ({"audit": object()}, r"'audit' parameter .* advisory.fairness.Audit; got 'object'"),
         ({"validation": {}}, r"The 'validation' parameter of log_training_run must be"),
     ],
 )

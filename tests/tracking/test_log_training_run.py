@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from advisory import Advisor
+from advisory.fairness import Audit
 from advisory.models import ValidationResult
+from advisory.reports import audit_json, render_html, render_model_card
 from advisory.tracking import LoggedRun
 
 from .conftest import MlflowServer
@@ -98,13 +100,20 @@ def test_tracking_uri_is_restored(local_run: LoggedRun) -> None:
     assert "MLFLOW_TRACKING_URI" not in os.environ
 
 
-def test_validation_table_is_logged_in_full(
-    local_run: LoggedRun, validation: ValidationResult
+def test_validation_table_and_board_report_are_logged_in_full(
+    local_run: LoggedRun, validation: ValidationResult, tracked_audit: Audit
 ) -> None:
     client = mlflow.MlflowClient(tracking_uri=local_run.tracking_uri)
     rows = json.loads(_text(client, local_run, "validation/metrics.json"))
     assert len(rows) == len(validation.to_frame())
     assert set(rows[0]) == {"comparison", "metric", "estimate", "lower", "upper"}
     audit = json.loads(_text(client, local_run, "audit/audit.json"))
-    assert audit["groups"]["sex"]["F"]["count"] == 180
-    assert _text(client, local_run, "audit/report.html").startswith("<!doctype html>")
+    assert audit["schema"] == "urn:advisory:audit:v1"
+    assert audit == json.loads(audit_json(tracked_audit))
+    html = _text(client, local_run, "audit/audit_report.html")
+    assert html == render_html(tracked_audit)
+    assert _text(client, local_run, "audit/model_card.md") == render_model_card(tracked_audit)
+    run = client.get_run(local_run.run_id)
+    assert run.data.metrics["audit.n_cases"] == tracked_audit.n_cases
+    hidden = len(tracked_audit.suppressed_groups)
+    assert run.data.metrics["audit.groups_suppressed"] == hidden

@@ -24,6 +24,7 @@ _EXTERNAL = {
 
 _GROUP_COLUMNS = ["attribute", "group", "n", "suppressed", "metric", "kind"]
 _GROUP_COLUMNS += ["estimate", "lower", "upper"]
+_DIFFERENT = ("higher than the reference group", "lower than the reference group")
 _SECTIONS = ("subject", "label", "validity", "proxies", "parity")
 
 
@@ -275,6 +276,19 @@ class Audit:
         d = self._disparities
         rows = d[(d["metric"] == metric) & (d["measure"] == measure)]
         return rows.drop(columns=["metric", "measure"]).set_index(["attribute", "group"])
+
+    def differences_with_evidence(self) -> pd.DataFrame:
+        """Differences to the reference group whose interval excludes no difference.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows of the disparity table (``measure == "difference"``, every
+            metric) assessed "higher" or "lower than the reference group".
+        """
+        d = self._disparities
+        found = d["assessment"].isin(_DIFFERENT) & (d["measure"] == "difference")
+        return d[found].reset_index(drop=True)
 
     def to_frame(self) -> pd.DataFrame:
         """Every group metric as one long table (suppressed values withheld)."""

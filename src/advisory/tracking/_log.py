@@ -21,6 +21,7 @@ from advisory.tracking._mlflow import import_mlflow
 
 if TYPE_CHECKING:
     from advisory._advisor import Advisor
+    from advisory.fairness import Audit
     from advisory.models._validation import ValidationResult
 
 __all__ = ["LoggedRun", "log_training_run"]
@@ -230,8 +231,11 @@ def log_training_run(
       (the plain-language verdicts);
     - ``explanation/global_importance.png`` (mean absolute SHAP value per
       factor on ``data``) and ``explanation/global_importance.json``;
-    - with ``audit``: ``audit/audit.json`` and ``audit/report.html`` (and
-      ``audit/model_card.md`` when it has ``to_markdown``);
+    - with ``audit``: the board report of :mod:`advisory.reports`
+      (``audit/audit.json``, ``audit/audit_report.html``,
+      ``audit/model_card.md``, small groups already suppressed) and metrics
+      ``audit.n_cases``, ``audit.groups_reported``, ``audit.groups_suppressed``
+      and ``audit.differences_with_evidence``;
     - ``bundle/``: the bundle written by :meth:`Advisor.save` (load it with
       :func:`advisory.load` without MLflow);
     - the pyfunc model ``review_model`` (:class:`~advisory.tracking.ReviewModel`),
@@ -257,10 +261,8 @@ def log_training_run(
         Register the pyfunc model under this name.
     validation : advisory.models.ValidationResult, optional
         From :func:`advisory.models.validate`.
-    audit : object, optional
-        A fairness audit result with ``to_dict()`` and ``to_html()`` (for
-        example from :mod:`advisory.fairness`), logged as is: apply its
-        small-cell suppression before passing it.
+    audit : advisory.fairness.Audit, optional
+        From :func:`advisory.fairness.audit` or :meth:`Advisor.audit`.
 
     Returns
     -------
@@ -290,10 +292,13 @@ def log_training_run(
         raise ParameterError("experiment", owner, "a non-empty str", experiment)
     if register_as is not None and (not isinstance(register_as, str) or not register_as.strip()):
         raise ParameterError("register_as", owner, "a non-empty str or None", register_as)
-    if audit is not None and not (hasattr(audit, "to_dict") and hasattr(audit, "to_html")):
-        raise ParameterError(
-            "audit", owner, "None or an object with to_dict() and to_html()", type(audit).__name__
-        )
+    if audit is not None:
+        from advisory.fairness import Audit
+
+        if not isinstance(audit, Audit):
+            raise ParameterError(
+                "audit", owner, "None or an advisory.fairness.Audit", type(audit).__name__
+            )
     if validation is not None and not hasattr(validation, "to_frame"):
         raise ParameterError(
             "validation", owner, "None or an advisory.models.ValidationResult", validation
@@ -364,10 +369,7 @@ def log_training_run(
             mlflow.log_artifact(str(plot), artifact_path="explanation")
             mlflow.log_dict(importance, "explanation/global_importance.json")
             if audit is not None:
-                mlflow.log_dict(audit.to_dict(), "audit/audit.json")
-                mlflow.log_text(audit.to_html(), "audit/report.html")
-                if hasattr(audit, "to_markdown"):
-                    mlflow.log_text(audit.to_markdown(), "audit/model_card.md")
+                _log_audit(mlflow, audit)
             mlflow.log_artifacts(str(bundle), artifact_path="bundle")
             info = mlflow.pyfunc.log_model(
                 name=_MODEL_NAME,
@@ -386,3 +388,22 @@ def log_training_run(
             registered_name=register_as,
             registered_version=None if version is None else str(version),
         )
+
+
+def _log_audit(mlflow: Any, audit: Audit) -> None:
+    """Log the board report's three files and a few counts of the audit."""
+    from advisory.reports import FILE_NAMES, audit_json, render_html, render_model_card
+
+    mlflow.log_text(audit_json(audit), f"audit/{FILE_NAMES['json']}")
+    mlflow.log_text(render_html(audit), f"audit/{FILE_NAMES['html']}")
+    mlflow.log_text(render_model_card(audit), f"audit/{FILE_NAMES['model_card']}")
+    groups = audit.to_frame().drop_duplicates(["attribute", "group"])
+    hidden = int(groups["suppressed"].astype(bool).sum())
+    mlflow.log_metrics(
+        {
+            "audit.n_cases": audit.n_cases,
+            "audit.groups_reported": len(groups) - hidden,
+            "audit.groups_suppressed": hidden,
+            "audit.differences_with_evidence": len(audit.differences_with_evidence()),
+        }
+    )
