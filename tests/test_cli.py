@@ -127,7 +127,7 @@ def test_missing_table_names_it(flow, tmp_path, capsys):
     assert "has no 'coverage' table; expected coverage.csv" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["demo", "generate", "train", "review"])
+@pytest.mark.parametrize("command", ["demo", "generate", "train", "review", "audit", "report"])
 def test_every_command_has_help(command):
     result = subprocess.run(
         [sys.executable, "-m", "advisory.cli", command, "--help"],
