@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest browser bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "advisory needs Python >= 3.11; set PYTHON=python3.11"'
@@ -30,6 +30,18 @@ demo: $(VENV)/.installed-all
 
 ## test: install the development tools and run lint, type checks and every test
 test: $(VENV)/.installed-dev lint typecheck pytest
+# the audit report's browser test fails instead of skipping when chromium is missing
+test pytest: export ADVISORY_REQUIRE_BROWSER := 1
+
+## browser: Debian's chromium for the audit report's headless browser test (apt, as root or via sudo)
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null; then sudo="sudo"; \
+	  else echo "chromium is missing: install Debian's chromium package as root" >&2; exit 1; fi; \
+	  command -v apt-get >/dev/null || { echo "chromium is missing and apt-get is not available: install chromium" >&2; exit 1; }; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -38,7 +50,7 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-dev
+pytest: $(VENV)/.installed-dev browser
 	$(BIN)/pytest
 
 ## bench: performance figures and ratios against named peers (not part of `make test`)
@@ -46,4 +58,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) advisory-demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) advisory-demo test-artifacts .pytest_cache .mypy_cache .ruff_cache
