@@ -126,3 +126,12 @@ def test_report_prints(browser, full_dict, tmp_path, artifacts):
     assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
     (artifacts / "audit_report.pdf").write_bytes(pdf)
     page.close()
+
+
+def test_a_missing_browser_skips_locally_and_fails_when_required(monkeypatch):
+    monkeypatch.delenv("ADVISORY_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        _unavailable("no chromium")
+    monkeypatch.setenv("ADVISORY_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="ADVISORY_REQUIRE_BROWSER=1 requires"):
+        _unavailable("no chromium")
