@@ -72,10 +72,8 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-def test_report_renders_in_headless_chromium(browser, full_dict, tmp_path, artifacts):
-    files = write_report(full_dict, tmp_path / "report", title="Bias and validity audit")
-    url = files.html.as_uri()
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
+def _open(page: Any, url: str) -> tuple[list[str], list[str], list[str]]:
+    """Open ``url``, collecting console errors and warnings, page errors and requests."""
     console: list[str] = []
     errors: list[str] = []
     requests: list[str] = []
@@ -87,6 +85,29 @@ def test_report_renders_in_headless_chromium(browser, full_dict, tmp_path, artif
     page.on("request", lambda r: requests.append(r.url))
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
+    return console, errors, requests
+
+
+def test_the_checks_catch_requests_and_errors(browser, tmp_path):
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body>'
+        '<img src="http://127.0.0.1:9/x.png" alt="x"><script>throw new Error("boom")</script>'
+        '<script>console.error("bad")</script></body></html>'
+    )
+    page = browser.new_page()
+    console, errors, requests = _open(page, bad.as_uri())
+    page.close()
+    assert "http://127.0.0.1:9/x.png" in requests
+    assert any("boom" in e for e in errors)
+    assert any("bad" in c for c in console)
+
+
+def test_report_renders_in_headless_chromium(browser, full_dict, tmp_path, artifacts):
+    files = write_report(full_dict, tmp_path / "report", title="Bias and validity audit")
+    url = files.html.as_uri()
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    console, errors, requests = _open(page, url)
 
     assert console == []
     assert errors == []
