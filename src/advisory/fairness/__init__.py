@@ -1,4 +1,4 @@
-"""Fairness audit: assess a risk score's performance and calibration by group.
+"""Bias and validity audit: assess a tool's scores, calibration and explanations by group.
 
 :func:`audit` takes any tool's outputs — the recorded outcome, the tool's
 scores and the cases' sensitive attributes — so an ethics board can audit a

@@ -200,7 +200,7 @@ def audit(
     label: Outcome | None = None,
     subject: str | None = None,
 ) -> Audit:
-    """Assess a risk score's performance and calibration by group.
+    """Assess a tool's scores: performance and calibration by group, with intervals.
 
     Works on any tool's outputs: the observed outcome, the tool's scores
     (probabilities in [0, 1]) and the cases' sensitive attributes. Every
