@@ -47,8 +47,6 @@ _SMOOTHING: Final = 20.0
 #: Iterations and tolerance of the cross-validated classifier's solver.
 _MAX_ITER: Final = 1000
 _TOL: Final = 1e-3
-#: Replicates behind each single-factor AUC's standard error (enough for a standard error).
-_SINGLE_FACTOR_REPLICATES: Final = 200
 
 PREDICTS: Final = "the factors predict membership of this group"
 NO_EVIDENCE: Final = "insufficient evidence that the factors predict membership of this group"
@@ -474,44 +472,6 @@ def _held_out_probability(
     return out, converged
 
 
-@dataclass(frozen=True)
-class _Tables:
-    """Sparse map from held-out cases to (factor level, group) cells of one attribute."""
-
-    matrix: Any  # scipy.sparse CSR, cells x held-out cases
-    offsets: list[int]  # first cell of each factor
-    levels: list[int]
-    n_groups: int
-
-    @classmethod
-    def build(
-        cls,
-        codes: npt.NDArray[np.intp],
-        levels: list[int],
-        group: npt.NDArray[np.intp],
-        n_groups: int,
-    ) -> _Tables:
-        from scipy import sparse
-
-        n, n_factors = codes.shape
-        sizes = [lv * n_groups for lv in levels]
-        offsets = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.intp)
-        rows = (offsets[None, :] + codes * n_groups + group[:, None]).ravel()
-        cols = np.repeat(np.arange(n), n_factors)
-        matrix = sparse.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(int(sum(sizes)), n)
-        )
-        return cls(matrix, offsets.tolist(), levels, n_groups)
-
-    def counts(self, weights: npt.NDArray[Any]) -> list[FloatArray]:
-        """Per factor, weighted cases per cell: shape (levels, groups, replicates)."""
-        total = np.asarray(self.matrix @ weights, dtype=np.float64)
-        return [
-            total[o : o + lv * self.n_groups].reshape(lv, self.n_groups, -1)
-            for o, lv in zip(self.offsets, self.levels, strict=True)
-        ]
-
-
 def _level_scores(codes: npt.NDArray[np.intp], levels: int, y: FloatArray) -> FloatArray:
     """Share of the group at each level of one factor in the fitting cases, smoothed."""
     pos = np.bincount(codes, weights=y, minlength=levels)
@@ -520,14 +480,32 @@ def _level_scores(codes: npt.NDArray[np.intp], levels: int, y: FloatArray) -> Fl
     return np.asarray((pos + _SMOOTHING * prior) / (tot + _SMOOTHING))
 
 
-def _single_factor_auc(table: FloatArray, g: int, scores: FloatArray) -> FloatArray:
-    """ROC-AUC of one factor's level scores for group ``g`` on held-out cases, per replicate."""
+def _single_factor(
+    codes: npt.NDArray[np.intp], levels: int, y: FloatArray, scores: FloatArray
+) -> tuple[float, float]:
+    """Held-out ROC-AUC of one factor's level scores, and its z against no information.
+
+    The z statistic is the Mann-Whitney test's with the tie correction: under
+    the hypothesis that the factor carries no information about the group,
+    the held-out labels are exchangeable given the scores, so its null
+    variance is exact (only the normal approximation is not).
+    """
     from advisory.models._validation import auc_by_counts
 
-    pos = table[:, g, :]
-    neg = table.sum(axis=1) - pos
-    y = np.r_[np.ones(len(scores)), np.zeros(len(scores))]
-    return auc_by_counts(np.r_[scores, scores], y, np.vstack([pos, neg]).T)
+    pos = np.bincount(codes, weights=y, minlength=levels)
+    tot = np.bincount(codes, minlength=levels).astype(np.float64)
+    weights = np.r_[pos, tot - pos][None, :]
+    auc = float(
+        auc_by_counts(np.r_[scores, scores], np.r_[np.ones(levels), np.zeros(levels)], weights)[0]
+    )
+    _, tie_group = np.unique(scores, return_inverse=True)
+    ties = np.bincount(tie_group, weights=tot)
+    n1, n = float(pos.sum()), float(tot.sum())
+    n0 = n - n1
+    correction = 1.0 - float(np.sum(ties**3 - ties)) / (n**3 - n)
+    variance = (n + 1) / (12 * n1 * n0) * correction
+    z = (auc - 0.5) / math.sqrt(variance) if variance > 0 else 0.0
+    return auc, z
 
 
 # -- the audit -----------------------------------------------------------------
@@ -561,8 +539,9 @@ def proxy_audit(
     - **carriers**: for such a group, the factors that on their own tell its
       cases from the others (held-out ROC-AUC of the factor alone, its
       ``strength``), strongest first, at most five, and only those whose AUC
-      exceeds 0.5 beyond its bootstrap uncertainty at the audit's confidence
-      with a Bonferroni adjustment for the number of factors.
+      is above 0.5 by a one-sided Mann-Whitney test (tie-corrected) at the
+      audit's confidence with a Bonferroni adjustment for the number of
+      factors.
     - **attribution_share**: given the model's ``attributions``, the share
       of its total mean absolute attribution (over all cases) that sits on
       the carriers.
@@ -609,7 +588,8 @@ def proxy_audit(
     uncertainty (by about a third of the interval's width in our
     simulations), which would raise false alarms. Numeric factors with more
     than 16 distinct values are cut at 16 quantiles; unknown is a level of
-    its own. Single-factor standard errors use the first 200 replicates.
+    its own. A factor's level scores are its group shares in the fitting part
+    (smoothed), so its held-out AUC is honest too.
 
     Examples
     --------
@@ -654,7 +634,7 @@ def proxy_audit(
 
     # per attribute: the split, held-out probabilities and single-factor level scores
     work: list[_Group] = []
-    tables: dict[str, tuple[npt.NDArray[np.intp], _Tables]] = {}
+    test_rows_of: dict[str, npt.NDArray[np.intp]] = {}
     with threadpool_limits(limits=1):
         for attribute, values in groups_of.items():
             uniques, group_codes = np.unique(values, return_inverse=True)
@@ -677,10 +657,7 @@ def proxy_audit(
             if not assessed:
                 continue
             test_rows = np.flatnonzero(held_out)
-            tables[attribute] = (
-                test_rows,
-                _Tables.build(codes[test_rows], levels, group_codes[test_rows], len(uniques)),
-            )
+            test_rows_of[attribute] = test_rows
             probability, converged = _held_out_probability(
                 design, group_codes, held_out, len(uniques)
             )
@@ -711,17 +688,13 @@ def proxy_audit(
                 )
 
     # point estimates
-    full = {
-        a: t.counts(np.ones((t.matrix.shape[1], 1), dtype=np.float32))
-        for a, (_, t) in tables.items()
-    }
     auc_point = [
         point_estimates(w.score, w.y, None, w.ranked, ("roc_auc",))["roc_auc"] for w in work
     ]
-    single_point = [
+    single = [
         np.array(
             [
-                _single_factor_auc(full[w.attribute][j], w.g, w.levels[j])[0]
+                _single_factor(codes[test_rows_of[w.attribute], j], levels[j], w.y, w.levels[j])
                 for j in range(len(names))
             ]
         )
@@ -729,29 +702,16 @@ def proxy_audit(
     ]
     mass_point = None if magnitude is None else magnitude.sum(axis=0)
 
-    # bootstrap: one Poisson draw per chunk, shared by every group and factor
-    n_single = min(n_boot, _SINGLE_FACTOR_REPLICATES)
+    # bootstrap: one Poisson draw per chunk, shared by every group
     auc_boot = np.empty((len(work), n_boot))
-    single_boot = np.empty((len(work), len(names), n_single))
     mass_boot = None if magnitude is None else np.empty((n_boot, len(names)))
     for start in range(0, n_boot, _CHUNK):
         stop = min(start + _CHUNK, n_boot)
         counts = poisson_counts(rng, n, stop - start)
         for i, w in enumerate(work):
-            rows = tables[w.attribute][0]
-            taken = np.take(counts, rows[w.ranked.order], axis=1)
+            rows = test_rows_of[w.attribute][w.ranked.order]
+            taken = np.take(counts, rows, axis=1)
             auc_boot[i, start:stop] = group_metrics(taken, w.ranked, ("roc_auc",))["roc_auc"]
-        if start < n_single:
-            end = min(stop, n_single)
-            per_attribute = {
-                a: t.counts(np.ascontiguousarray(counts[: end - start, rows].T, dtype=np.float32))
-                for a, (rows, t) in tables.items()
-            }
-            for i, w in enumerate(work):
-                for j in range(len(names)):
-                    single_boot[i, j, start:end] = _single_factor_auc(
-                        per_attribute[w.attribute][j], w.g, w.levels[j]
-                    )
         if mass_boot is not None and magnitude is not None:
             mass_boot[start:stop] = counts.astype(np.float64) @ magnitude
 
@@ -766,12 +726,11 @@ def proxy_audit(
             assessment = PREDICTS if lo > 0.5 else NO_EVIDENCE
         carriers: list[Carrier] = []
         if assessment == PREDICTS:
-            sd = np.nanstd(single_boot[i], axis=1)
-            strong = np.flatnonzero(single_point[i] - z * sd > 0.5)
-            strong = strong[np.argsort(-single_point[i][strong], kind="stable")][:_MAX_CARRIERS]
+            strength, z_stat = single[i][:, 0], single[i][:, 1]
+            strong = np.flatnonzero(z_stat > z)
+            strong = strong[np.argsort(-strength[strong], kind="stable")][:_MAX_CARRIERS]
             carriers = [
-                Carrier(names[j], words.get(names[j], names[j]), float(single_point[i][j]))
-                for j in strong
+                Carrier(names[j], words.get(names[j], names[j]), float(strength[j])) for j in strong
             ]
         share = None
         if carriers and mass_point is not None and mass_boot is not None:
@@ -804,9 +763,9 @@ def proxy_audit(
         )
     notes.append(
         "Each group is compared with all other cases. A carrier is a factor that on its own "
-        "tells the group's cases apart (its interval, adjusted for the "
-        f"{len(names)} factors tested, lies above 0.5); factors that carry the same "
-        "information are each listed."
+        "tells the group's cases apart on held-out cases (a one-sided test, adjusted for the "
+        f"{len(names)} factors tested); factors that carry the same information are each "
+        "listed."
     )
     return ProxyAudit(
         entries=tuple(entries),
