@@ -54,8 +54,8 @@ def test_detects_the_planted_difference_and_not_the_others() -> None:
 def test_point_estimates_are_group_means_and_differences() -> None:
     result = parity_audit(ATTRIBUTIONS, MENTIONS, SENSITIVE, n_boot=100)
     attribution = _cells(result, "attribution")
-    means = ATTRIBUTIONS.groupby(SENSITIVE["ethnicity"]).mean()
-    rates = MENTIONS.groupby(SENSITIVE["ethnicity"]).mean()
+    means: Any = ATTRIBUTIONS.groupby(SENSITIVE["ethnicity"]).mean()
+    rates: Any = MENTIONS.groupby(SENSITIVE["ethnicity"]).mean()
     callouts = _cells(result, "callouts")
     for factor in ATTRIBUTIONS.columns:
         row = attribution.loc[("ethnicity", "C", factor)]
@@ -189,6 +189,10 @@ def test_bad_input_names_the_parameter() -> None:
         InputError, match="mentions column 'police' has dtype float64; expected bool"
     ):
         parity_audit(ATTRIBUTIONS, MENTIONS.astype(float), SENSITIVE)
+    with_na = MENTIONS.astype("boolean")
+    with_na.iloc[7, 1] = pd.NA
+    with pytest.raises(InputError, match="mentions column 'health' has 1 missing values"):
+        parity_audit(ATTRIBUTIONS, with_na, SENSITIVE)
     with pytest.raises(InputError, match=r"mentions must have the attributions' columns"):
         parity_audit(ATTRIBUTIONS, MENTIONS.drop(columns="health"), SENSITIVE)
     broken = ATTRIBUTIONS.copy()

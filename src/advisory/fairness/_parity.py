@@ -212,6 +212,13 @@ def _check_mentions(mentions: object, index: pd.Index, factors: list[str] | None
                 "cannot be audited."
             )
     frame = mentions.set_axis(columns, axis=1)
+    gaps = frame.isna().to_numpy().sum(axis=0)
+    if gaps.any():
+        first = int(np.flatnonzero(gaps)[0])
+        raise InputError(
+            f"mentions column {columns[first]!r} has {int(gaps[first])} missing values; expected "
+            "True or False for every case (False where the review does not list the factor)."
+        )
     return frame[factors] if factors is not None else frame
 
 
