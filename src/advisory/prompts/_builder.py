@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final
+import functools
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -12,6 +12,7 @@ import pandas as pd
 
 from advisory._errors import DefinitionError, InputError, ParameterError
 from advisory.definitions import Definitions
+from advisory.prompts._columns import Groups, as_date, memo_map, python_columns
 from advisory.prompts._guard import check_language, check_question
 from advisory.prompts._review import (
     OPEN_QUESTION,
@@ -23,6 +24,7 @@ from advisory.prompts._review import (
     Review,
     SourceNote,
     UnknownFactor,
+    guard_piece,
 )
 from advisory.prompts._words import (
     coverage_words,
@@ -39,45 +41,51 @@ if TYPE_CHECKING:
 
 __all__ = ["ReviewBuilder"]
 
-_CHUNK: Final = 5_000
-_SMALL: Final = 5_000
+#: The categories of :meth:`ReviewBuilder.mentions`, in their order.
+MENTIONS: Final = ("stands_out", "strength", "unknown", "not_listed")
+_STANDS_OUT_CODE, _STRENGTH_CODE, _UNKNOWN_CODE, _NOT_LISTED_CODE = range(4)
+_CHUNK: Final = 50_000  # cases explained at once (bounds the memory of a batch)
+_CACHE_MAX: Final = 100_000  # entries of a builder's caches of shared pieces
 _FAMILY_WORDS: Final = {
     "ScorecardClassifier": "a scorecard (penalised logistic model over binned factors)",
     "AdditiveBoostingClassifier": "an additive boosting model (boosted single-factor trees)",
     "ShallowTreeClassifier": "a shallow decision tree",
 }
-_STANDS_OUT: Final = ("stands out most", "also stands out")
-_PULLS_BACK: Final = ("pulls the other way most", "also pulls the other way")
+_KINDS: Final = ("stands_out", "strength")
+_EMPHASIS: Final = (
+    ("stands out most", "also stands out"),
+    ("pulls the other way most", "also pulls the other way"),
+)
+_NOT_IN_RECORDS: Final = "not in the records supplied"
 _CONTACT_SHOWN: Final = frozenset({"unavailable", "unmatched"})
 
 
-def _date(value: Any) -> dt.date | None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return pd.Timestamp(value).date()
+Float = npt.NDArray[np.float64]
+Bool = npt.NDArray[np.bool_]
 
 
-class _Groups:
-    """Row positions of a context table by key, with its columns as Python lists."""
+class _Decisions(NamedTuple):
+    """What the reviews of a batch list, decided for all its cases at once."""
 
-    def __init__(self, table: pd.DataFrame, keys: list[str], columns: Sequence[str]) -> None:
-        self.columns: dict[str, list[Any]] = {c: table[c].tolist() for c in columns}
-        self.index: dict[Any, Any] = {}
-        if len(table) > _SMALL:
-            self.index = table.groupby(keys, sort=False).indices
-        elif len(table):
-            key_columns = [table[k].tolist() for k in keys]
-            found: dict[Any, list[int]] = {}
-            keyed = zip(*key_columns, strict=True) if len(keys) > 1 else key_columns[0]
-            for i, key in enumerate(keyed):
-                found.setdefault(key, []).append(i)
-            self.index = found
+    matrix: Float  # factor values as numbers (NaN: unknown)
+    values: Float  # attributions, read only to choose and order
+    up: Bool  # stands out: reliably pushes up, and recorded
+    down: Bool  # a strength: reliably pulls the other way, and recorded
 
-    def rows(self, key: Any) -> list[int]:
-        found = self.index.get(key)
-        if found is None:
-            return []
-        return found if isinstance(found, list) else found.tolist()
+
+def _ordered(mask: Bool, key: Float) -> tuple[list[int], list[int]]:
+    """Return the listed factors of every case by ``key`` (ties by factor order), flattened.
+
+    Returns the factor positions of all cases one after the other and where
+    each case's run ends.
+    """
+    counts = mask.sum(axis=1)
+    ends: list[int] = np.cumsum(counts).tolist()
+    if not ends or ends[-1] == 0:
+        return [], ends
+    order = np.argsort(np.where(mask, key, np.inf), axis=1, kind="stable")
+    flat: list[int] = order[np.arange(mask.shape[1]) < counts[:, None]].tolist()
+    return flat, ends
 
 
 class ReviewBuilder:
@@ -165,7 +173,9 @@ class ReviewBuilder:
                 )
         self._specs = [specs[n] for n in self.factor_names]
         # factors that count records: a count of zero is not listed (see _listable)
-        self._counts = np.array([f.kind in ("events", "household_change") for f in self._specs])
+        self._counts = np.array(
+            [f.kind in ("events", "household_change") for f in self._specs], dtype=bool
+        )
         self._labels = [entries[n].label for n in self.factor_names]
         self._agencies = [catalogue.source(entries[n].source).label for n in self.factor_names]
         self._questions = [
@@ -184,6 +194,7 @@ class ReviewBuilder:
         )
         for note in self.not_captured:
             check_language(note.text, where=f"not_captured of {note.agency}")
+            guard_piece(note)
         check_question(OPEN_QUESTION, where="open question")
         check_language(model_version, where="model_version")
         self.model_version = model_version
@@ -201,9 +212,31 @@ class ReviewBuilder:
         )
         check_language(self.explanation_method, where="explanation_method")
         self._observed_cache: dict[tuple[Any, ...], str] = {}
+        # pieces shared by every review that lists them: immutable, built once
+        self._prompt_ids = tuple(
+            tuple(f"{kind}:{name}" for name in self.factor_names) for kind in _KINDS
+        )
+        self._plain_prompts: dict[tuple[Any, ...], FactorPrompt] = {}
+        self._unknown_pieces: dict[tuple[int, str], UnknownFactor] = {}
+        self._unknown_runs: dict[tuple[int, ...], tuple[UnknownFactor, ...]] = {}
+        self._contacts: dict[tuple[Any, ...], AgencyContact] = {}
+        self._index = {name: j for j, name in enumerate(self.factor_names)}
+        levels = model.layout_.levels
+        # what observed_words needs of a value: its level for categories, else the number
+        self._levels = [None if lv is None else list(lv) for lv in levels]
+        self._raw_needed = [
+            j
+            for j, (spec_j, lv) in enumerate(zip(self._specs, levels, strict=True))
+            if spec_j.kind == "household_composition" and lv is None
+        ]
+        self._stable = explainer.stable_attributions()
 
     def reviews(self, context: CaseContext) -> list[Review]:
         """Build the review of every case in ``context``, in its order.
+
+        What stands out, the strengths and their order are decided for all
+        cases at once (:meth:`mentions` gives the same decisions as a table);
+        the pieces shared between reviews are built once per builder.
 
         Parameters
         ----------
@@ -214,213 +247,429 @@ class ReviewBuilder:
         Returns
         -------
         list of Review
+
+        Raises
+        ------
+        advisory.InputError
+            If the context lacks a factor of the model, or a case has no
+            reference date.
         """
+        X, ids = self._factors(context)
+        dates = self._reference_dates(context, ids)
+        tables = _CaseTables(self, context)
+        out: list[Review] = []
+        for start in range(0, len(X), _CHUNK):
+            chunk = X if len(X) <= _CHUNK else X.iloc[start : start + _CHUNK]
+            self._build(
+                chunk, ids[start : start + _CHUNK], dates[start : start + _CHUNK], tables, out
+            )
+        return out
+
+    def mentions(self, context: CaseContext) -> pd.DataFrame:
+        """How each factor of each case appears in its review, without building reviews.
+
+        The same decisions :meth:`reviews` makes, computed for all cases at
+        once: ``"stands_out"`` or ``"strength"`` when the review lists the
+        factor there, ``"unknown"`` when its value is unknown (the review
+        lists it among what the data could not see), ``"not_listed"``
+        otherwise. For comparing how often factors are called out across
+        groups (prompt parity); like a review, it holds no attribution.
+
+        Parameters
+        ----------
+        context : advisory.context.CaseContext
+            Context of the cases.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``case_id``, one column per factor of the model, each
+            a categorical with categories ``["stands_out", "strength",
+            "unknown", "not_listed"]``.
+
+        Raises
+        ------
+        advisory.InputError
+            If the context lacks a factor of the model.
+
+        Examples
+        --------
+        >>> from advisory import Advisor
+        >>> from advisory.context import build_context
+        >>> from advisory.datasets import make_multiagency
+        >>> from advisory.definitions import reference_root
+        >>> data = make_multiagency(n_cases=300, seed=0)
+        >>> advisor = Advisor.from_definitions(
+        ...     reference_root(), model_params={"n_resamples": 4}
+        ... ).fit(data)
+        >>> builder = ReviewBuilder(
+        ...     advisor.definitions,
+        ...     advisor.explainer_,
+        ...     model_version=advisor.model_version_,
+        ...     data_snapshot_date=data.snapshot_date.date(),
+        ... )
+        >>> mentions = builder.mentions(build_context(data, advisor.definitions))
+        >>> mentions.shape
+        (300, 24)
+        >>> list(mentions["adult_arrests"].cat.categories)
+        ['stands_out', 'strength', 'unknown', 'not_listed']
+        """
+        X, ids = self._factors(context)
+        codes = np.empty(X.shape, dtype=np.int8)
+        for start in range(0, len(X), _CHUNK):
+            chunk = X if len(X) <= _CHUNK else X.iloc[start : start + _CHUNK]
+            decided = self._decide(chunk)
+            part = np.full(decided.matrix.shape, _NOT_LISTED_CODE, dtype=np.int8)
+            part[np.isnan(decided.matrix)] = _UNKNOWN_CODE
+            part[decided.up] = _STANDS_OUT_CODE
+            part[decided.down] = _STRENGTH_CODE
+            codes[start : start + _CHUNK] = part
+        dtype = pd.CategoricalDtype(list(MENTIONS))
+        return pd.DataFrame(
+            {
+                name: pd.Categorical.from_codes(codes[:, j], dtype=dtype)
+                for j, name in enumerate(self.factor_names)
+            },
+            index=pd.Index(ids, name="case_id"),
+        )
+
+    # ---- the whole batch at once -------------------------------------------
+
+    def _factors(self, context: CaseContext) -> tuple[pd.DataFrame, list[str]]:
         factors = context.factors
-        missing = [n for n in self.factor_names if n not in factors.columns]
+        names = list(self.factor_names)
+        columns = factors.columns.tolist()
+        if columns == names:
+            return factors, [str(c) for c in factors.index.tolist()]
+        missing = [n for n in names if n not in columns]
         if missing:
             raise InputError(
                 f"The context has no factor column {missing[0]!r}; it was built with a "
                 "different model specification than the model's. Build it with the same "
                 "definitions."
             )
-        names = list(self.factor_names)
-        X = factors if list(factors.columns) == names else factors[names]
-        ids = [str(c) for c in X.index]
-        reference_of = dict(
-            zip(
-                context.cases["case_id"].tolist(),
-                context.cases["reference_date"].tolist(),
-                strict=True,
-            )
-        )
-        dates = [_date(reference_of.get(c)) for c in ids]
+        X = factors[names]
+        return X, [str(c) for c in X.index.tolist()]
+
+    def _reference_dates(self, context: CaseContext, ids: list[str]) -> list[dt.date]:
+        cases = python_columns(context.cases, ["case_id", "reference_date"])
+        reference_of = dict(zip(cases["case_id"], cases["reference_date"], strict=True))
+        dates: list[dt.date | None] = memo_map([reference_of.get(c) for c in ids], as_date)
         if None in dates:
             bad = [c for c, d in zip(ids, dates, strict=True) if d is None][:5]
             raise InputError(
                 f"Cases {bad} have no reference date in the context's 'cases' table; a "
                 "review is always as of a date. Add the reference date."
             )
-        provenance = _Groups(
-            context.provenance,
-            ["case_id", "factor"],
-            ["person_id", "relationship", "agency", "event_type", "date", "event_id"],
-        )
-        unknown = _Groups(context.unknown, ["case_id", "factor"], ["reason"])
-        gaps = _Groups(
-            context.gaps,
-            ["case_id"],
-            ["kind", "agency", "person_id", "relationship", "start_date", "end_date", "reason"],
-        )
-        household = _Groups(
-            context.household,
-            ["case_id"],
-            ["person_id", "relationship", "age", "adult_or_child", "member_since"],
-        )
-        contact = _Groups(
-            context.household_events,
-            ["case_id", "person_id"],
-            ["agency", "events", "latest", "coverage"],
-        )
-        out: list[Review] = []
-        for start in range(0, len(X), _CHUNK):
-            chunk = X.iloc[start : start + _CHUNK]
-            explanation = self.explainer.explain(chunk)
-            values = explanation.values
-            reliable = explanation.reliable
-            raw = chunk.to_numpy(dtype=object)
-            for row in range(len(chunk)):
-                i = start + row
-                case_id = ids[i]
-                ref = dates[i]
-                assert ref is not None
-                v, ok = values[row], reliable[row]
-                listable = self._listable(raw[row])
-                up = np.flatnonzero(ok & (v > 0) & listable)
-                down = np.flatnonzero(ok & (v < 0) & listable)
-                up = up[np.argsort(-v[up], kind="stable")]
-                down = down[np.argsort(v[down], kind="stable")]
-                out.append(
-                    Review(
-                        case_id=case_id,
-                        reference_date=ref,
-                        stands_out=self._prompts(
-                            case_id, up, raw[row], "stands_out", _STANDS_OUT, provenance, unknown
-                        ),
-                        strengths=self._prompts(
-                            case_id, down, raw[row], "strength", _PULLS_BACK, provenance, unknown
-                        ),
-                        gaps=self._gaps(case_id, gaps),
-                        unknown=self._unknown(case_id, raw[row], unknown),
-                        reminder=self.reminder,
-                        not_captured=self.not_captured,
-                        household=self._household(case_id, household, contact),
-                        model_version=self.model_version,
-                        explanation_method=self.explanation_method,
-                        data_snapshot_date=self.data_snapshot_date,
-                    )
-                )
-        return out
+        return dates  # type: ignore[return-value]
 
-    def _listable(self, raw: np.ndarray) -> np.ndarray:
-        """Which factors of one case may be listed, standing out or pulling back.
+    def _decide(self, X: pd.DataFrame) -> _Decisions:
+        """Decide what every case's review lists, for all cases at once.
 
-        Only what was recorded: an unknown value is never listed (the case's gaps
-        say what the data could not see, and the model's reaction to a missing
-        source is not a circumstance of the family), and neither is a count of
-        zero - the absence of a record is neither a concern that stands out nor
-        a strength, and the catalogue's questions presume something was recorded.
+        Only what was recorded may be listed: an unknown value never is (the
+        case's gaps say what the data could not see, and the model's reaction
+        to a missing source is not a circumstance of the family), and neither
+        is a count of zero - the absence of a record is neither a concern that
+        stands out nor a strength, and the catalogue's questions presume
+        something was recorded. Of those, a factor is listed when its
+        attribution is reliably away from zero, by the direction it pulls.
         """
-        known = np.array([not pd.isna(x) for x in raw])
-        recorded = known.copy()
-        counts = known & self._counts
-        recorded[counts] = np.array([float(x) > 0 for x in raw[counts]], dtype=bool)
-        return recorded
+        matrix, values, reliable = self._stable(X)
+        listable = ~np.isnan(matrix) & (~self._counts | (matrix > 0))
+        return _Decisions(
+            matrix=matrix,
+            values=values,
+            up=reliable & (values > 0) & listable,
+            down=reliable & (values < 0) & listable,
+        )
 
-    def _observed(
+    def _build(
         self,
-        j: int,
-        value: Any,
-        n_records: int,
-        latest: dt.date | None,
-        reason: str | None,
-    ) -> str:
-        known = None if pd.isna(value) else value
-        key: tuple[Any, ...] = (j, known, reason, n_records, latest)
+        X: pd.DataFrame,
+        ids: list[str],
+        dates: list[dt.date],
+        tables: _CaseTables,
+        out: list[Review],
+    ) -> None:
+        decided = self._decide(X)
+        matrix = decided.matrix
+        up, up_ends = _ordered(decided.up, -decided.values)
+        down, down_ends = _ordered(decided.down, decided.values)
+        unknown = np.isnan(matrix)
+        unknown_js: list[int] = np.nonzero(unknown)[1].tolist()
+        unknown_ends: list[int] = np.cumsum(unknown.sum(axis=1)).tolist()
+        up_values = self._listed_values(X, matrix, decided.up, up, up_ends)
+        down_values = self._listed_values(X, matrix, decided.down, down, down_ends)
+        household = tables.household
+        gaps = tables.gaps
+        reminder, not_captured = self.reminder, self.not_captured
+        model_version, method = self.model_version, self.explanation_method
+        snapshot = self.data_snapshot_date
+        prompts, unknown_of = self._prompts, self._unknown_of
+        up_start = down_start = unknown_start = 0
+        for i, case_id in enumerate(ids):
+            up_end, down_end, unknown_end = up_ends[i], down_ends[i], unknown_ends[i]
+            out.append(
+                Review(
+                    case_id=case_id,
+                    reference_date=dates[i],
+                    stands_out=(
+                        prompts(0, case_id, up, up_values, up_start, up_end, tables)
+                        if up_end > up_start
+                        else ()
+                    ),
+                    strengths=(
+                        prompts(1, case_id, down, down_values, down_start, down_end, tables)
+                        if down_end > down_start
+                        else ()
+                    ),
+                    gaps=tables.case_gaps(case_id) if gaps else (),
+                    unknown=(
+                        unknown_of(case_id, unknown_js[unknown_start:unknown_end], tables)
+                        if unknown_end > unknown_start
+                        else ()
+                    ),
+                    reminder=reminder,
+                    not_captured=not_captured,
+                    household=tables.case_household(case_id) if household else (),
+                    model_version=model_version,
+                    explanation_method=method,
+                    data_snapshot_date=snapshot,
+                )
+            )
+            up_start, down_start, unknown_start = up_end, down_end, unknown_end
+
+    def _listed_values(
+        self, X: pd.DataFrame, matrix: Float, mask: Bool, flat: list[int], ends: list[int]
+    ) -> list[Any]:
+        """Return the value of each listed factor as the wording needs it (level, or number)."""
+        if not flat:
+            return []
+        rows = np.repeat(np.arange(len(matrix)), mask.sum(axis=1))
+        values: list[Any] = matrix[rows, np.asarray(flat, dtype=np.intp)].tolist()
+        levels = self._levels
+        raw_columns: dict[int, list[Any]] = {}
+        for k, j in enumerate(flat):
+            level = levels[j]
+            if level is not None:
+                values[k] = level[int(values[k])]
+            elif j in self._raw_needed:
+                column = raw_columns.get(j)
+                if column is None:
+                    column = raw_columns[j] = X.iloc[:, j].tolist()
+                values[k] = column[int(rows[k])]
+        return values
+
+    # ---- pieces of one review ----------------------------------------------
+
+    def _prompts(
+        self,
+        kind: int,
+        case_id: str,
+        flat: list[int],
+        values: list[Any],
+        start: int,
+        end: int,
+        tables: _CaseTables,
+    ) -> tuple[FactorPrompt, ...]:
+        provenance = tables.provenance
+        plain = self._plain_prompts
+        out = []
+        for k in range(start, end):
+            j, value, first = flat[k], values[k], k == start
+            rows = provenance.rows((case_id, self.factor_names[j])) if provenance else None
+            if rows:
+                out.append(self._prompt(kind, j, first, value, tables.records(rows)))
+                continue
+            key = (kind, j, first, value)
+            prompt = plain.get(key)
+            if prompt is None:
+                if len(plain) >= _CACHE_MAX:
+                    plain.clear()
+                prompt = plain[key] = self._prompt(kind, j, first, value, ())
+                guard_piece(prompt)
+            out.append(prompt)
+        return tuple(out)
+
+    def _prompt(
+        self, kind: int, j: int, first: bool, value: Any, records: tuple[Record, ...]
+    ) -> FactorPrompt:
+        latest = records[-1].date if records else None
+        return FactorPrompt(
+            prompt_id=self._prompt_ids[kind][j],
+            factor=self.factor_names[j],
+            label=self._labels[j],
+            emphasis=_EMPHASIS[kind][0 if first else 1],
+            observed=self._observed(j, value, len(records), latest),
+            agency=self._agencies[j],
+            records=records,
+            question=self._questions[j],
+        )
+
+    def _observed(self, j: int, value: Any, n_records: int, latest: dt.date | None) -> str:
+        key = (j, value, n_records, latest)
         cached = self._observed_cache.get(key)
         if cached is None:
             cached = observed_words(
-                self._specs[j], known, n_records=n_records, latest=latest, unknown_reason=reason
+                self._specs[j], value, n_records=n_records, latest=latest, unknown_reason=None
             )
-            if len(self._observed_cache) > 100_000:
+            if len(self._observed_cache) >= _CACHE_MAX:
                 self._observed_cache.clear()
             self._observed_cache[key] = cached
         return cached
 
-    def _prompts(
-        self,
-        case_id: str,
-        order: npt.NDArray[np.intp],
-        raw: npt.NDArray[np.object_],
-        kind: str,
-        words: tuple[str, str],
-        provenance: _Groups,
-        unknown: _Groups,
-    ) -> tuple[FactorPrompt, ...]:
-        prompts = []
-        cols = provenance.columns
-        for position, j in enumerate(order.tolist()):
-            name = self.factor_names[j]
-            rows = provenance.rows((case_id, name))
-            records = tuple(
-                sorted(
-                    (
-                        Record(
-                            person_id=str(cols["person_id"][r]),
-                            relationship=relationship_words(cols["relationship"][r]),
-                            agency=self._source_labels.get(
-                                cols["agency"][r], str(cols["agency"][r])
-                            ),
-                            event_type=str(cols["event_type"][r]).replace("_", " "),
-                            date=pd.Timestamp(cols["date"][r]).date(),
-                            event_id=(
-                                cols["event_id"][r]
-                                if isinstance(cols["event_id"][r], str)
-                                else None
-                            ),
-                        )
-                        for r in rows
-                    ),
-                    key=lambda rec: (rec.date, rec.event_id or ""),
-                )
-            )
-            reason_rows = unknown.rows((case_id, name))
-            reason = str(unknown.columns["reason"][reason_rows[0]]) if reason_rows else None
-            latest = records[-1].date if records else None
-            prompts.append(
-                FactorPrompt(
-                    prompt_id=f"{kind}:{name}",
-                    factor=name,
-                    label=self._labels[j],
-                    emphasis=words[0] if position == 0 else words[1],
-                    observed=self._observed(j, raw[j], len(records), latest, reason),
-                    agency=self._agencies[j],
-                    records=records,
-                    question=self._questions[j],
-                )
-            )
-        return tuple(prompts)
-
-    def _unknown(
-        self, case_id: str, raw: npt.NDArray[np.object_], unknown: _Groups
+    def _unknown_of(
+        self, case_id: str, js: list[int], tables: _CaseTables
     ) -> tuple[UnknownFactor, ...]:
+        unknown = tables.unknown
+        if not unknown:  # every reason is the default one: the run is shared
+            run = tuple(js)
+            found = self._unknown_runs.get(run)
+            if found is None:
+                if len(self._unknown_runs) >= _CACHE_MAX:
+                    self._unknown_runs.clear()
+                found = self._unknown_runs[run] = tuple(
+                    self._unknown_piece(j, _NOT_IN_RECORDS) for j in js
+                )
+            return found
+        reasons = unknown.columns["reason"]
         out = []
-        for j, value in enumerate(raw.tolist()):
-            if not pd.isna(value):
-                continue
-            name = self.factor_names[j]
-            rows = unknown.rows((case_id, name))
-            reason = (
-                str(unknown.columns["reason"][rows[0]]) if rows else "not in the records supplied"
-            )
-            out.append(UnknownFactor(factor=name, label=self._labels[j], reason=reason))
+        for j in js:
+            rows = unknown.rows((case_id, self.factor_names[j]))
+            out.append(self._unknown_piece(j, str(reasons[rows[0]]) if rows else _NOT_IN_RECORDS))
         return tuple(out)
 
-    def _gaps(self, case_id: str, gaps: _Groups) -> tuple[DataGap, ...]:
-        cols = gaps.columns
-        out = []
-        for i, r in enumerate(gaps.rows(case_id)):
-            agency_name = cols["agency"][r]
-            agency = (
-                self._source_labels.get(agency_name, str(agency_name))
-                if isinstance(agency_name, str)
-                else None
+    def _unknown_piece(self, j: int, reason: str) -> UnknownFactor:
+        key = (j, reason)
+        piece = self._unknown_pieces.get(key)
+        if piece is None:
+            if len(self._unknown_pieces) >= _CACHE_MAX:
+                self._unknown_pieces.clear()
+            piece = self._unknown_pieces[key] = UnknownFactor(
+                factor=self.factor_names[j], label=self._labels[j], reason=reason
             )
+            guard_piece(piece)
+        return piece
+
+    def _contact(
+        self, agency: str, events: int, latest: dt.date | None, coverage: str
+    ) -> AgencyContact:
+        key = (agency, events, latest, coverage)
+        contact = self._contacts.get(key)
+        if contact is None:
+            if len(self._contacts) >= _CACHE_MAX:
+                self._contacts.clear()
+            contact = self._contacts[key] = AgencyContact(
+                agency=agency, events=events, latest=latest, coverage=coverage
+            )
+            guard_piece(contact)
+        return contact
+
+
+class _CaseTables:
+    """The context's per-case tables of a batch, read once, with their rows by case."""
+
+    def __init__(self, builder: ReviewBuilder, context: CaseContext) -> None:
+        self.builder = builder
+        self.context = context
+        self.gaps = Groups(
+            context.gaps,
+            ["case_id"],
+            ["kind", "agency", "person_id", "relationship", "start_date", "end_date", "reason"],
+        )
+        self.household = Groups(
+            context.household,
+            ["case_id"],
+            ["person_id", "relationship", "age", "adult_or_child", "member_since"],
+        )
+        self._agency: dict[Any, str] = {}
+        self._relationship: dict[Any, str] = {}
+        self._day: dict[Any, dt.date | None] = {}
+
+    # read only when a review needs them: a case with nothing listed or unknown
+    # does not pay for its provenance or reasons
+    @functools.cached_property
+    def provenance(self) -> Groups:
+        """Return the records behind each factor value, by case and factor."""
+        return Groups(
+            self.context.provenance,
+            ["case_id", "factor"],
+            ["person_id", "relationship", "agency", "event_type", "date", "event_id"],
+        )
+
+    @functools.cached_property
+    def unknown(self) -> Groups:
+        """Return why each unknown factor value is unknown, by case and factor."""
+        return Groups(self.context.unknown, ["case_id", "factor"], ["reason"])
+
+    @functools.cached_property
+    def contact(self) -> Groups:
+        """Return each household member's recent agency contact, by case and person."""
+        return Groups(
+            self.context.household_events,
+            ["case_id", "person_id"],
+            ["agency", "events", "latest", "coverage"],
+        )
+
+    def agency(self, name: Any) -> str:
+        """Return an agency's plain-language name."""
+        found = self._agency.get(name)
+        if found is None:
+            found = self._agency[name] = self.builder._source_labels.get(name, str(name))
+        return found
+
+    def relationship(self, relationship: Any) -> str:
+        """Return a relationship in words."""
+        try:
+            return self._relationship[relationship]
+        except KeyError:
+            found = self._relationship[relationship] = relationship_words(relationship)
+            return found
+        except TypeError:
+            return relationship_words(relationship)
+
+    def day(self, value: Any) -> dt.date | None:
+        """Return a timestamp as a date (``None`` when missing)."""
+        try:
+            return self._day[value]
+        except KeyError:
+            found = self._day[value] = as_date(value)
+            return found
+        except TypeError:
+            return as_date(value)
+
+    def records(self, rows: list[int]) -> tuple[Record, ...]:
+        """Return the records of provenance ``rows``, by date then record id."""
+        cols = self.provenance.columns
+        person, relationship, agency = cols["person_id"], cols["relationship"], cols["agency"]
+        event_type, date, event_id = cols["event_type"], cols["date"], cols["event_id"]
+        records = [
+            Record(
+                person_id=str(person[r]),
+                relationship=self.relationship(relationship[r]),
+                agency=self.agency(agency[r]),
+                event_type=str(event_type[r]).replace("_", " "),
+                date=pd.Timestamp(date[r]).date(),
+                event_id=event_id[r] if isinstance(event_id[r], str) else None,
+            )
+            for r in rows
+        ]
+        records.sort(key=lambda rec: (rec.date, rec.event_id or ""))
+        return tuple(records)
+
+    def case_gaps(self, case_id: str) -> tuple[DataGap, ...]:
+        """Return the data gaps of one case, each with its question."""
+        cols = self.gaps.columns
+        out = []
+        for i, r in enumerate(self.gaps.rows(case_id)):
+            agency_name = cols["agency"][r]
+            agency = self.agency(agency_name) if isinstance(agency_name, str) else None
             person_id = cols["person_id"][r] if isinstance(cols["person_id"][r], str) else None
             relationship = (
-                relationship_words(cols["relationship"][r]) if person_id is not None else None
+                self.relationship(cols["relationship"][r]) if person_id is not None else None
             )
             person = None if person_id is None else f"{relationship} {person_id}"
-            start, end = _date(cols["start_date"][r]), _date(cols["end_date"][r])
+            start, end = self.day(cols["start_date"][r]), self.day(cols["end_date"][r])
             reason = cols["reason"][r]
             kind = str(cols["kind"][r])
             out.append(
@@ -445,12 +694,12 @@ class ReviewBuilder:
             )
         return tuple(out)
 
-    def _household(
-        self, case_id: str, household: _Groups, contact: _Groups
-    ) -> tuple[HouseholdMember, ...]:
-        cols, ccols = household.columns, contact.columns
+    def case_household(self, case_id: str) -> tuple[HouseholdMember, ...]:
+        """Return each member of one case's household, with their recent agency contact."""
+        cols, ccols = self.household.columns, self.contact.columns
+        contact = self.contact
         members = []
-        for r in household.rows(case_id):
+        for r in self.household.rows(case_id):
             person_id = str(cols["person_id"][r])
             contacts = []
             for c in contact.rows((case_id, person_id)):
@@ -459,11 +708,11 @@ class ReviewBuilder:
                 if events == 0 and coverage not in _CONTACT_SHOWN:
                     continue
                 contacts.append(
-                    AgencyContact(
-                        agency=self._source_labels.get(ccols["agency"][c], str(ccols["agency"][c])),
-                        events=events,
-                        latest=_date(ccols["latest"][c]),
-                        coverage=coverage_words(coverage),
+                    self.builder._contact(
+                        self.agency(ccols["agency"][c]),
+                        events,
+                        self.day(ccols["latest"][c]),
+                        coverage_words(coverage),
                     )
                 )
             age = cols["age"][r]
@@ -471,10 +720,10 @@ class ReviewBuilder:
             members.append(
                 HouseholdMember(
                     person_id=person_id,
-                    relationship=relationship_words(cols["relationship"][r]),
+                    relationship=self.relationship(cols["relationship"][r]),
                     age_years=None if pd.isna(age) else int(age),
                     adult_or_child=group if isinstance(group, str) else "unknown",
-                    member_since=_date(cols["member_since"][r]),
+                    member_since=self.day(cols["member_since"][r]),
                     recent_contact=tuple(contacts),
                 )
             )

@@ -14,7 +14,7 @@ from typing import Any, Final, Literal
 
 from advisory._checks import check_choice
 from advisory._errors import InputError
-from advisory.prompts._guard import check_language
+from advisory.prompts._guard import LanguageError, check_language
 
 __all__ = [
     "NOT_A_DECISION",
@@ -54,6 +54,73 @@ VERDICTS: Final[tuple[Verdict, ...]] = ("agree", "disagree", "not_relevant")
 
 def _iso(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+# Pieces of reviews (prompts, unknown factors, notes, contacts) whose rendering
+# has passed the language guard, by identity, with their JSON text. Pieces are
+# frozen, so what passed once passes always: the builder shares such pieces
+# across many reviews, and a review holding them does not check them again.
+_GUARDED: dict[int, tuple[object, str]] = {}
+_GUARDED_MAX: Final = 100_000
+# Whether the fixed frame of a review dict (its keys and fixed texts) has passed
+# the guard once, with real values, in this process.
+_FRAME_CHECKED: dict[str, bool] = {"review": False}
+# json.dumps(..., ensure_ascii=False) with its other defaults, built once
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def guard_piece(piece: Any) -> bool:
+    """Check the rendering of a piece shared by reviews once; return whether it passed.
+
+    A piece that fails is not remembered: the review holding it fails its
+    own check, which names where.
+
+    Parameters
+    ----------
+    piece : FactorPrompt, UnknownFactor, SourceNote, AgencyContact, ...
+        A frozen piece of a review with a ``to_dict`` method.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> guard_piece(SourceNote(agency="Police", text="Incidents never reported."))
+    True
+    >>> guard_piece(SourceNote(agency="Police", text="Risk level: high"))
+    False
+    """
+    found = _GUARDED.get(id(piece))
+    if found is not None and found[0] is piece:
+        return True
+    document = piece.to_dict()
+    try:
+        check_language(document)
+    except LanguageError:
+        return False
+    if len(_GUARDED) >= _GUARDED_MAX:
+        _GUARDED.clear()
+    _GUARDED[id(piece)] = (piece, _dumps(document))
+    return True
+
+
+def _piece_json(piece: Any) -> str:
+    """Return the JSON text of a piece, checking it unless it passed before."""
+    found = _GUARDED.get(id(piece))
+    if found is not None and found[0] is piece:
+        return found[1]
+    document = piece.to_dict()
+    check_language(document)
+    return _dumps(document)
+
+
+def _unchecked(pieces: tuple[Any, ...], documents: list[dict[str, Any]]) -> None:
+    """Check the dicts of the pieces that have not passed the guard before."""
+    for piece, document in zip(pieces, documents, strict=True):
+        found = _GUARDED.get(id(piece))
+        if found is None or found[0] is not piece:
+            check_language(document)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -491,12 +558,91 @@ class Review:
                 "data_snapshot_date": self.data_snapshot_date.isoformat(),
             },
         }
-        check_language(out)
+        if not self._passes_guard(out):
+            check_language(out)  # raises, naming where, or checks the fixed frame once
+            _FRAME_CHECKED["review"] = True
         return out
 
+    def _own_fields(self) -> dict[str, str]:
+        """Return the review's own texts and dates, keyed as in :meth:`to_dict`."""
+        return {
+            "case_id": self.case_id,
+            "reference_date": self.reference_date.isoformat(),
+            "statement": self.statement,
+            "reminder": self.reminder,
+            "model_version": self.model_version,
+            "explanation_method": self.explanation_method,
+            "data_snapshot_date": self.data_snapshot_date.isoformat(),
+        }
+
+    def _passes_guard(self, out: dict[str, Any]) -> bool:
+        """Check ``out`` piece by piece, skipping pieces that passed before.
+
+        The same rules as ``check_language(out)``: a text's rule depends only
+        on its own key. ``False`` sends the caller to the whole check, which
+        names where a breach is (and checks the fixed frame the first time).
+        """
+        if not _FRAME_CHECKED["review"]:
+            return False
+        seen = out["could_not_see"]
+        try:
+            check_language(self._own_fields())
+            _unchecked(self.stands_out, out["stands_out"])
+            _unchecked(self.strengths, out["strengths"])
+            _unchecked(self.gaps, seen["gaps"])
+            _unchecked(self.unknown, seen["unknown_factors"])
+            _unchecked(self.not_captured, seen["not_captured"])
+            _unchecked(self.household, out["household"])
+        except LanguageError:
+            return False
+        return True
+
     def to_json(self, *, indent: int | None = None) -> str:
-        """Return the review as JSON text (see :meth:`to_dict`)."""
+        """Return the review as JSON text (see :meth:`to_dict`).
+
+        Without ``indent``, the text of pieces shared between reviews is made
+        once; the result is the same as ``json.dumps(review.to_dict())``.
+        """
+        if indent is None and _FRAME_CHECKED["review"]:
+            line = self._json_line()
+            if line is not None:
+                return line
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def _json_line(self) -> str | None:
+        """Return the JSON text built from the pieces' texts, or None after a breach."""
+        try:
+            own = self._own_fields()
+            check_language(own)
+            parts = [
+                ", ".join([_piece_json(p) for p in pieces])
+                for pieces in (
+                    self.stands_out,
+                    self.strengths,
+                    self.gaps,
+                    self.unknown,
+                    self.not_captured,
+                    self.household,
+                )
+            ]
+        except LanguageError:
+            return None
+        about = _dumps(
+            {
+                "model_version": own["model_version"],
+                "explanation_method": own["explanation_method"],
+                "data_snapshot_date": own["data_snapshot_date"],
+            }
+        )
+        return (
+            f'{{"schema": {_dumps(SCHEMA_ID)}, "case_id": {_dumps(own["case_id"])}, '
+            f'"reference_date": {_dumps(own["reference_date"])}, '
+            f'"statement": {_dumps(own["statement"])}, "stands_out": [{parts[0]}], '
+            f'"strengths": [{parts[1]}], "could_not_see": {{"gaps": [{parts[2]}], '
+            f'"unknown_factors": [{parts[3]}], "reminder": {_dumps(own["reminder"])}, '
+            f'"not_captured": [{parts[4]}], "open_question": {_OPEN_JSON}}}, '
+            f'"household": [{parts[5]}], "about": {about}}}'
+        )
 
     def to_text(self) -> str:
         """Return the review as plain text for reading or printing (guarded)."""
@@ -512,3 +658,6 @@ class Review:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+
+_OPEN_JSON: Final = json.dumps({"prompt_id": "open", "question": OPEN_QUESTION}, ensure_ascii=False)
