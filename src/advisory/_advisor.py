@@ -332,8 +332,8 @@ class Advisor:
 
         Parameters
         ----------
-        data : records, RecordIndex or CaseContext
-            Cases with the outcome column.
+        data : records
+            The record tables; ``cases`` needs the outcome column.
         case_ids : iterable of str, optional
             Which cases (default: every case).
         **kwargs
@@ -343,11 +343,13 @@ class Advisor:
         -------
         advisory.models.ValidationResult
         """
-        from advisory.models import validate
-
         self._check_fitted("validate")
         context = self._context(data, case_ids)
-        y = self._outcome(data, context)
+        return self._validate(context, self._outcome(data, context), **kwargs)
+
+    def _validate(self, context: CaseContext, y: Any, **kwargs: Any) -> Any:
+        from advisory.models import validate
+
         dates = context.cases.set_index("case_id")["reference_date"]
         dates = dates.reindex(context.factors.index)
         model = type(self.model_)(**{**self.model_.get_params(), "n_resamples": 0})

@@ -70,7 +70,7 @@ def audit_advisor(
     proxies = proxy_audit(factors, by_name, attributions=attributions, **common)
     parity = parity_audit(attributions, _stands_out(advisor, context), by_name, **common)
     if validation is None:
-        validation = advisor.validate(context, random_state=random_state)
+        validation = advisor._validate(context, y, random_state=random_state)
     share = training_share(advisor, ids)
     extra = list(notes)
     if share > 0:
@@ -88,9 +88,7 @@ def audit_advisor(
         min_cell_size=base.min_cell_size,
         operating_point=base.operating_point,
         notes=(*base.notes, *extra),
-        subject=subject_section(
-            "advisory_model", f"{spec.title} ({advisor.model_version_})", advisor.model_version_
-        ),
+        subject=subject_section("advisory_model", spec.title, advisor.model_version_),
         label=label_section(spec.outcome),
         validity=validity_section(validation),
         proxies=proxies,

@@ -471,6 +471,7 @@ def build_view(doc: Mapping[str, Any], *, title: str | None) -> dict[str, Any]:
             "strongest": [d["sentence"] for d in evidence[:_STRONGEST]],
             "n_comparisons": len(differences),
             "n_evidence": len(evidence),
+            "n_by_chance": round(len(differences) * (1 - doc["confidence"])),
             "verdicts": []
             if doc["validity"] is None
             else list(doc["validity"]["verdicts"].values()),
