@@ -18,7 +18,7 @@ from advisory.definitions import Definitions, check_definitions, load_definition
 if TYPE_CHECKING:
     from advisory.context import CaseContext, RecordIndex
     from advisory.explain import Explainer
-    from advisory.prompts import Review
+    from advisory.prompts import Review, ReviewBuilder
 
 __all__ = ["Advisor"]
 
@@ -278,10 +278,15 @@ class Advisor:
             If a case id is unknown or a case has no reference date. A case
             with unknown factors is reviewed, with the gaps stated.
         """
-        from advisory.prompts import ReviewBuilder
-
         self._check_fitted("review")
         context = self._context(data, case_ids)
+        reviews: list[Review] = self._builder(data, context).reviews(context)
+        return reviews
+
+    def _builder(self, data: object, context: CaseContext) -> ReviewBuilder:
+        """Return the review builder for the records' snapshot date (kept, one per date)."""
+        from advisory.prompts import ReviewBuilder
+
         snapshot = _snapshot_date(data, context)
         builder = self._builders.get(snapshot)
         if builder is None:
@@ -292,8 +297,7 @@ class Advisor:
                 data_snapshot_date=snapshot,
             )
             self._builders[snapshot] = builder
-        reviews: list[Review] = builder.reviews(context)
-        return reviews
+        return builder
 
     # ---- data scientists ---------------------------------------------------
 

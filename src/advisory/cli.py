@@ -129,10 +129,7 @@ def _audit_summary(audit: Audit) -> str:
     lines = [f"  {audit.n_cases:,} cases; intervals at {audit.confidence:.0%}, "]
     lines[0] += f"{audit.n_boot:,} bootstrap replicates; groups under {audit.min_cell_size} "
     lines[0] += "cases suppressed."
-    found = 0
-    for metric in audit.metrics:
-        table = audit.disparities(metric)
-        found += int((table["assessment"] != "insufficient evidence of a difference").sum())
+    found = len(audit.differences_with_evidence())
     lines.append(
         f"  group differences with evidence (any metric, difference to reference): {found}"
     )

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from advisory.fairness._audit import audit
 from advisory.fairness._metrics import METRICS, Metric
+from advisory.fairness._parity import ParityAudit, parity_audit
+from advisory.fairness._proxies import ProxyAudit, proxy_audit
 from advisory.fairness._result import Audit
 from advisory.fairness._sections import label_section, subject_section, validity_section
 
@@ -36,8 +38,12 @@ __all__ = [
     "METRICS",
     "Audit",
     "Metric",
+    "ParityAudit",
+    "ProxyAudit",
     "audit",
     "label_section",
+    "parity_audit",
+    "proxy_audit",
     "subject_section",
     "validity_section",
 ]

@@ -6,7 +6,6 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from advisory._checks import check_int
@@ -17,7 +16,6 @@ from advisory.fairness._sections import label_section, subject_section, validity
 
 if TYPE_CHECKING:
     from advisory._advisor import Advisor
-    from advisory.context import CaseContext
 
 __all__ = ["audit_advisor"]
 
@@ -35,8 +33,7 @@ def audit_advisor(
 ) -> Audit:
     """Run :meth:`advisory.Advisor.audit` (see there)."""
     from advisory._advisor import training_share
-    from advisory.fairness._parity import parity_audit
-    from advisory.fairness._proxies import proxy_audit
+    from advisory.fairness import parity_audit, proxy_audit
 
     definitions = advisor.definitions
     policy = definitions.policy
@@ -68,7 +65,8 @@ def audit_advisor(
         "random_state": random_state,
     }
     proxies = proxy_audit(factors, by_name, attributions=attributions, **common)
-    parity = parity_audit(attributions, _stands_out(advisor, context), by_name, **common)
+    mentions = advisor._builder(data, context).mentions(context)
+    parity = parity_audit(attributions, mentions == "stands_out", by_name, **common)
     if validation is None:
         validation = advisor._validate(context, y, random_state=random_state)
     share = training_share(advisor, ids)
@@ -94,15 +92,3 @@ def audit_advisor(
         proxies=proxies,
         parity=parity,
     )
-
-
-def _stands_out(advisor: Advisor, context: CaseContext) -> pd.DataFrame:
-    """Whether each factor is listed as standing out in each case's review."""
-    factors = context.factors
-    reviews = advisor.review(context)
-    flags = np.zeros(factors.shape, dtype=bool)
-    column = {name: j for j, name in enumerate(factors.columns)}
-    for i, review in enumerate(reviews):
-        for prompt in review.stands_out:
-            flags[i, column[prompt.factor]] = True
-    return pd.DataFrame(flags, index=factors.index, columns=factors.columns)
