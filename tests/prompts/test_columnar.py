@@ -1,0 +1,111 @@
+"""The columnar builder: mentions, shared pieces and fast paths give what reviews show."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from advisory import InputError
+from advisory.prompts import LanguageError
+from advisory.prompts._builder import MENTIONS
+
+
+def _listed(review):
+    out = {p.factor: "stands_out" for p in review.stands_out}
+    out.update((p.factor, "strength") for p in review.strengths)
+    out.update((u.factor, "unknown") for u in review.unknown)
+    return out
+
+
+def test_mentions_are_what_the_reviews_list(builder, demo_context):
+    mentions = builder.mentions(demo_context)
+    reviews = builder.reviews(demo_context)
+    assert len(reviews) >= 300
+    assert mentions.index.name == "case_id"
+    assert list(mentions.columns) == list(builder.factor_names)
+    assert list(mentions.index) == [r.case_id for r in reviews]
+    for column in mentions.columns:  # categories only: no attribution, no number
+        assert list(mentions[column].cat.categories) == list(MENTIONS)
+    for review, (_, row) in zip(reviews, mentions.iterrows(), strict=True):
+        expected = _listed(review)
+        got = {name: value for name, value in row.items() if value != "not_listed"}
+        assert got == expected, review.case_id
+    counts = mentions.apply(lambda c: c.value_counts()).sum(axis=1)
+    assert counts["stands_out"] > 0 and counts["strength"] > 0 and counts["unknown"] > 0
+
+
+def test_mentions_name_a_missing_factor(builder, demo_context):
+    context = dataclasses.replace(
+        demo_context, factors=demo_context.factors.drop(columns="adult_arrests")
+    )
+    with pytest.raises(InputError, match="no factor column 'adult_arrests'"):
+        builder.mentions(context)
+    with pytest.raises(InputError, match="no factor column 'adult_arrests'"):
+        builder.reviews(context)
+
+
+def test_stable_attributions_are_the_explanation(advisor, demo_context):
+    explainer = advisor.explainer_
+    stable = explainer.stable_attributions()
+    factors = demo_context.factors
+    explanation = explainer.explain(factors)
+    _, values, reliable = stable(factors)
+    np.testing.assert_array_equal(values, explanation.values)
+    np.testing.assert_array_equal(reliable, explanation.reliable)
+    for rows in ([0], [3, 1, 4], list(range(40))):  # the few-cases path
+        _, values, reliable = stable(factors.iloc[rows])
+        np.testing.assert_array_equal(values, explanation.values[rows])
+        np.testing.assert_array_equal(reliable, explanation.reliable[rows])
+
+
+def test_one_case_at_a_time_equals_the_batch(advisor, builder, demo_context):
+    batch = {r.case_id: r for r in builder.reviews(demo_context)}
+    for case_id in list(demo_context.factors.index[:25]):
+        (one,) = builder.reviews(demo_context.case(str(case_id)))
+        assert one == batch[str(case_id)]
+        assert one.to_json() == batch[str(case_id)].to_json()
+
+
+def test_reordered_and_odd_values_give_the_same_reviews(advisor, builder, demo_context):
+    ids = [str(c) for c in demo_context.factors.index[::-3]]
+    context = advisor._context(demo_context, ids)
+    factors = context.factors.copy()
+    factors.iloc[::5, 0] = np.nan
+    factors.iloc[1::5, 3] = 0.0
+    context = dataclasses.replace(context, factors=factors)
+    reviews = builder.reviews(context)
+    assert [r.case_id for r in reviews] == ids
+    for review in reviews[:40]:
+        (one,) = builder.reviews(context.case(review.case_id))
+        assert one == review
+
+
+def test_json_text_is_json_dumps_of_the_dict(reviews):
+    for review in reviews:
+        assert review.to_json() == json.dumps(review.to_dict(), ensure_ascii=False)
+        assert json.loads(review.to_json(indent=2)) == review.to_dict()
+
+
+def test_shared_pieces_are_shared_and_a_changed_piece_is_checked(builder, demo_context):
+    reviews = builder.reviews(demo_context)
+    notes = {id(r.not_captured) for r in reviews}
+    assert len(notes) == 1
+    plain = [p for r in reviews for p in r.stands_out if not p.records]
+    if plain:
+        same = [
+            p
+            for p in plain
+            if (p.factor, p.emphasis, p.observed)
+            == (plain[0].factor, plain[0].emphasis, plain[0].observed)
+        ]
+        assert len({id(p) for p in same}) == 1
+    review = next(r for r in reviews if r.unknown)
+    bad = dataclasses.replace(
+        review, unknown=(dataclasses.replace(review.unknown[0], reason="rank 3 of the caseload"),)
+    )
+    for render in (bad.to_dict, bad.to_json):
+        with pytest.raises(LanguageError, match=r"could_not_see\.unknown_factors\[0\]\.reason"):
+            render()
