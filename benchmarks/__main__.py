@@ -12,10 +12,19 @@ from benchmarks import (
     bench_explain,
     bench_import,
     bench_review,
+    bench_validation,
 )
 from benchmarks._table import Row, render
 
-SUITES = (bench_import, bench_datasets, bench_context, bench_explain, bench_review, bench_audit)
+SUITES = (
+    bench_import,
+    bench_datasets,
+    bench_context,
+    bench_explain,
+    bench_review,
+    bench_audit,
+    bench_validation,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
