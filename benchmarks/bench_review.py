@@ -1,8 +1,13 @@
-"""Reviewing cases: one prepared case, and batches, to dicts (SHAP included).
+"""Reviewing cases: one prepared case, and batches, to dicts and JSON (SHAP included).
 
 Peer: the straightforward route, a ``shap.Explainer`` on the model's margin
 with a 100-case background called once per case, then a dict built from its
 values (sorted factors with their labels and questions).
+
+Batches are measured as Review objects, as dicts, as JSON Lines (what a host
+stores or sends) and as the columnar ``mentions`` table (the same decisions,
+no Review objects), on the full context (provenance, household, gaps) and on
+factors alone.
 """
 
 from __future__ import annotations
@@ -102,18 +107,22 @@ def run(quick: bool = False) -> list[Row]:
         )
         one = context.case(str(context.cases["case_id"].iloc[5]))
         builder.reviews(one)[0].to_dict()
-        seconds = median_seconds(lambda: builder.reviews(one)[0].to_dict(), repeat=201)  # noqa: B023
         peer = _peer_seconds(advisor, context.factors)
-        rows.append(
-            Row(
-                f"review one prepared case to dict, {family} (SHAP, intervals, guard)",
-                seconds * 1e3,
-                "ms",
-                budget="< 2 ms",
-                peer="shap.Explainer per case + dict",
-                peer_value=peer * 1e3,
+        for what, run_one in (
+            ("dict", lambda: builder.reviews(one)[0].to_dict()),  # noqa: B023
+            ("JSON", lambda: builder.reviews(one)[0].to_json()),  # noqa: B023
+        ):
+            seconds = median_seconds(run_one, repeat=201)
+            rows.append(
+                Row(
+                    f"review one prepared case to {what}, {family} (SHAP, intervals, guard)",
+                    seconds * 1e3,
+                    "ms",
+                    budget="< 2 ms",
+                    peer="shap.Explainer per case + dict",
+                    peer_value=peer * 1e3,
+                )
             )
-        )
         batch = context
         factors_only = _factors_only(context)
         while len(batch.factors) < (20_000 if quick else 100_000):
@@ -126,20 +135,27 @@ def run(quick: bool = False) -> list[Row]:
             factors_only = batch
         for label, ctx in (("full context", context), ("factors only", batch)):
             n = len(ctx.factors)
-            seconds = median_seconds(
-                lambda: [r.to_dict() for r in builder.reviews(ctx)],  # noqa: B023
-                repeat=3,
-            )
-            rows.append(
-                Row(
-                    f"  batch of {n:,} ({label}), {family}: per case ({n / seconds:,.0f} cases/s)",
-                    seconds / n * 1e6,
-                    "us",
-                    budget="<= 20 us (>= 50,000 cases/s)",
-                    peer="shap.Explainer per case + dict",
-                    peer_value=peer * 1e6,
+            for what, run_batch in (
+                ("Review objects", lambda: builder.reviews(ctx)),  # noqa: B023
+                ("dicts", lambda: [r.to_dict() for r in builder.reviews(ctx)]),  # noqa: B023
+                (
+                    "JSON Lines",
+                    lambda: "\n".join([r.to_json() for r in builder.reviews(ctx)]),  # noqa: B023
+                ),
+                ("mentions table", lambda: builder.mentions(ctx)),  # noqa: B023
+            ):
+                seconds = median_seconds(run_batch, repeat=3)
+                rows.append(
+                    Row(
+                        f"  batch of {n:,} ({label}) to {what}, {family}: per case "
+                        f"({n / seconds:,.0f} cases/s)",
+                        seconds / n * 1e6,
+                        "us",
+                        budget="<= 20 us (>= 50,000 cases/s)",
+                        peer="shap.Explainer per case + dict",
+                        peer_value=peer * 1e6,
+                    )
                 )
-            )
     return rows
 
 

@@ -214,6 +214,17 @@ def _check_text(text: str, kind: str = "text") -> None:
     approved.add(text)
 
 
+def passed_before(key: str, value: str) -> bool:
+    """Return whether the text ``value`` under ``key`` has passed the guard before.
+
+    Checks nothing: a ``False`` only means the text must be checked (with
+    :func:`check_language`). Renderings repeat most of their texts, so this
+    lets a caller skip the walk when every text is known.
+    """
+    kind = "date" if key in DATE_KEYS else "id" if key in ID_KEYS else "text"
+    return value in _APPROVED[kind]
+
+
 def _walk(value: object, key: str) -> None:
     if value is None or isinstance(value, bool):
         return

@@ -14,7 +14,7 @@ from typing import Any, Final, Literal
 
 from advisory._checks import check_choice
 from advisory._errors import InputError
-from advisory.prompts._guard import LanguageError, check_language
+from advisory.prompts._guard import LanguageError, check_language, passed_before
 
 __all__ = [
     "NOT_A_DECISION",
@@ -113,6 +113,33 @@ def _piece_json(piece: Any) -> str:
     document = piece.to_dict()
     check_language(document)
     return _dumps(document)
+
+
+def _check_own(fields: dict[str, str]) -> None:
+    """Check a review's own texts, unless each passed before."""
+    for key, value in fields.items():
+        if not passed_before(key, value):
+            check_language(fields)
+            return
+
+
+# JSON of texts every review of a builder repeats (statement, reminder, about)
+_TEXT_JSON: dict[object, str] = {}
+
+
+def _text_json(value: str | tuple[str, str, str]) -> str:
+    """Return the JSON of a repeated text, or of the 'about' block for a tuple."""
+    found = _TEXT_JSON.get(value)
+    if found is None:
+        if len(_TEXT_JSON) >= 1_000:
+            _TEXT_JSON.clear()
+        if isinstance(value, tuple):
+            keys = ("model_version", "explanation_method", "data_snapshot_date")
+            found = _dumps(dict(zip(keys, value, strict=True)))
+        else:
+            found = _dumps(value)
+        _TEXT_JSON[value] = found
+    return found
 
 
 def _unchecked(pieces: tuple[Any, ...], documents: list[dict[str, Any]]) -> None:
@@ -586,7 +613,7 @@ class Review:
             return False
         seen = out["could_not_see"]
         try:
-            check_language(self._own_fields())
+            _check_own(self._own_fields())
             _unchecked(self.stands_out, out["stands_out"])
             _unchecked(self.strengths, out["strengths"])
             _unchecked(self.gaps, seen["gaps"])
@@ -611,9 +638,9 @@ class Review:
 
     def _json_line(self) -> str | None:
         """Return the JSON text built from the pieces' texts, or None after a breach."""
+        own = self._own_fields()
         try:
-            own = self._own_fields()
-            check_language(own)
+            _check_own(own)
             parts = [
                 ", ".join([_piece_json(p) for p in pieces])
                 for pieces in (
@@ -627,19 +654,15 @@ class Review:
             ]
         except LanguageError:
             return None
-        about = _dumps(
-            {
-                "model_version": own["model_version"],
-                "explanation_method": own["explanation_method"],
-                "data_snapshot_date": own["data_snapshot_date"],
-            }
+        about = _text_json(
+            (own["model_version"], own["explanation_method"], own["data_snapshot_date"])
         )
         return (
-            f'{{"schema": {_dumps(SCHEMA_ID)}, "case_id": {_dumps(own["case_id"])}, '
+            f'{{"schema": {_SCHEMA_JSON}, "case_id": {_dumps(own["case_id"])}, '
             f'"reference_date": {_dumps(own["reference_date"])}, '
-            f'"statement": {_dumps(own["statement"])}, "stands_out": [{parts[0]}], '
+            f'"statement": {_text_json(own["statement"])}, "stands_out": [{parts[0]}], '
             f'"strengths": [{parts[1]}], "could_not_see": {{"gaps": [{parts[2]}], '
-            f'"unknown_factors": [{parts[3]}], "reminder": {_dumps(own["reminder"])}, '
+            f'"unknown_factors": [{parts[3]}], "reminder": {_text_json(own["reminder"])}, '
             f'"not_captured": [{parts[4]}], "open_question": {_OPEN_JSON}}}, '
             f'"household": [{parts[5]}], "about": {about}}}'
         )
@@ -661,3 +684,4 @@ class Review:
 
 
 _OPEN_JSON: Final = json.dumps({"prompt_id": "open", "question": OPEN_QUESTION}, ensure_ascii=False)
+_SCHEMA_JSON: Final = json.dumps(SCHEMA_ID)
