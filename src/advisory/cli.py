@@ -62,7 +62,7 @@ def _demo(args: argparse.Namespace) -> int:
     )
     started = time.perf_counter()
     advisor = Advisor(definitions).fit(data, earlier)
-    validation = advisor.validate(context)
+    validation = advisor.validate(data)
     print(validation.to_frame().round(3).to_string())
     for verdict in validation.verdicts.values():
         print(f"  {verdict}")

@@ -82,7 +82,9 @@ def test_pure_noise_is_not_demonstrably_better():
     result = validate(ScorecardClassifier(), X, y, dates=dates, n_boot=300)
     row = result.to_frame().query("comparison == 'model' and metric == 'roc_auc'")
     lower, upper = row[["lower", "upper"]].to_numpy()[0]
-    assert lower < 0.5 < upper
+    # the scorecard's cross-validated penalty may remove every noise factor: a
+    # constant score has ROC-AUC 0.5 exactly, an interval of one point
+    assert lower <= 0.5 <= upper
     for baseline in ("prevalence", "prior_referral_rule"):
         verdict = result.verdicts[baseline]
         assert "not demonstrably better" in verdict and "includes zero" in verdict, baseline

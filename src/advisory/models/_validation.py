@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from sklearn.base import clone
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
@@ -489,13 +490,17 @@ def validate(
     point = {k: _metrics(p, y_test, ones)[:, 0] for k, p in probs.items()}
     block = max(1, _CELLS // n_test)
     replicates: dict[str, list[Float]] = {k: [] for k in probs}
-    for start in range(0, n_boot, block):
-        size = min(block, n_boot - start)
-        index = rng.integers(0, n_test, size=(size, n_test))
-        flat = (index + n_test * np.arange(size)[:, None]).ravel()
-        counts = np.bincount(flat, minlength=size * n_test).reshape(size, n_test).astype(float)
-        for k, p in probs.items():
-            replicates[k].append(_metrics(p, y_test, counts))
+    # BLAS's own threads wait on each other on a busy machine (measured: 20.7 s
+    # against 12.5 s on one thread for 20,000 cases); these products are small.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start in range(0, n_boot, block):
+            size = min(block, n_boot - start)
+            index = rng.integers(0, n_test, size=(size, n_test))
+            flat = (index + n_test * np.arange(size)[:, None]).ravel()
+            counts = np.bincount(flat, minlength=size * n_test).reshape(size, n_test)
+            weights = counts.astype(float)
+            for k, p in probs.items():
+                replicates[k].append(_metrics(p, y_test, weights))
     boots = {k: np.concatenate(v, axis=1) for k, v in replicates.items()}
     q = ((1 - confidence) / 2, (1 + confidence) / 2)
 
