@@ -3,9 +3,9 @@
 A model that never sees ethnicity, disability or deprivation can still lean
 on them through factors that track them (a "proxy"). For every group of every
 sensitive attribute, one against the rest, :func:`proxy_audit` measures how
-well the factors *together* predict membership (the out-of-fold ROC-AUC of a
-cross-validated gradient-boosted classifier), which factors carry that
-information *on their own* (out-of-fold ROC-AUC of each factor alone), and,
+well the factors *together* predict membership (the ROC-AUC, on held-out
+cases, of a logistic regression fitted on the other cases), which factors
+carry that information *on their own* (held-out ROC-AUC of each factor), and,
 given the model's attributions, how much of the model's attribution mass sits
 on those factors. Every figure has a Poisson-bootstrap interval; small groups
 are suppressed.
@@ -55,11 +55,11 @@ NOT_ESTIMATED: Final = "could not be estimated"
 #: What each number of a proxy entry means, in one sentence each.
 PROXY_UNITS: Final[Mapping[str, str]] = {
     "auc": (
-        "cross-validated ROC-AUC of all the factors together for telling members of the group "
+        "ROC-AUC on held-out cases of all the factors together for telling members of the group "
         "from other cases (0.5 = no better than chance, 1 = separates them completely)"
     ),
     "strength": (
-        "cross-validated ROC-AUC of the factor on its own for telling members of the group "
+        "ROC-AUC on held-out cases of the factor on its own for telling members of the group "
         "from other cases (0.5 = carries no information, 1 = separates them completely)"
     ),
     "attribution_share": (

@@ -158,10 +158,14 @@ def _disparities(doc: Mapping[str, Any]) -> list[Row]:
     return list(rows.values())
 
 
-def _estimate(entry: Mapping[str, Any] | None, confidence: float, *, percent: bool) -> str:
+def _estimate(
+    entry: Mapping[str, Any] | None, confidence: float, *, percent: bool, digits: int = 3
+) -> str:
     if entry is None:
         return could_not()
-    return with_interval(entry["estimate"], entry["interval"], confidence, percent=percent)
+    return with_interval(
+        entry["estimate"], entry["interval"], confidence, percent=percent, digits=digits
+    )
 
 
 def _proxies(doc: Mapping[str, Any]) -> list[Row] | None:
@@ -185,7 +189,9 @@ def _proxies(doc: Mapping[str, Any]) -> list[Row] | None:
                 "evidence": p["assessment"] == PROXY_EVIDENCE and auc != could_not(),
                 "carriers": [c["label"] for c in p["carriers"]],
                 "share": (
-                    "not assessed"
+                    "no single factor carries it clearly"
+                    if not p["carriers"]
+                    else "not assessed"
                     if p["attribution_share"] is None
                     else _estimate(p["attribution_share"], confidence, percent=True)
                 ),
@@ -194,7 +200,12 @@ def _proxies(doc: Mapping[str, Any]) -> list[Row] | None:
     return rows
 
 
+#: Decimals of a mean attribution (log-odds): group differences are often below 0.001.
+_ATTRIBUTION_DIGITS = 4
+
+
 def _parity_rows(entries: list[Mapping[str, Any]], confidence: float, percent: bool) -> list[Row]:
+    digits = 3 if percent else _ATTRIBUTION_DIGITS
     rows = []
     for e in entries:
         row: Row = {
@@ -211,12 +222,17 @@ def _parity_rows(entries: list[Mapping[str, Any]], confidence: float, percent: b
                 confidence,
                 percent=percent,
                 signed=True,
+                digits=digits,
             )
             row |= {
                 "label": e["label"],
                 "reference": e["reference"],
-                "group_value": _estimate(e["group_value"], confidence, percent=percent),
-                "reference_value": _estimate(e["reference_value"], confidence, percent=percent),
+                "group_value": _estimate(
+                    e["group_value"], confidence, percent=percent, digits=digits
+                ),
+                "reference_value": _estimate(
+                    e["reference_value"], confidence, percent=percent, digits=digits
+                ),
                 "difference": diff,
                 "assessment": e["assessment"],
                 "evidence": e["assessment"] in EVIDENCE and diff != could_not(),

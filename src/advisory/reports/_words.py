@@ -123,7 +123,7 @@ def could_not() -> str:
     return "could not be estimated"
 
 
-def fmt(value: float, *, percent: bool = False, signed: bool = False) -> str:
+def fmt(value: float, *, percent: bool = False, signed: bool = False, digits: int = 3) -> str:
     """One number as the report prints it.
 
     Parameters
@@ -135,6 +135,8 @@ def fmt(value: float, *, percent: bool = False, signed: bool = False) -> str:
         difference of proportions) in percentage points.
     signed : bool, default=False
         Print a ``+`` before positive values (for differences).
+    digits : int, default=3
+        Decimals of a number that is not a percentage.
 
     Returns
     -------
@@ -144,6 +146,8 @@ def fmt(value: float, *, percent: bool = False, signed: bool = False) -> str:
     --------
     >>> fmt(0.1234, percent=True), fmt(-0.0213, signed=True), fmt(0.5)
     ('12.3%', '-0.021', '0.500')
+    >>> fmt(-0.00042, signed=True, digits=4)
+    '-0.0004'
     >>> fmt(0.023, percent=True, signed=True)
     '+2.3 points'
     """
@@ -151,7 +155,7 @@ def fmt(value: float, *, percent: bool = False, signed: bool = False) -> str:
         return f"{100 * value:+.1f} points"
     if percent:
         return f"{100 * value:.1f}%"
-    return f"{value:+.3f}" if signed else f"{value:.3f}"
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
 
 
 def level(confidence: float) -> str:
@@ -170,7 +174,7 @@ def _finite(x: Any) -> bool:
 
 
 def interval_text(
-    interval: list[Any] | None, *, percent: bool = False, signed: bool = False
+    interval: list[Any] | None, *, percent: bool = False, signed: bool = False, digits: int = 3
 ) -> str | None:
     """``"lo to hi"``, or None when either bound is missing.
 
@@ -185,7 +189,7 @@ def interval_text(
     """
     if not interval or len(interval) != 2 or not all(_finite(b) for b in interval):
         return None
-    lo, hi = (fmt(b, percent=percent, signed=signed) for b in interval)
+    lo, hi = (fmt(b, percent=percent, signed=signed, digits=digits) for b in interval)
     if percent and signed:  # "+1.0 to +3.5 points"
         lo = lo.removesuffix(" points")
     return f"{lo} to {hi}"
@@ -198,6 +202,7 @@ def with_interval(
     *,
     percent: bool = False,
     signed: bool = False,
+    digits: int = 3,
 ) -> str:
     """Write an estimate with its interval in words, or "could not be estimated".
 
@@ -208,8 +213,8 @@ def with_interval(
     >>> with_interval(0.66, [None, 0.7], 0.95)
     'could not be estimated'
     """
-    span = interval_text(interval, percent=percent, signed=signed)
+    span = interval_text(interval, percent=percent, signed=signed, digits=digits)
     if span is None or not _finite(estimate):
         return could_not()
-    shown = fmt(estimate, percent=percent, signed=signed)
+    shown = fmt(estimate, percent=percent, signed=signed, digits=digits)
     return f"{shown} ({level(confidence)} interval {span})"
