@@ -24,8 +24,7 @@ import pandas as pd
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
 from advisory.fairness._audit import _assess, _interval
-from advisory.fairness._metrics import poisson_counts
-from advisory.fairness._proxies import (
+from advisory.fairness._inputs import (
     Estimate,
     check_confidence,
     check_index,
@@ -34,6 +33,7 @@ from advisory.fairness._proxies import (
     hidden_groups,
     sensitive_labels,
 )
+from advisory.fairness._metrics import poisson_counts
 
 __all__ = ["PARITY_UNITS", "ParityAudit", "ParityEntry", "parity_audit"]
 
@@ -299,7 +299,7 @@ def parity_audit(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from advisory.fairness._parity import parity_audit
+    >>> from advisory.fairness import parity_audit
     >>> rng = np.random.default_rng(0)
     >>> group = pd.Series(rng.choice(["A", "B"], size=2000, p=[0.7, 0.3]), name="g")
     >>> shap = pd.DataFrame({

@@ -30,10 +30,21 @@ import pandas as pd
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
 from advisory.fairness._audit import _interval
+from advisory.fairness._inputs import (
+    Estimate,
+    FloatArray,
+    Labels,
+    check_confidence,
+    check_index,
+    check_labels,
+    finite_values,
+    hidden_groups,
+    sensitive_labels,
+)
 from advisory.fairness._metrics import GroupData, group_metrics, point_estimates, poisson_counts
-from advisory.fairness._suppression import suppress
+from advisory.fairness._sections import json_number as _num
 
-__all__ = ["PROXY_UNITS", "Carrier", "Estimate", "ProxyAudit", "ProxyEntry", "proxy_audit"]
+__all__ = ["PROXY_UNITS", "Carrier", "ProxyAudit", "ProxyEntry", "proxy_audit"]
 
 _OWNER: Final = "proxy_audit"
 #: Bootstrap replicates drawn together (memory ~ n_cases x this bytes).
@@ -68,37 +79,8 @@ PROXY_UNITS: Final[Mapping[str, str]] = {
     ),
 }
 
-FloatArray = npt.NDArray[np.float64]
-Labels = dict[str, npt.NDArray[np.object_]]
-
 
 # -- result objects ------------------------------------------------------------
-
-
-def _num(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
-
-
-@dataclass(frozen=True, slots=True)
-class Estimate:
-    """A point estimate with its bootstrap interval.
-
-    Examples
-    --------
-    >>> Estimate(0.61, 0.58, 0.64).to_dict()
-    {'estimate': 0.61, 'interval': [0.58, 0.64]}
-    """
-
-    estimate: float
-    lower: float
-    upper: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"estimate": ..., "interval": [lower, upper]}``; non-finite numbers are None."""
-        return {
-            "estimate": _num(self.estimate),
-            "interval": [_num(self.lower), _num(self.upper)],
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,131 +220,6 @@ class ProxyAudit:
 
 
 # -- input checks shared with the parity audit -----------------------------------
-
-
-def check_confidence(confidence: object, owner: str) -> float:
-    """Return ``confidence`` as a float strictly between 0 and 1."""
-    if (
-        isinstance(confidence, bool)
-        or not isinstance(confidence, float | int)
-        or not 0 < confidence < 1
-    ):
-        raise ParameterError("confidence", owner, "a number strictly between 0 and 1", confidence)
-    return float(confidence)
-
-
-def check_index(frame: pd.DataFrame, name: str, index: pd.Index, against: str) -> None:
-    """Require ``frame`` to have exactly ``index`` (same cases, same order)."""
-    if len(frame) != len(index):
-        raise InputError(
-            f"{name} has {len(frame)} rows but {against} has {len(index)}; pass one row per case."
-        )
-    if not frame.index.equals(index):
-        diff = [(a, b) for a, b in zip(frame.index, index, strict=True) if a != b and a == a] or [
-            ("<missing>", "<missing>")
-        ]
-        raise InputError(
-            f"{name} and {against} have different indexes (first difference: {diff[0][0]!r} "
-            f"against {diff[0][1]!r}); pass the same cases in the same order, e.g. "
-            f"{name}.loc[{against}.index]."
-        )
-
-
-def sensitive_labels(sensitive_features: object, index: pd.Index, against: str) -> Labels:
-    """Each sensitive attribute's group of every case, as strings.
-
-    Raises on a wrong type, a different index, missing values or an attribute
-    with a single group, naming the column.
-    """
-    if isinstance(sensitive_features, pd.Series):
-        sensitive_features = sensitive_features.to_frame()
-    if not isinstance(sensitive_features, pd.DataFrame):
-        raise InputError(
-            "sensitive_features must be a pandas DataFrame; "
-            f"got {type(sensitive_features).__name__}."
-        )
-    if sensitive_features.shape[1] == 0:
-        raise InputError("sensitive_features has no columns; pass one column per attribute.")
-    check_index(sensitive_features, "sensitive_features", index, against)
-    labels: Labels = {}
-    for column in sensitive_features.columns:
-        col = sensitive_features[column]
-        missing = int(col.isna().sum())
-        if missing:
-            raise InputError(
-                f"sensitive_features column {column!r} has {missing} missing values; "
-                "record them as an explicit group (e.g. 'Not recorded') rather than dropping cases."
-            )
-        values = col.astype(str).to_numpy(dtype=object)
-        if len(np.unique(values)) < 2:
-            raise InputError(
-                f"sensitive_features column {column!r} has only one group "
-                f"({values[0]!r}); an audit needs at least two groups to compare."
-            )
-        labels[str(column)] = values
-    return labels
-
-
-def hidden_groups(
-    labels: Labels, min_cell_size: int, withheld: Iterable[tuple[str, str]], owner: str
-) -> set[tuple[str, str]]:
-    """Return the groups to suppress: small, ``withheld``, and by secondary suppression.
-
-    A group is suppressed when it has fewer than ``min_cell_size`` cases (a
-    group of one always), or the caller withheld it (the main audit's
-    suppressed cells); then, as in the main audit, an attribute with exactly
-    one suppressed group also loses its smallest other group, so the
-    suppressed count cannot be recovered from the total.
-    """
-    pairs = _withheld(withheld, labels, owner)
-    hidden: set[tuple[str, str]] = set()
-    for attribute, values in labels.items():
-        groups, counts = np.unique(values, return_counts=True)
-        cells: dict[tuple[str, ...], tuple[int, int]] = {
-            (str(g),): (0 if (attribute, str(g)) in pairs else int(c), 1)
-            for g, c in zip(groups, counts, strict=True)
-        }
-        hidden |= {(attribute, key[0]) for key in suppress(cells, min_cell_size)}
-    return hidden
-
-
-def _withheld(withheld: object, labels: Labels, owner: str) -> set[tuple[str, str]]:
-    if isinstance(withheld, str | bytes) or not isinstance(withheld, Iterable):
-        raise ParameterError("withheld", owner, "an iterable of (attribute, group) pairs", withheld)
-    out: set[tuple[str, str]] = set()
-    for pair in withheld:
-        if (
-            not isinstance(pair, tuple | list)
-            or len(pair) != 2
-            or not all(isinstance(p, str) for p in pair)
-        ):
-            raise ParameterError(
-                "withheld", owner, "an iterable of (attribute, group) pairs of strings", pair
-            )
-        attribute, group = str(pair[0]), str(pair[1])
-        # pairs naming other attributes (e.g. the main audit's intersections) do not apply
-        if attribute in labels and group not in set(labels[attribute]):
-            raise ParameterError(
-                "withheld",
-                owner,
-                f"pairs naming groups of {attribute!r} ({sorted(set(labels[attribute]))})",
-                pair,
-            )
-        out.add((attribute, group))
-    return out
-
-
-def check_labels(labels: Mapping[str, str] | None, owner: str) -> dict[str, str]:
-    """Return the plain-language label of each factor (its name where not given)."""
-    if labels is None:
-        return {}
-    if not isinstance(labels, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in labels.items()
-    ):
-        raise ParameterError(
-            "labels", owner, "a mapping of factor name to plain-language label", labels
-        )
-    return dict(labels)
 
 
 # -- factors -------------------------------------------------------------------
@@ -594,7 +451,7 @@ def proxy_audit(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from advisory.fairness._proxies import proxy_audit
+    >>> from advisory.fairness import proxy_audit
     >>> rng = np.random.default_rng(0)
     >>> group = rng.choice(["A", "B"], size=600)
     >>> factors = pd.DataFrame({
@@ -823,20 +680,3 @@ def _check_attributions(attributions: object, X: pd.DataFrame) -> FloatArray:
         )
     frame = attributions.set_axis(columns, axis=1)[list(X.columns)]
     return finite_values(frame, "attributions")
-
-
-def finite_values(frame: pd.DataFrame, name: str) -> FloatArray:
-    """Return the frame's values as floats, refusing NaN and infinity (naming the column)."""
-    try:
-        values = frame.to_numpy(dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must hold numbers (SHAP values in log-odds).") from exc
-    bad = ~np.isfinite(values)
-    if bad.any():
-        column = frame.columns[int(np.flatnonzero(bad.any(axis=0))[0])]
-        raise InputError(
-            f"{name} column {column!r} has {int(bad[:, frame.columns.get_loc(column)].sum())} "
-            "missing or infinite values; every case needs a finite attribution "
-            "(explain every case with the fitted model)."
-        )
-    return values
