@@ -120,6 +120,18 @@ def test_builder_needs_stability(data):
         )
 
 
+def test_a_review_is_the_same_alone_and_in_a_batch_without_a_snapshot_date(fitted, data):
+    from advisory.context import SCHEMA
+
+    records = {name: getattr(data, name) for name in SCHEMA}  # no snapshot_date
+    batch = fitted.review(records)
+    latest = data.cases["reference_date"].max().date()
+    assert {r.data_snapshot_date for r in batch} == {latest}
+    for position in (0, 7, len(batch) - 1):
+        alone = fitted.review(records, [batch[position].case_id])[0]
+        assert alone.to_json() == batch[position].to_json()
+
+
 def test_reviews_from_an_index_equal_reviews_from_records(fitted, data):
     index = fitted.index(data)
     cases = list(data.cases["case_id"][:4])

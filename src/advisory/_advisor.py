@@ -40,10 +40,23 @@ def _model_class(family: str) -> Any:
 
 
 def _snapshot_date(data: object, context: CaseContext) -> dt.date:
+    """Return the records' snapshot date, the same whichever cases are asked for.
+
+    A :class:`~advisory.context.RecordIndex` knows it; raw records give their
+    ``snapshot_date`` or else the latest reference date of all their cases; a
+    prepared context only knows its own cases.
+    """
+    from advisory.context import RecordIndex
+
+    if isinstance(data, RecordIndex):
+        return data.snapshot_date
     value = data.get("snapshot_date") if isinstance(data, Mapping) else None
     value = getattr(data, "snapshot_date", value)
     if value is None or pd.isna(value):
-        value = context.cases["reference_date"].max()
+        cases = data.get("cases") if isinstance(data, Mapping) else getattr(data, "cases", None)
+        if not isinstance(cases, pd.DataFrame) or "reference_date" not in cases.columns:
+            cases = context.cases
+        value = pd.to_datetime(cases["reference_date"]).max()
     return pd.Timestamp(value).date()
 
 
@@ -264,7 +277,10 @@ class Advisor:
         ----------
         data : records, advisory.context.RecordIndex or advisory.context.CaseContext
             The records holding the cases, indexed records (:meth:`index`), or
-            their prepared context.
+            their prepared context. Records may carry a ``snapshot_date``
+            (when they were extracted), shown in each review; without it, the
+            latest reference date of all the records' cases is shown, whichever
+            cases are reviewed.
         case_ids : iterable of str, optional
             Which cases, in the order wanted (default: every case).
 

@@ -77,6 +77,9 @@ def test_host_gets_review_json_without_scores(
         assert review["statement"].startswith("This is not a decision")
         assert _keys(review) & SCORE_KEYS == set()
     assert list(registered.predict(records)) == list(out)
+    before = mlflow.get_tracking_uri()
+    assert list(run.load_model().predict(records)) == list(out)
+    assert mlflow.get_tracking_uri() == before
 
 
 def test_the_model_is_logged_from_code_with_the_bundle(local_run: LoggedRun) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
 
@@ -48,9 +49,14 @@ class RecordIndex:
         self.chunk_size = check_int(chunk_size, "chunk_size", _OWNER, minimum=1)
         self.definitions = definitions
         snapshot = data.get("snapshot_date") if isinstance(data, Mapping) else None
-        #: The records' extraction date, when the records say (else None).
-        self.snapshot_date: object = getattr(data, "snapshot_date", snapshot)
+        snapshot = getattr(data, "snapshot_date", snapshot)
         records = validate_records(data, definitions.catalogue)
+        if snapshot is None or pd.isna(snapshot):
+            snapshot = records.cases["reference_date"].max()
+        #: The records' extraction date: ``snapshot_date`` of the records when
+        #: they give one, else the latest reference date of all their cases
+        #: (the same for every case asked for).
+        self.snapshot_date: dt.date = pd.Timestamp(snapshot).date()
         self.arrays = RecordArrays.build(records, definitions.catalogue.source_names)
         self._case_position: pd.Index = pd.Index(records.cases["case_id"])
 

@@ -68,7 +68,9 @@ def audit_advisor(
     mentions = advisor._builder(data, context).mentions(context)
     parity = parity_audit(attributions, mentions == "stands_out", by_name, **common)
     if validation is None:
-        validation = advisor._validate(context, y, random_state=random_state)
+        # validate needs at least 100 replicates for its intervals
+        replicates = max(policy.n_boot, 100)
+        validation = advisor._validate(context, y, n_boot=replicates, random_state=random_state)
     share = training_share(advisor, ids)
     extra = list(notes)
     if share > 0:

@@ -64,6 +64,22 @@ class LoggedRun:
     registered_name: str | None = None
     registered_version: str | None = None
 
+    def load_model(self) -> Any:
+        """Load the logged pyfunc model from this run's tracking store.
+
+        ``mlflow.pyfunc.load_model(run.model_uri)`` looks in MLflow's current
+        tracking store; this loads from the store the run was logged to,
+        whatever MLflow's global setting is, and leaves that setting as it was.
+
+        Returns
+        -------
+        mlflow.pyfunc.PyFuncModel
+            Its ``predict(records)`` returns one review (JSON) per case.
+        """
+        mlflow = import_optional("mlflow", "tracking", "Loading a logged model")
+        with _tracking_uri(mlflow, self.tracking_uri):
+            return mlflow.pyfunc.load_model(self.model_uri)
+
 
 def _resolve_uri(tracking_uri: str | None) -> str:
     if tracking_uri is not None:
