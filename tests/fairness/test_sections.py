@@ -55,7 +55,7 @@ def test_an_external_tool_can_be_named_and_its_label_described():
 
 
 def test_a_label_that_is_not_an_outcome_is_refused():
-    with pytest.raises(ParameterError, match="'label'.*Outcome"):
+    with pytest.raises(ParameterError, match=r"'label'.*Outcome"):
         audit(*_scored(), n_boot=30, label="plan started")  # type: ignore[arg-type]
 
 
