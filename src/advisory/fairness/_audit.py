@@ -16,6 +16,7 @@ import pandas as pd
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
 from advisory.definitions import AuditPolicy, Outcome
+from advisory.fairness._inputs import group_labels, sensitive_frame
 from advisory.fairness._metrics import (
     OPERATING_POINT,
     THRESHOLD_FREE,
@@ -288,13 +289,7 @@ def audit(
             f"scores must be probabilities in [0, 1]; found {bad.tolist()}. "
             "Calibrate or rescale the tool's scores before auditing them."
         )
-    if isinstance(sensitive_features, pd.Series):
-        sensitive_features = sensitive_features.to_frame()
-    if not isinstance(sensitive_features, pd.DataFrame):
-        raise InputError(
-            "sensitive_features must be a pandas DataFrame; "
-            f"got {type(sensitive_features).__name__}."
-        )
+    sensitive_features = sensitive_frame(sensitive_features)
     if len(sensitive_features) != n:
         raise InputError(
             f"sensitive_features has {len(sensitive_features)} rows but y_true has {n}; "
@@ -317,21 +312,9 @@ def audit(
         operating_point = f"policy threshold: score >= {cfg.threshold}"
     elif q is not None:
         operating_point = "predictions given by the caller"
-    labels: dict[str, npt.NDArray[np.object_]] = {}
-    for name, column, _ in cfg.attributes:
-        col = sensitive_features[column]
-        missing = int(col.isna().sum())
-        if missing:
-            raise InputError(
-                f"sensitive_features column {column!r} has {missing} missing values; "
-                "record them as an explicit group (e.g. 'Not recorded') rather than dropping cases."
-            )
-        labels[name] = col.astype(str).to_numpy(dtype=object)
-        if len(np.unique(labels[name])) < 2:
-            raise InputError(
-                f"sensitive_features column {column!r} has only one group "
-                f"({labels[name][0]!r}); an audit needs at least two groups to compare."
-            )
+    labels = {
+        name: group_labels(sensitive_features[column], column) for name, column, _ in cfg.attributes
+    }
     result = _run(cfg, y, s, q, labels, n, operating_point, random_state)
     sections: dict[str, object] = {}
     if subject is not None:

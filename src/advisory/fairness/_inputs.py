@@ -22,7 +22,9 @@ __all__ = [
     "check_index",
     "check_labels",
     "finite_values",
+    "group_labels",
     "hidden_groups",
+    "sensitive_frame",
     "sensitive_labels",
 ]
 
@@ -80,11 +82,10 @@ def check_index(frame: pd.DataFrame, name: str, index: pd.Index, against: str) -
         )
 
 
-def sensitive_labels(sensitive_features: object, index: pd.Index, against: str) -> Labels:
-    """Each sensitive attribute's group of every case, as strings.
+def sensitive_frame(sensitive_features: object) -> pd.DataFrame:
+    """Return the sensitive features as a DataFrame (a Series becomes one column).
 
-    Raises on a wrong type, a different index, missing values or an attribute
-    with a single group, naming the column.
+    Raises on a wrong type or a frame without columns.
     """
     if isinstance(sensitive_features, pd.Series):
         sensitive_features = sensitive_features.to_frame()
@@ -95,24 +96,35 @@ def sensitive_labels(sensitive_features: object, index: pd.Index, against: str) 
         )
     if sensitive_features.shape[1] == 0:
         raise InputError("sensitive_features has no columns; pass one column per attribute.")
-    check_index(sensitive_features, "sensitive_features", index, against)
-    labels: Labels = {}
-    for column in sensitive_features.columns:
-        col = sensitive_features[column]
-        missing = int(col.isna().sum())
-        if missing:
-            raise InputError(
-                f"sensitive_features column {column!r} has {missing} missing values; "
-                "record them as an explicit group (e.g. 'Not recorded') rather than dropping cases."
-            )
-        values = col.astype(str).to_numpy(dtype=object)
-        if len(np.unique(values)) < 2:
-            raise InputError(
-                f"sensitive_features column {column!r} has only one group "
-                f"({values[0]!r}); an audit needs at least two groups to compare."
-            )
-        labels[str(column)] = values
-    return labels
+    return sensitive_features
+
+
+def group_labels(column: pd.Series, name: object) -> npt.NDArray[np.object_]:
+    """One sensitive column's groups as strings: no missing values, two groups at least."""
+    missing = int(column.isna().sum())
+    if missing:
+        raise InputError(
+            f"sensitive_features column {name!r} has {missing} missing values; "
+            "record them as an explicit group (e.g. 'Not recorded') rather than dropping cases."
+        )
+    values: npt.NDArray[np.object_] = column.astype(str).to_numpy(dtype=object)
+    if len(np.unique(values)) < 2:
+        raise InputError(
+            f"sensitive_features column {name!r} has only one group "
+            f"({values[0]!r}); an audit needs at least two groups to compare."
+        )
+    return values
+
+
+def sensitive_labels(sensitive_features: object, index: pd.Index, against: str) -> Labels:
+    """Each sensitive attribute's group of every case, as strings.
+
+    Raises on a wrong type, a different index, missing values or an attribute
+    with a single group, naming the column.
+    """
+    frame = sensitive_frame(sensitive_features)
+    check_index(frame, "sensitive_features", index, against)
+    return {str(column): group_labels(frame[column], column) for column in frame.columns}
 
 
 def hidden_groups(
