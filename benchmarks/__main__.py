@@ -11,6 +11,7 @@ from benchmarks import (
     bench_datasets,
     bench_explain,
     bench_import,
+    bench_parity,
     bench_review,
     bench_validation,
 )
@@ -23,6 +24,7 @@ SUITES = (
     bench_explain,
     bench_review,
     bench_audit,
+    bench_parity,
     bench_validation,
 )
 
