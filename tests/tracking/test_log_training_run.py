@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from advisory import Advisor
+from advisory.datasets import MultiAgencyData
 from advisory.fairness import Audit
 from advisory.models import ValidationResult
 from advisory.reports import audit_json, render_html, render_model_card
-from advisory.tracking import LoggedRun
+from advisory.tracking import LoggedRun, log_training_run
 
 from .conftest import MlflowServer
 from .mlflow_warnings import MLFLOW_WARNINGS
@@ -80,6 +81,22 @@ def test_local_store_is_the_default_under_the_working_folder(
     assert Path(local_run.artifact_uri).is_relative_to(folder / "mlruns")
     assert os.environ["MLFLOW_DISABLE_TELEMETRY"] == "true"
     _check_run(local_run, fitted, validation)
+
+
+def test_artifacts_go_beside_a_sqlite_store_not_into_the_working_folder(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fitted: Advisor,
+    tracked_data: MultiAgencyData,
+) -> None:
+    store, elsewhere = tmp_path / "store", tmp_path / "elsewhere"
+    store.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    run = log_training_run(fitted, tracked_data, tracking_uri=f"sqlite:///{store / 'mlflow.db'}")
+    assert Path(run.artifact_uri).is_relative_to(store / "mlruns")
+    assert list(elsewhere.iterdir()) == []
 
 
 @pytest.mark.slow

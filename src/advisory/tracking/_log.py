@@ -150,6 +150,18 @@ def _tracking_uri(mlflow: Any, uri: str) -> Iterator[None]:
         mlflow.set_tracking_uri(previous)
 
 
+def _artifact_location(uri: str) -> str | None:
+    """Artifacts of a new experiment in a SQLite store: ``mlruns/`` beside the database.
+
+    MLflow would otherwise put them in ``./mlruns`` under whatever folder the
+    process runs in. Other stores keep MLflow's own default (None).
+    """
+    prefix = "sqlite:///"
+    if not uri.startswith(prefix) or uri.endswith(":memory:"):
+        return None
+    return str(Path(uri.removeprefix(prefix)).resolve().parent / "mlruns")
+
+
 def _metric_key(comparison: str, metric: str) -> str:
     name = re.sub(r"\s*-\s*", "_minus_", comparison.strip())
     return re.sub(r"[^0-9A-Za-z_.]+", "_", f"{name}.{metric}")
@@ -269,8 +281,9 @@ def log_training_run(
         Where to log: an ``http://host:port`` tracking server, or a store URI
         such as ``sqlite:///path/mlflow.db``. Default: ``MLFLOW_TRACKING_URI``
         if set, otherwise the local store under the working folder that
-        MLflow 3.17 uses by default, ``sqlite:///<cwd>/mlflow.db`` with
-        artifacts in ``./mlruns``.
+        MLflow 3.17 uses by default, ``sqlite:///<cwd>/mlflow.db``. A new
+        experiment in a SQLite store keeps its artifacts in ``mlruns/`` beside
+        the database file, wherever the process runs.
     experiment : str, default="advisory"
         Experiment name; created if missing.
     register_as : str, optional
@@ -339,7 +352,9 @@ def log_training_run(
         client = mlflow.MlflowClient(tracking_uri=uri)
         found = client.get_experiment_by_name(experiment)
         experiment_id = (
-            found.experiment_id if found is not None else client.create_experiment(experiment)
+            found.experiment_id
+            if found is not None
+            else client.create_experiment(experiment, artifact_location=_artifact_location(uri))
         )
         params: dict[str, object] = {
             "family": spec.family,
