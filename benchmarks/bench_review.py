@@ -156,7 +156,54 @@ def run(quick: bool = False) -> list[Row]:
                         peer_value=peer * 1e6,
                     )
                 )
+    n = 192_000 if not quick else 24_000
+    seconds = median_seconds(lambda: _literal_dicts(n), repeat=3)
+    rows.append(
+        Row(
+            f"  CPython ceiling: {n:,} bare dict literals of a factors-only review's shape, "
+            f"kept ({n / seconds:,.0f} per s)",
+            seconds / n * 1e6,
+            "us",
+            budget="<= 20 us (>= 50,000 cases/s)",
+        )
+    )
     return rows
+
+
+def _literal_dicts(n: int) -> list[dict[str, object]]:
+    """Build and keep ``n`` dicts shaped like a review with nothing standing out.
+
+    No review logic at all: the cost of the dicts alone (allocation and the
+    garbage collector's passes over the growing list), the floor under any
+    ``to_dict`` of the same shape.
+    """
+    notes = [("agency", "text")] * 5
+    out: list[dict[str, object]] = []
+    for i in range(n):
+        out.append(
+            {
+                "schema": "urn",
+                "case_id": str(i),
+                "reference_date": "2021-01-01",
+                "statement": "s",
+                "stands_out": [],
+                "strengths": [],
+                "could_not_see": {
+                    "gaps": [],
+                    "unknown_factors": [],
+                    "reminder": "r",
+                    "not_captured": [{"agency": a, "text": t} for a, t in notes],
+                    "open_question": {"prompt_id": "open", "question": "q"},
+                },
+                "household": [],
+                "about": {
+                    "model_version": "m",
+                    "explanation_method": "e",
+                    "data_snapshot_date": "d",
+                },
+            }
+        )
+    return out
 
 
 if __name__ == "__main__":
