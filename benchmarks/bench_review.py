@@ -138,6 +138,7 @@ def run(quick: bool = False) -> list[Row]:
             for what, run_batch in (
                 ("Review objects", lambda: builder.reviews(ctx)),  # noqa: B023
                 ("dicts", lambda: [r.to_dict() for r in builder.reviews(ctx)]),  # noqa: B023
+                ("dicts in one call", lambda: builder.review_dicts(ctx)),  # noqa: B023
                 (
                     "JSON Lines",
                     lambda: "\n".join([r.to_json() for r in builder.reviews(ctx)]),  # noqa: B023

@@ -109,3 +109,48 @@ def test_shared_pieces_are_shared_and_a_changed_piece_is_checked(builder, demo_c
     for render in (bad.to_dict, bad.to_json):
         with pytest.raises(LanguageError, match=r"could_not_see\.unknown_factors\[0\]\.reason"):
             render()
+
+
+def test_review_dicts_equal_the_reviews_dicts_and_restore_the_collector(builder, demo_context):
+    import gc
+
+    assert gc.isenabled()
+    dicts = builder.review_dicts(demo_context)
+    assert gc.isenabled()
+    assert dicts == [r.to_dict() for r in builder.reviews(demo_context)]
+
+
+def test_collector_paused_is_restored_by_the_last_of_several_threads():
+    import gc
+    import threading
+
+    from advisory._gc import collector_paused
+
+    entered, release = threading.Barrier(3), threading.Event()
+
+    def hold() -> None:
+        with collector_paused():
+            entered.wait()
+            release.wait()
+
+    threads = [threading.Thread(target=hold) for _ in range(2)]
+    for t in threads:
+        t.start()
+    entered.wait()
+    assert not gc.isenabled()
+    release.set()
+    for t in threads:
+        t.join()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("a failing batch")
+    assert gc.isenabled()
+
+
+def test_a_shared_tuple_that_passed_does_not_hide_a_new_breach(builder, demo_context):
+    review = builder.reviews(demo_context)[0]
+    review.to_dict()  # its not-captured notes pass and are remembered
+    bad_note = dataclasses.replace(review.not_captured[0], text="The risk score is high.")
+    changed = dataclasses.replace(review, not_captured=(bad_note, *review.not_captured[1:]))
+    with pytest.raises(LanguageError):
+        changed.to_dict()

@@ -11,6 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from advisory._errors import DefinitionError, InputError, ParameterError
+from advisory._gc import collector_paused
 from advisory.definitions import Definitions
 from advisory.prompts._columns import Groups, as_date, memo_map, python_columns
 from advisory.prompts._guard import check_language, check_question
@@ -264,6 +265,29 @@ class ReviewBuilder:
                 chunk, ids[start : start + _CHUNK], dates[start : start + _CHUNK], tables, out
             )
         return out
+
+    def review_dicts(self, context: CaseContext) -> list[dict[str, Any]]:
+        """Build every case's review as plain JSON types, for a batch.
+
+        The same as ``[r.to_dict() for r in self.reviews(context)]`` (each
+        dict passes the language guard), built with Python's cyclic garbage
+        collector paused: the many small containers of a large batch would
+        otherwise trigger it over and over, which costs more than building
+        them.
+
+        Parameters
+        ----------
+        context : advisory.context.CaseContext
+            Context of the cases.
+
+        Returns
+        -------
+        list of dict
+            One dict per case, in the context's order, following
+            ``review.schema.json``.
+        """
+        with collector_paused():
+            return [review.to_dict() for review in self.reviews(context)]
 
     def mentions(self, context: CaseContext) -> pd.DataFrame:
         """How each factor of each case appears in its review, without building reviews.

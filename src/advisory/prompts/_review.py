@@ -116,11 +116,14 @@ def _piece_json(piece: Any) -> str:
 
 
 def _check_own(fields: dict[str, str]) -> None:
-    """Check a review's own texts, unless each passed before."""
-    for key, value in fields.items():
-        if not passed_before(key, value):
-            check_language(fields)
-            return
+    """Check those of a review's own texts that have not passed before.
+
+    A text's rule depends only on its own key, so checking the new texts
+    alone (usually just the case id) is the same as checking them all.
+    """
+    fresh = {key: value for key, value in fields.items() if not passed_before(key, value)}
+    if fresh:
+        check_language(fresh)
 
 
 # JSON of texts every review of a builder repeats (statement, reminder, about)
@@ -143,11 +146,27 @@ def _text_json(value: str | tuple[str, str, str]) -> str:
 
 
 def _unchecked(pieces: tuple[Any, ...], documents: list[dict[str, Any]]) -> None:
-    """Check the dicts of the pieces that have not passed the guard before."""
+    """Check the dicts of the pieces that have not passed the guard before.
+
+    A tuple of pieces whose every piece passed (such as the catalogue's notes,
+    shared by every review of a builder) is remembered as a whole.
+    """
+    if not pieces:
+        return
+    seen = _GUARDED_TUPLES.get(id(pieces))
+    if seen is not None and seen is pieces:
+        return
     for piece, document in zip(pieces, documents, strict=True):
         found = _GUARDED.get(id(piece))
         if found is None or found[0] is not piece:
             check_language(document)
+    if len(_GUARDED_TUPLES) >= _GUARDED_MAX:
+        _GUARDED_TUPLES.clear()
+    _GUARDED_TUPLES[id(pieces)] = pieces
+
+
+# Tuples of pieces that passed the guard, by id (kept, so an id is not reused)
+_GUARDED_TUPLES: dict[int, tuple[Any, ...]] = {}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
