@@ -161,7 +161,7 @@ def run(quick: bool = False) -> list[Row]:
     seconds = median_seconds(lambda: _literal_dicts(n), repeat=3)
     rows.append(
         Row(
-            f"  CPython ceiling: {n:,} bare dict literals of a factors-only review's shape, "
+            f"  no review logic, collector on: {n:,} bare dict literals of a review's shape, "
             f"kept ({n / seconds:,.0f} per s)",
             seconds / n * 1e6,
             "us",
