@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -316,7 +316,7 @@ def audit(
         name: group_labels(sensitive_features[column], column) for name, column, _ in cfg.attributes
     }
     result = _run(cfg, y, s, q, labels, n, operating_point, random_state)
-    sections: dict[str, object] = {}
+    sections: dict[str, Any] = {}
     if subject is not None:
         sections["subject"] = subject_section("external_scores", subject)
     if label is not None:

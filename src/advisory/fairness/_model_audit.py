@@ -79,15 +79,8 @@ def audit_advisor(
             "them are optimistic; audit cases the model has not seen."
         )
     spec = definitions.spec
-    return Audit(
-        groups=base.to_frame(),
-        disparities=base._disparities,
-        n_cases=base.n_cases,
-        confidence=base.confidence,
-        n_boot=base.n_boot,
-        min_cell_size=base.min_cell_size,
-        operating_point=base.operating_point,
-        notes=(*base.notes, *extra),
+    return base.with_sections(
+        more_notes=tuple(extra),
         subject=subject_section("advisory_model", spec.title, advisor.model_version_),
         label=label_section(spec.outcome),
         validity=validity_section(validation),

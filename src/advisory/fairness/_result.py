@@ -110,11 +110,13 @@ class Audit:
         self._proxies = proxies
         self._parity = parity
 
-    def with_sections(self, **sections: Any) -> Audit:
+    def with_sections(self, *, more_notes: tuple[str, ...] = (), **sections: Any) -> Audit:
         """Return a copy of this audit with descriptive sections set.
 
         Parameters
         ----------
+        more_notes : tuple of str, default=()
+            Plain statements added after the audit's own notes.
         **sections
             Any of ``subject``, ``label``, ``validity``, ``proxies`` and
             ``parity`` (see the class parameters).
@@ -155,7 +157,7 @@ class Audit:
             n_boot=self._n_boot,
             min_cell_size=self._min_cell_size,
             operating_point=self._operating_point,
-            notes=self._notes,
+            notes=(*self._notes, *more_notes),
             **{**current, **sections},
         )
 
