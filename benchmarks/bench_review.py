@@ -39,6 +39,29 @@ def _factors_only(context: CaseContext) -> CaseContext:
     )
 
 
+def _factors_only_batch(context: CaseContext, at_least: int) -> CaseContext:
+    """The cases of ``context`` repeated, factors alone, each copy under new case ids.
+
+    Every case id is distinct, as in a real batch: the guard checks each new
+    id, so a batch that repeated ids would be flattered.
+    """
+    one = _factors_only(context)
+    copies = -(-at_least // len(one.factors))
+    batch = CaseContext(
+        **{
+            f.name: pd.concat([getattr(one, f.name)] * copies)
+            for f in dataclasses.fields(CaseContext)
+        }
+    )
+    ids = [f"C{i:08d}" for i in range(len(batch.factors))]
+    if batch.cases["case_id"].tolist() != batch.factors.index.tolist():
+        raise AssertionError("the cases table and the factors are not in the same order")
+    factors = batch.factors.copy()
+    factors.index = pd.Index(ids, name=batch.factors.index.name)
+    cases = batch.cases.assign(case_id=ids).reset_index(drop=True)
+    return dataclasses.replace(batch, factors=factors, cases=cases)
+
+
 def _peer_seconds(advisor: Advisor, factors: pd.DataFrame) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -123,16 +146,7 @@ def run(quick: bool = False) -> list[Row]:
                     peer_value=peer * 1e3,
                 )
             )
-        batch = context
-        factors_only = _factors_only(context)
-        while len(batch.factors) < (20_000 if quick else 100_000):
-            batch = CaseContext(
-                **{
-                    f.name: pd.concat([getattr(factors_only, f.name)] * 2)
-                    for f in dataclasses.fields(CaseContext)
-                }
-            )
-            factors_only = batch
+        batch = _factors_only_batch(context, 20_000 if quick else 100_000)
         for label, ctx in (("full context", context), ("factors only", batch)):
             n = len(ctx.factors)
             for what, run_batch in (

@@ -118,6 +118,60 @@ def test_review_dicts_equal_the_reviews_dicts_and_restore_the_collector(builder,
     dicts = builder.review_dicts(demo_context)
     assert gc.isenabled()
     assert dicts == [r.to_dict() for r in builder.reviews(demo_context)]
+    assert any(d["stands_out"] and d["stands_out"][0]["records"] for d in dicts)
+    assert any(d["household"] and d["could_not_see"]["gaps"] for d in dicts)
+
+
+def test_review_dicts_are_the_callers_to_change(builder, demo_context):
+    # shared pieces come from checked templates: changing a dict must not
+    # change another review's, or the next batch's (which would skip the guard)
+    context = dataclasses.replace(demo_context, provenance=demo_context.provenance.iloc[:0])
+    first = builder.review_dicts(context)
+    plain = [
+        (i, k)
+        for i, d in enumerate(first)
+        for k, p in enumerate(d["stands_out"])
+        if not p["records"]
+    ]
+    assert len(plain) >= 2
+    for i, k in plain:
+        prompt = first[i]["stands_out"][k]
+        prompt["observed"] = "rank 1 of the caseload"
+        prompt["records"].append({"event_id": "E1"})
+    for d in first:
+        d["could_not_see"]["not_captured"][0]["text"] = "risk score 0.9"
+        d["could_not_see"]["open_question"]["question"] = "changed"
+        d["about"]["model_version"] = "changed"
+        for u in d["could_not_see"]["unknown_factors"]:
+            u["reason"] = "changed"
+    again = builder.review_dicts(context)
+    assert again == [r.to_dict() for r in builder.reviews(context)]
+    assert all(d["could_not_see"]["not_captured"][0]["text"] != "risk score 0.9" for d in again)
+
+
+def test_review_dicts_name_where_a_breach_is(builder, demo_context):
+    ids = list(demo_context.factors.index[:30])
+    case = builder.reviews(demo_context)[0]
+    assert case.case_id == ids[0]
+    renamed = {ids[3]: "top10"}
+    bad_ids = dataclasses.replace(
+        demo_context,
+        factors=demo_context.factors.iloc[:30].rename(index=renamed),
+        cases=demo_context.cases.replace({"case_id": renamed}),
+    )
+    with pytest.raises(LanguageError, match=r"^case_id: 'top10' reads as a score"):
+        builder.review_dicts(bad_ids)
+    reviews = builder.reviews(demo_context)
+    record = next(
+        rec for r in reviews if r.stands_out for rec in r.stands_out[0].records if rec.event_id
+    )
+    provenance = demo_context.provenance.copy()
+    hit = (provenance["event_id"] == record.event_id).to_numpy()
+    provenance["event_type"] = provenance["event_type"].astype(object)
+    provenance.loc[hit, "event_type"] = "high risk incident"
+    bad_records = dataclasses.replace(demo_context, provenance=provenance)
+    with pytest.raises(LanguageError, match=r"stands_out\[0\]\.records\[\d+\]\.event_type"):
+        builder.review_dicts(bad_records)
 
 
 def test_collector_paused_is_restored_by_the_last_of_several_threads():

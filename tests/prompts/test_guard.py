@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from advisory import _language
 from advisory.definitions import _catalogue, load_definitions, reference_root
-from advisory.prompts import LanguageError, check_language, check_question
+from advisory.prompts import LanguageError, _guard, check_language, check_question
+from advisory.prompts._guard import check_identifiers, identifier_shape
 
 ALLOWED = [
     "2 records in the last 365 days, latest on 2026-08-14",
@@ -97,3 +100,82 @@ def test_reference_catalogue_wording_passes_the_guard():
     for entry in catalogue.entries:
         check_language(entry.label)
         check_question(entry.question_for("the child"))
+
+
+def test_no_banned_word_or_phrase_holds_a_digit():
+    # identifiers are checked by shape (digit runs as one 0), which is exact
+    # only while no rule word holds a digit
+    from advisory.prompts._guard import _BANNED_PREFIXES
+
+    rules = [*_language.RISK_WORDS, *_language.RANK_WORDS, *_language.INSTRUCTION_PHRASES]
+    for text in [*rules, *_BANNED_PREFIXES]:
+        assert not any(c.isdigit() for c in text) and "\\d" not in text, text
+
+
+ID_PARTS = st.sampled_from(
+    [
+        "C",
+        "case",
+        "P",
+        "top",
+        "rank",
+        "risk",
+        "high",
+        "low",
+        "band",
+        "refer",
+        "to",
+        "place",
+        "on",
+        "x",
+        "escalate",
+        "recommended",
+        "abc",
+        "0",
+        "7",
+        "0012",
+        "99",
+        "2024",
+        "3rd",
+        "_",
+        "-",
+        ":",
+        "/",
+        " ",
+        ".",
+        "%",
+    ]
+)
+
+
+@given(parts=st.lists(ID_PARTS, min_size=1, max_size=6))
+@settings(max_examples=500, deadline=None)
+def test_an_identifier_passes_exactly_when_its_shape_passes(parts):
+    text = "".join(parts)
+
+    def passes(value):
+        try:
+            _guard._check_identifier(value)
+        except _guard._BreachError:
+            return False
+        return True
+
+    expected = passes(text)
+    assert passes(identifier_shape(text)) is expected
+    # the cached route (by shape, once per shape) agrees with the full check
+    try:
+        check_identifiers([text], where="case_id")
+        check_language({"case_id": text})
+        cached = True
+    except LanguageError as error:
+        assert error.where == "case_id"
+        cached = False
+    assert cached is expected
+
+
+def test_check_identifiers_names_the_first_bad_one():
+    check_identifiers([f"C{i:07d}" for i in range(1000)], where="case_id")
+    with pytest.raises(LanguageError, match=r"^person_id: 'P12_risk' reads as a score"):
+        check_identifiers(["P1", "P12_risk", "top3"], where="person_id")
+    with pytest.raises(LanguageError, match=r"^case_id: '3C' is not an identifier"):
+        check_identifiers(["C3", "3C"], where="case_id")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import numpy as np
@@ -13,8 +14,13 @@ import pandas as pd
 from advisory._errors import DefinitionError, InputError, ParameterError
 from advisory._gc import collector_paused
 from advisory.definitions import Definitions
-from advisory.prompts._columns import Groups, as_date, memo_map, python_columns
-from advisory.prompts._guard import check_language, check_question
+from advisory.prompts._columns import Groups, as_date
+from advisory.prompts._guard import (
+    LanguageError,
+    check_identifiers,
+    check_language,
+    check_question,
+)
 from advisory.prompts._review import (
     OPEN_QUESTION,
     AgencyContact,
@@ -26,6 +32,8 @@ from advisory.prompts._review import (
     SourceNote,
     UnknownFactor,
     guard_piece,
+    piece_dicts,
+    review_document,
 )
 from advisory.prompts._words import (
     coverage_words,
@@ -72,6 +80,19 @@ class _Decisions(NamedTuple):
     values: Float  # attributions, read only to choose and order
     up: Bool  # stands out: reliably pushes up, and recorded
     down: Bool  # a strength: reliably pulls the other way, and recorded
+
+
+# One case's review before it is a Review or a dict: case id, reference date,
+# what stands out, strengths, gaps, unknown factors, household.
+_Parts = tuple[
+    str,
+    dt.date,
+    tuple[FactorPrompt, ...],
+    tuple[FactorPrompt, ...],
+    tuple[DataGap, ...],
+    tuple[UnknownFactor, ...],
+    tuple[HouseholdMember, ...],
+]
 
 
 def _ordered(mask: Bool, key: Float) -> tuple[list[int], list[int]]:
@@ -255,25 +276,44 @@ class ReviewBuilder:
             If the context lacks a factor of the model, or a case has no
             reference date.
         """
-        X, ids = self._factors(context)
-        dates = self._reference_dates(context, ids)
-        tables = _CaseTables(self, context)
-        out: list[Review] = []
-        for start in range(0, len(X), _CHUNK):
-            chunk = X if len(X) <= _CHUNK else X.iloc[start : start + _CHUNK]
-            self._build(
-                chunk, ids[start : start + _CHUNK], dates[start : start + _CHUNK], tables, out
+        with collector_paused():  # see review_dicts
+            return self._reviews(context)
+
+    def _reviews(self, context: CaseContext) -> list[Review]:
+        reminder, not_captured = self.reminder, self.not_captured
+        model_version, method = self.model_version, self.explanation_method
+        snapshot = self.data_snapshot_date
+        return [
+            Review(
+                case_id=case_id,
+                reference_date=date,
+                stands_out=stands_out,
+                strengths=strengths,
+                gaps=gaps,
+                unknown=unknown,
+                reminder=reminder,
+                not_captured=not_captured,
+                household=household,
+                model_version=model_version,
+                explanation_method=method,
+                data_snapshot_date=snapshot,
             )
-        return out
+            for case_id, date, stands_out, strengths, gaps, unknown, household in self._parts(
+                context
+            )
+        ]
 
     def review_dicts(self, context: CaseContext) -> list[dict[str, Any]]:
         """Build every case's review as plain JSON types, for a batch.
 
-        The same as ``[r.to_dict() for r in self.reviews(context)]`` (each
-        dict passes the language guard), built with Python's cyclic garbage
-        collector paused: the many small containers of a large batch would
-        otherwise trigger it over and over, which costs more than building
-        them.
+        The same as ``[r.to_dict() for r in self.reviews(context)]``, and
+        guarded the same way, but built straight from the batch's decisions
+        and from the checked dicts of the pieces reviews share, with no
+        :class:`Review` in between: the first dict is checked whole (its
+        fixed frame), then each case's own texts (its id and date) and every
+        piece not checked before. Python's cyclic garbage collector is paused
+        meanwhile: the many small containers of a large batch would otherwise
+        trigger it over and over, which costs more than building them.
 
         Parameters
         ----------
@@ -286,8 +326,42 @@ class ReviewBuilder:
             One dict per case, in the context's order, following
             ``review.schema.json``.
         """
+        notes = piece_dicts(self.not_captured)
+        reminder = self.reminder
+        model_version, method = self.model_version, self.explanation_method
+        snapshot = self.data_snapshot_date.isoformat()
+        iso: dict[dt.date, str] = {}
         with collector_paused():
-            return [review.to_dict() for review in self.reviews(context)]
+            try:
+                out = [
+                    review_document(
+                        case_id,
+                        iso.get(date) or iso.setdefault(date, date.isoformat()),
+                        piece_dicts(stands_out) if stands_out else [],
+                        piece_dicts(strengths) if strengths else [],
+                        piece_dicts(gaps) if gaps else [],
+                        piece_dicts(unknown) if unknown else [],
+                        reminder,
+                        [note.copy() for note in notes],
+                        piece_dicts(household) if household else [],
+                        {
+                            "model_version": model_version,
+                            "explanation_method": method,
+                            "data_snapshot_date": snapshot,
+                        },
+                    )
+                    for case_id, date, stands_out, strengths, gaps, unknown, household in (
+                        self._parts(context)
+                    )
+                ]
+                if out:
+                    check_language(out[0])  # the frame every dict of the batch shares
+                check_identifiers([document["case_id"] for document in out], where="case_id")
+                check_language({"reference_date": list(iso.values())})
+            except LanguageError:
+                # name where the breach is, as the review's own dict does
+                return [review.to_dict() for review in self._reviews(context)]
+        return out
 
     def mentions(self, context: CaseContext) -> pd.DataFrame:
         """How each factor of each case appears in its review, without building reviews.
@@ -376,9 +450,16 @@ class ReviewBuilder:
         return X, [str(c) for c in X.index.tolist()]
 
     def _reference_dates(self, context: CaseContext, ids: list[str]) -> list[dt.date]:
-        cases = python_columns(context.cases, ["case_id", "reference_date"])
-        reference_of = dict(zip(cases["case_id"], cases["reference_date"], strict=True))
-        dates: list[dt.date | None] = memo_map([reference_of.get(c) for c in ids], as_date)
+        cases = context.cases
+        if cases["case_id"].tolist() == ids:  # the usual order: the factors' own
+            where = np.arange(len(ids))
+        else:
+            if not cases["case_id"].is_unique:  # the last row of a case holds
+                cases = cases.drop_duplicates("case_id", keep="last")
+            where = pd.Index(cases["case_id"]).get_indexer(pd.Index(ids))
+        codes, uniques = pd.factorize(cases["reference_date"].to_numpy()[np.maximum(where, 0)])
+        days = [*(as_date(u) for u in uniques), None]  # code -1 (missing) is the last
+        dates: list[dt.date | None] = [days[c] for c in np.where(where < 0, -1, codes).tolist()]
         if None in dates:
             bad = [c for c, d in zip(ids, dates, strict=True) if d is None][:5]
             raise InputError(
@@ -407,14 +488,20 @@ class ReviewBuilder:
             down=reliable & (values < 0) & listable,
         )
 
-    def _build(
-        self,
-        X: pd.DataFrame,
-        ids: list[str],
-        dates: list[dt.date],
-        tables: _CaseTables,
-        out: list[Review],
-    ) -> None:
+    def _parts(self, context: CaseContext) -> Iterator[_Parts]:
+        """Yield the parts of every case's review, in the context's order."""
+        X, ids = self._factors(context)
+        dates = self._reference_dates(context, ids)
+        tables = _CaseTables(self, context)
+        for start in range(0, len(X), _CHUNK):
+            chunk = X if len(X) <= _CHUNK else X.iloc[start : start + _CHUNK]
+            yield from self._chunk_parts(
+                chunk, ids[start : start + _CHUNK], dates[start : start + _CHUNK], tables
+            )
+
+    def _chunk_parts(
+        self, X: pd.DataFrame, ids: list[str], dates: list[dt.date], tables: _CaseTables
+    ) -> Iterator[_Parts]:
         decided = self._decide(X)
         matrix = decided.matrix
         up, up_ends = _ordered(decided.up, -decided.values)
@@ -424,42 +511,31 @@ class ReviewBuilder:
         unknown_ends: list[int] = np.cumsum(unknown.sum(axis=1)).tolist()
         up_values = self._listed_values(X, matrix, decided.up, up, up_ends)
         down_values = self._listed_values(X, matrix, decided.down, down, down_ends)
-        household = tables.household
-        gaps = tables.gaps
-        reminder, not_captured = self.reminder, self.not_captured
-        model_version, method = self.model_version, self.explanation_method
-        snapshot = self.data_snapshot_date
+        household, gaps = bool(tables.household), bool(tables.gaps)
         prompts, unknown_of = self._prompts, self._unknown_of
         up_start = down_start = unknown_start = 0
         for i, case_id in enumerate(ids):
             up_end, down_end, unknown_end = up_ends[i], down_ends[i], unknown_ends[i]
-            out.append(
-                Review(
-                    case_id=case_id,
-                    reference_date=dates[i],
-                    stands_out=(
-                        prompts(0, case_id, up, up_values, up_start, up_end, tables)
-                        if up_end > up_start
-                        else ()
-                    ),
-                    strengths=(
-                        prompts(1, case_id, down, down_values, down_start, down_end, tables)
-                        if down_end > down_start
-                        else ()
-                    ),
-                    gaps=tables.case_gaps(case_id) if gaps else (),
-                    unknown=(
-                        unknown_of(case_id, unknown_js[unknown_start:unknown_end], tables)
-                        if unknown_end > unknown_start
-                        else ()
-                    ),
-                    reminder=reminder,
-                    not_captured=not_captured,
-                    household=tables.case_household(case_id) if household else (),
-                    model_version=model_version,
-                    explanation_method=method,
-                    data_snapshot_date=snapshot,
-                )
+            yield (
+                case_id,
+                dates[i],
+                (
+                    prompts(0, case_id, up, up_values, up_start, up_end, tables)
+                    if up_end > up_start
+                    else ()
+                ),
+                (
+                    prompts(1, case_id, down, down_values, down_start, down_end, tables)
+                    if down_end > down_start
+                    else ()
+                ),
+                tables.case_gaps(case_id) if gaps else (),
+                (
+                    unknown_of(case_id, unknown_js[unknown_start:unknown_end], tables)
+                    if unknown_end > unknown_start
+                    else ()
+                ),
+                tables.case_household(case_id) if household else (),
             )
             up_start, down_start, unknown_start = up_end, down_end, unknown_end
 
@@ -609,6 +685,7 @@ class _CaseTables:
         self._agency: dict[Any, str] = {}
         self._relationship: dict[Any, str] = {}
         self._day: dict[Any, dt.date | None] = {}
+        self._event_words: dict[Any, str] = {}
 
     # read only when a review needs them: a case with nothing listed or unknown
     # does not pay for its provenance or reasons
@@ -652,6 +729,13 @@ class _CaseTables:
         except TypeError:
             return relationship_words(relationship)
 
+    def event_words(self, event_type: Any) -> str:
+        """Return a record's event type in words (``domestic_abuse`` as ``domestic abuse``)."""
+        found = self._event_words.get(event_type)
+        if found is None:
+            found = self._event_words[event_type] = str(event_type).replace("_", " ")
+        return found
+
     def day(self, value: Any) -> dt.date | None:
         """Return a timestamp as a date (``None`` when missing)."""
         try:
@@ -672,8 +756,8 @@ class _CaseTables:
                 person_id=str(person[r]),
                 relationship=self.relationship(relationship[r]),
                 agency=self.agency(agency[r]),
-                event_type=str(event_type[r]).replace("_", " "),
-                date=pd.Timestamp(date[r]).date(),
+                event_type=self.event_words(event_type[r]),
+                date=self.day(date[r]),  # type: ignore[arg-type]  # provenance has dates
                 event_id=event_id[r] if isinstance(event_id[r], str) else None,
             )
             for r in rows

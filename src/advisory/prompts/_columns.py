@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Groups", "as_date", "memo_map", "python_columns"]
+__all__ = ["Groups", "as_date", "python_columns"]
 
 # Up to this many rows a table is read with one conversion of the whole frame
 # (cheapest for a single case); larger tables are read column by column.
@@ -21,21 +21,6 @@ def as_date(value: Any) -> dt.date | None:
     if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
         return None
     return pd.Timestamp(value).date()
-
-
-def memo_map(values: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
-    """Apply ``convert`` to each value, once per distinct value."""
-    seen: dict[Any, Any] = {}
-    out = []
-    for value in values:
-        try:
-            converted = seen[value]
-        except KeyError:
-            converted = seen[value] = convert(value)
-        except TypeError:  # unhashable: convert every time
-            converted = convert(value)
-        out.append(converted)
-    return out
 
 
 def python_columns(table: pd.DataFrame, columns: Sequence[str]) -> dict[str, list[Any]]:

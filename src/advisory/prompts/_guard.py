@@ -38,7 +38,7 @@ of :data:`advisory._language.QUESTION_OPENERS` ("Consider whether", "Has",
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from advisory._errors import AdvisoryError
@@ -51,7 +51,16 @@ from advisory._language import (
     RISK_WORDS,
 )
 
-__all__ = ["DATE_KEYS", "ID_KEYS", "INT_KEYS", "LanguageError", "check_language", "check_question"]
+__all__ = [
+    "DATE_KEYS",
+    "ID_KEYS",
+    "INT_KEYS",
+    "LanguageError",
+    "check_identifiers",
+    "check_language",
+    "check_question",
+    "identifier_shape",
+]
 
 #: Keys of a review dict whose values are ISO dates (or null).
 DATE_KEYS: Final = frozenset(
@@ -202,16 +211,86 @@ def _check_date(text: str) -> None:
 _CHECKS: Final = {"text": _check_free_text, "id": _check_identifier, "date": _check_date}
 # Strings already found acceptable, by kind; renderings repeat them a lot.
 _APPROVED: Final[dict[str, set[str]]] = {kind: set() for kind in _CHECKS}
+_DIGIT_RUN: Final = re.compile(r"\d+")
+# Shapes of identifiers found acceptable: each run of digits written as one 0.
+_APPROVED_SHAPES: Final[set[str]] = set()
+
+
+def identifier_shape(text: str) -> str:
+    """Return ``text`` with each run of digits written as a single ``0``.
+
+    An identifier passes the guard exactly when its shape does: no banned
+    word or phrase holds a digit, and a run of digits is one word character
+    whatever its length (``C0003502`` and ``C0`` pass or fail together;
+    ``rank3`` and ``rank0`` too). So one check serves every case id of a
+    batch (``tests/prompts/test_guard.py`` holds the property).
+
+    Examples
+    --------
+    >>> identifier_shape("C0003502")
+    'C0'
+    >>> identifier_shape("stands_out:adult_arrests_12m")
+    'stands_out:adult_arrests_0m'
+    """
+    return _DIGIT_RUN.sub("0", text)
 
 
 def _check_text(text: str, kind: str = "text") -> None:
     approved = _APPROVED[kind]
     if text in approved:
         return
-    _CHECKS[kind](text)
+    if kind == "id":  # case and record ids are mostly new: check them by shape
+        shape = _DIGIT_RUN.sub("0", text)
+        if shape in _APPROVED_SHAPES:
+            return
+        _check_identifier(text)  # names the identifier itself when it fails
+        if shape != text:
+            if len(_APPROVED_SHAPES) >= _APPROVED_MAX:
+                _APPROVED_SHAPES.clear()
+            _APPROVED_SHAPES.add(shape)
+            return
+    else:
+        _CHECKS[kind](text)
     if len(approved) >= _APPROVED_MAX:
         approved.clear()
     approved.add(text)
+
+
+def check_identifiers(values: Iterable[str], *, where: str) -> None:
+    """Check many identifiers, such as the case ids of a batch, as :func:`check_language` would.
+
+    The same rules as for an identifier key of a dict rendering (``case_id``),
+    without walking a dict per value.
+
+    Parameters
+    ----------
+    values : iterable of str
+        The identifiers.
+    where : str
+        Their key, for the message.
+
+    Raises
+    ------
+    LanguageError
+        At the first identifier that breaks the guard, naming it.
+
+    Examples
+    --------
+    >>> check_identifiers(["C0003502", "C0003503"], where="case_id")
+    >>> check_identifiers(["C0003502", "top10"], where="case_id")
+    Traceback (most recent call last):
+    ...
+    advisory.prompts._guard.LanguageError: case_id: 'top10' reads as a score, rank or band. ...
+    """
+    approved = _APPROVED["id"]
+    try:
+        for value in values:
+            if value not in approved:
+                if not isinstance(value, str):
+                    raise _BreachError(repr(value)[:40], "is not text")
+                _check_text(value, "id")
+    except _BreachError as breach:
+        raise LanguageError(where, breach.found, breach.rule) from None
 
 
 def passed_before(key: str, value: str) -> bool:
@@ -225,13 +304,17 @@ def passed_before(key: str, value: str) -> bool:
     return value in _APPROVED[kind]
 
 
+def _kind(key: str) -> str:
+    return "date" if key in DATE_KEYS else "id" if key in ID_KEYS else "text"
+
+
 def _walk(value: object, key: str) -> None:
-    if value is None or isinstance(value, bool):
-        return
-    if isinstance(value, str):
-        kind = "date" if key in DATE_KEYS else "id" if key in ID_KEYS else "text"
+    if type(value) is str or isinstance(value, str):
+        kind = _kind(key)
         if value not in _APPROVED[kind]:
             _check_text(value, kind)
+    elif value is None or isinstance(value, bool):
+        return
     elif type(value) is list or type(value) is dict:
         _walk_container(value, key)
     elif isinstance(value, int):
@@ -253,14 +336,19 @@ def _walk(value: object, key: str) -> None:
 
 def _walk_container(value: object, key: str) -> None:
     if isinstance(value, Mapping):
-        ids = _APPROVED["id"]
+        ids, approved = _APPROVED["id"], _APPROVED
         for k, v in value.items():
             try:
-                if not isinstance(k, str):
-                    raise _BreachError(repr(k), "is a key that is not a string")
                 if k not in ids:
+                    if not isinstance(k, str):
+                        raise _BreachError(repr(k), "is a key that is not a string")
                     _check_text(k, "id")
-                _walk(v, k)
+                if type(v) is str:  # most values: text already approved under its kind
+                    kind = _kind(k)
+                    if v not in approved[kind]:
+                        _check_text(v, kind)
+                elif v is not None:
+                    _walk(v, k)
             except _BreachError as breach:
                 breach.path.append(f".{k}")
                 raise

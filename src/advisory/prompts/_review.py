@@ -57,10 +57,11 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 # Pieces of reviews (prompts, unknown factors, notes, contacts) whose rendering
-# has passed the language guard, by identity, with their JSON text. Pieces are
-# frozen, so what passed once passes always: the builder shares such pieces
-# across many reviews, and a review holding them does not check them again.
-_GUARDED: dict[int, tuple[object, str]] = {}
+# has passed the language guard, by identity, with their JSON text and dict.
+# Pieces are frozen, so what passed once passes always: the builder shares such
+# pieces across many reviews, and a review holding them does not check them
+# again. The dicts are templates, never handed out (see piece_dicts).
+_GUARDED: dict[int, tuple[object, str, dict[str, Any], tuple[str, ...]]] = {}
 _GUARDED_MAX: Final = 100_000
 # Whether the fixed frame of a review dict (its keys and fixed texts) has passed
 # the guard once, with real values, in this process.
@@ -101,8 +102,68 @@ def guard_piece(piece: Any) -> bool:
         return False
     if len(_GUARDED) >= _GUARDED_MAX:
         _GUARDED.clear()
-    _GUARDED[id(piece)] = (piece, _dumps(document))
+    lists = tuple(key for key, value in document.items() if type(value) is list)
+    _GUARDED[id(piece)] = (piece, _dumps(document), document, lists)
     return True
+
+
+def piece_dicts(pieces: tuple[Any, ...]) -> list[dict[str, Any]]:
+    """Return the dicts of ``pieces``, new ones, checking those not guarded before.
+
+    A piece that passed :func:`guard_piece` is copied from its checked
+    template (its lists of records or contacts copied too, so a caller may
+    change what it gets); any other piece is rendered and checked.
+
+    Raises
+    ------
+    LanguageError
+        If a piece not guarded before breaks the guard (without the place in
+        the review: build the review's own dict to name it).
+    """
+    out = []
+    for piece in pieces:
+        found = _GUARDED.get(id(piece))
+        if found is not None and found[0] is piece:
+            document = found[2].copy()
+            for key in found[3]:  # the lists of records or contacts, and their dicts
+                document[key] = [item.copy() for item in document[key]]
+        else:
+            document = piece.to_dict()
+            check_language(document)
+        out.append(document)
+    return out
+
+
+def review_document(
+    case_id: str,
+    reference_date: str,
+    stands_out: list[dict[str, Any]],
+    strengths: list[dict[str, Any]],
+    gaps: list[dict[str, Any]],
+    unknown: list[dict[str, Any]],
+    reminder: str,
+    not_captured: list[dict[str, Any]],
+    household: list[dict[str, Any]],
+    about: dict[str, str],
+) -> dict[str, Any]:
+    """Return the dict of a review from its parts' dicts (the one layout of ``to_dict``)."""
+    return {
+        "schema": SCHEMA_ID,
+        "case_id": case_id,
+        "reference_date": reference_date,
+        "statement": NOT_A_DECISION,
+        "stands_out": stands_out,
+        "strengths": strengths,
+        "could_not_see": {
+            "gaps": gaps,
+            "unknown_factors": unknown,
+            "reminder": reminder,
+            "not_captured": not_captured,
+            "open_question": {"prompt_id": "open", "question": OPEN_QUESTION},
+        },
+        "household": household,
+        "about": about,
+    }
 
 
 def _piece_json(piece: Any) -> str:
@@ -583,27 +644,22 @@ class Review:
         The result passes :func:`~advisory.prompts.check_language` (checked
         here); it holds no number but record counts and ages.
         """
-        out = {
-            "schema": SCHEMA_ID,
-            "case_id": self.case_id,
-            "reference_date": self.reference_date.isoformat(),
-            "statement": self.statement,
-            "stands_out": [p.to_dict() for p in self.stands_out],
-            "strengths": [p.to_dict() for p in self.strengths],
-            "could_not_see": {
-                "gaps": [g.to_dict() for g in self.gaps],
-                "unknown_factors": [u.to_dict() for u in self.unknown],
-                "reminder": self.reminder,
-                "not_captured": [n.to_dict() for n in self.not_captured],
-                "open_question": {"prompt_id": "open", "question": OPEN_QUESTION},
-            },
-            "household": [m.to_dict() for m in self.household],
-            "about": {
+        out = review_document(
+            self.case_id,
+            self.reference_date.isoformat(),
+            [p.to_dict() for p in self.stands_out],
+            [p.to_dict() for p in self.strengths],
+            [g.to_dict() for g in self.gaps],
+            [u.to_dict() for u in self.unknown],
+            self.reminder,
+            [n.to_dict() for n in self.not_captured],
+            [m.to_dict() for m in self.household],
+            {
                 "model_version": self.model_version,
                 "explanation_method": self.explanation_method,
                 "data_snapshot_date": self.data_snapshot_date.isoformat(),
             },
-        }
+        )
         if not self._passes_guard(out):
             check_language(out)  # raises, naming where, or checks the fixed frame once
             _FRAME_CHECKED["review"] = True
