@@ -4,10 +4,12 @@ Peer: the straightforward route, a ``shap.Explainer`` on the model's margin
 with a 100-case background called once per case, then a dict built from its
 values (sorted factors with their labels and questions).
 
-Batches are measured as Review objects, as dicts, as JSON Lines (what a host
-stores or sends) and as the columnar ``mentions`` table (the same decisions,
-no Review objects), on the full context (provenance, household, gaps) and on
-factors alone.
+Batches are measured as dicts (``ReviewBuilder.review_dicts``, the budget's
+route, and one ``Review.to_dict`` at a time), as Review objects, as JSON Lines
+(what a host stores or sends) and as the columnar ``mentions`` table (the same
+decisions, no Review objects), on the full context (provenance, household,
+gaps) and on factors alone. Every case id of a batch is distinct, as in real
+use: the guard checks each new one.
 """
 
 from __future__ import annotations
@@ -150,11 +152,14 @@ def run(quick: bool = False) -> list[Row]:
         for label, ctx in (("full context", context), ("factors only", batch)):
             n = len(ctx.factors)
             for what, run_batch in (
-                ("Review objects", lambda: builder.reviews(ctx)),  # noqa: B023
-                ("dicts", lambda: [r.to_dict() for r in builder.reviews(ctx)]),  # noqa: B023
-                ("dicts in one call", lambda: builder.review_dicts(ctx)),  # noqa: B023
+                ("dicts (review_dicts)", lambda: builder.review_dicts(ctx)),  # noqa: B023
                 (
-                    "JSON Lines",
+                    "dicts, Review.to_dict one by one",
+                    lambda: [r.to_dict() for r in builder.reviews(ctx)],  # noqa: B023
+                ),
+                ("Review objects", lambda: builder.reviews(ctx)),  # noqa: B023
+                (
+                    "JSON Lines (Review.to_json)",
                     lambda: "\n".join([r.to_json() for r in builder.reviews(ctx)]),  # noqa: B023
                 ),
                 ("mentions table", lambda: builder.mentions(ctx)),  # noqa: B023

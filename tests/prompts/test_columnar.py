@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from advisory import InputError
@@ -208,3 +210,20 @@ def test_a_shared_tuple_that_passed_does_not_hide_a_new_breach(builder, demo_con
     changed = dataclasses.replace(review, not_captured=(bad_note, *review.not_captured[1:]))
     with pytest.raises(LanguageError):
         changed.to_dict()
+
+
+def test_reference_dates_follow_the_case_not_the_row(builder, demo_context):
+    context = dataclasses.replace(
+        demo_context, cases=demo_context.cases.iloc[::-1].reset_index(drop=True)
+    )
+    expected = {r.case_id: r.reference_date for r in builder.reviews(demo_context)}
+    got = {d["case_id"]: d["reference_date"] for d in builder.review_dicts(context)}
+    assert got == {case: day.isoformat() for case, day in expected.items()}
+    cases = demo_context.cases.copy()
+    cases.loc[[4, 7], "reference_date"] = pd.NaT
+    missing = [str(c) for c in cases["case_id"].iloc[[4, 7]]]
+    with pytest.raises(InputError, match=re.escape(f"Cases {missing} have no reference date")):
+        builder.review_dicts(dataclasses.replace(demo_context, cases=cases))
+    unknown = demo_context.cases.iloc[1:]
+    with pytest.raises(InputError, match=str(demo_context.cases["case_id"].iloc[0])):
+        builder.reviews(dataclasses.replace(demo_context, cases=unknown))

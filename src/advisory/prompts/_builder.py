@@ -451,15 +451,18 @@ class ReviewBuilder:
 
     def _reference_dates(self, context: CaseContext, ids: list[str]) -> list[dt.date]:
         cases = context.cases
-        if cases["case_id"].tolist() == ids:  # the usual order: the factors' own
-            where = np.arange(len(ids))
+        column = cases["reference_date"]
+        of_row: list[dt.date | None]
+        if column.dtype.kind == "M" and getattr(column.dtype, "tz", None) is None:
+            of_row = column.to_numpy().astype("datetime64[D]").tolist()  # NaT as None
         else:
-            if not cases["case_id"].is_unique:  # the last row of a case holds
-                cases = cases.drop_duplicates("case_id", keep="last")
-            where = pd.Index(cases["case_id"]).get_indexer(pd.Index(ids))
-        codes, uniques = pd.factorize(cases["reference_date"].to_numpy()[np.maximum(where, 0)])
-        days = [*(as_date(u) for u in uniques), None]  # code -1 (missing) is the last
-        dates: list[dt.date | None] = [days[c] for c in np.where(where < 0, -1, codes).tolist()]
+            of_row = [as_date(value) for value in column.tolist()]
+        case_ids = cases["case_id"].tolist()
+        if case_ids == ids:  # the usual order: the factors' own
+            dates = of_row
+        else:  # the last row of a case holds
+            reference_of = dict(zip(case_ids, of_row, strict=True))
+            dates = [reference_of.get(c) for c in ids]
         if None in dates:
             bad = [c for c, d in zip(ids, dates, strict=True) if d is None][:5]
             raise InputError(

@@ -129,9 +129,27 @@ def piece_dicts(pieces: tuple[Any, ...]) -> list[dict[str, Any]]:
                 document[key] = [item.copy() for item in document[key]]
         else:
             document = piece.to_dict()
-            check_language(document)
+            _check_new(piece, document)
         out.append(document)
     return out
+
+
+def _check_new(piece: Any, document: dict[str, Any]) -> None:
+    """Check the dict of a piece not guarded before, skipping its nested pieces that were.
+
+    A text's rule depends only on its own key, so a member's shared contacts
+    need no second look.
+    """
+    nested = [key for key, value in document.items() if type(value) is list]
+    if not nested:
+        check_language(document)
+        return
+    check_language({key: value for key, value in document.items() if key not in nested})
+    for key in nested:
+        for item, item_document in zip(getattr(piece, key), document[key], strict=True):
+            found = _GUARDED.get(id(item))
+            if found is None or found[0] is not item:
+                check_language(item_document)
 
 
 def review_document(
@@ -220,7 +238,7 @@ def _unchecked(pieces: tuple[Any, ...], documents: list[dict[str, Any]]) -> None
     for piece, document in zip(pieces, documents, strict=True):
         found = _GUARDED.get(id(piece))
         if found is None or found[0] is not piece:
-            check_language(document)
+            _check_new(piece, document)
     if len(_GUARDED_TUPLES) >= _GUARDED_MAX:
         _GUARDED_TUPLES.clear()
     _GUARDED_TUPLES[id(pieces)] = pieces
