@@ -72,9 +72,19 @@ def test_review_selected_cases_in_order(fitted, data):
     assert reviews[0].model_version.startswith("cp_plan_12m additive_boosting model, fit-")
 
 
+def test_review_dicts_are_the_reviews_dicts(fitted, data):
+    ids = ["C0000007", "C0000002", "C0000011"]
+    assert fitted.review_dicts(data, ids) == [r.to_dict() for r in fitted.review(data, ids)]
+    assert len(fitted.review_dicts(data)) == len(data.cases)
+    with pytest.raises(NotFittedError, match="Call 'fit'"):
+        Advisor.from_definitions(reference_root()).review_dicts(data)
+
+
 def test_unknown_case_id_is_a_clear_error(fitted, data):
     with pytest.raises(InputError, match=r"Unknown case ids \['C9999999'\]"):
         fitted.review(data, case_ids=["C9999999"])
+    with pytest.raises(InputError, match=r"Unknown case ids \['C9999999'\]"):
+        fitted.review_dicts(data, case_ids=["C9999999"])
 
 
 def test_review_from_context_matches_review_from_records(fitted, data):

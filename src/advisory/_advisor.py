@@ -299,6 +299,52 @@ class Advisor:
         reviews: list[Review] = self._builder(data, context).reviews(context)
         return reviews
 
+    def review_dicts(
+        self, data: object, case_ids: Iterable[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Review prompts for many cases as plain JSON types, for a host system's batch.
+
+        The same as ``[r.to_dict() for r in advisor.review(data, case_ids)]``,
+        guarded the same way, several times faster for large batches
+        (:meth:`advisory.prompts.ReviewBuilder.review_dicts`).
+
+        Parameters
+        ----------
+        data : records, advisory.context.RecordIndex or advisory.context.CaseContext
+            As for :meth:`review`.
+        case_ids : iterable of str, optional
+            Which cases, in the order wanted (default: every case).
+
+        Returns
+        -------
+        list of dict
+            One dict per case following ``review.schema.json``
+            (:data:`advisory.prompts.SCHEMA_ID`).
+
+        Raises
+        ------
+        advisory.InputError
+            As for :meth:`review`.
+
+        Examples
+        --------
+        >>> from advisory import Advisor
+        >>> from advisory.datasets import make_multiagency
+        >>> from advisory.definitions import reference_root
+        >>> data = make_multiagency(n_cases=300, seed=0)
+        >>> advisor = Advisor.from_definitions(
+        ...     reference_root(), model_params={"n_resamples": 4}
+        ... ).fit(data)
+        >>> dicts = advisor.review_dicts(data, ["C0000010", "C0000011"])
+        >>> [d["case_id"] for d in dicts]
+        ['C0000010', 'C0000011']
+        >>> sorted(dicts[0])[:4]
+        ['about', 'case_id', 'could_not_see', 'household']
+        """
+        self._check_fitted("review_dicts")
+        context = self._context(data, case_ids)
+        return self._builder(data, context).review_dicts(context)
+
     def _builder(self, data: object, context: CaseContext) -> ReviewBuilder:
         """Return the review builder for the records' snapshot date (kept, one per date)."""
         from advisory.prompts import ReviewBuilder
