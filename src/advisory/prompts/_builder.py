@@ -325,6 +325,14 @@ class ReviewBuilder:
         list of dict
             One dict per case, in the context's order, following
             ``review.schema.json``.
+
+        Raises
+        ------
+        advisory.InputError
+            As :meth:`reviews`.
+        advisory.prompts.LanguageError
+            If a case's texts break the guard (a case id such as ``top10``,
+            a record's wording), naming where, as :meth:`Review.to_dict` does.
         """
         notes = piece_dicts(self.not_captured)
         reminder = self.reminder
