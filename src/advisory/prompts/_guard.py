@@ -240,7 +240,7 @@ def _check_text(text: str, kind: str = "text") -> None:
     if text in approved:
         return
     if kind == "id":  # case and record ids are mostly new: check them by shape
-        shape = _DIGIT_RUN.sub("0", text)
+        shape = identifier_shape(text)
         if shape in _APPROVED_SHAPES:
             return
         _check_identifier(text)  # names the identifier itself when it fails
@@ -285,9 +285,9 @@ def check_identifiers(values: Iterable[str], *, where: str) -> None:
     approved = _APPROVED["id"]
     try:
         for value in values:
+            if not isinstance(value, str):
+                raise _BreachError(repr(value)[:40], "is not text")
             if value not in approved:
-                if not isinstance(value, str):
-                    raise _BreachError(repr(value)[:40], "is not text")
                 _check_text(value, "id")
     except _BreachError as breach:
         raise LanguageError(where, breach.found, breach.rule) from None
@@ -309,7 +309,7 @@ def _kind(key: str) -> str:
 
 
 def _walk(value: object, key: str) -> None:
-    if type(value) is str or isinstance(value, str):
+    if isinstance(value, str):
         kind = _kind(key)
         if value not in _APPROVED[kind]:
             _check_text(value, kind)

@@ -137,8 +137,8 @@ def piece_dicts(pieces: tuple[Any, ...]) -> list[dict[str, Any]]:
 def _check_new(piece: Any, document: dict[str, Any]) -> None:
     """Check the dict of a piece not guarded before, skipping its nested pieces that were.
 
-    A text's rule depends only on its own key, so a member's shared contacts
-    need no second look.
+    A text's rule depends only on its own key (an item of a list takes the
+    list's key), so a member's shared contacts need no second look.
     """
     nested = [key for key, value in document.items() if type(value) is list]
     if not nested:
@@ -149,7 +149,7 @@ def _check_new(piece: Any, document: dict[str, Any]) -> None:
         for item, item_document in zip(getattr(piece, key), document[key], strict=True):
             found = _GUARDED.get(id(item))
             if found is None or found[0] is not item:
-                check_language(item_document)
+                check_language({key: [item_document]})
 
 
 def review_document(
