@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from advisory._bundle import BundleError, UntrustedTypesError
@@ -29,8 +30,13 @@ from advisory._errors import (
     InputError,
     MissingExtraError,
     ParameterError,
+    SmallDataWarning,
 )
 from advisory._version import __version__
+
+# The library logs under "advisory" and stays silent until the application configures
+# logging (the CLI's -v does); the standard practice for libraries.
+logging.getLogger("advisory").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from advisory._advisor import Advisor, load
@@ -43,6 +49,7 @@ __all__ = [
     "InputError",
     "MissingExtraError",
     "ParameterError",
+    "SmallDataWarning",
     "UntrustedTypesError",
     "__version__",
     "load",

@@ -5,15 +5,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import importlib.metadata
+import logging
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 
 import numpy as np
 import pandas as pd
 
-from advisory._errors import InputError, ParameterError
+from advisory._errors import InputError, ParameterError, SmallDataWarning
 from advisory.definitions import Definitions, check_definitions, load_definitions
 
 if TYPE_CHECKING:
@@ -24,6 +27,32 @@ if TYPE_CHECKING:
 __all__ = ["Advisor", "load"]
 
 _DEFAULT_PARAMS: dict[str, Any] = {"n_resamples": 30, "random_state": 0}
+
+
+#: Below these, :meth:`Advisor.fit` warns (:class:`~advisory.SmallDataWarning`) and the
+#: bundle's manifest says so: 100 cases, and 10 cases of each outcome value (the usual
+#: rule of thumb of ten events for a penalised model's every effective parameter is the
+#: floor, not a target).
+MIN_TRAINING_CASES: Final = 100
+MIN_TRAINING_OUTCOMES: Final = 10
+
+_logger = logging.getLogger(__name__)
+
+
+def _training_data(y: Any) -> dict[str, Any]:
+    values = np.asarray(y)
+    with_outcome = int(np.count_nonzero(values == 1))
+    without = len(values) - with_outcome
+    return {
+        "cases": len(values),
+        "with_outcome": with_outcome,
+        "without_outcome": without,
+        "minimum_cases": MIN_TRAINING_CASES,
+        "minimum_each_outcome": MIN_TRAINING_OUTCOMES,
+        "below_minimum": bool(
+            len(values) < MIN_TRAINING_CASES or min(with_outcome, without) < MIN_TRAINING_OUTCOMES
+        ),
+    }
 
 
 def _model_class(family: str) -> Any:
@@ -230,6 +259,19 @@ class Advisor:
         context = self._context(data, case_ids)
         y = self._outcome(data, context)
         model = _model_class(spec.family).from_spec(spec, **self.model_params)
+        self.training_data_ = _training_data(y)
+        if self.training_data_["below_minimum"]:
+            warnings.warn(
+                f"Training on {self.training_data_['cases']:,} cases, "
+                f"{self.training_data_['with_outcome']:,} with the outcome and "
+                f"{self.training_data_['without_outcome']:,} without: below the stated minimum of "
+                f"{MIN_TRAINING_CASES} cases and {MIN_TRAINING_OUTCOMES} of each outcome value. "
+                "The model, its explanations and their intervals will be unstable; the bundle's "
+                "manifest records this (training_data).",
+                SmallDataWarning,
+                stacklevel=2,
+            )
+        _logger.info("fitting the %s model on %d cases", spec.family, len(context.factors))
         model.fit(context.factors, y)
         self.model_ = model
         self.explainer_: Explainer = Explainer(model, confidence=self.confidence)
@@ -570,6 +612,11 @@ class Advisor:
             "model_family": spec.family,
             "training_snapshot_date": self.training_snapshot_.isoformat(),
             "training_cases": self.n_cases_,
+            "training_data": dict(getattr(self, "training_data_", {})),
+            "saved_with": {
+                name: importlib.metadata.version(name)
+                for name in ("scikit-learn", "numpy", "scipy", "pandas", "skops")
+            },
             "definitions_sha256": definition_hashes(self.definitions),
             "factors": [
                 {"name": f.name, "kind": f.kind, "levels": list(f.levels)} for f in spec.factors

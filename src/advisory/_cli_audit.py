@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from advisory._errors import InputError
+from advisory._optional import require_extras
 
 __all__ = ["add_commands"]
 
 
 def _audit(args: argparse.Namespace) -> int:
+    require_extras("fairness", feature="advisory audit (its board report)")
     if bool(args.scores) == bool(args.bundle):
         raise InputError(
             "advisory audit needs either --scores FILE (any tool's outcomes, scores and "
@@ -95,6 +97,7 @@ def _audit_scores(args: argparse.Namespace) -> Any:
 
 
 def _report(args: argparse.Namespace) -> int:
+    require_extras("fairness", feature="advisory report")
     path = Path(args.audit)
     if not path.is_file():
         raise InputError(f"The audit file {path} does not exist; give an audit.json.")

@@ -105,3 +105,17 @@ class MissingExtraError(AdvisoryError, ImportError):
             f"{feature} needs the optional dependency {module!r}, which is not installed. "
             f"Install it with: pip install 'advisory[{extra}]'"
         )
+
+
+class SmallDataWarning(UserWarning):
+    """Training or validation data are below a stated minimum; figures will be unstable.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("only 4 cases", SmallDataWarning)
+    >>> caught[0].category.__name__
+    'SmallDataWarning'
+    """

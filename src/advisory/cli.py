@@ -7,15 +7,20 @@ fix, with a non-zero exit code, and a traceback only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
 from advisory._errors import AdvisoryError
+from advisory._optional import require_extras
+from advisory._progress import progress, show_progress
 from advisory._version import __version__
 
 if TYPE_CHECKING:
@@ -33,6 +38,7 @@ def _demo(args: argparse.Namespace) -> int:
     from advisory.reports import write_report
 
     n_cases = check_int(args.cases, "n_cases", "make_multiagency", minimum=1)
+    require_extras("explain", "fairness", "tracking", feature="advisory demo")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     print(f"Generating synthetic multi-agency records for {n_cases:,} referrals ...")
@@ -100,10 +106,18 @@ def _demo(args: argparse.Namespace) -> int:
 
     print("\nLogging the training run to MLflow ...")
     logged = log_training_run(
-        advisor, data, tracking_uri=args.tracking_uri, validation=validation, audit=audit
+        advisor,
+        data,
+        tracking_uri=args.tracking_uri or f"sqlite:///{out.resolve() / 'mlflow.db'}",
+        validation=validation,
+        audit=audit,
+        register_as="advisory-review",
     )
     print(f"  run {logged.run_id} in {logged.tracking_uri}")
-    print(f"  pyfunc model returning reviews (never scores): {logged.model_uri}")
+    print(
+        f"  pyfunc model returning reviews (never scores): models:/{logged.registered_name}/"
+        f"{logged.registered_version} ({logged.model_uri})"
+    )
     return 0
 
 
@@ -208,13 +222,11 @@ def _review(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     step = max(1, min(1_000, len(case_ids) // 10 or 1))
+    batches = progress(range(0, len(case_ids), step), desc="reviewing", unit="batch")
     with out.open("w", encoding="utf-8") as handle:
-        for start in range(0, len(case_ids), step):
+        for start in batches:
             for review in advisor.review(index, case_ids[start : start + step]):
                 handle.write(review.to_json() + "\n")
-            done = min(start + step, len(case_ids))
-            print(f"\rreviewed {done:,} of {len(case_ids):,} cases", end="", file=sys.stderr)
-    print(file=sys.stderr)
     print(f"{len(case_ids):,} reviews written to {out} (JSON Lines; no scores).")
     return 0
 
@@ -231,6 +243,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--debug", action="store_true", help="show a full traceback when something fails"
     )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="log each step (-vv: more detail)"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print errors only: no progress, no summaries"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser(
         "demo",
@@ -245,7 +263,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0, help="seed of the synthetic records")
     demo.add_argument(
         "--tracking-uri",
-        help="MLflow tracking URI (default: a local store, mlflow.db and mlruns/ here)",
+        help="MLflow tracking URI (default: a local store under --out, mlflow.db and mlruns/)",
     )
     demo.set_defaults(run=_demo)
 
@@ -292,6 +310,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _output(verbose: int, quiet: bool) -> Iterator[None]:
+    """Log the steps to standard error with ``-v``; print nothing but errors with ``-q``."""
+    logger = logging.getLogger("advisory")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("advisory: %(message)s"))
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    saved = logger.level
+    if quiet or verbose:
+        logger.addHandler(handler)
+        logger.setLevel(level)
+    try:
+        with contextlib.ExitStack() as stack:
+            if quiet:
+                stack.enter_context(show_progress(False))
+                stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+            yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``advisory`` command line.
 
@@ -314,7 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
-        code: int = args.run(args)
+        with _output(args.verbose, args.quiet):
+            code: int = args.run(args)
     except AdvisoryError as exc:
         if args.debug:
             raise

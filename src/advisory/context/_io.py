@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from advisory._errors import InputError
+from advisory._errors import InputError, MissingExtraError
 from advisory.context._records import SCHEMA
 
 __all__ = ["read_case_ids", "read_records", "read_table", "write_records"]
@@ -123,7 +123,7 @@ def read_table(path: str | os.PathLike[str], *, text_columns: Iterable[str] = ()
             return pd.read_parquet(path)
         return pd.read_csv(path, dtype={c: str for c in text_columns})
     except ImportError as exc:
-        raise InputError(f"Reading {path} needs pyarrow ({exc}); use CSV instead.") from exc
+        raise MissingExtraError("pyarrow", "parquet", f"Reading {path}") from exc
     except (ValueError, OSError, pd.errors.ParserError) as exc:
         raise InputError(f"{path} could not be read as a table: {exc}") from exc
 

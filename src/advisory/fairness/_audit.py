@@ -15,6 +15,7 @@ import pandas as pd
 
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
+from advisory._progress import progress
 from advisory.definitions import AuditPolicy, Outcome
 from advisory.fairness._inputs import group_labels, sensitive_frame
 from advisory.fairness._metrics import (
@@ -483,7 +484,8 @@ def _bootstrap(
     rng = np.random.default_rng(random_state)
     workers = max(1, min(_MAX_THREADS, os.cpu_count() or 1, len(groups)))
     with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
-        for start in range(0, cfg.n_boot, _CHUNK):
+        what = f"audit: {cfg.n_boot:,} bootstrap replicates"
+        for start in progress(range(0, cfg.n_boot, _CHUNK), desc=what, unit="block"):
             stop = min(start + _CHUNK, cfg.n_boot)
             counts = poisson_counts(rng, n, stop - start)
 

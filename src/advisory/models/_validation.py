@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
+from advisory._progress import progress
 from advisory._result import JsonResult, json_number
 from advisory.models._frame import check_target, fit_layout
 
@@ -204,6 +205,10 @@ def _one_hot(matrix: Float, levels: tuple[tuple[str, ...] | None, ...]) -> Float
 # -- the result ---------------------------------------------------------------
 
 
+#: Fewer test cases than this with (or without) the outcome: validation cannot assess.
+MIN_TEST_OUTCOMES: Final = 10
+
+
 @dataclass(frozen=True, kw_only=True)
 class ValidationResult(JsonResult):
     """Validation of a model against baselines on held-out cases.
@@ -315,6 +320,8 @@ class ValidationResult(JsonResult):
             "metrics": metrics,
             "differences": differences,
             "verdicts": dict(self.verdicts),
+            "assessable": self.assessable,
+            "minimum_test_outcomes": MIN_TEST_OUTCOMES,
         }
 
     def verdict(self, baseline: str, metric: str = "roc_auc") -> str:
@@ -342,6 +349,13 @@ class ValidationResult(JsonResult):
                 "one of ['brier', 'pr_auc', 'roc_auc']",
                 metric,
             )
+        if not self.assessable:
+            return (
+                f"The model cannot be assessed against {BASELINES[baseline]}: "
+                f"{self.n_test_with_outcome} of the {self.n_test} test cases have the outcome and "
+                f"{self.n_test - self.n_test_with_outcome} do not; at least "
+                f"{MIN_TEST_OUTCOMES} of each are needed before a difference means anything."
+            )
         keys = list(self.differences.index)
         position = keys.index((baseline, metric))
         bounds = self.differences[["lower", "upper"]].to_numpy(dtype=np.float64)[position]
@@ -360,6 +374,21 @@ class ValidationResult(JsonResult):
                 f"{span} excludes zero."
             )
         return f"The model is not demonstrably better than {what}: {span} includes zero."
+
+    @property
+    def n_test_with_outcome(self) -> int:
+        """Test cases with the recorded outcome."""
+        return round(self.test_prevalence * self.n_test)
+
+    @property
+    def assessable(self) -> bool:
+        """Whether the test cases hold at least :data:`MIN_TEST_OUTCOMES` of each outcome.
+
+        When they do not, every verdict says the model cannot be assessed,
+        whatever the intervals say.
+        """
+        k = self.n_test_with_outcome
+        return min(k, self.n_test - k) >= MIN_TEST_OUTCOMES
 
     @property
     def verdicts(self) -> dict[str, str]:
@@ -550,7 +579,8 @@ def validate(
     # BLAS's own threads wait on each other on a busy machine (measured: 20.7 s
     # against 12.5 s on one thread for 20,000 cases); these products are small.
     with threadpool_limits(limits=1, user_api="blas"):
-        for start in range(0, n_boot, block):
+        what = f"validation: {n_boot:,} bootstrap replicates"
+        for start in progress(range(0, n_boot, block), desc=what, unit="block"):
             size = min(block, n_boot - start)
             index = rng.integers(0, n_test, size=(size, n_test))
             flat = (index + n_test * np.arange(size)[:, None]).ravel()

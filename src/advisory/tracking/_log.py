@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Final
 
 from advisory._errors import InputError, ParameterError
-from advisory._optional import import_optional
+from advisory._optional import import_optional, require_extras
 from advisory.tracking._errors import TrackingServerError
 from advisory.tracking._mlflow import import_mlflow
 
@@ -348,6 +348,7 @@ def log_training_run(
         raise ParameterError(
             "validation", owner, "None or an advisory.models.ValidationResult", validation
         )
+    require_extras("tracking", "explain", feature="log_training_run")
     uri = _resolve_uri(tracking_uri)
     mlflow = import_mlflow()
     from advisory._bundle import read_manifest
