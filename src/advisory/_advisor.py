@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from advisory._errors import InputError, ParameterError
+from advisory._result import DEFAULT_CONFIDENCE
 from advisory.definitions import Definitions, check_definitions, load_definitions
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ class Advisor:
         definitions: Definitions,
         *,
         model_params: Mapping[str, Any] | None = None,
-        confidence: float = 0.9,
+        confidence: float = DEFAULT_CONFIDENCE,
         lookback_days: int = 365,
         stale_after_days: int = 90,
     ) -> None:
@@ -404,7 +405,8 @@ class Advisor:
         case_ids : iterable of str, optional
             Which cases (default: every case).
         **kwargs
-            Passed to :func:`advisory.models.validate` (e.g. ``n_boot``).
+            Passed to :func:`advisory.models.validate` (e.g. ``n_boot``); the
+            ``confidence`` is the audit policy's ``confidence_level`` unless given.
 
         Returns
         -------
@@ -419,6 +421,8 @@ class Advisor:
 
         dates = context.cases.set_index("case_id")["reference_date"]
         dates = dates.reindex(context.factors.index)
+        # an advisor's validation (and so its audit) uses its board's confidence level
+        kwargs.setdefault("confidence", self.definitions.policy.confidence_level)
         model = type(self.model_)(**{**self.model_.get_params(), "n_resamples": 0})
         return validate(model, context.factors, y, dates=dates, **kwargs)
 

@@ -43,7 +43,7 @@ def test_reference_policy() -> None:
 
 def test_defaults_applied() -> None:
     policy = parse_audit_policy(MINIMAL)
-    assert (policy.min_cell_size, policy.confidence_level, policy.n_boot) == (10, 0.95, 1000)
+    assert (policy.min_cell_size, policy.confidence_level, policy.n_boot) == (10, 0.9, 1000)
     assert policy.metrics == THRESHOLD_FREE_METRICS
     assert policy.intersections == ()
 

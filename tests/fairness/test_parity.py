@@ -72,7 +72,19 @@ def test_point_estimates_are_group_means_and_differences() -> None:
 def test_contract_shape() -> None:
     result = parity_audit(ATTRIBUTIONS, MENTIONS, SENSITIVE, n_boot=50)
     out = result.to_dict()
-    assert set(out) == {"attribution", "callouts", "units"}
+    assert set(out) == {
+        "attribution",
+        "callouts",
+        "units",
+        "references",
+        "n_cases",
+        "confidence",
+        "n_boot",
+        "min_cell_size",
+        "familywise",
+        "notes",
+    }
+    assert out["n_cases"] == N and out["confidence"] == result.confidence == 0.9
     assert out["units"] == dict(PARITY_UNITS)
     # one entry per attribute, non-reference group and factor
     assert len(out["attribution"]) == (2 + 1) * 3

@@ -41,7 +41,13 @@ def make_data(seed: int = 7) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
 def make_audit() -> Audit:
     y, scores, sensitive = make_data()
     return audit(
-        y, scores, sensitive, n_boot=40, intersections=[["ethnicity", "sex"]], random_state=0
+        y,
+        scores,
+        sensitive,
+        n_boot=40,
+        confidence=0.95,  # the level of the golden files (the reference policy's)
+        intersections=[["ethnicity", "sex"]],
+        random_state=0,
     )
 
 
