@@ -15,7 +15,8 @@ import pandas as pd
 
 from advisory._errors import InputError, ParameterError
 from advisory._result import DEFAULT_CONFIDENCE
-from advisory.definitions import Definitions, check_definitions, load_definitions
+from advisory.definitions import Definitions, load_definitions
+from advisory.definitions._definitions import check_definitions
 
 if TYPE_CHECKING:
     from advisory.context import CaseContext, RecordIndex
@@ -161,7 +162,7 @@ class Advisor:
     # ---- fitting -----------------------------------------------------------
 
     def index(self, data: object) -> RecordIndex:
-        """Validate and index records once, for many calls of :meth:`review`.
+        """Check and index records once, for many calls of :meth:`review`.
 
         A host that reviews cases one at a time from a large set of records
         builds the index once and passes it to ``review`` instead of the records.

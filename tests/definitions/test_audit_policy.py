@@ -3,12 +3,8 @@ from __future__ import annotations
 import pytest
 
 from advisory import DefinitionError
-from advisory.definitions import (
-    THRESHOLD_FREE_METRICS,
-    load_audit_policy,
-    parse_audit_policy,
-    reference_root,
-)
+from advisory.definitions import load_audit_policy, reference_root
+from advisory.definitions._audit_policy import THRESHOLD_FREE_METRICS, parse_audit_policy
 
 PATH = reference_root() / "fairness" / "reference.toml"
 TEXT = PATH.read_text(encoding="utf-8")
