@@ -148,7 +148,7 @@ def test_every_planted_gap_is_reported_wherever_a_factor_reads_it(records, defin
     read = _members_read(definitions.spec, records, context)
     area = read["person_id"].map(records.people.set_index("person_id")["area"])
     reported = _triples(context.gaps)
-    checked = {}
+    checked: dict[str, int] = {}
     for gap in records.truth.gaps.itertuples(index=False):
         concerned = (
             read["person_id"] == gap.person_id if pd.notna(gap.person_id) else area == gap.area
