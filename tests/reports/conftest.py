@@ -8,7 +8,6 @@ report is tested on every section whether or not a given Audit carries it.
 from __future__ import annotations
 
 import copy
-import os
 from typing import Any
 
 import numpy as np
@@ -251,10 +250,3 @@ def full_dict(_base: dict[str, Any]) -> dict[str, Any]:
 def bare_dict(_base: dict[str, Any]) -> dict[str, Any]:
     """Another tool's scores: every optional section null."""
     return copy.deepcopy({**_base, **NULL_SECTIONS})
-
-
-@pytest.fixture(scope="session")
-def regenerate_golden(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--regenerate-golden", default=False)) or (
-        os.environ.get("ADVISORY_REGENERATE_GOLDEN") == "1"
-    )
