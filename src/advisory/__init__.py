@@ -31,6 +31,7 @@ from advisory._errors import (
     MissingExtraError,
     ParameterError,
     SmallDataWarning,
+    UnknownNameError,
 )
 from advisory._version import __version__
 
@@ -50,6 +51,7 @@ __all__ = [
     "MissingExtraError",
     "ParameterError",
     "SmallDataWarning",
+    "UnknownNameError",
     "UntrustedTypesError",
     "__version__",
     "load",
