@@ -430,10 +430,22 @@ class Advisor:
         Returns
         -------
         shap.Explanation
+            Features named with the catalogue's labels (:attr:`labels`), the
+            stability intervals in ``lower_bounds`` and ``upper_bounds``.
         """
         self._check_fitted("explain")
         factors = self._context(data, case_ids).factors
-        return self.explainer_.explain(factors, check_additivity=True).to_shap()
+        explanation = self.explainer_.explain(factors, check_additivity=True)
+        return explanation.to_shap(labels=self.labels)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The catalogue's plain-language label of each factor, for plots.
+
+        :meth:`explain` names the features of its ``shap.Explanation`` with
+        these, so shap's plots read as the catalogue does.
+        """
+        return {entry.name: entry.label for entry in self.definitions.catalogue.entries}
 
     def validate(self, data: object, case_ids: Iterable[str] | None = None, **kwargs: Any) -> Any:
         """Refit this model family on earlier cases and compare it with baselines on later ones.

@@ -12,13 +12,14 @@ import io
 import logging
 import sys
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
-from advisory._errors import AdvisoryError
+from advisory._errors import AdvisoryError, SmallDataWarning
 from advisory._optional import require_extras
 from advisory._progress import progress, show_progress
 from advisory._version import __version__
@@ -310,6 +311,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
+    print(f"advisory: warning: {message}", file=sys.stderr)
+
+
 @contextlib.contextmanager
 def _output(verbose: int, quiet: bool) -> Iterator[None]:
     """Log the steps to standard error with ``-v``; print nothing but errors with ``-q``."""
@@ -323,6 +328,9 @@ def _output(verbose: int, quiet: bool) -> Iterator[None]:
         logger.setLevel(level)
     try:
         with contextlib.ExitStack() as stack:
+            stack.enter_context(warnings.catch_warnings())
+            warnings.simplefilter("always", SmallDataWarning)
+            warnings.showwarning = _show_warning
             if quiet:
                 stack.enter_context(show_progress(False))
                 stack.enter_context(contextlib.redirect_stdout(io.StringIO()))

@@ -15,6 +15,7 @@ baselines are always compared on the same resamples.
 
 from __future__ import annotations
 
+import html
 import numbers
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -372,6 +373,20 @@ class ValidationResult(JsonResult):
                 f"{span} excludes zero."
             )
         return f"The model is not demonstrably better than {what}: {span} includes zero."
+
+    def _repr_html_(self) -> str:
+        """Show the validation in a notebook: the split, the verdicts, then every figure."""
+        head = (
+            f"{self.split} split: {self.n_train:,} training and {self.n_test:,} test cases, "
+            f"{self.n_test_with_outcome:,} of them with the outcome; intervals at "
+            f"{self.confidence:.0%} from {self.n_boot:,} bootstrap replicates"
+        )
+        verdicts = "".join(f"<li>{html.escape(v)}</li>" for v in self.verdicts.values())
+        table = self.to_frame().to_html(index=False, float_format="{:.3f}".format, border=0)
+        return (
+            f'<div class="advisory-validation"><strong>Validation</strong>: '
+            f"{html.escape(head)}.<ul>{verdicts}</ul>{table}</div>"
+        )
 
     @property
     def n_test_with_outcome(self) -> int:

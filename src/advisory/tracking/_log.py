@@ -234,7 +234,7 @@ def _global_plot(advisor: Advisor, data: object, folder: Path) -> tuple[Path, di
         stale_after_days=advisor.stale_after_days,
     ).factors
     explanation = explain(advisor.model_, factors)
-    display = ExplanationDisplay.from_explanation(explanation)
+    display = ExplanationDisplay.from_explanation(explanation, labels=advisor.labels)
     figure = figure_module.Figure(figsize=(6, 0.4 * len(display.names) + 1), layout="constrained")
     display.plot(ax=figure.add_subplot())
     path = folder / "global_importance.png"
