@@ -73,6 +73,12 @@ BUNDLE_TYPES: Final = (
     "pathlib.PosixPath",
     "pathlib.WindowsPath",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    # trusted by skops >= 0.13 by default, listed here for the older releases we support
+    "sklearn._loss.link.Interval",
+    "sklearn._loss.link.LogitLink",
+    "sklearn._loss.loss.HalfBinomialLoss",
+    "sklearn.compose._column_transformer._RemainderColsList",
+    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
     "sklearn.utils.validation.check_array",
 )
 
