@@ -40,13 +40,22 @@ def test_version_is_exposed_and_matches_the_package_metadata():
     assert advisory.__version__ == version("advisory")
 
 
-def test_demo_writes_a_summary(tmp_path, capsys, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # the default MLflow store goes under the working folder
-    assert main(["demo", "--cases", "300", "--out", str(tmp_path)]) == 0
-    assert (tmp_path / "mlflow.db").exists()
+def test_demo_writes_everything_under_out_and_registers_the_model(tmp_path, capsys, monkeypatch):
+    working, out = tmp_path / "working", tmp_path / "out"
+    working.mkdir()
+    monkeypatch.chdir(working)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    assert main(["demo", "--cases", "300", "--out", str(out)]) == 0
+    assert list(working.iterdir()) == []  # nothing in the working folder
+    assert (out / "mlflow.db").exists() and (out / "mlruns").is_dir()
     printed = capsys.readouterr().out
     assert "Synthetic multi-agency records" in printed
-    assert (tmp_path / "summary.txt").read_text().startswith("Synthetic multi-agency records")
+    assert "models:/advisory-review/1" in printed
+    assert (out / "summary.txt").read_text().startswith("Synthetic multi-agency records")
+    import mlflow
+
+    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{out / 'mlflow.db'}")
+    assert client.get_model_version("advisory-review", "1").status == "READY"
 
 
 def test_demo_bad_argument_is_one_line_on_stderr(tmp_path, capsys):

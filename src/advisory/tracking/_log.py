@@ -423,15 +423,17 @@ def log_training_run(
             if audit is not None:
                 _log_audit(mlflow, audit)
             _logger.info("logging the review model (bundle, wheel, signature)")
-            info = mlflow.pyfunc.log_model(
-                name=_MODEL_NAME,
-                python_model=str(code),
-                artifacts={BUNDLE_ARTIFACT: str(bundle), WHEEL_ARTIFACT: str(wheel)},
-                pip_requirements=_requirements(wheel),
-                signature=model_signature(),
-                input_example=input_example(),
-                registered_model_name=register_as,
-            )
+            quiet = {"MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false"}  # its bars, on files too
+            with _environment(quiet):
+                info = mlflow.pyfunc.log_model(
+                    name=_MODEL_NAME,
+                    python_model=str(code),
+                    artifacts={BUNDLE_ARTIFACT: str(bundle), WHEEL_ARTIFACT: str(wheel)},
+                    pip_requirements=_requirements(wheel),
+                    signature=model_signature(),
+                    input_example=input_example(),
+                    registered_model_name=register_as,
+                )
         version = getattr(info, "registered_model_version", None)
         return LoggedRun(
             run_id=run.info.run_id,
