@@ -181,15 +181,16 @@ def test_validation_with_too_few_test_outcomes_cannot_assess():
     X = pd.DataFrame({"a": rng.normal(size=120), "contacts": rng.poisson(1.0, 120)})
     y = np.zeros(120, dtype=int)
     y[[3, 50, 90, 100, 110, 115]] = 1  # a handful of outcomes, few of them in the test cases
-    result = validate(
-        ScorecardClassifier(n_resamples=0),
-        X,
-        y,
-        split="random",
-        n_boot=100,
-        baseline_factor="contacts",
-        random_state=0,
-    )
+    with pytest.warns(SmallDataWarning):  # too few to train on, too
+        result = validate(
+            ScorecardClassifier(n_resamples=0),
+            X,
+            y,
+            split="random",
+            n_boot=100,
+            baseline_factor="contacts",
+            random_state=0,
+        )
     assert not result.assessable
     for verdict in result.verdicts.values():
         assert verdict.startswith("The model cannot be assessed against")
@@ -271,3 +272,20 @@ def test_records_written_as_parquet_are_read(tmp_path, data):
     tables = read_records(parquet)
     assert len(tables["cases"]) == len(data.cases)
     assert tables["cases"]["case_id"].iloc[0] == data.cases["case_id"].iloc[0]
+
+
+def test_validation_records_a_small_training_split():
+    rng = np.random.default_rng(2)
+    X = pd.DataFrame({"a": rng.normal(size=90), "contacts": rng.poisson(1.0, 90)})
+    y = (rng.random(90) < 0.3).astype(int)
+    with pytest.warns(SmallDataWarning, match="Validation trained the model on"):
+        result = validate(
+            ScorecardClassifier(n_resamples=0),
+            X,
+            y,
+            split="random",
+            n_boot=100,
+            baseline_factor="contacts",
+            random_state=0,
+        )
+    assert result.small_training

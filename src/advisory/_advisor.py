@@ -11,11 +11,12 @@ import os
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pandas as pd
 
+from advisory._checks import MIN_TRAINING_CASES, MIN_TRAINING_OUTCOMES
 from advisory._errors import InputError, ParameterError, SmallDataWarning
 from advisory._result import DEFAULT_CONFIDENCE
 from advisory.definitions import Definitions, load_definitions
@@ -30,13 +31,6 @@ __all__ = ["Advisor", "load"]
 
 _DEFAULT_PARAMS: dict[str, Any] = {"n_resamples": 30, "random_state": 0}
 
-
-#: Below these, :meth:`Advisor.fit` warns (:class:`~advisory.SmallDataWarning`) and the
-#: bundle's manifest says so: 100 cases, and 10 cases of each outcome value (the usual
-#: rule of thumb of ten events for a penalised model's every effective parameter is the
-#: floor, not a target).
-MIN_TRAINING_CASES: Final = 100
-MIN_TRAINING_OUTCOMES: Final = 10
 
 _logger = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import numbers
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -26,8 +27,8 @@ import pandas as pd
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-from advisory._checks import check_int
-from advisory._errors import InputError, ParameterError
+from advisory._checks import MIN_TRAINING_CASES, MIN_TRAINING_OUTCOMES, check_int
+from advisory._errors import InputError, ParameterError, SmallDataWarning
 from advisory._progress import progress
 from advisory._result import DEFAULT_CONFIDENCE, JsonResult, json_number
 from advisory.models._frame import check_target, fit_layout
@@ -252,6 +253,9 @@ class ValidationResult(JsonResult):
     test_prevalence: float
     cutoff: pd.Timestamp | None
     model: Any = field(repr=False)
+    small_training: bool = False
+    """Whether the training cases were below :data:`MIN_TRAINING_CASES` or
+    :data:`MIN_TRAINING_OUTCOMES` of either outcome (a ``SmallDataWarning`` was given)."""
 
     def to_frame(self) -> pd.DataFrame:
         """Every figure in one long table.
@@ -629,7 +633,25 @@ def validate(
         test_prevalence=float(y_test.mean()),
         cutoff=cutoff,
         model=fitted,
+        small_training=_warn_small_training(y01[train]),
     )
+
+
+def _warn_small_training(y_train: Float) -> bool:
+    """Warn (and return True) when the training cases are below the stated minimum."""
+    with_outcome = int(np.count_nonzero(y_train == 1))
+    without = len(y_train) - with_outcome
+    small = len(y_train) < MIN_TRAINING_CASES or min(with_outcome, without) < MIN_TRAINING_OUTCOMES
+    if small:
+        warnings.warn(
+            f"Validation trained the model on {len(y_train):,} cases, {with_outcome:,} with the "
+            f"outcome: below the stated minimum of {MIN_TRAINING_CASES} cases and "
+            f"{MIN_TRAINING_OUTCOMES} of each outcome value; its figures describe an unstable "
+            "model.",
+            SmallDataWarning,
+            stacklevel=3,
+        )
+    return small
 
 
 def _open_fraction(value: object, name: str) -> float:
