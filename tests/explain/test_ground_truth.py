@@ -30,7 +30,10 @@ pytestmark = pytest.mark.slow
 
 SEEDS = (3, 7, 11)
 N_CASES = 20_000
-MODELS = {"boosting": AdditiveBoostingClassifier, "scorecard": ScorecardClassifier}
+MODELS: dict[str, Any] = {
+    "boosting": AdditiveBoostingClassifier,
+    "scorecard": ScorecardClassifier,
+}
 
 
 @pytest.fixture(scope="module", params=SEEDS, ids=[f"seed{s}" for s in SEEDS])
