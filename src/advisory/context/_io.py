@@ -54,6 +54,7 @@ def read_records(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict of str to pandas.DataFrame
+        The record tables by name, ready for :func:`build_context`.
 
     Raises
     ------
@@ -101,6 +102,7 @@ def read_table(path: str | os.PathLike[str], *, text_columns: Iterable[str] = ()
     Returns
     -------
     pandas.DataFrame
+        The table as read.
 
     Raises
     ------

@@ -251,6 +251,7 @@ def audit(
     Returns
     -------
     Audit
+        Every group metric with its interval, disparities and notes.
 
     Notes
     -----

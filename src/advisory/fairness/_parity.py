@@ -172,6 +172,11 @@ class ParityAudit(JsonResult):
         ``group_value``, ``reference_value``, ``difference`` with ``_lower``
         and ``_upper`` for each, and ``assessment``. Suppressed rows have no
         figures (NaN).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per entry.
         """
         rows = []
         for section, entries in (("attribution", self.attribution), ("callouts", self.callouts)):
@@ -306,6 +311,7 @@ def parity_audit(
     Returns
     -------
     ParityAudit
+        Attribution and call-out parity by group, against each reference group.
 
     Notes
     -----

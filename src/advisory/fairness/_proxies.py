@@ -196,12 +196,16 @@ class ProxyAudit(JsonResult):
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """Return one row per attribute and group; carriers as a tuple of factor names.
+        """Return the proxy audit as one table.
 
-        Columns: ``attribute``, ``group``, ``suppressed``, ``n``, ``auc``,
-        ``auc_lower``, ``auc_upper``, ``assessment``, ``carriers``,
-        ``strengths``, ``attribution_share``, ``share_lower``, ``share_upper``
-        (missing figures are NaN; suppressed rows have none).
+        Returns
+        -------
+        pandas.DataFrame
+            One row per attribute and group; columns ``attribute``, ``group``,
+            ``suppressed``, ``n``, ``auc``, ``auc_lower``, ``auc_upper``,
+            ``assessment``, ``carriers`` (a tuple of factor names),
+            ``strengths``, ``attribution_share``, ``share_lower`` and
+            ``share_upper`` (missing figures are NaN; suppressed rows have none).
         """
         rows = []
         for e in self.entries:
@@ -447,6 +451,7 @@ def proxy_audit(
     Returns
     -------
     ProxyAudit
+        One entry per attribute and group, with its carriers.
 
     Notes
     -----

@@ -119,6 +119,7 @@ class Audit(JsonResult):
         Returns
         -------
         Audit
+            A new audit; this one is unchanged.
 
         Examples
         --------
@@ -275,7 +276,7 @@ class Audit(JsonResult):
         return rows.drop(columns=["metric", "measure"]).set_index(["attribute", "group"])
 
     def differences_with_evidence(self) -> pd.DataFrame:
-        """Differences to the reference group whose interval excludes no difference.
+        """Return the differences to the reference group whose interval excludes none.
 
         Returns
         -------
@@ -288,14 +289,29 @@ class Audit(JsonResult):
         return d[found].reset_index(drop=True)
 
     def to_frame(self) -> pd.DataFrame:
-        """Return every group metric as one long table (suppressed values withheld)."""
+        """Return every group metric as one long table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``attribute``, ``group``, ``n``, ``suppressed``, ``metric``,
+            ``kind``, ``estimate``, ``lower`` and ``upper``; suppressed groups
+            have no count, estimate or interval.
+        """
         return self._groups.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything the audit reports, as JSON-ready builtins.
+        """Return everything the audit reports, as JSON-ready builtins.
 
         Suppressed groups appear with ``"suppressed": true`` and nothing else
         (no count, estimate, interval, or reason that would reveal why).
+
+        Returns
+        -------
+        dict
+            The audit report's document (``urn:advisory:audit:v1`` without
+            ``schema`` and ``generated_by``, which :func:`advisory.reports.audit_json`
+            adds).
         """
         groups: list[dict[str, Any]] = []
         for (attribute, group), rows in self._groups.groupby(["attribute", "group"], sort=False):

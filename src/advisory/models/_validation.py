@@ -330,6 +330,7 @@ class ValidationResult(JsonResult):
         Returns
         -------
         str
+            One plain sentence.
         """
         if baseline not in BASELINES:
             raise ParameterError(
@@ -468,6 +469,7 @@ def validate(
     Returns
     -------
     ValidationResult
+        Figures of the model and each baseline on the held-out cases, with paired intervals.
 
     Examples
     --------
