@@ -60,8 +60,9 @@ contracts: $(VENV)/.installed-dev
 pytest: $(VENV)/.installed-dev browser
 	$(BIN)/pytest
 
+# the notebooks (minutes each) and the tests marked slow are left to `make test`
 pytest-fast: $(VENV)/.installed-dev
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" tests src/advisory README.md
 
 ## bench: performance figures and ratios against named peers (not part of `make test`)
 bench: $(VENV)/.installed-dev
