@@ -21,9 +21,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from advisory._bootstrap import percentile_bounds, replicate_counts
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
-from advisory.fairness._audit import _assess, _interval
+from advisory.fairness._audit import _assess
 from advisory.fairness._inputs import (
     Estimate,
     check_confidence,
@@ -33,13 +34,10 @@ from advisory.fairness._inputs import (
     hidden_groups,
     sensitive_labels,
 )
-from advisory.fairness._metrics import poisson_counts
 
 __all__ = ["PARITY_UNITS", "ParityAudit", "ParityEntry", "parity_audit"]
 
 _OWNER: Final = "parity_audit"
-#: Bootstrap replicates drawn together (memory ~ n_cases x this x 5 bytes).
-_CHUNK: Final = 100
 
 #: What the figures of each section mean, one sentence each.
 PARITY_UNITS: Final[Mapping[str, str]] = {
@@ -438,14 +436,11 @@ def _run(
         for a in groups_of
     }
     boot = {a: np.empty((len(layout[a][0]), n_boot, matrix.shape[1])) for a in groups_of}
-    rng = np.random.default_rng(seed)
-    for start in range(0, n_boot, _CHUNK):
-        stop = min(start + _CHUNK, n_boot)
-        counts = poisson_counts(rng, n, stop - start)
+    for at, counts in replicate_counts(n, n_boot, seed):
         for a in groups_of:
             weights = np.take(counts, orders[a], axis=1).astype(np.float32)
             for g, (lo, hi) in enumerate(zip(bounds[a][:-1], bounds[a][1:], strict=True)):
-                boot[a][g, start:stop] = weights[:, lo:hi] @ sorted_values[a][lo:hi]
+                boot[a][g, at] = weights[:, lo:hi] @ sorted_values[a][lo:hi]
 
     notes: list[str] = []
     sections: dict[Section, list[ParityEntry]] = {"attribution": [], "callouts": []}
@@ -496,7 +491,7 @@ def _run(
         for attribute, name, factor, at, mg, mr, dg, dr in cells:
             est_g, est_r = float(mg[0]), float(mr[0])
             diff = dg - dr
-            lo, hi = _interval(diff, alpha)
+            lo, hi = percentile_bounds(diff, confidence)
             if scale is not None:
                 sd = float(np.nanstd(diff))
                 lo, hi = est_g - est_r - scale * sd, est_g - est_r + scale * sd
@@ -507,8 +502,8 @@ def _run(
                 suppressed=False,
                 reference=references[attribute],
                 label=words.get(factor, factor),
-                group_value=Estimate(est_g, *_interval(dg, alpha)),
-                reference_value=Estimate(est_r, *_interval(dr, alpha)),
+                group_value=Estimate(est_g, *percentile_bounds(dg, confidence)),
+                reference_value=Estimate(est_r, *percentile_bounds(dr, confidence)),
                 difference=Estimate(est_g - est_r, lo, hi),
                 assessment=_assess(lo, hi, 0.0),
             )
