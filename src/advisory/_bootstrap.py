@@ -503,19 +503,28 @@ def proportion_interval(
     >>> [round(float(x), 3) for x in lo], [round(float(x), 3) for x in hi]
     ([0.0, 0.212], [0.259, 0.788])
     """
-    from scipy.stats import binom
+    from scipy.special import bdtr, bdtrc
 
     kk = np.asarray(k, dtype=np.float64)
     nn = np.asarray(n, dtype=np.float64)
     kk, nn = np.broadcast_arrays(kk, nn)
     half = (1 - confidence) / 2
-    safe_n = np.where(nn > 0, nn, 1.0)
+    safe_n = np.where(nn > 0, nn, 1).astype(np.int64)  # scipy's binomial functions take integers
+    ki = np.clip(kk, 0, safe_n).astype(np.int64)
+    below = np.maximum(ki - 1, 0)
+
+    def pieces(p: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """P(X < k) and P(X = k) under p."""
+        less = np.where(kk >= 1, bdtr(below, safe_n, p), 0.0)
+        return less, bdtr(ki, safe_n, p) - less
 
     def lower_f(p: FloatArray) -> FloatArray:
-        return np.asarray(binom.sf(kk, safe_n, p) + 0.5 * binom.pmf(kk, safe_n, p) - half)
+        less, equal = pieces(p)
+        return np.asarray(bdtrc(ki, safe_n, p) + 0.5 * equal - half)
 
     def upper_f(p: FloatArray) -> FloatArray:
-        return np.asarray(binom.cdf(kk - 1, safe_n, p) + 0.5 * binom.pmf(kk, safe_n, p) - half)
+        less, equal = pieces(p)
+        return np.asarray(less + 0.5 * equal - half)
 
     zeros, ones = np.zeros(kk.shape), np.ones(kk.shape)
     lo = np.where(kk <= 0, 0.0, _bisect(lower_f, zeros, ones, increasing=True))

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from advisory._bootstrap import proportion_interval
 from advisory.fairness import audit
 from advisory.fairness._suppression import CountTable, recoverable, suppress, suppress_jointly
 
@@ -176,6 +177,10 @@ def test_rate_intervals_never_collapse_at_zero_or_one() -> None:
     q = ((rng.uniform(size=1000) < 0.5) | (y == 1)).astype(int)  # precision < 1, FNR 0
     q[(y == 1) & (np.arange(1000) % 40 == 0)] = 0  # a few misses: FNR near 0
     result = audit(y, sensitive_features=pd.Series(group, name="g"), predictions=q, min_cell_size=1)
+    a = group == "A"
+    expected = proportion_interval(int(y[a].sum()), int(a.sum()), 0.95)
+    row = result.by_group("observed_rate").loc[("g", "A")]
+    assert (row["lower"], row["upper"]) == (float(expected[0]), float(expected[1]))
     for metric in result.metrics:
         rows = result.by_group(metric)  # type: ignore[arg-type]
         assert (rows["upper"] - rows["lower"] > 0.005).all(), metric
