@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisory import __version__
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
 from advisory._errors import AdvisoryError
+from advisory._version import __version__
 
 if TYPE_CHECKING:
     from advisory.context import CaseContext

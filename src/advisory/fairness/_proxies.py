@@ -36,6 +36,7 @@ from advisory._bootstrap import (
 )
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
+from advisory._result import json_number as _num
 from advisory.fairness._inputs import (
     Estimate,
     FloatArray,
@@ -48,7 +49,6 @@ from advisory.fairness._inputs import (
     sensitive_labels,
 )
 from advisory.fairness._metrics import point_estimates
-from advisory.fairness._sections import json_number as _num
 
 __all__ = ["PROXY_UNITS", "Carrier", "ProxyAudit", "ProxyEntry", "proxy_audit"]
 
