@@ -97,7 +97,9 @@ def _difference_coverage() -> dict[tuple[int, int, float, float], float]:
         lo, hi = difference_interval(k1, np.full_like(k1, n1), k2, np.full_like(k2, n2), 0.95)
         for p1 in PAIR_PROBABILITIES:
             for p2 in PAIR_PROBABILITIES:
-                w = np.outer(binom.pmf(np.arange(n1 + 1), n1, p1), binom.pmf(np.arange(n2 + 1), n2, p2))
+                w = np.outer(
+                    binom.pmf(np.arange(n1 + 1), n1, p1), binom.pmf(np.arange(n2 + 1), n2, p2)
+                )
                 d = p1 - p2
                 out[(n1, n2, p1, p2)] = float(w[(lo <= d + 1e-12) & (d - 1e-12 <= hi)].sum())
     return out

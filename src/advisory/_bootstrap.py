@@ -367,8 +367,6 @@ def group_metrics(
     return {m: out[m] for m in metrics}
 
 
-
-
 def metrics_by_counts(
     score: FloatArray,
     label: FloatArray,
@@ -458,7 +456,6 @@ def percentile_interval(values: FloatArray, confidence: float) -> tuple[FloatArr
     return np.where(enough, lo, np.nan), np.where(enough, hi, np.nan)
 
 
-
 def percentile_bounds(values: FloatArray, confidence: float) -> tuple[float, float]:
     """:func:`percentile_interval` of one metric's replicates, as two floats.
 
@@ -469,6 +466,7 @@ def percentile_bounds(values: FloatArray, confidence: float) -> tuple[float, flo
     """
     lo, hi = percentile_interval(values, confidence)
     return float(lo), float(hi)
+
 
 def _bisect(
     f: Any, lo: FloatArray, hi: FloatArray, increasing: bool, steps: int = 60
@@ -519,7 +517,7 @@ def proportion_interval(
         return less, bdtr(ki, safe_n, p) - less
 
     def lower_f(p: FloatArray) -> FloatArray:
-        less, equal = pieces(p)
+        _, equal = pieces(p)
         return np.asarray(bdtrc(ki, safe_n, p) + 0.5 * equal - half)
 
     def upper_f(p: FloatArray) -> FloatArray:

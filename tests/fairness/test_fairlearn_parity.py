@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,6 +70,7 @@ def test_point_estimates_identical_to_metricframe(
 ) -> None:
     y, scores, groups = data
     deciles = np.ceil(scores * 10).astype(int)
+    checks: tuple[tuple[dict[str, Any], np.ndarray], ...]
     if kind == "probability":
         predictions = (scores >= 0.3).astype(int)
         result = audit(
@@ -107,7 +109,7 @@ def test_point_estimates_identical_to_metricframe(
             features = groups[column[0]] if len(column) == 1 else groups[column]
             mf = frame(metrics=metrics, y_true=y, y_pred=y_pred, sensitive_features=features)
             for metric in metrics:
-                table = result.by_group(metric).loc[attribute]  # type: ignore[arg-type,index]
+                table = result.by_group(metric).loc[attribute]  # type: ignore[arg-type]
                 theirs = mf.by_group[metric]
                 for group in theirs.index:
                     name = group if isinstance(group, str) else " & ".join(group)

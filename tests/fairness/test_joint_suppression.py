@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,10 +40,13 @@ def _cells(groups: pd.DataFrame, columns: list[str]) -> dict[tuple[str, ...], np
     return {k: np.array(v) for k, v in out.items()}
 
 
+Cell = tuple[tuple[str, ...], tuple[str, ...]]
+
+
 def _true_counts(
     y: np.ndarray, q: np.ndarray | None, groups: pd.DataFrame
-) -> dict[str, dict[tuple, float]]:
-    out: dict[str, dict[tuple, float]] = {"n": {}, "pos": {}, "tp": {}}
+) -> dict[str, dict[Cell, float]]:
+    out: dict[str, dict[Cell, float]] = {"n": {}, "pos": {}, "tp": {}}
     for columns in (["ethnicity"], ["sex"], ["ethnicity", "sex"]):
         for key, r in _cells(groups, columns).items():
             cell = (tuple(columns), key)
@@ -53,7 +57,9 @@ def _true_counts(
     return out
 
 
-def _recovered(doc: dict, y: np.ndarray, q: np.ndarray | None, groups: pd.DataFrame) -> list:
+def _recovered(
+    doc: dict[str, Any], y: np.ndarray, q: np.ndarray | None, groups: pd.DataFrame
+) -> list[tuple[Any, ...]]:
     """Withheld cells whose true count an attacker gets exactly, by either attack."""
     truth = _true_counts(y, q, groups)
     totals = grand_totals(y, q)
@@ -70,7 +76,9 @@ def _recovered(doc: dict, y: np.ndarray, q: np.ndarray | None, groups: pd.DataFr
 
 def test_the_issues_recovery_attack_finds_nothing() -> None:
     y, scores, q, groups = _issue_data()
-    result = audit(y, scores, groups, predictions=q, n_boot=20, intersections=[["ethnicity", "sex"]])
+    result = audit(
+        y, scores, groups, predictions=q, n_boot=20, intersections=[["ethnicity", "sex"]]
+    )
     doc = result.to_dict()
     assert ("ethnicity", "C") in result.suppressed_groups
     assert _recovered(doc, y, q, groups) == []
@@ -81,7 +89,7 @@ def test_the_issues_recovery_attack_finds_nothing() -> None:
 def test_the_attack_does_find_cells_when_tables_are_suppressed_one_by_one() -> None:
     """The attack is real: per-table suppression (as before) leaks the small group."""
     y, _, _, groups = _issue_data()
-    doc: dict = {"groups": []}
+    doc: dict[str, Any] = {"groups": []}
     for columns in (["ethnicity"], ["sex"], ["ethnicity", "sex"]):
         cells = {}
         for key, r in _cells(groups, columns).items():
@@ -142,7 +150,7 @@ def test_a_small_groups_zero_false_negative_rate_is_withheld_not_certain() -> No
     result = audit(y, sensitive_features=pd.Series(sex, name="sex"), predictions=q)
     fnr = result.by_group("false_negative_rate").loc["sex"]
     assert fnr.loc["X", "withheld"] or fnr.loc["X", "suppressed"]
-    assert np.isnan(fnr.loc["X", "estimate"]) and np.isnan(fnr.loc["X", "lower"])
+    assert fnr[["estimate", "lower"]].loc["X"].isna().all()
     # X's 3 positives are withheld, so one other group's positives go too (or the
     # margin would give X's); the other keeps its rate with an honest interval
     shown = fnr.loc[["F", "M"]][~fnr.loc[["F", "M"], "withheld"].astype(bool)]
@@ -166,8 +174,8 @@ def test_rate_withheld_by_its_own_denominator() -> None:
     assert table.loc[("East", "observed_rate"), "withheld"]  # 6 negatives: its complement
     assert table.loc[("East", "observed_rate"), "n"] == 200
     # one other group goes too (secondary suppression), so East cannot be worked out
-    others = [table.loc[(g, "false_positive_rate"), "withheld"] for g in ("North", "South")]
-    assert sorted(others) == [False, True]
+    others = table.loc[[("North", "false_positive_rate"), ("South", "false_positive_rate")]]
+    assert others["withheld"].astype(bool).tolist() in ([True, False], [False, True])
 
 
 def test_rate_intervals_never_collapse_at_zero_or_one() -> None:
@@ -179,8 +187,9 @@ def test_rate_intervals_never_collapse_at_zero_or_one() -> None:
     result = audit(y, sensitive_features=pd.Series(group, name="g"), predictions=q, min_cell_size=1)
     a = group == "A"
     expected = proportion_interval(int(y[a].sum()), int(a.sum()), 0.95)
-    row = result.by_group("observed_rate").loc[("g", "A")]
-    assert (row["lower"], row["upper"]) == (float(expected[0]), float(expected[1]))
+    rates = result.by_group("observed_rate").reset_index()
+    row = rates[rates["group"] == "A"][["lower", "upper"]]
+    assert row.to_numpy().tolist() == [[float(expected[0]), float(expected[1])]]
     for metric in result.metrics:
         rows = result.by_group(metric)  # type: ignore[arg-type]
         assert (rows["upper"] - rows["lower"] > 0.005).all(), metric

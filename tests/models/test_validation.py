@@ -8,8 +8,8 @@ import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from advisory import InputError, ParameterError
-from advisory.models import ScorecardClassifier, ValidationResult, validate
 from advisory._bootstrap import metrics_by_counts
+from advisory.models import ScorecardClassifier, ValidationResult, validate
 from advisory.models._validation import _logistic_baseline
 
 

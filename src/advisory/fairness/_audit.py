@@ -287,7 +287,7 @@ def _as_scores(values: object, n: int, kind: ScoreKind) -> npt.NDArray[np.float6
 
 
 def _check_aligned(values: object, name: str, sensitive: pd.DataFrame) -> None:
-    """A pandas input must have the sensitive frame's index: same cases, same order."""
+    """Refuse a pandas input whose index is not the sensitive frame's (cases, order)."""
     if isinstance(values, pd.Series | pd.DataFrame):
         check_index(values, name, sensitive.index, "sensitive_features")  # type: ignore[arg-type]
 
@@ -439,7 +439,10 @@ def audit(
     if flagged_at is not None:
         if scores is None:
             raise ParameterError(
-                "flagged_at", _OWNER, "None unless scores are given (it is a cut on them)", flagged_at
+                "flagged_at",
+                _OWNER,
+                "None unless scores are given (it is a cut on them)",
+                flagged_at,
             )
         if predictions is not None:
             raise ParameterError(

@@ -50,6 +50,7 @@ THRESHOLD_FREE: Final = cast(
 OPERATING_POINT: Final = cast("tuple[Metric, ...]", OPERATING_POINT_METRICS)
 METRICS: Final[tuple[Metric, ...]] = THRESHOLD_FREE + OPERATING_POINT
 
+
 def point_estimates(
     score: FloatArray,
     label: FloatArray,

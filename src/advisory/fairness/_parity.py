@@ -436,11 +436,11 @@ def _run(
         for a in groups_of
     }
     boot = {a: np.empty((len(layout[a][0]), n_boot, matrix.shape[1])) for a in groups_of}
-    for at, counts in replicate_counts(n, n_boot, seed):
+    for reps, counts in replicate_counts(n, n_boot, seed):
         for a in groups_of:
             weights = np.take(counts, orders[a], axis=1).astype(np.float32)
             for g, (lo, hi) in enumerate(zip(bounds[a][:-1], bounds[a][1:], strict=True)):
-                boot[a][g, at] = weights[:, lo:hi] @ sorted_values[a][lo:hi]
+                boot[a][g, reps] = weights[:, lo:hi] @ sorted_values[a][lo:hi]
 
     notes: list[str] = []
     sections: dict[Section, list[ParityEntry]] = {"attribution": [], "callouts": []}
@@ -450,7 +450,6 @@ def _run(
     if flags is not None:
         first = 1 + (n_factors if values is not None else 0)
         columns["callouts"] = slice(first, first + n_factors)
-    alpha = (1 - confidence) / 2
     for section, cols in columns.items():
         shift = centre if section == "attribution" and centre is not None else np.zeros(n_factors)
         cells: list[tuple[str, str, str, int, FloatArray, FloatArray, FloatArray, FloatArray]] = []

@@ -570,13 +570,13 @@ def proxy_audit(
     # bootstrap: one Poisson draw per chunk, shared by every group
     auc_boot = np.empty((len(work), n_boot))
     mass_boot = None if magnitude is None else np.empty((n_boot, len(names)))
-    for at, counts in replicate_counts(n, n_boot, rng):
+    for reps, counts in replicate_counts(n, n_boot, rng):
         for i, w in enumerate(work):
             rows = test_rows_of[w.attribute][w.ranked.order]
             taken = np.take(counts, rows, axis=1)
-            auc_boot[i, at] = group_metrics(taken, w.ranked, ("roc_auc",))["roc_auc"]
+            auc_boot[i, reps] = group_metrics(taken, w.ranked, ("roc_auc",))["roc_auc"]
         if mass_boot is not None and magnitude is not None:
-            mass_boot[at] = counts.astype(np.float64) @ magnitude
+            mass_boot[reps] = counts.astype(np.float64) @ magnitude
 
     alpha = (1 - confidence) / 2
     z = NormalDist().inv_cdf(1 - alpha / len(names))

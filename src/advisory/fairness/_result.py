@@ -32,6 +32,7 @@ def attribute_label(name: str) -> str:
     words = name.replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
+
 _EXTERNAL = {
     "kind": "external_scores",
     "description": "Scores supplied to the audit (the tool that made them was not described)",

@@ -171,7 +171,7 @@ def _disparities(doc: Mapping[str, Any]) -> list[Row]:
 
 
 def _difference_words(d: Mapping[str, Any], words: Any, confidence: float, text: str) -> str:
-    """A difference in a sentence; in percentage points, saying of what."""
+    """Write a difference for a sentence; in percentage points, saying of what."""
     if not (words.percent and words.of):
         return str(text)
     lo, hi = (fmt(b, percent=True, signed=True).removesuffix(" points") for b in d["interval"])
@@ -436,7 +436,7 @@ def _glossary(doc: Mapping[str, Any], tables: list[Row]) -> list[tuple[str, str]
 
 
 def _labelled(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of the document whose attributes are named by their readable labels."""
+    """Copy the document with every attribute named by its readable label."""
     labels = dict(doc.get("attribute_labels") or {})
 
     def name(attribute: str) -> str:

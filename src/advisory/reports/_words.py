@@ -14,12 +14,12 @@ __all__ = [
     "METRIC_WORDS",
     "MetricWords",
     "could_not",
-    "withheld",
     "fmt",
     "interval_text",
     "level",
     "metric_words",
     "with_interval",
+    "withheld",
 ]
 
 
