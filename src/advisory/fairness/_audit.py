@@ -144,6 +144,7 @@ def _resolve(
             policy.min_cell_size,
             threshold,
             has_predictions,
+            from_policy=True,
         )
     refs = dict(reference_groups or {})
     for column in refs:
@@ -168,6 +169,7 @@ def _resolve(
         min_cell_size,
         flagged_at,
         has_predictions,
+        from_policy=False,
     )
 
 
@@ -183,6 +185,7 @@ def _finish(
     min_cell_size: int,
     threshold: float | None,
     has_predictions: bool,
+    from_policy: bool,
 ) -> _Settings:
     n_boot = check_int(n_boot, "n_boot", _OWNER, minimum=20)
     min_cell_size = check_int(min_cell_size, "min_cell_size", _OWNER, minimum=1)
@@ -216,7 +219,9 @@ def _finish(
     if kind != "probability" and "observed_rate" not in metrics:
         metrics = ("observed_rate", *metrics)
     allowed = _ALLOWED[kind]
-    dropped = tuple(m for m in metrics if m not in allowed and m != "predicted_minus_observed")
+    dropped = tuple(
+        m for m in metrics if m not in allowed and m != "predicted_minus_observed" and from_policy
+    )
     metrics = tuple(m for m in metrics if m in allowed)
     labels = dict(labels)
     for combo in intersections:

@@ -338,9 +338,10 @@ def _limitations(doc: Mapping[str, Any]) -> list[str]:
     conf = doc["confidence"]
     chance = 100 - round(100 * conf)
     return [
-        f"The intervals come from {doc['n_boot']:,} bootstrap resamples of the "
-        f"{doc['n_cases']:,} cases audited. They show the uncertainty due to the number of "
-        "cases only, not errors in the records or changes over time.",
+        f"The intervals (exact binomial intervals for rates, {doc['n_boot']:,} bootstrap "
+        f"resamples of the {doc['n_cases']:,} cases audited for the other measures) show the "
+        "uncertainty due to the number of cases only, not errors in the records or changes "
+        "over time.",
         f"Each comparison has its own {level(conf)} interval. With many comparisons, some will "
         f"show a difference by chance alone: about {chance} in 100 when there is none.",
         "\u201cInsufficient evidence of a difference\u201d does not show that groups are "
@@ -403,6 +404,13 @@ def _glossary(doc: Mapping[str, Any], tables: list[Row]) -> list[tuple[str, str]
             f"Not reported because the group has fewer than {doc['min_cell_size']} cases, or "
             "because its numbers (or numbers from which they could be worked out) would "
             "disclose something about individual children.",
+        ),
+        (
+            "Withheld",
+            f"One measure of a reported group left out because it would reveal fewer than "
+            f"{doc['min_cell_size']} children (for example, the few children without the "
+            "outcome behind a false positive rate), or a number that could be worked out "
+            "from the other tables.",
         ),
         (
             "Proxy",
@@ -528,8 +536,9 @@ def build_view(doc: Mapping[str, Any], *, title: str | None) -> dict[str, Any]:
             "children with the outcome in the group)."
         )
     not_assessed += list(doc["notes"])
+    outputs = "decisions" if doc.get("score_kind") == "decisions" else "scores"
     kind_words = (
-        "scores from another tool" if external else "a model built with this library (advisory)"
+        f"{outputs} from another tool" if external else "a model built with this library (advisory)"
     )
     return {
         "title": title or "Bias and validity audit",
