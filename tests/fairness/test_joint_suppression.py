@@ -191,7 +191,7 @@ def test_rate_intervals_never_collapse_at_zero_or_one() -> None:
     row = rates[rates["group"] == "A"][["lower", "upper"]]
     assert row.to_numpy().tolist() == [[float(expected[0]), float(expected[1])]]
     for metric in result.metrics:
-        rows = result.by_group(metric)  # type: ignore[arg-type]
+        rows = result.by_group(metric)
         assert (rows["upper"] - rows["lower"] > 0.005).all(), metric
         assert ((rows["lower"] <= rows["estimate"]) & (rows["estimate"] <= rows["upper"])).all()
 

@@ -24,7 +24,9 @@ from advisory._bootstrap import (
 )
 from advisory._checks import check_choice, check_int
 from advisory._errors import InputError, ParameterError
+from advisory._result import DEFAULT_CONFIDENCE
 from advisory.definitions import AuditPolicy, Outcome
+from advisory.fairness._inputs import assess_difference as _assess
 from advisory.fairness._inputs import check_index, group_labels, sensitive_frame
 from advisory.fairness._metrics import OPERATING_POINT, THRESHOLD_FREE, Metric, point_estimates
 from advisory.fairness._result import Audit, ScoreKind, attribute_label
@@ -110,7 +112,7 @@ def _resolve(
     if policy is not None:
         for name, value, default in (
             ("n_boot", n_boot, 1000),
-            ("confidence", confidence, 0.95),
+            ("confidence", confidence, DEFAULT_CONFIDENCE),
             ("min_cell_size", min_cell_size, 10),
             ("reference_groups", reference_groups, None),
             ("intersections", intersections, None),
@@ -307,7 +309,7 @@ def audit(
     flagged_at: float | None = None,
     policy: AuditPolicy | None = None,
     n_boot: int = 1000,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     min_cell_size: int = 10,
     reference_groups: Mapping[str, str] | None = None,
     intersections: Sequence[Sequence[str]] | None = None,
@@ -360,7 +362,7 @@ def audit(
         settings below unset.
     n_boot : int, default=1000
         Bootstrap replicates, for the metrics that are not rates of counts.
-    confidence : float, default=0.95
+    confidence : float, default=0.9
         Level of the intervals.
     min_cell_size : int, default=10
         The smallest count a published number may reveal.
@@ -776,13 +778,3 @@ def _reference(
     if all(refs[a] != "majority" for a in combo):
         return tuple(refs[a] for a in combo)
     return max(rows, key=lambda k: len(rows[k]))  # first largest, in sorted order
-
-
-def _assess(lo: float, hi: float, null: float) -> str:
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        return "could not be estimated"
-    if lo > null:
-        return "higher than the reference group"
-    if hi < null:
-        return "lower than the reference group"
-    return "insufficient evidence of a difference"

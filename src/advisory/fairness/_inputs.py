@@ -18,6 +18,7 @@ __all__ = [
     "Estimate",
     "FloatArray",
     "Labels",
+    "assess_difference",
     "check_confidence",
     "check_index",
     "check_labels",
@@ -204,3 +205,14 @@ def finite_values(frame: pd.DataFrame, name: str) -> FloatArray:
             "(explain every case with the fitted model)."
         )
     return values
+
+
+def assess_difference(lo: float, hi: float, null: float) -> str:
+    """Return what an interval says of a difference from ``null``, in the report's words."""
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return "could not be estimated"
+    if lo > null:
+        return "higher than the reference group"
+    if hi < null:
+        return "lower than the reference group"
+    return "insufficient evidence of a difference"

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from advisory._bootstrap import GroupData, group_metrics, poisson_counts
-from advisory.definitions import OPERATING_POINT_METRICS, THRESHOLD_FREE_METRICS
+from advisory.definitions._audit_policy import OPERATING_POINT_METRICS, THRESHOLD_FREE_METRICS
 
 __all__ = [
     "METRICS",

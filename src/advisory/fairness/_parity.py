@@ -24,9 +24,10 @@ import pandas as pd
 from advisory._bootstrap import percentile_bounds, replicate_counts
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
-from advisory.fairness._audit import _assess
+from advisory._result import DEFAULT_CONFIDENCE, JsonResult
 from advisory.fairness._inputs import (
     Estimate,
+    assess_difference,
     check_confidence,
     check_index,
     check_labels,
@@ -98,7 +99,7 @@ class ParityEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ParityAudit:
+class ParityAudit(JsonResult):
     """Mean attribution and call-out rate per factor by group, against a reference group.
 
     Built by :func:`parity_audit`.
@@ -137,15 +138,31 @@ class ParityAudit:
         return dict(PARITY_UNITS)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"attribution": [...], "callouts": [...], "units": {...}}`` as JSON-ready builtins."""
+        """Return the parity audit as JSON-ready builtins.
+
+        Returns
+        -------
+        dict
+            ``attribution`` and ``callouts`` (lists of entries), ``units``
+            (what the audit report's ``parity`` section holds), then
+            ``references``, ``n_cases``, ``confidence``, ``n_boot``,
+            ``min_cell_size``, ``familywise`` and ``notes``.
+        """
         return {
             "attribution": [e.to_dict() for e in self.attribution],
             "callouts": [e.to_dict() for e in self.callouts],
             "units": self.units,
+            "references": dict(self.references),
+            "n_cases": self.n_cases,
+            "confidence": self.confidence,
+            "n_boot": self.n_boot,
+            "min_cell_size": self.min_cell_size,
+            "familywise": self.familywise,
+            "notes": list(self.notes),
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """Every entry of both sections as one long table.
+        """Return every entry of both sections as one long table.
 
         Columns: ``section`` (attribution or callouts), ``attribute``,
         ``group``, ``reference``, ``factor``, ``label``, ``suppressed``,
@@ -228,7 +245,7 @@ def parity_audit(
     labels: Mapping[str, str] | None = None,
     reference_groups: Mapping[str, str] | None = None,
     n_boot: int = 1000,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     min_cell_size: int = 10,
     withheld: Iterable[tuple[str, str]] = (),
     familywise: bool = False,
@@ -267,7 +284,7 @@ def parity_audit(
         ``"majority"``) the largest group.
     n_boot : int, default=1000
         Bootstrap replicates.
-    confidence : float, default=0.95
+    confidence : float, default=0.9
         Level of the intervals.
     min_cell_size : int, default=10
         Groups with fewer cases are suppressed (with secondary suppression);
@@ -504,7 +521,7 @@ def _run(
                 group_value=Estimate(est_g, *percentile_bounds(dg, confidence)),
                 reference_value=Estimate(est_r, *percentile_bounds(dr, confidence)),
                 difference=Estimate(est_g - est_r, lo, hi),
-                assessment=_assess(lo, hi, 0.0),
+                assessment=assess_difference(lo, hi, 0.0),
             )
         tested = len(cells)
         if tested:
