@@ -186,7 +186,7 @@ def test_rate_intervals_never_collapse_at_zero_or_one() -> None:
     q[(y == 1) & (np.arange(1000) % 40 == 0)] = 0  # a few misses: FNR near 0
     result = audit(y, sensitive_features=pd.Series(group, name="g"), predictions=q, min_cell_size=1)
     a = group == "A"
-    expected = proportion_interval(int(y[a].sum()), int(a.sum()), 0.95)
+    expected = proportion_interval(int(y[a].sum()), int(a.sum()), result.confidence)
     rates = result.by_group("observed_rate").reset_index()
     row = rates[rates["group"] == "A"][["lower", "upper"]]
     assert row.to_numpy().tolist() == [[float(expected[0]), float(expected[1])]]
