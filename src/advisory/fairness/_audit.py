@@ -487,7 +487,10 @@ def audit(
         operating_point = f"flagged when the score is at or above {cfg.threshold:g} (from {source})"
     elif q is not None:
         operating_point = "the tool's own decisions, given by the caller"
-    labels = {name: group_labels(frame[column], column) for name, column, _ in cfg.attributes}
+    # each attribute's groups, sorted, and each case's position among them
+    labels = {
+        name: _coded(group_labels(frame[column], column)) for name, column, _ in cfg.attributes
+    }
     result = _run(cfg, kind, y, s, q, labels, n, operating_point, random_state)
     sections: dict[str, Any] = {}
     if subject is not None:
@@ -495,6 +498,11 @@ def audit(
     if label is not None:
         sections["label"] = label_section(label)
     return result.with_sections(**sections) if sections else result
+
+
+def _coded(values: npt.NDArray[np.object_]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object)
 
 
 @dataclass
@@ -532,17 +540,17 @@ def _tables(
     cfg: _Settings,
     y: npt.NDArray[np.float64],
     q: npt.NDArray[np.float64] | None,
-    labels: dict[str, npt.NDArray[np.object_]],
+    labels: Mapping[str, tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]],
     n: int,
 ) -> list[_Table]:
     """Every table's groups and counts, with joint suppression layer by layer."""
     tables: list[_Table] = []
     for combo in [(a[0],) for a in cfg.attributes] + list(cfg.intersections):
-        uniques = [np.unique(labels[a]) for a in combo]
+        uniques = [labels[a][1] for a in combo]
         rows: dict[tuple[str, ...], npt.NDArray[np.intp]] = {}
         codes = np.zeros(n, dtype=np.int64)
         for a, u in zip(combo, uniques, strict=True):
-            codes = codes * len(u) + np.searchsorted(u, labels[a])
+            codes = codes * len(u) + labels[a][0]
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(
             codes[order], np.arange(int(np.prod([len(u) for u in uniques])) + 1)
@@ -576,7 +584,7 @@ def _run(
     y: npt.NDArray[np.float64],
     s: npt.NDArray[np.float64] | None,
     q: npt.NDArray[np.float64] | None,
-    labels: dict[str, npt.NDArray[np.object_]],
+    labels: Mapping[str, tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]],
     n: int,
     operating_point: str | None,
     random_state: int,
@@ -589,7 +597,7 @@ def _run(
     refs = {name: ref for name, _, ref in cfg.attributes}
     tables = _tables(cfg, y, q, labels, n)
     for t in tables:
-        uniques = [np.unique(labels[a]) for a in t.combo]
+        uniques = [labels[a][1] for a in t.combo]
         reference: tuple[str, ...] | None = _reference(t.combo, refs, t.rows, uniques)
         if reference is not None and reference in t.hidden[0]:
             notes.append(
@@ -630,6 +638,7 @@ def _run(
     boot = _bootstrap(cfg.n_boot, n, data, [w[2] for w in work], random_state)
     boot_of = {(t.name, key): b for (t, key, _), b in zip(work, boot, strict=True)}
 
+    rates = _RateIntervals(tables, cfg, shown)
     group_rows: list[dict[str, object]] = []
     disparity_rows: list[dict[str, object]] = []
     for t in tables:
@@ -641,7 +650,7 @@ def _run(
                 if not withheld and m in _RATES:
                     num, den = _RATES[m]
                     est = c[num] / c[den]
-                    lo, hi = (float(b) for b in proportion_interval(c[num], c[den], cfg.confidence))
+                    lo, hi = rates.single[(c[num], c[den])]
                 elif not withheld:
                     est = points[(t.name, key)][m]
                     lo, hi = percentile_bounds(boot_of[(t.name, key)][m], cfg.confidence)
@@ -668,7 +677,7 @@ def _run(
             for m in cfg.metrics:
                 if not (shown(t, key, m) and shown(t, ref, m)):
                     continue
-                for measure, est, lo, hi in _disparity(t, key, ref, m, points, boot_of, cfg):
+                for measure, est, lo, hi in _disparity(t, key, ref, m, points, boot_of, rates, cfg):
                     disparity_rows.append(
                         {
                             "attribute": t.name,
@@ -698,6 +707,47 @@ def _run(
     )
 
 
+class _RateIntervals:
+    """Every interval of a rate, and of a difference and ratio of two, in one call each.
+
+    The audit's rates of counts take their intervals from the engine
+    (mid-p, MOVER); computing them all at once keeps that cheap.
+    """
+
+    def __init__(self, tables: Sequence[_Table], cfg: _Settings, shown: Any) -> None:
+        singles: set[tuple[int, int]] = set()
+        pairs: set[tuple[int, int, int, int]] = set()
+        for t in tables:
+            for key in t.keys:
+                for m in cfg.metrics:
+                    if m not in _RATES or not shown(t, key, m):
+                        continue
+                    num, den = _RATES[m]
+                    a = t.counts[key]
+                    singles.add((a[num], a[den]))
+                    if t.reference is not None and key != t.reference and shown(t, t.reference, m):
+                        b = t.counts[t.reference]
+                        pairs.add((a[num], a[den], b[num], b[den]))
+        one, two = sorted(singles), sorted(pairs)
+        k, n = _columns(one, 2)
+        self.single = _bounds(one, proportion_interval(k, n, cfg.confidence))
+        k1, n1, k2, n2 = _columns(two, 4)
+        self.difference = _bounds(two, difference_interval(k1, n1, k2, n2, cfg.confidence))
+        self.ratio = _bounds(two, ratio_interval(k1, n1, k2, n2, cfg.confidence))
+
+
+def _columns(keys: Sequence[tuple[int, ...]], width: int) -> list[npt.NDArray[np.int64]]:
+    table = np.array(keys, dtype=np.int64).reshape(len(keys), width)
+    return [table[:, j] for j in range(width)]
+
+
+def _bounds(
+    keys: Sequence[tuple[int, ...]], bounds: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
+) -> dict[tuple[int, ...], tuple[float, float]]:
+    lo, hi = bounds
+    return {k: (float(a), float(b)) for k, a, b in zip(keys, lo, hi, strict=True)}
+
+
 def _disparity(
     t: _Table,
     key: tuple[str, ...],
@@ -705,6 +755,7 @@ def _disparity(
     m: Metric,
     points: Mapping[tuple[str, tuple[str, ...]], Mapping[Metric, float]],
     boot_of: Mapping[tuple[str, tuple[str, ...]], Mapping[Metric, npt.NDArray[np.float64]]],
+    rates: _RateIntervals,
     cfg: _Settings,
 ) -> list[tuple[str, float, float, float]]:
     """Difference and ratio of one metric between a group and the reference, with intervals."""
@@ -712,12 +763,10 @@ def _disparity(
         num, den = _RATES[m]
         a, b = t.counts[key], t.counts[ref]
         pa, pb = a[num] / a[den], b[num] / b[den]
-        args = (a[num], a[den], b[num], b[den], cfg.confidence)
-        d_lo, d_hi = difference_interval(*args)
-        r_lo, r_hi = ratio_interval(*args)
+        pair = (a[num], a[den], b[num], b[den])
         return [
-            ("difference", pa - pb, float(d_lo), float(d_hi)),
-            ("ratio", pa / pb if pb else np.nan, float(r_lo), float(r_hi)),
+            ("difference", pa - pb, *rates.difference[pair]),
+            ("ratio", pa / pb if pb else np.nan, *rates.ratio[pair]),
         ]
     pa, pb = points[(t.name, key)][m], points[(t.name, ref)][m]
     ba, bb = boot_of[(t.name, key)][m], boot_of[(t.name, ref)][m]
