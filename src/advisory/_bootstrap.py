@@ -163,6 +163,10 @@ class GroupData:
 _POISSON_CUTS: Final = np.round(
     65536 * np.cumsum([np.exp(-1.0) / np.prod(np.arange(1, k + 1)) for k in range(8)])
 ).astype(np.uint32)[:-1]
+#: The count of each uint16 draw: how many cuts it reaches (one lookup instead of 7 passes).
+_POISSON_TABLE: Final = np.searchsorted(_POISSON_CUTS, np.arange(65536), side="right").astype(
+    np.uint8
+)
 
 
 def poisson_counts(rng: np.random.Generator, n_rows: int, n_rep: int) -> npt.NDArray[np.uint8]:
@@ -182,9 +186,7 @@ def poisson_counts(rng: np.random.Generator, n_rows: int, n_rep: int) -> npt.NDA
     ((2, 100000), 1.0)
     """
     u = rng.integers(0, 65536, size=(n_rep, n_rows), dtype=np.uint16)
-    out = np.zeros((n_rep, n_rows), dtype=np.uint8)
-    for cut in _POISSON_CUTS:
-        out += u >= cut
+    out: npt.NDArray[np.uint8] = _POISSON_TABLE[u]
     return out
 
 
