@@ -35,6 +35,7 @@ from advisory.fairness._inputs import (
     hidden_groups,
     sensitive_labels,
 )
+from advisory.fairness._suppression import CountTable, suppress_jointly
 
 __all__ = ["PARITY_UNITS", "ParityAudit", "ParityEntry", "parity_audit"]
 
@@ -564,9 +565,9 @@ def _withheld_cells(
     Suppressed groups lose every cell. For call-outs, a cell is also withheld
     when fewer than ``min_cell_size`` of the group's reviews list the factor,
     or fewer than that do not (a rate times a published count would reveal
-    them); then, per factor, when exactly one group's cell is withheld the
-    smallest other group's is too, so the withheld count cannot be recovered
-    from the total.
+    them); then, per factor, the audit's secondary suppression
+    (:func:`~advisory.fairness._suppression.suppress_jointly`) withholds the
+    smallest other groups until no withheld count follows from the total.
     """
     n_factors = cols.stop - cols.start
     out = {(g, j) for g, name in enumerate(names) if (attribute, name) in hidden
@@ -577,11 +578,12 @@ def _withheld_cells(
     called = np.rint(sums[:, cols])
     small = (called < min_cell_size) | (sizes[:, None] - called < min_cell_size)
     for j in range(n_factors):
-        line = {g for g in range(len(names)) if small[g, j] or (g, j) in out}
-        if len(line) == 1:
-            visible = [g for g in range(len(names)) if g not in line]
-            line.add(min(visible, key=lambda g: (sizes[g], names[g])))
-        out |= {(g, j) for g in line}
+        primary = {(names[g],) for g in range(len(names)) if small[g, j] or (g, j) in out}
+        counts: dict[tuple[str, ...], int] = {
+            (name,): int(sizes[g]) for g, name in enumerate(names)
+        }
+        line = suppress_jointly([CountTable((attribute,), counts, frozenset(primary))])[0]
+        out |= {(names.index(key[0]), j) for key in line}
     return out
 
 
