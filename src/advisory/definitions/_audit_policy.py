@@ -49,7 +49,7 @@ _TOP_KEYS: Final = (
     "operating_point",
     "attributes",
 )
-_ATTRIBUTE_KEYS: Final = ("name", "column", "reference_group", "description")
+_ATTRIBUTE_KEYS: Final = ("name", "column", "label", "reference_group", "description")
 _OPERATING_POINT_KEYS: Final = ("threshold", "description")
 
 
@@ -68,12 +68,21 @@ class SensitiveAttribute:
         in the audited data) or a named group.
     description : str
         Why the attribute is audited and what its groups are, in plain language.
+    label : str
+        How the report names the attribute ("Deprivation decile"); by default
+        the name with spaces and a capital.
     """
 
     name: str
     column: str
     reference_group: str
     description: str
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            words = self.name.replace("_", " ").strip()
+            object.__setattr__(self, "label", words[:1].upper() + words[1:])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,7 +189,8 @@ def parse_audit_policy(text: str, source: str = "<string>") -> AuditPolicy:
     Traceback (most recent call last):
     ...
     advisory._errors.DefinitionError: <string>: attributes[0] has unknown key 'n_boot';
-    expected one of ['column', 'description', 'name', 'reference_group']. Check the spelling.
+    expected one of ['column', 'description', 'label', 'name', 'reference_group'].
+    Check the spelling.
     >>> parse_audit_policy("n_boot = 10\n" + text)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
@@ -267,6 +277,7 @@ def _attribute(t: Table) -> SensitiveAttribute:
         column=t.text("column"),
         reference_group=t.text("reference_group"),
         description=t.text("description"),
+        label=t.text("label", default=""),
     )
 
 
