@@ -1,0 +1,48 @@
+"""Wilson score intervals for proportions, vectorised (the audit's and the monitor's)."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy.stats import norm
+
+__all__ = ["wilson_interval"]
+
+
+def wilson_interval(
+    successes: npt.ArrayLike, n: npt.ArrayLike, confidence: float = 0.95
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Wilson score interval of proportions ``successes / n``.
+
+    Honest at small counts and at 0 and 1 (the interval never leaves [0, 1]
+    and is not empty at the edges). Where ``n`` is 0 both ends are NaN.
+
+    Parameters
+    ----------
+    successes, n : array-like of int
+        Counts, element by element.
+    confidence : float, default 0.95
+        The interval's level.
+
+    Returns
+    -------
+    tuple of ndarray
+        Lower and upper ends.
+
+    Examples
+    --------
+    >>> low, high = wilson_interval([0, 5, 10], [10, 10, 10])
+    >>> [round(float(x), 3) for x in low], [round(float(x), 3) for x in high]
+    ([0.0, 0.237, 0.722], [0.278, 0.763, 1.0])
+    """
+    k = np.asarray(successes, dtype=np.float64)
+    m = np.asarray(n, dtype=np.float64)
+    z = float(norm.ppf(0.5 + confidence / 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / m
+        denom = 1 + z * z / m
+        centre = (p + z * z / (2 * m)) / denom
+        half = z * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / denom
+    low = np.where(m > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
+    high = np.where(m > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+    return low, high
