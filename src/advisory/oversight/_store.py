@@ -182,7 +182,11 @@ class Store:
         if backend == "sqlite":
             _serialise_sqlite(engine)
         store = cls(engine)
-        store._upgrade()
+        try:
+            store._upgrade()
+        except BaseException:
+            engine.dispose()
+            raise
         return store
 
     def _upgrade(self) -> None:
