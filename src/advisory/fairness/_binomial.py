@@ -43,6 +43,7 @@ def wilson_interval(
         denom = 1 + z * z / m
         centre = (p + z * z / (2 * m)) / denom
         half = z * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / denom
-    low = np.where(m > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
-    high = np.where(m > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+    # exact ends at 0 and 1 (no rounding residue such as 1e-19)
+    low = np.where(m > 0, np.where(k <= 0, 0.0, np.clip(centre - half, 0.0, 1.0)), np.nan)
+    high = np.where(m > 0, np.where(k >= m, 1.0, np.clip(centre + half, 0.0, 1.0)), np.nan)
     return low, high

@@ -30,16 +30,22 @@ from __future__ import annotations
 
 from advisory.oversight._adapter import ReviewPrompts, review_hash, review_prompts
 from advisory.oversight._errors import ModelSwitchedOffError, OversightError, StoreVersionError
+from advisory.oversight._monitor import Finding, OversightMonitor, monitor
+from advisory.oversight._simulated import record_simulated
 from advisory.oversight._store import Store, Verification, check_model_version
 
 __all__ = [
+    "Finding",
     "ModelSwitchedOffError",
     "OversightError",
+    "OversightMonitor",
     "ReviewPrompts",
     "Store",
     "StoreVersionError",
     "Verification",
     "check_model_version",
+    "monitor",
+    "record_simulated",
     "review_hash",
     "review_prompts",
 ]
