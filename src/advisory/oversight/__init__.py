@@ -29,12 +29,15 @@ Needs the ``oversight`` extra (``pip install 'advisory[oversight]'``).
 from __future__ import annotations
 
 from advisory.oversight._adapter import ReviewPrompts, review_hash, review_prompts
+from advisory.oversight._drift import Calibration, DriftCheck, drift
 from advisory.oversight._errors import ModelSwitchedOffError, OversightError, StoreVersionError
 from advisory.oversight._monitor import Finding, OversightMonitor, monitor
 from advisory.oversight._simulated import record_simulated
 from advisory.oversight._store import Store, Verification, check_model_version
 
 __all__ = [
+    "Calibration",
+    "DriftCheck",
     "Finding",
     "ModelSwitchedOffError",
     "OversightError",
@@ -44,6 +47,7 @@ __all__ = [
     "StoreVersionError",
     "Verification",
     "check_model_version",
+    "drift",
     "monitor",
     "record_simulated",
     "review_hash",
