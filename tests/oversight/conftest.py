@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from benchmarks._postgres import TemporaryPostgres, find_postgres_bin
 
 BACKENDS = ("sqlite", "postgresql")

@@ -86,7 +86,7 @@ def test_a_full_review_is_recorded_in_order_and_verifies(store: Store) -> None:
 
 
 def test_records_out_of_order_are_clear_errors(store: Store) -> None:
-    with pytest.raises(OversightError, match="No review of case 'C9'.*record_review first"):
+    with pytest.raises(OversightError, match=r"No review of case 'C9'.*record_review first"):
         store.record_decision("C9", category="none", team="T1", practitioner="W1")
     with pytest.raises(OversightError, match="No review 'nope' is in the oversight trail"):
         store.record_response("nope", "open", "agree", seconds=1.0)
@@ -119,7 +119,7 @@ def test_bad_values_are_refused_before_anything_is_written(store: Store) -> None
     with pytest.raises(ValueError, match="verdict"):
         store.record_response(rid, "open", "maybe", seconds=1.0)
     with pytest.raises(InputError, match="with a time zone"):
-        store.record_own_view(rid, worries="x", at=dt.datetime(2026, 1, 1))  # noqa: DTZ001
+        store.record_own_view(rid, worries="x", at=dt.datetime(2026, 1, 1))
     with pytest.raises(InputError, match="ISO 8601 date"):
         _issue(store, "C2", snapshot_date="31/10/2026")
     with pytest.raises(InputError, match="needs some content"):
@@ -167,8 +167,8 @@ def _drop_triggers(store: Store) -> None:
         ("UPDATE oversight_record SET verdict = 'agree' WHERE seq = 3", 3, "was changed"),
         ("UPDATE oversight_record SET seconds = 0.5 WHERE seq = 4", 4, "was changed"),
         (
-            "UPDATE oversight_record SET content = '{\"worries\":\"\",\"going_well\":\"x\","
-            "\"categories\":[]}' WHERE seq = 2",
+            'UPDATE oversight_record SET content = \'{"worries":"","going_well":"x",'
+            '"categories":[]}\' WHERE seq = 2',
             2,
             "was changed",
         ),
@@ -205,7 +205,7 @@ def test_a_rewritten_chain_link_is_found(store: Store) -> None:
 def test_a_switched_off_model_version_gives_no_more_reviews(store: Store) -> None:
     _issue(store, "C1")
     store.switch_off("m1", reason="a re-audit is due", by="board")
-    with pytest.raises(ModelSwitchedOffError, match="'m1' was switched off.*a re-audit is due"):
+    with pytest.raises(ModelSwitchedOffError, match=r"'m1' was switched off.*a re-audit is due"):
         _issue(store, "C2")
     with pytest.raises(ModelSwitchedOffError, match="switch_on"):
         check_model_version(store, "m1")
@@ -255,7 +255,7 @@ def _writers(url: str, n_writers: int, n_reviews: int, per_review: int) -> None:
                         [{"prompt_id": f"p{i}", "verdict": "agree", "seconds": 1.0}
                          for i in range(per_review)],
                     )  # fmt: skip
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(w,)) for w in range(n_writers)]

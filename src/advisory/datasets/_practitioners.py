@@ -86,7 +86,7 @@ class SimulatedOversight:
     truth: dict[str, Any] = field(default_factory=dict)
 
     def review_dict(self, review_id: str) -> dict[str, Any]:
-        """A review dict (hand-made, v1-like) holding the review's prompts."""
+        """Return a hand-made review dict (v1-like) holding the review's prompts."""
         row = self.reviews.loc[self.reviews["review_id"] == review_id].iloc[0]
         held = self.responses.loc[self.responses["review_id"] == review_id]
         return {
@@ -145,12 +145,14 @@ def simulate_oversight(
     teams = list(TEAMS)
     team = np.array([teams[i % len(teams)] for i in range(n_reviews)])
     style = np.array([TEAMS[t] for t in team])
-    practitioner = np.array(
-        [f"W{teams.index(t) * 3 + int(rng.integers(3)) + 1:02d}" for t in team]
-    )
+    practitioner = np.array([f"W{teams.index(t) * 3 + int(rng.integers(3)) + 1:02d}" for t in team])
     start = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
-    issued = [start + dt.timedelta(minutes=int(m)) for m in rng.integers(0, 182 * 24 * 60, n_reviews)]
-    has_view = np.where(style == "careful", True, np.where(style == "random", rng.random(n_reviews) < 0.5, False))
+    issued = [
+        start + dt.timedelta(minutes=int(m)) for m in rng.integers(0, 182 * 24 * 60, n_reviews)
+    ]
+    has_view = np.where(
+        style == "careful", True, np.where(style == "random", rng.random(n_reviews) < 0.5, False)
+    )
     view_minutes = rng.uniform(2, 20, n_reviews)
     reviews = pd.DataFrame(
         {
@@ -168,7 +170,10 @@ def simulate_oversight(
             "group": rng.choice(["group_1", "group_2", "group_3"], n_reviews, p=[0.5, 0.3, 0.2]),
         }
     )
-    rows: dict[str, list[Any]] = {k_: [] for k_ in ("review_id", "prompt_id", "factor", "verdict", "reason", "seconds", "prompt_off")}
+    rows: dict[str, list[Any]] = {
+        k_: []
+        for k_ in ("review_id", "prompt_id", "factor", "verdict", "reason", "seconds", "prompt_off")
+    }
     for i in range(n_reviews):
         chosen = rng.choice(len(PROMPTS), size=k, replace=False)
         for j in sorted(chosen):
@@ -196,7 +201,9 @@ def simulate_oversight(
     )
 
 
-def _respond(style: str, off: bool, prompt: str, rng: np.random.Generator) -> tuple[str, str, float]:
+def _respond(
+    style: str, off: bool, prompt: str, rng: np.random.Generator
+) -> tuple[str, str, float]:
     if style == "rubber_stamp":
         return "agree", "", round(float(rng.uniform(1.0, 6.0)), 1)
     if style == "random":

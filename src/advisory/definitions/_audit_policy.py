@@ -298,7 +298,9 @@ def _drift(t: Table) -> DriftLimits:
     ):
         value = t.number(key) if t.has(key) else default
         if not 0 < value < top:
-            raise t.error(key, f"must be a number above 0 and below {top:g}; got {value!r} instead.")
+            raise t.error(
+                key, f"must be a number above 0 and below {top:g}; got {value!r} instead."
+            )
         values[key] = value
     return DriftLimits(
         population_stability_limit=values["population_stability_limit"],

@@ -127,7 +127,7 @@ class DriftCheck:
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """The stability table (one row per factor)."""
+        """Return the stability table (one row per factor)."""
         return self.stability
 
     def to_json(self) -> str:
@@ -138,7 +138,9 @@ class DriftCheck:
         return f"DriftCheck(reaudit_due={self._reaudit_due}, flagged={list(self.flagged_factors)})"
 
 
-def _bins(reference: pd.Series, values: pd.Series) -> tuple[npt.NDArray[np.int64], ...]:
+def _bins(
+    reference: pd.Series, values: pd.Series
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int]:
     """Bin codes of both samples from the reference's values or deciles; unknown is its own bin."""
     ref_known = reference.dropna()
     levels = pd.unique(ref_known)
@@ -151,7 +153,7 @@ def _bins(reference: pd.Series, values: pd.Series) -> tuple[npt.NDArray[np.int64
             mapped = series.map(order)
             code = np.where(series.isna(), other + 1, mapped.fillna(other)).astype(np.int64)
             codes.append(code)
-        return codes[0], codes[1], np.int64(other + 2)
+        return codes[0], codes[1], other + 2
     qs = np.quantile(ref_known.to_numpy(dtype=float), np.linspace(0, 1, _N_QUANTILE_BINS + 1))
     edges = np.unique(qs[1:-1])
     codes = []
@@ -160,7 +162,7 @@ def _bins(reference: pd.Series, values: pd.Series) -> tuple[npt.NDArray[np.int64
         code = np.searchsorted(edges, x, side="right").astype(np.int64)
         code[np.isnan(x)] = len(edges) + 1
         codes.append(code)
-    return codes[0], codes[1], np.int64(len(edges) + 2)
+    return codes[0], codes[1], len(edges) + 2
 
 
 def _psi(ref: npt.NDArray[np.float64], new: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -338,9 +340,10 @@ def _calibration(
     change = float(cur.mean() - ref.mean())
     reps = np.empty(n_boot)
     for b in range(n_boot):
-        reps[b] = cur[rng.integers(0, len(cur), len(cur))].mean() - ref[
-            rng.integers(0, len(ref), len(ref))
-        ].mean()
+        reps[b] = (
+            cur[rng.integers(0, len(cur), len(cur))].mean()
+            - ref[rng.integers(0, len(ref), len(ref))].mean()
+        )
     low, high = (float(v) for v in np.quantile(reps, [alpha, 1 - alpha]))
     limit = limits.calibration_limit
     return Calibration(

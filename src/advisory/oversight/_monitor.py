@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -68,7 +67,7 @@ def _json_value(value: Any) -> Any:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [
-        {k: _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
+        {str(k): _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
     ]
 
 
@@ -238,7 +237,7 @@ def _suppressed(table: pd.DataFrame, min_cell_size: int) -> pd.DataFrame:
     key = table.columns[0]
     hidden: set[tuple[str, ...]] = set()
     for verdict in ("agree", "disagree"):
-        cells = {
+        cells: dict[tuple[str, ...], tuple[int, int]] = {
             (str(g),): (int(n), int(k))
             for g, n, k in zip(table[key], table["n"], table[verdict], strict=True)
         }
@@ -330,8 +329,10 @@ def monitor(
     ['team_b']
     >>> store.close()
     """
-    if isinstance(quick_seconds, bool) or not isinstance(quick_seconds, int | float) or not (
-        quick_seconds > 0
+    if (
+        isinstance(quick_seconds, bool)
+        or not isinstance(quick_seconds, int | float)
+        or not (quick_seconds > 0)
     ):
         raise ParameterError("quick_seconds", "monitor", "a number of seconds > 0", quick_seconds)
     for name, value in (
@@ -417,7 +418,7 @@ def _team_table(resp: pd.DataFrame, per_review: pd.DataFrame, confidence: float)
         answered=("answered", "sum"),
         quick_agreement=("quick_agreement", "sum"),
     )
-    seconds = resp.groupby("team")["seconds"].quantile([0.25, 0.5, 0.75]).unstack()
+    seconds = resp.groupby("team")["seconds"].quantile(np.array([0.25, 0.5, 0.75])).unstack()
     seconds.columns = ["seconds_q1", "seconds_median", "seconds_q3"]
     table = reviews.join(seconds, how="left").reset_index()
     table["team"] = table["team"].astype(str)
@@ -491,58 +492,54 @@ def _team_findings(
     table: pd.DataFrame, quick_seconds: float, share: float, min_cell_size: int
 ) -> tuple[Finding, ...]:
     found: list[Finding] = []
-    for row in table.itertuples(index=False):
-        if row.reviews < min_cell_size:
+    for row in table.to_dict(orient="records"):
+        if row["reviews"] < min_cell_size:
             continue
-        if row.answered >= min_cell_size and row.quick_agreement_low > share:
+        if row["answered"] >= min_cell_size and row["quick_agreement_low"] > share:
             found.append(
                 Finding(
                     topic="quick_agreement",
-                    subject=row.team,
+                    subject=row["team"],
                     text=check_finding(
-                        f"In team {row.team}, every prompt was agreed within {quick_seconds:g} "
-                        f"seconds in {_pct(row.quick_agreement_share)} of {row.answered} "
-                        f"answered reviews (interval {_pct(row.quick_agreement_low)} to "
-                        f"{_pct(row.quick_agreement_high)}). Agreement this quick can mean the "
+                        f"In team {row['team']}, every prompt was agreed within {quick_seconds:g} "
+                        f"seconds in {_pct(row['quick_agreement_share'])} of {row['answered']} "
+                        f"answered reviews (interval {_pct(row['quick_agreement_low'])} to "
+                        f"{_pct(row['quick_agreement_high'])}). Agreement this quick can mean the "
                         "prompts are accepted without being weighed; the board may wish to "
                         "ask the team how the prompts fit their visits."
                     ),
                 )
             )
-        if row.own_view_first_high < 1 - share:
+        if row["own_view_first_high"] < 1 - share:
             found.append(
                 Finding(
                     topic="own_view",
-                    subject=row.team,
+                    subject=row["team"],
                     text=check_finding(
-                        f"In team {row.team}, an own view was recorded before the prompts were "
-                        f"shown in {_pct(row.own_view_first_share)} of {row.reviews} reviews "
-                        f"(interval {_pct(row.own_view_first_low)} to "
-                        f"{_pct(row.own_view_first_high)})."
+                        f"In team {row['team']}, an own view was recorded before the prompts were "
+                        f"shown in {_pct(row['own_view_first_share'])} of {row['reviews']} reviews "
+                        f"(interval {_pct(row['own_view_first_low'])} to "
+                        f"{_pct(row['own_view_first_high'])})."
                     ),
                 )
             )
     return tuple(found)
 
 
-def _prompt_findings(
-    table: pd.DataFrame, share: float, min_cell_size: int
-) -> tuple[Finding, ...]:
+def _prompt_findings(table: pd.DataFrame, share: float, min_cell_size: int) -> tuple[Finding, ...]:
     found: list[Finding] = []
-    for row in table.itertuples(index=False):
-        if row.n >= min_cell_size and row.not_relevant_low > share:
+    for row in table.to_dict(orient="records"):
+        if row["n"] >= min_cell_size and row["not_relevant_low"] > share:
             found.append(
                 Finding(
                     topic="not_relevant",
-                    subject=row.prompt_id,
+                    subject=row["prompt_id"],
                     text=check_finding(
-                        f"The prompt {row.prompt_id} was marked not relevant in "
-                        f"{_pct(row.not_relevant_rate)} of {row.n} responses (interval "
-                        f"{_pct(row.not_relevant_low)} to {_pct(row.not_relevant_high)}); "
+                        f"The prompt {row['prompt_id']} was marked not relevant in "
+                        f"{_pct(row['not_relevant_rate'])} of {row['n']} responses (interval "
+                        f"{_pct(row['not_relevant_low'])} to {_pct(row['not_relevant_high'])}); "
                         "its question may not fit the cases it is shown for."
                     ),
                 )
             )
     return tuple(found)
-
-

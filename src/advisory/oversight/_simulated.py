@@ -48,10 +48,10 @@ def record_simulated(
     """
     by_review = {rid: g for rid, g in simulated.responses.groupby("review_id", sort=False)}
     n = 0
-    for row in simulated.reviews.itertuples(index=False):
-        held = by_review[row.review_id]
+    for row in simulated.reviews.to_dict(orient="records"):
+        held = by_review[row["review_id"]]
         review = {
-            "case_id": row.case_id,
+            "case_id": row["case_id"],
             "questions": [
                 {"prompt_id": p, "factor": f}
                 for p, f in zip(held["prompt_id"], held["factor"], strict=True)
@@ -59,16 +59,18 @@ def record_simulated(
         }
         store.record_review(
             review,
-            team=row.team,
-            practitioner=row.practitioner,
+            team=row["team"],
+            practitioner=row["practitioner"],
             model_version=model_version,
-            snapshot_date=(row.issued_at - dt.timedelta(days=1)).date(),
-            review_id=row.review_id,
-            at=row.issued_at,
+            snapshot_date=(row["issued_at"] - dt.timedelta(days=1)).date(),
+            review_id=row["review_id"],
+            at=row["issued_at"],
         )
-        if not pd.isna(row.own_view_at):
-            store.record_own_view(row.review_id, worries="simulated own view", at=row.own_view_at)
-        store.record_prompts_shown(row.review_id, at=row.shown_at)
+        if not pd.isna(row["own_view_at"]):
+            store.record_own_view(
+                row["review_id"], worries="simulated own view", at=row["own_view_at"]
+            )
+        store.record_prompts_shown(row["review_id"], at=row["shown_at"])
         answers: list[dict[str, Any]] = [
             {"prompt_id": p, "verdict": v, "reason": r, "seconds": s}
             for p, v, r, s in zip(
@@ -76,7 +78,9 @@ def record_simulated(
             )
         ]
         store.record_responses(
-            row.review_id, answers, at=row.shown_at + dt.timedelta(seconds=float(held["seconds"].sum()))
+            row["review_id"],
+            answers,
+            at=row["shown_at"] + dt.timedelta(seconds=float(held["seconds"].sum())),
         )
         n += len(answers)
     return n

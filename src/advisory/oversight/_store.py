@@ -134,7 +134,7 @@ class Store:
     >>> store.record_own_view(rid, worries="again")
     Traceback (most recent call last):
     ...
-    advisory.oversight._errors.OversightError: An own view for review ... its prompts were answered, ...
+    advisory.oversight._errors.OversightError: An own view ... its prompts were answered, ...
     >>> store.close()
     """
 
@@ -358,8 +358,7 @@ class Store:
                 raise ModelSwitchedOffError(model_version, *off)
             if self._review_rows(conn, rid):
                 raise OversightError(
-                    f"Review {rid!r} is already in the oversight trail; give each review "
-                    "a new id."
+                    f"Review {rid!r} is already in the oversight trail; give each review a new id."
                 )
             content = {
                 "review_sha256": digest,
@@ -500,8 +499,9 @@ class Store:
             If the review is unknown or did not hold the prompt.
         """
         return self.record_responses(
-            review_id, [{"prompt_id": prompt_id, "verdict": verdict, "reason": reason,
-                         "seconds": seconds}], at=at
+            review_id,
+            [{"prompt_id": prompt_id, "verdict": verdict, "reason": reason, "seconds": seconds}],
+            at=at,
         )[0]
 
     def record_responses(
@@ -536,7 +536,7 @@ class Store:
             if not isinstance(item, Mapping):
                 raise InputError(f"responses[{i}] must be a dict; got {type(item).__name__}.")
             prompt = _text(item.get("prompt_id"), f"responses[{i}].prompt_id")
-            verdict = item.get("verdict")
+            verdict: Any = item.get("verdict")  # checked by Response below
             reason = item.get("reason", "")
             seconds = item.get("seconds")
             if (
@@ -551,7 +551,11 @@ class Store:
                 )
             # the prompts layer's rules for a response (verdict, reason)
             Response(
-                case_id="-", prompt_id=prompt, verdict=verdict, reason=reason, model_version="-"
+                case_id="-",
+                prompt_id=prompt,
+                verdict=verdict,
+                reason=reason,
+                model_version="-",
             )
             checked.append((prompt, str(verdict), str(reason), float(seconds)))
         if not checked:
@@ -811,7 +815,6 @@ class Store:
 def _serialise_sqlite(engine: Any) -> None:
     """Make every write transaction on SQLite take the write lock first (BEGIN IMMEDIATE)."""
 
-    @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy's events emit BEGIN
         cursor = dbapi_connection.cursor()
@@ -819,10 +822,12 @@ def _serialise_sqlite(engine: Any) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @sa.event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         read = conn.get_execution_options().get("advisory_read", False)
         conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+
+    sa.event.listen(engine, "connect", _connect)
+    sa.event.listen(engine, "begin", _begin)
 
 
 def check_model_version(store: Store, model_version: str) -> None:
