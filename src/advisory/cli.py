@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from advisory import __version__
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
+from advisory._cli_oversight import add_commands as add_oversight_commands
 from advisory._errors import AdvisoryError
 
 if TYPE_CHECKING:
@@ -289,6 +290,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.set_defaults(run=_review)
     add_audit_commands(commands)
+    add_oversight_commands(commands)
     return parser
 
 

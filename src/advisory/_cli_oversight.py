@@ -1,0 +1,144 @@
+"""The ``advisory oversight`` commands: init, simulate, report, verify, switch-off, switch-on."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from advisory._errors import InputError
+
+__all__ = ["add_commands"]
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from advisory.oversight import Store
+
+    return Store.open(args.db)
+
+
+def _init(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        print(f"Oversight trail ready at {store.url} (schema {store.schema_revision}).")
+    return 0
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from advisory.datasets import simulate_oversight
+    from advisory.oversight import record_simulated
+
+    simulated = simulate_oversight(args.reviews, seed=args.seed)
+    with _open(args) as store:
+        n = record_simulated(store, simulated, model_version=args.model_version)
+        print(
+            f"Recorded {len(simulated.reviews):,} simulated reviews and {n:,} responses "
+            f"in {store.url}."
+        )
+    return 0
+
+
+def _write_atomic(path: Path, text: str, force: bool) -> None:
+    if path.exists() and not force:
+        raise InputError(f"{path} exists; pass --force to replace it.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _report(args: argparse.Namespace) -> int:
+    from advisory.oversight import monitor
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise InputError(f"{out} exists; pass --force to replace it.")
+    groups = None
+    if args.groups:
+        from advisory.context import read_table
+
+        groups = read_table(args.groups)
+    with _open(args) as store:
+        result = monitor(store, groups=groups, quick_seconds=args.quick_seconds)
+    _write_atomic(out, result.to_json() + "\n", args.force)
+    print(f"{result.n_reviews:,} reviews, {result.n_responses:,} responses.")
+    for finding in result.findings:
+        print(f"- {finding.text}")
+    if not result.findings:
+        print("- Nothing to report: no team or prompt crossed the monitor's settings.")
+    print(result.note)
+    print(f"Oversight section (JSON): {out}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        result = store.verify()
+    print(result.problem)
+    print(f"Head hash: {result.head}")
+    return 0 if result.ok else 1
+
+
+def _switch(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        if args.oversight_command == "switch-off":
+            store.switch_off(args.model_version, reason=args.reason, by=args.by)
+            print(f"Model version {args.model_version!r} is switched off: it gives no reviews.")
+        else:
+            store.switch_on(args.model_version, reason=args.reason, by=args.by)
+            print(f"Model version {args.model_version!r} is switched on again.")
+    return 0
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``oversight`` and its subcommands to the command line."""
+    oversight = commands.add_parser(
+        "oversight",
+        help="the oversight trail: record, monitor and verify what practitioners do",
+        description=(
+            "The append-only, hash-chained oversight trail in SQLite (a file) or PostgreSQL "
+            "(a URL): create it, record simulated responses, write the monitor's section for "
+            "the board, verify the chain, switch a model version off or on."
+        ),
+    )
+    verbs = oversight.add_subparsers(dest="oversight_command", required=True, metavar="COMMAND")
+
+    def verb(name: str, help_text: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = verbs.add_parser(name, help=help_text)
+        parser.add_argument(
+            "--db",
+            required=True,
+            help="SQLite file or database URL (sqlite:///trail.db, postgresql+psycopg://...)",
+        )
+        return parser
+
+    verb("init", "create or upgrade the trail's schema").set_defaults(run=_init)
+    simulate = verb("simulate", "record simulated practitioners' reviews and responses")
+    simulate.add_argument("--reviews", type=int, default=900, help="number of reviews")
+    simulate.add_argument("--seed", type=int, default=0, help="seed")
+    simulate.add_argument("--model-version", default="simulated-1", help="model version")
+    simulate.set_defaults(run=_simulate)
+    report = verb("report", "write the monitor's oversight section (JSON) and print findings")
+    report.add_argument("--out", required=True, help="JSON file to write")
+    report.add_argument("--groups", help="CSV/Parquet: case_id and the child's group columns")
+    report.add_argument(
+        "--quick-seconds", type=float, default=10.0, help="seconds of a quick agreement"
+    )
+    report.add_argument("--force", action="store_true", help="replace an existing output")
+    report.set_defaults(run=_report)
+    verb("verify", "check every record's hash and link (exit 1 if altered)").set_defaults(
+        run=_verify
+    )
+    for name, words in (("switch-off", "switch a model version off"),
+                        ("switch-on", "switch a model version back on")):  # fmt: skip
+        switch = verb(name, words)
+        switch.add_argument("--model-version", required=True, help="the model version")
+        switch.add_argument("--reason", required=True, help="why, in words")
+        switch.add_argument("--by", required=True, help="pseudonymous id of who decided")
+        switch.set_defaults(run=_switch)

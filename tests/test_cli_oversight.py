@@ -1,0 +1,42 @@
+"""`advisory oversight init/simulate/report/verify/switch-off/switch-on`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from advisory.cli import main
+
+
+def test_the_oversight_commands_end_to_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "trail.db")
+    assert main(["oversight", "init", "--db", db]) == 0
+    assert main(["oversight", "simulate", "--db", db, "--reviews", "90"]) == 0
+    out = tmp_path / "oversight.json"
+    assert main(["oversight", "report", "--db", db, "--out", str(out)]) == 0
+    section = json.loads(out.read_text(encoding="utf-8"))
+    assert section["n_responses"] == 270
+    assert {f["subject"] for f in section["findings"] if f["topic"] == "quick_agreement"} == {
+        "team_b"
+    }
+    assert main(["oversight", "report", "--db", db, "--out", str(out)]) == 2
+    assert "exists; pass --force" in capsys.readouterr().err
+    assert main(["oversight", "verify", "--db", db]) == 0
+    assert "All 494 records match" in capsys.readouterr().out  # 90 x 3 prompts, 44 own views
+    switch = ["--db", db, "--model-version", "simulated-1", "--reason", "due", "--by", "board"]
+    assert main(["oversight", "switch-off", *switch]) == 0
+    assert main(["oversight", "simulate", "--db", db, "--reviews", "3", "--seed", "1"]) == 2
+    assert "was switched off" in capsys.readouterr().err
+    assert main(["oversight", "switch-on", *switch]) == 0
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TRIGGER oversight_record_no_update"))
+        conn.execute(sa.text("UPDATE oversight_record SET verdict = 'agree' WHERE seq = 5"))
+    engine.dispose()
+    assert main(["oversight", "verify", "--db", db]) == 1
+    assert "record 5 was changed" in capsys.readouterr().out
