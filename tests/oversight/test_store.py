@@ -289,3 +289,23 @@ def test_concurrent_writers_lose_nothing_and_keep_the_chain(store_url: str) -> N
 def test_eight_writers_of_ten_thousand_responses_each(store_url: str) -> None:
     Store.open(store_url).close()
     _check_concurrent(store_url, n_writers=8, n_reviews=1_000, per_review=10)
+
+
+def test_a_transaction_is_all_or_nothing(store: Store) -> None:
+    with store.transaction():
+        rid = _issue(store)
+        store.record_own_view(rid, worries="x")
+        store.record_response(rid, "open", "agree", seconds=3.0)
+    with pytest.raises(OversightError, match="did not hold prompt 'zz'"), store.transaction():
+        other = _issue(store, "C2")
+        store.record_response(other, "open", "agree", seconds=3.0)
+        store.record_response(other, "zz", "agree", seconds=3.0)
+    frame = store.records()
+    assert list(frame["kind"]) == ["review_issued", "own_view", "response"]
+    assert store.verify().ok
+    with (
+        pytest.raises(OversightError, match="do not nest it"),
+        store.transaction(),
+        store.transaction(),
+    ):
+        pass

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,7 +29,35 @@ GENESIS: Final = "0" * 64
 # key of the PostgreSQL advisory lock that serialises the chain head ("advisory" in ASCII)
 _LOCK_KEY: Final = 0x6164766973
 _MIGRATIONS: Final = Path(__file__).parent / "migrations"
-_VERDICTS: Final = ("agree", "disagree", "not_relevant")
+_C = RECORD.c
+# statements built once, so SQLAlchemy's compiled cache serves every call
+_HEAD: Final = sa.select(_C.seq, _C.hash).order_by(_C.seq.desc()).limit(1)
+_OF_REVIEW: Final = (
+    sa.select(
+        _C.seq, _C.kind, _C.content, _C.case_id, _C.review_id, _C.team, _C.practitioner,
+        _C.model_version,
+    )
+    .where(_C.review_id == sa.bindparam("review_id"))
+    .order_by(_C.seq)
+)  # fmt: skip
+_REVIEW_EXISTS: Final = sa.select(_C.seq).where(_C.review_id == sa.bindparam("review_id")).limit(1)
+_LAST_REVIEW_OF_CASE: Final = (
+    sa.select(_C.review_id, _C.model_version)
+    .where(_C.case_id == sa.bindparam("case_id"), _C.kind == "review_issued")
+    .order_by(_C.seq.desc())
+    .limit(1)
+)
+_LAST_SWITCH: Final = (
+    sa.select(_C.kind, _C.reason, _C.recorded_at)
+    .where(
+        _C.model_version == sa.bindparam("model_version"),
+        _C.kind.in_(("model_switched_off", "model_switched_on")),
+    )
+    .order_by(_C.seq.desc())
+    .limit(1)
+)
+_INSERT: Final = RECORD.insert()
+_LOCK: Final = sa.text("SELECT pg_advisory_xact_lock(:key)")
 
 
 def record_hash(row: Mapping[str, Any]) -> str:
@@ -141,6 +170,7 @@ class Store:
     def __init__(self, engine: Any) -> None:
         self._engine = engine
         self._postgres = engine.dialect.name == "postgresql"
+        self._local = threading.local()  # the open transaction of this thread, if any
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -240,46 +270,75 @@ class Store:
     # -- writing ---------------------------------------------------------------------------
     def _lock(self, conn: Any) -> None:
         if self._postgres:
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+            conn.execute(_LOCK, {"key": _LOCK_KEY})
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Record several things in one transaction: all of them or none.
+
+        Inside the ``with`` block, every ``record_*`` call of this thread
+        joins one transaction that holds the chain's lock; an exception that
+        leaves the block rolls all of them back.
+
+        Yields
+        ------
+        Store
+            This store.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = Store.open(f"sqlite:///{tempfile.mkdtemp()}/t.db")
+        >>> with store.transaction():
+        ...     rid = store.record_review({"case_id": "C1", "questions": [{"prompt_id": "q"}]},
+        ...                               team="T", practitioner="W", model_version="m",
+        ...                               snapshot_date="2026-11-30")
+        ...     _ = store.record_response(rid, "q", "agree", seconds=30.0)
+        >>> len(store.records())
+        2
+        >>> store.close()
+        """
+        if getattr(self._local, "conn", None) is not None:
+            raise OversightError(
+                "Store.transaction is already open in this thread; do not nest it."
+            )
+        with self._engine.begin() as conn:
+            self._lock(conn)
+            self._local.conn = conn
+            try:
+                yield self
+            finally:
+                self._local.conn = None
 
     def _append(self, build: Callable[[Any], list[dict[str, Any]]]) -> list[dict[str, Any]]:
         """Build rows under the chain's lock, chain them and insert them in one transaction."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            return self._chain(conn, build)
         with self._engine.begin() as conn:
             self._lock(conn)
-            rows = build(conn)
-            head = conn.execute(
-                sa.select(RECORD.c.seq, RECORD.c.hash).order_by(RECORD.c.seq.desc()).limit(1)
-            ).first()
-            seq, prev = (0, GENESIS) if head is None else (int(head[0]), str(head[1]))
-            for row in rows:
-                seq += 1
-                full = dict.fromkeys(COLUMNS)
-                full.update(row)
-                full["seq"] = seq
-                full["prev_hash"] = prev
-                full["hash"] = prev = record_hash(full)
-                row.clear()
-                row.update(full)
-            conn.execute(RECORD.insert(), rows)
+            return self._chain(conn, build)
+
+    def _chain(
+        self, conn: Any, build: Callable[[Any], list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
+        rows = build(conn)
+        head = conn.execute(_HEAD).first()
+        seq, prev = (0, GENESIS) if head is None else (int(head[0]), str(head[1]))
+        for row in rows:
+            seq += 1
+            full = dict.fromkeys(COLUMNS)
+            full.update(row)
+            full["seq"] = seq
+            full["prev_hash"] = prev
+            full["hash"] = prev = record_hash(full)
+            row.clear()
+            row.update(full)
+        conn.execute(_INSERT, rows)
         return rows
 
     def _review_rows(self, conn: Any, review_id: str) -> list[Any]:
-        return list(
-            conn.execute(
-                sa.select(
-                    RECORD.c.seq,
-                    RECORD.c.kind,
-                    RECORD.c.content,
-                    RECORD.c.case_id,
-                    RECORD.c.review_id,
-                    RECORD.c.team,
-                    RECORD.c.practitioner,
-                    RECORD.c.model_version,
-                )
-                .where(RECORD.c.review_id == review_id)
-                .order_by(RECORD.c.seq)
-            )
-        )
+        return list(conn.execute(_OF_REVIEW, {"review_id": review_id}))
 
     def _issued(self, conn: Any, review_id: str, what: str) -> tuple[Any, list[Any]]:
         rows = self._review_rows(conn, review_id)
@@ -356,7 +415,7 @@ class Store:
             off = self._switched_off(conn, model_version)
             if off is not None:
                 raise ModelSwitchedOffError(model_version, *off)
-            if self._review_rows(conn, rid):
+            if conn.execute(_REVIEW_EXISTS, {"review_id": rid}).first() is not None:
                 raise OversightError(
                     f"Review {rid!r} is already in the oversight trail; give each review a new id."
                 )
@@ -627,12 +686,7 @@ class Store:
         when = _now(at, "at")
 
         def build(conn: Any) -> list[dict[str, Any]]:
-            last = conn.execute(
-                sa.select(RECORD.c.review_id, RECORD.c.model_version)
-                .where(RECORD.c.case_id == case_id, RECORD.c.kind == "review_issued")
-                .order_by(RECORD.c.seq.desc())
-                .limit(1)
-            ).first()
+            last = conn.execute(_LAST_REVIEW_OF_CASE, {"case_id": case_id}).first()
             if last is None:
                 raise OversightError(
                     f"No review of case {case_id!r} is in the oversight trail; a decision is "
@@ -669,15 +723,7 @@ class Store:
 
     # -- switching a model version off ----------------------------------------------------
     def _switched_off(self, conn: Any, model_version: str) -> tuple[str, str] | None:
-        last = conn.execute(
-            sa.select(RECORD.c.kind, RECORD.c.reason, RECORD.c.recorded_at)
-            .where(
-                RECORD.c.model_version == model_version,
-                RECORD.c.kind.in_(("model_switched_off", "model_switched_on")),
-            )
-            .order_by(RECORD.c.seq.desc())
-            .limit(1)
-        ).first()
+        last = conn.execute(_LAST_SWITCH, {"model_version": model_version}).first()
         if last is None or last.kind == "model_switched_on":
             return None
         return str(last.reason), str(last.recorded_at)
