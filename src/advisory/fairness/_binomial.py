@@ -1,10 +1,11 @@
-"""Wilson score intervals for proportions, vectorised (the audit's and the monitor's)."""
+"""Wilson score intervals for proportions, vectorised (no scipy: cheap to import)."""
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import norm
 
 __all__ = ["wilson_interval"]
 
@@ -37,7 +38,7 @@ def wilson_interval(
     """
     k = np.asarray(successes, dtype=np.float64)
     m = np.asarray(n, dtype=np.float64)
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = k / m
         denom = 1 + z * z / m
