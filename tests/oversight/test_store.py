@@ -303,6 +303,16 @@ def test_a_transaction_is_all_or_nothing(store: Store) -> None:
     frame = store.records()
     assert list(frame["kind"]) == ["review_issued", "own_view", "response"]
     assert store.verify().ok
+    # the order rules hold for records made within one transaction too
+    with pytest.raises(OversightError, match="its prompts were answered"), store.transaction():
+        third = _issue(store, "C3")
+        store.record_response(third, "open", "agree", seconds=3.0)
+        store.record_own_view(third, worries="late")
+    with store.transaction():
+        fourth = _issue(store, "C4")
+        store.record_response(fourth, "open", "agree", seconds=3.0)
+    store.record_response(fourth, "stands_out:a", "agree", seconds=3.0)
+    assert len(store.records()) == 6 and store.verify().ok
     with (
         pytest.raises(OversightError, match="do not nest it"),
         store.transaction(),

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Final
 
 from advisory._errors import InputError
@@ -305,6 +306,9 @@ class Store:
         with self._engine.begin() as conn:
             self._lock(conn)
             self._local.conn = conn
+            # the lock is held to the end: the head and the reviews issued here stay known
+            self._local.head = None
+            self._local.reviews = {}
             try:
                 yield self
             finally:
@@ -323,8 +327,12 @@ class Store:
         self, conn: Any, build: Callable[[Any], list[dict[str, Any]]]
     ) -> list[dict[str, Any]]:
         rows = build(conn)
-        head = conn.execute(_HEAD).first()
-        seq, prev = (0, GENESIS) if head is None else (int(head[0]), str(head[1]))
+        joined = getattr(self._local, "conn", None) is conn
+        head = self._local.head if joined else None
+        if head is None:
+            found = conn.execute(_HEAD).first()
+            head = (0, GENESIS) if found is None else (int(found[0]), str(found[1]))
+        seq, prev = head
         for row in rows:
             seq += 1
             full = dict.fromkeys(COLUMNS)
@@ -335,9 +343,19 @@ class Store:
             row.clear()
             row.update(full)
         conn.execute(_INSERT, rows)
+        if joined:
+            self._local.head = (seq, prev)
+            reviews = self._local.reviews
+            for row in rows:
+                if row["kind"] == "review_issued":
+                    reviews[row["review_id"]] = []
+                if row["review_id"] in reviews:
+                    reviews[row["review_id"]].append(SimpleNamespace(**row))
         return rows
 
     def _review_rows(self, conn: Any, review_id: str) -> list[Any]:
+        if getattr(self._local, "conn", None) is conn and review_id in self._local.reviews:
+            return list(self._local.reviews[review_id])  # issued in this transaction
         return list(conn.execute(_OF_REVIEW, {"review_id": review_id}))
 
     def _issued(self, conn: Any, review_id: str, what: str) -> tuple[Any, list[Any]]:
