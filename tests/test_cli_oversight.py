@@ -40,3 +40,34 @@ def test_the_oversight_commands_end_to_end(
     engine.dispose()
     assert main(["oversight", "verify", "--db", db]) == 1
     assert "record 5 was changed" in capsys.readouterr().out
+
+
+def test_the_drift_command_switches_a_version_off_when_a_reaudit_is_due(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from advisory.datasets import simulate_oversight
+
+    factors = simulate_oversight(3, seed=2).factors
+    for period in ("audited", "later_unshifted", "later_shifted"):
+        factors[factors["period"] == period].drop(columns="period").to_csv(
+            tmp_path / f"{period}.csv", index=False
+        )
+    db = str(tmp_path / "trail.db")
+    common = ["--expected", "expected", "--outcome", "outcome", "--db", db,
+              "--model-version", "m1", "--by", "board", "--switch-off-when-due"]  # fmt: skip
+    audited = ["oversight", "drift", "--audited", str(tmp_path / "audited.csv")]
+    calm = [*audited, "--new", str(tmp_path / "later_unshifted.csv")]
+    calm += ["--out", str(tmp_path / "a.json")]
+    assert main([*calm, *common]) == 0
+    assert "No re-audit is due" in capsys.readouterr().out
+    shifted = [*audited, "--new", str(tmp_path / "later_shifted.csv")]
+    shifted += ["--out", str(tmp_path / "b.json")]
+    assert main([*shifted, *common]) == 0
+    out = capsys.readouterr().out
+    assert "A re-audit is due" in out and "'m1' is switched off" in out
+    saved = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert saved["reaudit_due"] is True
+    from advisory.oversight import ModelSwitchedOffError, Store, check_model_version
+
+    with Store.open(db) as store, pytest.raises(ModelSwitchedOffError, match="A re-audit is due"):
+        check_model_version(store, "m1")

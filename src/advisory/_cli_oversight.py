@@ -1,4 +1,4 @@
-"""The ``advisory oversight`` commands: init, simulate, report, verify, switch-off, switch-on."""
+"""The ``advisory oversight`` commands: init, simulate, report, drift, verify, switch-off/on."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.groups:
         from advisory.context import read_table
 
-        groups = read_table(args.groups)
+        groups = read_table(args.groups, text_columns=["case_id"])
     with _open(args) as store:
         result = monitor(store, groups=groups, quick_seconds=args.quick_seconds)
     _write_atomic(out, result.to_json() + "\n", args.force)
@@ -74,6 +74,38 @@ def _report(args: argparse.Namespace) -> int:
         print("- Nothing to report: no team or prompt crossed the monitor's settings.")
     print(result.note)
     print(f"Oversight section (JSON): {out}")
+    return 0
+
+
+def _drift(args: argparse.Namespace) -> int:
+    from advisory.context import read_table
+    from advisory.definitions import load_audit_policy, reference_root
+    from advisory.oversight import drift
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise InputError(f"{out} exists; pass --force to replace it.")
+    if args.switch_off_when_due and not (args.db and args.model_version and args.by):
+        raise InputError("--switch-off-when-due needs --db, --model-version and --by.")
+    policy_path = args.policy or reference_root() / "fairness" / "reference.toml"
+    policy = load_audit_policy(policy_path)
+    audited = read_table(args.audited, text_columns=["case_id"])
+    new = read_table(args.new, text_columns=["case_id"])
+    factors = args.factor or None
+    if factors is None:
+        skip = {"case_id", args.expected, args.outcome}
+        factors = [c for c in audited.columns if c in new.columns and c not in skip]
+    result = drift(
+        audited, new, factors=factors, policy=policy, expected=args.expected,
+        outcome=args.outcome, random_state=args.seed,
+    )  # fmt: skip
+    _write_atomic(out, result.to_json() + "\n", args.force)
+    print(result.statement)
+    if result.reaudit_due and args.switch_off_when_due:
+        with _open(args) as store:
+            store.switch_off(args.model_version, reason=result.statement, by=args.by)
+        print(f"Model version {args.model_version!r} is switched off in {args.db}.")
+    print(f"Drift check (JSON): {out}")
     return 0
 
 
@@ -132,6 +164,27 @@ def add_commands(commands: Any) -> None:
     )
     report.add_argument("--force", action="store_true", help="replace an existing output")
     report.set_defaults(run=_report)
+    check = verbs.add_parser(
+        "drift", help="compare new cases with the audited ones; say if a re-audit is due"
+    )
+    check.add_argument("--audited", required=True, help="CSV/Parquet: the audited cases' factors")
+    check.add_argument("--new", required=True, help="CSV/Parquet: the new cases' factors")
+    check.add_argument("--factor", action="append", help="a factor column (default: all shared)")
+    check.add_argument("--policy", help="audit policy TOML with [drift] (default: reference)")
+    check.add_argument("--expected", help="column of the model's expected rate")
+    check.add_argument("--outcome", help="column of the later outcome (0/1), where known")
+    check.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
+    check.add_argument("--out", required=True, help="JSON file to write")
+    check.add_argument("--force", action="store_true", help="replace an existing output")
+    check.add_argument("--db", help="the oversight trail, to switch the model version off")
+    check.add_argument("--model-version", help="the model version checked")
+    check.add_argument("--by", help="pseudonymous id of who runs the check")
+    check.add_argument(
+        "--switch-off-when-due",
+        action="store_true",
+        help="switch the model version off in the trail when a re-audit is due",
+    )
+    check.set_defaults(run=_drift)
     verb("verify", "check every record's hash and link (exit 1 if altered)").set_defaults(
         run=_verify
     )
