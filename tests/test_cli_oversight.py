@@ -17,8 +17,11 @@ def test_the_oversight_commands_end_to_end(
     db = str(tmp_path / "trail.db")
     assert main(["oversight", "init", "--db", db]) == 0
     assert main(["oversight", "simulate", "--db", db, "--reviews", "90"]) == 0
-    out = tmp_path / "oversight.json"
-    assert main(["oversight", "report", "--db", db, "--out", str(out)]) == 0
+    out, page = tmp_path / "oversight.json", tmp_path / "oversight.html"
+    assert main(["oversight", "report", "--db", db, "--out", str(out), "--html", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert "In team team_b, every prompt was agreed within 10 seconds" in html
+    assert "<script" not in html and "http" not in html
     section = json.loads(out.read_text(encoding="utf-8"))
     assert section["n_responses"] == 270
     assert {f["subject"] for f in section["findings"] if f["topic"] == "quick_agreement"} == {

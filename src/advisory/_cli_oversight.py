@@ -57,8 +57,9 @@ def _report(args: argparse.Namespace) -> int:
     from advisory.oversight import monitor
 
     out = Path(args.out)
-    if out.exists() and not args.force:
-        raise InputError(f"{out} exists; pass --force to replace it.")
+    for target in (out, Path(args.html) if args.html else None):
+        if target is not None and target.exists() and not args.force:
+            raise InputError(f"{target} exists; pass --force to replace it.")
     groups = None
     if args.groups:
         from advisory.context import read_table
@@ -67,6 +68,11 @@ def _report(args: argparse.Namespace) -> int:
     with _open(args) as store:
         result = monitor(store, groups=groups, quick_seconds=args.quick_seconds)
     _write_atomic(out, result.to_json() + "\n", args.force)
+    if args.html:
+        from advisory.reports import render_oversight_html
+
+        _write_atomic(Path(args.html), render_oversight_html(result), args.force)
+        print(f"Oversight section (HTML): {args.html}")
     print(f"{result.n_reviews:,} reviews, {result.n_responses:,} responses.")
     for finding in result.findings:
         print(f"- {finding.text}")
@@ -158,6 +164,7 @@ def add_commands(commands: Any) -> None:
     simulate.set_defaults(run=_simulate)
     report = verb("report", "write the monitor's oversight section (JSON) and print findings")
     report.add_argument("--out", required=True, help="JSON file to write")
+    report.add_argument("--html", help="also write the board's oversight page (HTML) here")
     report.add_argument("--groups", help="CSV/Parquet: case_id and the child's group columns")
     report.add_argument(
         "--quick-seconds", type=float, default=10.0, help="seconds of a quick agreement"
