@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisory import __version__
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
 from advisory._cli_oversight import add_commands as add_oversight_commands
 from advisory._errors import AdvisoryError
+from advisory._version import __version__
 
 if TYPE_CHECKING:
     from advisory.context import CaseContext
