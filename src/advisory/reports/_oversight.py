@@ -46,7 +46,7 @@ def _rate(row: Mapping[str, Any], verdict: str) -> str:
 def _view(
     monitor: dict[str, Any], drift: dict[str, Any] | None, title: str | None
 ) -> dict[str, Any]:
-    from advisory import __version__
+    from advisory._version import __version__
 
     def rate_rows(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
         return [
