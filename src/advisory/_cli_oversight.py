@@ -10,7 +10,7 @@ from typing import Any
 
 from advisory._errors import InputError
 
-__all__ = ["add_commands"]
+__all__ = ["add_commands", "demo_oversight"]
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -113,6 +113,37 @@ def _drift(args: argparse.Namespace) -> int:
         print(f"Model version {args.model_version!r} is switched off in {args.db}.")
     print(f"Drift check (JSON): {out}")
     return 0
+
+
+def demo_oversight(out: Path, seed: int = 0) -> None:
+    """Run the demo's oversight part: simulated practitioners, the board's page, drift.
+
+    Writes ``oversight.db`` (replaced on each run) and ``oversight/`` (the
+    board's oversight page and its JSON) under ``out``.
+    """
+    from advisory.datasets import simulate_oversight
+    from advisory.oversight import Store, drift, monitor, record_simulated
+    from advisory.reports import write_oversight_report
+
+    print("\nRecording simulated practitioners' responses in the oversight trail ...")
+    simulated = simulate_oversight(900, seed=seed)
+    database = out / "oversight.db"
+    for stale in (database, *out.glob("oversight.db-*")):
+        stale.unlink(missing_ok=True)  # the demo's own trail, from an earlier run
+    with Store.open(database) as store:
+        n = record_simulated(store, simulated)
+        watched = monitor(store, groups=simulated.reviews[["case_id", "group"]])
+        verified = store.verify()
+    factors = simulated.factors.drop(columns="case_id")
+    audited = factors[factors["period"] == "audited"].drop(columns="period")
+    later = factors[factors["period"] == "later_shifted"].drop(columns="period")
+    checked = drift(audited, later, expected="expected", outcome="outcome")
+    files = write_oversight_report(watched, out / "oversight", drift=checked)
+    print(f"  {n:,} responses; {verified.problem}")
+    for finding in watched.findings:
+        print(f"  - {finding.text}")
+    print(f"  Drift in the simulated later period: {checked.statement}")
+    print(f"  Oversight page for the board: {files['html']}")
 
 
 def _verify(args: argparse.Namespace) -> int:
