@@ -319,3 +319,14 @@ def test_a_transaction_is_all_or_nothing(store: Store) -> None:
         store.transaction(),
     ):
         pass
+
+
+def test_the_migrated_schema_matches_the_table_the_code_writes(store: Store) -> None:
+    from advisory.oversight._tables import RECORD
+
+    found = {c["name"]: c for c in sa.inspect(store._engine).get_columns("oversight_record")}
+    assert list(found) == [c.name for c in RECORD.columns]
+    for column in RECORD.columns:
+        assert found[column.name]["nullable"] == column.nullable, column.name
+    indexes = {i["name"] for i in sa.inspect(store._engine).get_indexes("oversight_record")}
+    assert {"ix_oversight_record_review", "ix_oversight_record_case"} <= indexes

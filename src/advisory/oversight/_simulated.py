@@ -19,9 +19,9 @@ def record_simulated(
 ) -> int:
     """Record every simulated review, own view, prompts shown and response in a store.
 
-    Each review is recorded as a host would: issued, own view (when the
-    practitioner formed one), prompts shown, then the responses in one
-    transaction.
+    Each review is recorded as a host would, in order: issued, own view (when
+    the practitioner formed one), prompts shown, then the responses; one
+    transaction per review.
 
     Parameters
     ----------
@@ -57,30 +57,31 @@ def record_simulated(
                 for p, f in zip(held["prompt_id"], held["factor"], strict=True)
             ],
         }
-        store.record_review(
-            review,
-            team=row["team"],
-            practitioner=row["practitioner"],
-            model_version=model_version,
-            snapshot_date=(row["issued_at"] - dt.timedelta(days=1)).date(),
-            review_id=row["review_id"],
-            at=row["issued_at"],
-        )
-        if not pd.isna(row["own_view_at"]):
-            store.record_own_view(
-                row["review_id"], worries="simulated own view", at=row["own_view_at"]
+        with store.transaction():  # one review, one transaction
+            store.record_review(
+                review,
+                team=row["team"],
+                practitioner=row["practitioner"],
+                model_version=model_version,
+                snapshot_date=(row["issued_at"] - dt.timedelta(days=1)).date(),
+                review_id=row["review_id"],
+                at=row["issued_at"],
             )
-        store.record_prompts_shown(row["review_id"], at=row["shown_at"])
-        answers: list[dict[str, Any]] = [
-            {"prompt_id": p, "verdict": v, "reason": r, "seconds": s}
-            for p, v, r, s in zip(
-                held["prompt_id"], held["verdict"], held["reason"], held["seconds"], strict=True
+            if not pd.isna(row["own_view_at"]):
+                store.record_own_view(
+                    row["review_id"], worries="simulated own view", at=row["own_view_at"]
+                )
+            store.record_prompts_shown(row["review_id"], at=row["shown_at"])
+            answers: list[dict[str, Any]] = [
+                {"prompt_id": p, "verdict": v, "reason": r, "seconds": s}
+                for p, v, r, s in zip(
+                    held["prompt_id"], held["verdict"], held["reason"], held["seconds"], strict=True
+                )
+            ]
+            store.record_responses(
+                row["review_id"],
+                answers,
+                at=row["shown_at"] + dt.timedelta(seconds=float(held["seconds"].sum())),
             )
-        ]
-        store.record_responses(
-            row["review_id"],
-            answers,
-            at=row["shown_at"] + dt.timedelta(seconds=float(held["seconds"].sum())),
-        )
         n += len(answers)
     return n
