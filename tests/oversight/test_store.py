@@ -230,6 +230,12 @@ def test_reopening_keeps_the_trail_and_a_newer_schema_is_refused(store_url: str)
         Store.open(store_url)
 
 
+def test_a_plain_postgresql_url_uses_psycopg_3(postgres: Any) -> None:
+    url = postgres.new_database().replace("postgresql+psycopg://", "postgresql://")
+    with Store.open(url) as store:
+        assert store.url.startswith("postgresql+psycopg://") and store.verify().ok
+
+
 def test_a_sqlite_path_opens_a_file(tmp_path: Any) -> None:
     with Store.open(tmp_path / "trail.db") as store:
         assert store.url.startswith("sqlite:///") and store.verify().n_records == 0

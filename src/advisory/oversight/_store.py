@@ -182,7 +182,8 @@ class Store:
         ----------
         url : str or pathlib.Path
             A SQLAlchemy URL (``"sqlite:///trail.db"``,
-            ``"postgresql+psycopg://user@host/db"``) or the path of a SQLite file.
+            ``"postgresql+psycopg://user@host/db"``; a plain ``postgresql://`` URL
+            uses psycopg 3) or the path of a SQLite file.
         **engine_options
             Passed to :func:`sqlalchemy.create_engine`.
 
@@ -207,6 +208,8 @@ class Store:
                 f"The oversight store needs a SQLite or PostgreSQL URL; got {backend!r} "
                 "(use 'sqlite:///trail.db' or 'postgresql+psycopg://user@host/db')."
             )
+        if text.startswith("postgresql://"):  # the extra installs psycopg 3, not psycopg2
+            text = "postgresql+psycopg://" + text.removeprefix("postgresql://")
         if backend == "sqlite":
             engine_options.setdefault("connect_args", {}).setdefault("timeout", 120)
         engine = sa.create_engine(text, **engine_options)
