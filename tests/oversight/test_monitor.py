@@ -156,3 +156,17 @@ def test_bad_sources() -> None:
 def test_the_finding_guard_refuses_judgements(text: str) -> None:
     with pytest.raises(Exception, match="must be an observation"):
         check_finding(text)
+
+
+def test_an_empty_trail_and_a_review_without_responses(tmp_path: Any) -> None:
+    with Store.open(tmp_path / "t.db") as store:
+        empty = monitor(store)
+        assert (empty.n_reviews, empty.n_responses, empty.findings) == (0, 0, ())
+        assert json.loads(empty.to_json())["by_prompt"] == []
+        review = {"case_id": "C1", "q": [{"prompt_id": "p"}]}
+        store.record_review(
+            review, team="T", practitioner="W", model_version="m", snapshot_date="2026-01-01"
+        )
+        one = monitor(store)
+    row = one.by_team.iloc[0]
+    assert (row["reviews"], row["answered"], row["own_view_first"]) == (1, 0, 0)

@@ -343,7 +343,7 @@ def monitor(
         if isinstance(value, bool) or not isinstance(value, float | int) or not 0 < value < 1:
             raise ParameterError(name, "monitor", "a number strictly between 0 and 1", value)
     min_cell_size = check_int(min_cell_size, "min_cell_size", "monitor", minimum=1)
-    records = _source(source)
+    records = _source(source).astype({"seq": "int64", "seconds": "float64"})
     kind = records["kind"].to_numpy()
     issued = records.loc[kind == "review_issued", ["seq", "review_id", "case_id", "team"]]
     resp = records.loc[
@@ -418,8 +418,13 @@ def _team_table(resp: pd.DataFrame, per_review: pd.DataFrame, confidence: float)
         answered=("answered", "sum"),
         quick_agreement=("quick_agreement", "sum"),
     )
-    seconds = resp.groupby("team")["seconds"].quantile(np.array([0.25, 0.5, 0.75])).unstack()
-    seconds.columns = ["seconds_q1", "seconds_median", "seconds_q3"]
+    quartiles = resp.groupby("team")["seconds"].quantile(np.array([0.25, 0.5, 0.75]))
+    seconds = (
+        quartiles.unstack()
+        if len(quartiles)
+        else pd.DataFrame(index=pd.Index([], name="team"), columns=[0.25, 0.5, 0.75], dtype=float)
+    )
+    seconds.columns = pd.Index(["seconds_q1", "seconds_median", "seconds_q3"])
     table = reviews.join(seconds, how="left").reset_index()
     table["team"] = table["team"].astype(str)
     low, high = wilson_interval(table["own_view_first"], table["reviews"], confidence)

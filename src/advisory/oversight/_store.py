@@ -831,7 +831,8 @@ class Store:
         with self._read() as conn:
             result = conn.execute(query)
             frame = pd.DataFrame(result.fetchall(), columns=list(COLUMNS))
-        return frame
+        # the same dtypes for an empty trail as for a full one
+        return frame.astype({"seq": "int64", "seconds": "float64"})
 
     def verify(self) -> Verification:
         """Check every record's hash and link to the previous one.
