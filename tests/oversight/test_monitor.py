@@ -170,3 +170,19 @@ def test_an_empty_trail_and_a_review_without_responses(tmp_path: Any) -> None:
         one = monitor(store)
     row = one.by_team.iloc[0]
     assert (row["reviews"], row["answered"], row["own_view_first"]) == (1, 0, 0)
+
+
+def test_host_ids_that_look_like_ranked_words_do_not_break_the_findings(
+    simulated: Any, records: pd.DataFrame
+) -> None:
+    renamed = records.assign(team=records["team"].replace({"team_b": "Red High"}))
+    result = monitor(renamed)
+    assert {f.subject for f in result.findings if f.topic == "quick_agreement"} == {"Red High"}
+    same = monitor(records)
+    # renaming a team changes nothing but its name
+    pd.testing.assert_frame_equal(
+        result.by_team.drop(columns="team").reset_index(drop=True),
+        same.by_team.sort_values("team", key=lambda t: t.replace({"team_b": "Red High"}))
+        .drop(columns="team")
+        .reset_index(drop=True),
+    )

@@ -295,7 +295,7 @@ def drift(
     calibration_moved = calibration is not None and calibration.beyond_limit
     due = bool(flagged) or calibration_moved
     statement = check_finding(
-        _statement(stability, calibration, limits, len(new), enough, flagged, due)
+        _statement(stability, calibration, limits, len(new), enough, flagged, due), names=names
     )
     return DriftCheck(
         stability=stability,

@@ -9,6 +9,7 @@ judge a worker.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Final
 
 from advisory._errors import AdvisoryError
@@ -44,13 +45,17 @@ JUDGEMENT_WORDS: Final = (
 JUDGEMENT_PATTERN: Final = re.compile(r"\b(" + "|".join(JUDGEMENT_WORDS) + r")\b", re.IGNORECASE)
 
 
-def check_finding(text: str) -> str:
+def check_finding(text: str, names: Iterable[str] = ()) -> str:
     """Return ``text`` if it is worded as an observation, else raise.
 
     Parameters
     ----------
     text : str
         A finding.
+    names : iterable of str
+        Identifiers the host chose (team, prompt and factor ids) that the text
+        quotes; their own words are not the finding's wording, so they are
+        left out of the check (a team may be called "Red").
 
     Returns
     -------
@@ -66,13 +71,19 @@ def check_finding(text: str) -> str:
     --------
     >>> check_finding("In team T1, every prompt was agreed within seconds in most reviews.")
     'In team T1, every prompt was agreed within seconds in most reviews.'
+    >>> check_finding("In team Red, every prompt was agreed within seconds.", names=["Red"])
+    'In team Red, every prompt was agreed within seconds.'
     >>> check_finding("Team T1 is careless.")
     Traceback (most recent call last):
     ...
     advisory._errors.AdvisoryError: A finding must be an observation ...: 'careless' in ...
     """
+    wording = text
+    for name in sorted(set(names), key=len, reverse=True):
+        if name:
+            wording = wording.replace(name, " ")
     for pattern in (RISK_PATTERN, RANK_PATTERN, INSTRUCTION_PATTERN, JUDGEMENT_PATTERN):
-        found = pattern.search(text)
+        found = pattern.search(wording)
         if found:
             raise AdvisoryError(
                 "A finding must be an observation for the board, never a risk level, a rank, "

@@ -511,7 +511,8 @@ def _team_findings(
                         f"answered reviews (interval {_pct(row['quick_agreement_low'])} to "
                         f"{_pct(row['quick_agreement_high'])}). Agreement this quick can mean the "
                         "prompts are accepted without being weighed; the board may wish to "
-                        "ask the team how the prompts fit their visits."
+                        "ask the team how the prompts fit their visits.",
+                        names=[str(row["team"])],
                     ),
                 )
             )
@@ -524,7 +525,8 @@ def _team_findings(
                         f"In team {row['team']}, an own view was recorded before the prompts were "
                         f"shown in {_pct(row['own_view_first_share'])} of {row['reviews']} reviews "
                         f"(interval {_pct(row['own_view_first_low'])} to "
-                        f"{_pct(row['own_view_first_high'])})."
+                        f"{_pct(row['own_view_first_high'])}).",
+                        names=[str(row["team"])],
                     ),
                 )
             )
@@ -543,7 +545,8 @@ def _prompt_findings(table: pd.DataFrame, share: float, min_cell_size: int) -> t
                         f"The prompt {row['prompt_id']} was marked not relevant in "
                         f"{_pct(row['not_relevant_rate'])} of {row['n']} responses (interval "
                         f"{_pct(row['not_relevant_low'])} to {_pct(row['not_relevant_high'])}); "
-                        "its question may not fit the cases it is shown for."
+                        "its question may not fit the cases it is shown for.",
+                        names=[str(row["prompt_id"])],
                     ),
                 )
             )
