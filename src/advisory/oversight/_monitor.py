@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from advisory._checks import check_int
@@ -343,17 +344,23 @@ def monitor(
         if isinstance(value, bool) or not isinstance(value, float | int) or not 0 < value < 1:
             raise ParameterError(name, "monitor", "a number strictly between 0 and 1", value)
     min_cell_size = check_int(min_cell_size, "min_cell_size", "monitor", minimum=1)
-    records = _source(source).astype({"seq": "int64", "seconds": "float64"})
+    records = _source(source)
+    wanted = {"seq": "int64", "seconds": "float64"}
+    if any(records[c].dtype != t for c, t in wanted.items()):
+        records = records.astype(wanted)  # an empty trail reads as objects
     kind = records["kind"].to_numpy()
-    issued = records.loc[kind == "review_issued", ["seq", "review_id", "case_id", "team"]]
+    # each review as an integer code, once (string columns are costly to compare row by row)
+    codes, _ = pd.factorize(records["review_id"])
+    records = records.assign(review_code=codes)
+    issued = records.loc[kind == "review_issued", ["seq", "review_code", "case_id", "team"]]
     resp = records.loc[
         kind == "response",
-        ["seq", "review_id", "case_id", "team", "model_version", "prompt_id", "factor",
-         "verdict", "reason", "seconds", "recorded_at"],
+        ["seq", "review_code", "case_id", "team", "model_version", "prompt_id",
+         "factor", "verdict", "reason", "seconds", "recorded_at"],
     ]  # fmt: skip
     # a later response to the same prompt of a review is a correction: keep the latest
-    if resp.duplicated(["review_id", "prompt_id"]).any():
-        resp = resp.sort_values("seq").drop_duplicates(["review_id", "prompt_id"], keep="last")
+    if resp.duplicated(["review_code", "prompt_id"]).any():
+        resp = resp.sort_values("seq").drop_duplicates(["review_code", "prompt_id"], keep="last")
     resp = resp.assign(
         verdict=pd.Categorical(resp["verdict"], categories=list(_VERDICTS)),
         month=resp["recorded_at"].str.slice(0, 7),
@@ -391,23 +398,34 @@ def monitor(
 def _per_review(
     records: pd.DataFrame, issued: pd.DataFrame, resp: pd.DataFrame, quick_seconds: float
 ) -> pd.DataFrame:
-    kind = records["kind"]
-    first_view = records.loc[kind == "own_view"].groupby("review_id")["seq"].min()
-    shown_or_answered = records.loc[kind.isin(["prompts_shown", "response"])]
-    first_shown = shown_or_answered.groupby("review_id")["seq"].min()
-    out = issued.set_index("review_id")[["team"]].copy()
-    view = first_view.reindex(out.index)
-    shown = first_shown.reindex(out.index)
-    out["own_view_first"] = view.notna() & (shown.isna() | (view < shown))
-    agree = resp["verdict"].to_numpy() == "agree"
-    quick = agree & (resp["seconds"].to_numpy() < quick_seconds)
-    g = pd.DataFrame({"review_id": resp["review_id"].to_numpy(), "quick": quick}).groupby(
-        "review_id"
-    )["quick"]
-    all_quick = g.all().reindex(out.index)
-    out["answered"] = all_quick.notna().to_numpy()
-    out["quick_agreement"] = all_quick.fillna(False).astype(bool).to_numpy()
-    return out
+    """Per review issued: own view first, answered, every prompt agreed quickly."""
+    n = int(records["review_code"].max()) + 1 if len(records) else 0
+    never = np.iinfo(np.int64).max
+    kind = records["kind"].to_numpy()
+    code = records["review_code"].to_numpy()
+    seq = records["seq"].to_numpy()
+
+    def first_seq(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+        first = np.full(n, never, dtype=np.int64)
+        known = mask & (code >= 0)
+        np.minimum.at(first, code[known], seq[known])
+        return first
+
+    view = first_seq(kind == "own_view")
+    shown = first_seq((kind == "prompts_shown") | (kind == "response"))
+    answer = resp["review_code"].to_numpy()
+    quick = (resp["verdict"].to_numpy() == "agree") & (resp["seconds"].to_numpy() < quick_seconds)
+    answered = np.bincount(answer, minlength=n) > 0
+    slow = np.bincount(answer[~quick], minlength=n) > 0
+    at = issued["review_code"].to_numpy()
+    return pd.DataFrame(
+        {
+            "team": issued["team"].to_numpy(),
+            "own_view_first": (view[at] < never) & (view[at] < shown[at]),
+            "answered": answered[at],
+            "quick_agreement": answered[at] & ~slow[at],
+        }
+    )
 
 
 def _team_table(resp: pd.DataFrame, per_review: pd.DataFrame, confidence: float) -> pd.DataFrame:
@@ -469,9 +487,12 @@ def _decisions(records: pd.DataFrame) -> pd.DataFrame:
 
 def _reasons(resp: pd.DataFrame, min_cell_size: int) -> pd.DataFrame:
     given = resp.loc[resp["verdict"].isin(["disagree", "not_relevant"])]
-    text = given["reason"].fillna("").str.lower().str.split().str.join(" ")
+    raw = given["reason"].fillna("").to_numpy()
+    codes, unique = pd.factorize(raw)
+    # the same reason in other case or spacing is the same reason; each text normalised once
+    normalised = np.array([" ".join(str(u).lower().split()) for u in unique], dtype=object)
     counts = (
-        pd.DataFrame({"prompt_id": given["prompt_id"].to_numpy(), "reason": text.to_numpy()})
+        pd.DataFrame({"prompt_id": given["prompt_id"].to_numpy(), "reason": normalised[codes]})
         .groupby(["prompt_id", "reason"])
         .size()
         .rename("n")
