@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from advisory._errors import InputError, ParameterError
-from advisory.definitions import Definitions, check_definitions, load_definitions
+from advisory._result import DEFAULT_CONFIDENCE
+from advisory.definitions import Definitions, load_definitions
+from advisory.definitions._definitions import check_definitions
 
 if TYPE_CHECKING:
     from advisory.context import CaseContext, RecordIndex
@@ -107,7 +109,7 @@ class Advisor:
         definitions: Definitions,
         *,
         model_params: Mapping[str, Any] | None = None,
-        confidence: float = 0.9,
+        confidence: float = DEFAULT_CONFIDENCE,
         lookback_days: int = 365,
         stale_after_days: int = 90,
     ) -> None:
@@ -160,7 +162,7 @@ class Advisor:
     # ---- fitting -----------------------------------------------------------
 
     def index(self, data: object) -> RecordIndex:
-        """Validate and index records once, for many calls of :meth:`review`.
+        """Check and index records once, for many calls of :meth:`review`.
 
         A host that reviews cases one at a time from a large set of records
         builds the index once and passes it to ``review`` instead of the records.
@@ -404,7 +406,8 @@ class Advisor:
         case_ids : iterable of str, optional
             Which cases (default: every case).
         **kwargs
-            Passed to :func:`advisory.models.validate` (e.g. ``n_boot``).
+            Passed to :func:`advisory.models.validate` (e.g. ``n_boot``); the
+            ``confidence`` is the audit policy's ``confidence_level`` unless given.
 
         Returns
         -------
@@ -419,6 +422,8 @@ class Advisor:
 
         dates = context.cases.set_index("case_id")["reference_date"]
         dates = dates.reindex(context.factors.index)
+        # an advisor's validation (and so its audit) uses its board's confidence level
+        kwargs.setdefault("confidence", self.definitions.policy.confidence_level)
         model = type(self.model_)(**{**self.model_.get_params(), "n_resamples": 0})
         return validate(model, context.factors, y, dates=dates, **kwargs)
 

@@ -172,7 +172,7 @@ def _household_text(one: CaseContext) -> str:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from advisory.context import write_records
+    from advisory.context._io import write_records
     from advisory.datasets import make_multiagency
 
     n_cases = check_int(args.cases, "n_cases", "make_multiagency", minimum=1)
@@ -201,7 +201,7 @@ def _train(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     import advisory
-    from advisory.context import read_case_ids, read_records
+    from advisory.context._io import read_case_ids, read_records
 
     advisor = advisory.load(args.bundle, trusted=args.trust or ())
     records = read_records(args.records)
