@@ -62,7 +62,7 @@ def _report(args: argparse.Namespace) -> int:
             raise InputError(f"{target} exists; pass --force to replace it.")
     groups = None
     if args.groups:
-        from advisory.context import read_table
+        from advisory.context._io import read_table
 
         groups = read_table(args.groups, text_columns=["case_id"])
     with _open(args) as store:
@@ -84,7 +84,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _drift(args: argparse.Namespace) -> int:
-    from advisory.context import read_table
+    from advisory.context._io import read_table
     from advisory.definitions import load_audit_policy, reference_root
     from advisory.oversight import drift
 

@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 from advisory import DefinitionError, InputError, ParameterError
+from advisory._result import JsonResult
 from advisory.datasets import simulate_oversight
-from advisory.definitions import DriftLimits, load_audit_policy, parse_audit_policy, reference_root
+from advisory.definitions import DriftLimits, load_audit_policy, reference_root
+from advisory.definitions._audit_policy import parse_audit_policy
 from advisory.oversight import drift
 
 
@@ -47,6 +49,8 @@ def test_the_planted_shift_is_flagged_and_the_unshifted_period_is_not(
     assert (table["low"] <= table["population_stability"]).all()
     assert (table["population_stability"] <= table["high"]).all()
     assert set(calm.to_dict()) >= {"stability", "calibration", "reaudit_due", "statement"}
+    assert isinstance(calm, JsonResult) and len(calm.to_frame()) == len(table)
+    assert calm.to_dict()["confidence"] == 0.95  # the reference policy's confidence_level
 
 
 def test_psi_matches_the_textbook_formula_on_a_two_value_factor() -> None:

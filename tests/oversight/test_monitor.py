@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from advisory import InputError, ParameterError
+from advisory._result import DEFAULT_CONFIDENCE, JsonResult
 from advisory.datasets import simulate_oversight
 from advisory.fairness._binomial import wilson_interval
 from advisory.oversight import Store, monitor, record_simulated
@@ -60,7 +61,7 @@ def test_team_table_matches_a_direct_count(simulated: Any, records: pd.DataFrame
     answers = simulated.responses.merge(reviews[["review_id", "team"]], on="review_id")
     agree = answers[answers["verdict"] == "agree"].groupby("team").size()
     assert team["agree"].to_dict() == agree.to_dict()
-    low, high = wilson_interval(team["agree"], team["n"])
+    low, high = wilson_interval(team["agree"], team["n"], DEFAULT_CONFIDENCE)
     np.testing.assert_allclose(team["agree_low"], low)
     np.testing.assert_allclose(team["agree_high"], high)
     medians = answers.groupby("team")["seconds"].median()
@@ -98,6 +99,9 @@ def test_small_groups_are_suppressed_with_the_audits_rule(
 
 def test_result_shapes(records: pd.DataFrame) -> None:
     result = monitor(records)
+    assert isinstance(result, JsonResult)
+    assert result.settings["confidence"] == DEFAULT_CONFIDENCE
+    assert "\n" not in result.to_json(indent=None)
     data = result.to_dict()
     assert json.loads(result.to_json()) == json.loads(json.dumps(data))
     assert {"by_prompt", "by_team", "by_month", "findings", "reasons", "note"} <= set(data)

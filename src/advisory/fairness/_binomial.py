@@ -7,11 +7,13 @@ from statistics import NormalDist
 import numpy as np
 import numpy.typing as npt
 
+from advisory._result import DEFAULT_CONFIDENCE
+
 __all__ = ["wilson_interval"]
 
 
 def wilson_interval(
-    successes: npt.ArrayLike, n: npt.ArrayLike, confidence: float = 0.95
+    successes: npt.ArrayLike, n: npt.ArrayLike, confidence: float = DEFAULT_CONFIDENCE
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Wilson score interval of proportions ``successes / n``.
 
@@ -22,8 +24,8 @@ def wilson_interval(
     ----------
     successes, n : array-like of int
         Counts, element by element.
-    confidence : float, default 0.95
-        The interval's level.
+    confidence : float, default 0.9
+        The interval's level (the library's one default, ``DEFAULT_CONFIDENCE``).
 
     Returns
     -------
@@ -32,7 +34,7 @@ def wilson_interval(
 
     Examples
     --------
-    >>> low, high = wilson_interval([0, 5, 10], [10, 10, 10])
+    >>> low, high = wilson_interval([0, 5, 10], [10, 10, 10], confidence=0.95)
     >>> [round(float(x), 3) for x in low], [round(float(x), 3) for x in high]
     ([0.0, 0.237, 0.722], [0.278, 0.763, 1.0])
     """

@@ -14,6 +14,7 @@ import pandas as pd
 
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
+from advisory._result import DEFAULT_CONFIDENCE, JsonResult
 from advisory.definitions import AuditPolicy, DriftLimits
 from advisory.oversight._findings import check_finding
 
@@ -50,7 +51,7 @@ class Calibration:
         }
 
 
-class DriftCheck:
+class DriftCheck(JsonResult):
     """Population stability per factor, calibration drift and whether a re-audit is due.
 
     Built by :func:`drift`.
@@ -130,10 +131,6 @@ class DriftCheck:
         """Return the stability table (one row per factor)."""
         return self.stability
 
-    def to_json(self) -> str:
-        """Return :meth:`to_dict` as JSON text."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-
     def __repr__(self) -> str:
         return f"DriftCheck(reaudit_due={self._reaudit_due}, flagged={list(self.flagged_factors)})"
 
@@ -192,7 +189,7 @@ def drift(
     expected: str | None = None,
     outcome: str | None = None,
     n_boot: int = 500,
-    confidence: float = 0.95,
+    confidence: float | None = None,
     random_state: int = 0,
 ) -> DriftCheck:
     """Compare new cases with the audited ones, per factor, and say if a re-audit is due.
@@ -214,8 +211,10 @@ def drift(
         outcome has arrived.
     n_boot : int, default 500
         Bootstrap replicates of the intervals.
-    confidence : float, default 0.95
-        Level of the intervals.
+    confidence : float, optional
+        Level of the intervals (default: the policy's ``confidence_level``
+        when an :class:`~advisory.definitions.AuditPolicy` is given, else the
+        library's one default, 0.9).
     random_state : int, default 0
         Seed of the bootstrap.
 
@@ -239,6 +238,10 @@ def drift(
     (True, ('household_police_community_contacts',))
     """
     limits = _limits(policy)
+    if confidence is None:
+        confidence = (
+            policy.confidence_level if isinstance(policy, AuditPolicy) else DEFAULT_CONFIDENCE
+        )
     n_boot = check_int(n_boot, "n_boot", "drift", minimum=50)
     if isinstance(confidence, bool) or not isinstance(confidence, float) or not 0 < confidence < 1:
         raise ParameterError("confidence", "drift", "a number strictly between 0 and 1", confidence)

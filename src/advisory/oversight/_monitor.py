@@ -13,6 +13,7 @@ import pandas as pd
 
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
+from advisory._result import DEFAULT_CONFIDENCE, JsonResult
 from advisory.fairness._binomial import wilson_interval
 from advisory.fairness._suppression import suppress
 from advisory.oversight._findings import check_finding
@@ -72,7 +73,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-class OversightMonitor:
+class OversightMonitor(JsonResult):
     """What the oversight trail shows about how the prompts are used.
 
     Built by :func:`monitor`. Every table is a DataFrame; rates carry Wilson
@@ -194,10 +195,6 @@ class OversightMonitor:
             parts.append(part[[c for c in part.columns if c in _RATE_COLUMNS]])
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_RATE_COLUMNS)
 
-    def to_json(self) -> str:
-        """Return :meth:`to_dict` as JSON text."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-
     def __repr__(self) -> str:
         return (
             f"OversightMonitor(n_reviews={self._n_reviews}, n_responses={self._n_responses}, "
@@ -279,7 +276,7 @@ def monitor(
     attention_share: float = 0.5,
     not_relevant_share: float = 0.3,
     min_cell_size: int = 10,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> OversightMonitor:
     """Watch how practitioners use the prompts: agreement, time, own view first, relevance.
 
@@ -305,8 +302,8 @@ def monitor(
     min_cell_size : int, default 10
         Groups with fewer responses are suppressed; teams with fewer reviews
         are not named in a finding.
-    confidence : float, default 0.95
-        Level of the Wilson intervals.
+    confidence : float, default 0.9
+        Level of the Wilson intervals (the library's one default).
 
     Returns
     -------
