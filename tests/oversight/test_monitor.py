@@ -66,6 +66,9 @@ def test_team_table_matches_a_direct_count(simulated: Any, records: pd.DataFrame
     np.testing.assert_allclose(team["agree_high"], high)
     medians = answers.groupby("team")["seconds"].median()
     np.testing.assert_allclose(team["seconds_median"], medians)
+    by_prompt = result.by_prompt.set_index("prompt_id")["seconds_median"]
+    expected = simulated.responses.groupby("prompt_id")["seconds"].median()
+    np.testing.assert_allclose(by_prompt.loc[expected.index], expected)
     assert result.n_responses == len(simulated.responses)
     assert result.n_reviews == len(reviews)
 

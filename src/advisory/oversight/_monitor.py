@@ -206,7 +206,7 @@ _RATE_COLUMNS: Final = [
     "table", "key", "n", "agree", "disagree", "not_relevant",
     "agree_rate", "agree_low", "agree_high",
     "disagree_rate", "disagree_low", "disagree_high",
-    "not_relevant_rate", "not_relevant_low", "not_relevant_high", "suppressed",
+    "not_relevant_rate", "not_relevant_low", "not_relevant_high", "seconds_median", "suppressed",
 ]  # fmt: skip
 
 
@@ -226,6 +226,9 @@ def _rates(resp: pd.DataFrame, key: str, confidence: float) -> pd.DataFrame:
         out[f"{verdict}_rate"] = k / np.maximum(n, 1)
         out[f"{verdict}_low"] = low
         out[f"{verdict}_high"] = high
+    # time to respond
+    median = resp.groupby(key, observed=True, sort=True)["seconds"].median()
+    out["seconds_median"] = median.reindex(counts.index).to_numpy(dtype=float)
     out["suppressed"] = False
     return out.reset_index(drop=True)
 
@@ -426,7 +429,7 @@ def _per_review(
 
 
 def _team_table(resp: pd.DataFrame, per_review: pd.DataFrame, confidence: float) -> pd.DataFrame:
-    rates = _rates(resp, "team", confidence).drop(columns="suppressed")
+    rates = _rates(resp, "team", confidence).drop(columns=["suppressed", "seconds_median"])
     reviews = per_review.groupby("team").agg(
         reviews=("own_view_first", "size"),
         own_view_first=("own_view_first", "sum"),

@@ -56,6 +56,9 @@ def _view(
                 "agree": _rate(r, "agree"),
                 "disagree": _rate(r, "disagree"),
                 "not_relevant": _rate(r, "not_relevant"),
+                "seconds": ""
+                if r.get("suppressed") or r.get("seconds_median") is None
+                else f"{r['seconds_median']:.0f} s",
             }
             for r in rows
         ]
