@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
+from advisory._cli_oversight import add_commands as add_oversight_commands
+from advisory._cli_oversight import demo_oversight
 from advisory._errors import AdvisoryError
 from advisory._version import __version__
 
@@ -91,9 +93,11 @@ def _demo(args: argparse.Namespace) -> int:
     with (out / "reviews.jsonl").open("w", encoding="utf-8") as handle:
         for review in reviews:
             handle.write(review.to_json() + "\n")
+    demo_oversight(out, seed=args.seed)
     print(
         f"\nWritten to {out}: summary.txt, factors.csv (NaN = unknown), gaps.csv, "
-        "validation.csv, reviews.jsonl, report/ (board report, audit.json, model card)"
+        "validation.csv, reviews.jsonl, report/ (board report, audit.json, model card), "
+        "oversight.db and oversight/ (the oversight trail and its page for the board)"
     )
 
     from advisory.tracking import log_training_run
@@ -289,6 +293,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.set_defaults(run=_review)
     add_audit_commands(commands)
+    add_oversight_commands(commands)
     return parser
 
 
