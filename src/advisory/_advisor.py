@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import os
+import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -12,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 import pandas as pd
 
+from advisory._checks import check_ids
+from advisory._dates import check_date_format, parse_date, parse_dates
 from advisory._errors import InputError, ParameterError
 from advisory.definitions import Definitions, check_definitions, load_definitions
 
@@ -39,7 +43,7 @@ def _model_class(family: str) -> Any:
     }[family]
 
 
-def _snapshot_date(data: object, context: CaseContext) -> dt.date:
+def _snapshot_date(data: object, context: CaseContext, date_format: str | None = None) -> dt.date:
     """Return the records' snapshot date, the same whichever cases are asked for.
 
     A :class:`~advisory.context.RecordIndex` knows it; raw records give their
@@ -50,14 +54,17 @@ def _snapshot_date(data: object, context: CaseContext) -> dt.date:
 
     if isinstance(data, RecordIndex):
         return data.snapshot_date
+    where = "The records' 'snapshot_date' (their extract date)"
     value = data.get("snapshot_date") if isinstance(data, Mapping) else None
     value = getattr(data, "snapshot_date", value)
-    if value is None or pd.isna(value):
-        cases = data.get("cases") if isinstance(data, Mapping) else getattr(data, "cases", None)
-        if not isinstance(cases, pd.DataFrame) or "reference_date" not in cases.columns:
-            cases = context.cases
-        value = pd.to_datetime(cases["reference_date"]).max()
-    return pd.Timestamp(value).date()
+    if value is not None and not (np.ndim(value) == 0 and pd.isna(value)):
+        return parse_date(value, where=where, date_format=date_format).date()
+    cases = data.get("cases") if isinstance(data, Mapping) else getattr(data, "cases", None)
+    if not isinstance(cases, pd.DataFrame) or "reference_date" not in cases.columns:
+        cases = context.cases
+    where = "The 'cases' table's 'reference_date' column"
+    dates = parse_dates(cases["reference_date"], where=where, date_format=date_format)
+    return pd.Timestamp(dates.max()).date()
 
 
 class Advisor:
@@ -82,6 +89,10 @@ class Advisor:
         Level of the stability intervals that decide which factors are listed.
     lookback_days, stale_after_days : int
         Passed to :func:`advisory.context.index_records`.
+    date_format : str, optional
+        The strftime format of dates written as text in the records, such
+        as ``"%d/%m/%Y"``; by default text dates must be ISO 8601. Dates are
+        never guessed (:func:`advisory.context.validate_records`).
 
     Raises
     ------
@@ -109,6 +120,7 @@ class Advisor:
         confidence: float = 0.9,
         lookback_days: int = 365,
         stale_after_days: int = 90,
+        date_format: str | None = None,
     ) -> None:
         if not isinstance(definitions, Definitions):
             raise ParameterError(
@@ -125,6 +137,7 @@ class Advisor:
         self.confidence = confidence
         self.lookback_days = lookback_days
         self.stale_after_days = stale_after_days
+        self.date_format = check_date_format(date_format, "Advisor")
 
     @classmethod
     def from_definitions(
@@ -180,6 +193,7 @@ class Advisor:
             self.definitions,
             lookback_days=self.lookback_days,
             stale_after_days=self.stale_after_days,
+            date_format=self._date_format,
         )
 
     def _context(self, data: object, case_ids: Iterable[str] | None) -> CaseContext:
@@ -192,10 +206,12 @@ class Advisor:
                     f"({data.definitions.spec.name!r}); build it with advisor.index(records)."
                 )
             return data.context(case_ids)
+        if case_ids is not None:
+            case_ids = check_ids(case_ids, "case_ids", "Advisor")
         if isinstance(data, CaseContext):
             if case_ids is None:
                 return data
-            wanted = [str(c) for c in case_ids]
+            wanted = list(case_ids)
             unknown = [c for c in wanted if c not in set(data.cases["case_id"])]
             if unknown:
                 raise InputError(
@@ -238,8 +254,11 @@ class Advisor:
         digest.update(repr(sorted(self.model_params.items())).encode())
         self.model_version_ = f"{spec.name} {spec.family} model, fit-{digest.hexdigest()[:12]}"
         self.n_cases_ = len(context.factors)
-        self.training_cases_ = np.unique(_case_hashes(context.factors.index))
-        self.training_snapshot_ = _snapshot_date(data, context)
+        # Which cases were fitted, for the audit's "used to fit" note: keyed
+        # HMAC digests whose key lives only in this process (never saved).
+        self._case_key = secrets.token_bytes(32)
+        self.training_cases_ = frozenset(_case_hashes(context.factors.index, self._case_key))
+        self.training_snapshot_ = _snapshot_date(data, context, self._date_format)
         self._builders: dict[dt.date, Any] = {}
         return self
 
@@ -258,7 +277,31 @@ class Advisor:
                 f"The outcome column {column!r} is missing for cases {bad}; fitting needs a "
                 "known outcome for every case. Drop those cases or fill in the outcome."
             )
-        return outcome.to_numpy()
+        values = outcome.to_numpy()
+        if outcome.dtype == object or not (
+            pd.api.types.is_bool_dtype(outcome) or pd.api.types.is_numeric_dtype(outcome)
+        ):
+            text = outcome.astype(str).str.strip().str.lower()
+            if text.isin(["0", "1", "true", "false"]).all():
+                values = text.isin(["1", "true"]).to_numpy()
+        found = sorted({str(v) for v in pd.unique(values)})
+        if not set(found) <= {"0", "1", "0.0", "1.0", "True", "False"}:
+            raise InputError(
+                f"The outcome column {column!r} must hold 0/1 (or true/false) for each "
+                f"case; found the values {found[:5]}. Code the outcome as 1 where it "
+                "happened and 0 where it did not."
+            )
+        values = np.asarray(values).astype(np.int64)
+        if len(np.unique(values)) < 2:
+            raise InputError(
+                f"The outcome column {column!r} holds only {int(values[0])} for the "
+                f"{len(values)} cases fitted; a model needs cases with both outcomes (0 and 1)."
+            )
+        return values
+
+    @property
+    def _date_format(self) -> str | None:
+        return getattr(self, "date_format", None)  # bundles saved before the parameter
 
     def _check_fitted(self, method: str) -> None:
         from advisory.models import NotFittedError
@@ -349,8 +392,9 @@ class Advisor:
         """Return the review builder for the records' snapshot date (kept, one per date)."""
         from advisory.prompts import ReviewBuilder
 
-        snapshot = _snapshot_date(data, context)
-        builder = self._builders.get(snapshot)
+        snapshot = _snapshot_date(data, context, self._date_format)
+        builders: dict[dt.date, Any] = self.__dict__.setdefault("_builders", {})
+        builder = builders.get(snapshot)
         if builder is None:
             builder = ReviewBuilder(
                 self.definitions,
@@ -358,7 +402,7 @@ class Advisor:
                 model_version=self.model_version_,
                 data_snapshot_date=snapshot,
             )
-            self._builders[snapshot] = builder
+            builders[snapshot] = builder
         return builder
 
     # ---- data scientists ---------------------------------------------------
@@ -497,19 +541,35 @@ class Advisor:
         return save(self, path)
 
 
-def _case_hashes(case_ids: Iterable[object]) -> np.ndarray[Any, np.dtype[np.uint64]]:
-    """Hash case ids (so a bundle can tell training cases without storing ids)."""
-    values = np.asarray([str(c) for c in case_ids], dtype=object)
-    return pd.util.hash_array(values, hash_key="advisory-cases-1").astype(np.uint64)
+#: Attributes never written to a bundle: the training cases' keyed digests and
+#: their key (privacy), and the cache of renderers (rebuilt on demand).
+UNSAVED: tuple[str, ...] = ("training_cases_", "_case_key", "_builders")
 
 
-def training_share(advisor: Advisor, case_ids: Iterable[object]) -> float:
-    """Share of ``case_ids`` the advisor was fitted on (0.0 when unknown)."""
+def _case_hashes(case_ids: Iterable[object], key: bytes) -> list[bytes]:
+    """HMAC-SHA256 of each case id under ``key`` (a random key held by this process only).
+
+    With a public or fixed key, hashing every id of a known form recovers the
+    training ids; with a secret random key that is never saved, the digests
+    tell nothing to anyone without the key.
+    """
+    return [hmac.new(key, str(c).encode(), hashlib.sha256).digest() for c in case_ids]
+
+
+def training_share(advisor: Advisor, case_ids: Iterable[object]) -> float | None:
+    """Share of ``case_ids`` the advisor was fitted on, or None when it cannot be known.
+
+    Known only in the process that fitted the advisor: a loaded bundle holds
+    no training case ids (not even hashed), so there the answer is None.
+    """
     known = getattr(advisor, "training_cases_", None)
-    hashes = _case_hashes(case_ids)
-    if known is None or len(hashes) == 0:
+    key = getattr(advisor, "_case_key", None)
+    ids = list(case_ids)
+    if known is None or key is None:
+        return None
+    if not ids:
         return 0.0
-    return float(np.isin(hashes, known).mean())
+    return sum(h in known for h in _case_hashes(ids, key)) / len(ids)
 
 
 def index_records_from_context(context: CaseContext, case_ids: list[str]) -> CaseContext:

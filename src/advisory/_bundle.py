@@ -9,10 +9,26 @@ A bundle is a folder with two files:
   ``advisor.skops`` and of each definition, the training data's snapshot date
   and the factor schema.
 
+Both are written whole or not at all (a temporary file, then a rename), the
+manifest after the model file, and the folder's completion marker
+(``.advisory-complete.json``) last.
+
 Loading checks the manifest (format, version compatibility, checksum), then
 lists the types the skops file would construct and refuses any that are not
 on this library's reviewed list (:data:`BUNDLE_TYPES`) unless the caller
 trusts them explicitly. Nothing in the file runs before those checks pass.
+The model file is always ``advisor.skops`` in the bundle folder itself: a
+manifest naming another file, or a file that resolves outside the folder
+(a symbolic link), is refused. After loading, the definitions inside are
+validated again as if read from their files (wording guard included), and
+the manifest's model family, factors, snapshot date and model version are
+checked against the loaded model.
+
+Privacy: a bundle holds **no training case ids**, not even hashed. While the
+advisor that was fitted is in memory, it knows its training cases as HMAC-
+SHA256 digests under a random key that exists only in that process; neither
+digests nor key are saved. So a loaded bundle cannot tell which cases it was
+fitted on; its audit uses the training snapshot date instead.
 """
 
 from __future__ import annotations
@@ -25,7 +41,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from advisory._errors import AdvisoryError
+from advisory._errors import AdvisoryError, ParameterError
+from advisory._files import COMPLETE_MARKER, mark_complete, write_bytes, write_text
 
 if TYPE_CHECKING:
     from advisory._advisor import Advisor
@@ -92,6 +109,30 @@ class UntrustedTypesError(AdvisoryError, TypeError):
         )
 
 
+_MANIFEST_TYPES: Final[dict[str, type]] = {
+    "format": str,
+    "format_version": int,
+    "model_file": str,
+    "model_sha256": str,
+    "model_family": str,
+    "model_version": str,
+    "training_snapshot_date": str,
+    "factors": list,
+    "definitions_sha256": dict,
+}
+_KIND_NAMES: Final[dict[type, str]] = {
+    str: "text",
+    int: "a whole number",
+    list: "a list",
+    dict: "an object",
+}
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -125,12 +166,14 @@ def save(advisor: Advisor, path: str | os.PathLike[str]) -> Path:
     advisor._check_fitted("save")
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
-    builders = advisor._builders
-    advisor._builders = {}  # a cache of renderers: rebuilt on demand after loading
+    from advisory._advisor import UNSAVED
+
+    kept = {name: advisor.__dict__.pop(name) for name in UNSAVED if name in advisor.__dict__}
     try:
         payload: bytes = sio.dumps(advisor)
     finally:
-        advisor._builders = builders
+        advisor.__dict__.update(kept)
+    (folder / COMPLETE_MARKER).unlink(missing_ok=True)
     from advisory import __version__
 
     spec = advisor.definitions.spec
@@ -150,8 +193,9 @@ def save(advisor: Advisor, path: str | os.PathLike[str]) -> Path:
         "model_file": _MODEL_FILE,
         "model_sha256": _sha256(payload),
     }
-    (folder / _MODEL_FILE).write_bytes(payload)
-    (folder / _MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    write_bytes(folder / _MODEL_FILE, payload)
+    write_text(folder / _MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    mark_complete(folder)
     return folder
 
 
@@ -173,10 +217,24 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
         )
     try:
         manifest: dict[str, Any] = json.loads(manifest_file.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        found = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise BundleError(
-            f"{manifest_file} is not valid JSON ({exc}); the bundle is damaged."
-        ) from exc
+            f"{manifest_file} is not valid JSON ({found}); the bundle is damaged."
+        ) from None
+    except OSError as exc:
+        raise BundleError(f"{manifest_file} cannot be read ({exc.strerror or exc}).") from exc
+    if not isinstance(manifest, dict):
+        raise BundleError(
+            f"{manifest_file} holds a JSON {type(manifest).__name__}; expected an object with "
+            "the keys format, format_version, model_file, model_sha256, ... The bundle is damaged."
+        )
+    for key, kind in _MANIFEST_TYPES.items():
+        if not isinstance(manifest.get(key), kind) or isinstance(manifest.get(key), bool):
+            raise BundleError(
+                f"{manifest_file} has {key}={_short(manifest.get(key))}; expected "
+                f"{_KIND_NAMES[kind]}. The bundle is damaged or was edited."
+            )
     if manifest.get("format") != FORMAT:
         raise BundleError(
             f"{manifest_file} has format {manifest.get('format')!r}; expected {FORMAT!r}."
@@ -218,10 +276,29 @@ def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Adviso
     """
     import skops.io as sio
 
+    if isinstance(trusted, (str, bytes)) or not isinstance(trusted, Iterable):
+        raise ParameterError(
+            "trusted", "advisory.load", "a list of type names (a single one as a list)", trusted
+        )
+    trusted = list(trusted)
+    if not all(isinstance(t, str) for t in trusted):
+        raise ParameterError("trusted", "advisory.load", "a list of type names (str)", trusted)
     manifest = read_manifest(path)
-    model_file = Path(path) / str(manifest.get("model_file", _MODEL_FILE))
+    folder = Path(path)
+    if manifest["model_file"] != _MODEL_FILE:
+        raise BundleError(
+            f"The manifest of {folder} names the model file {_short(manifest['model_file'])}; "
+            f"a bundle's model file is always {_MODEL_FILE!r} in the bundle folder. The "
+            "manifest was edited: do not load it."
+        )
+    model_file = folder / _MODEL_FILE
     if not model_file.is_file():
         raise BundleError(f"The bundle {path} has no {model_file.name}; it is incomplete.")
+    if model_file.resolve().parent != folder.resolve():
+        raise BundleError(
+            f"{model_file} resolves to {model_file.resolve()}, outside the bundle folder; a "
+            "bundle is self-contained. Do not load it; copy the real file into the folder."
+        )
     payload = model_file.read_bytes()
     if _sha256(payload) != manifest.get("model_sha256"):
         raise BundleError(
@@ -247,4 +324,42 @@ def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Adviso
             f"The definitions inside {model_file} do not match the manifest's hashes; the "
             "bundle is inconsistent. Save it again from its source."
         )
+    _cross_check(advisor, manifest, model_file)
     return advisor
+
+
+def _cross_check(advisor: Advisor, manifest: dict[str, Any], model_file: Path) -> None:
+    """Validate the loaded definitions again and check the manifest against the model."""
+    from advisory._errors import DefinitionError
+    from advisory.definitions import check_definitions, check_wording
+
+    definitions = advisor.definitions
+    try:
+        check_wording(definitions.catalogue, source=f"{model_file} (catalogue)")
+        check_definitions(definitions, spec_source=f"{model_file} (model specification)")
+    except DefinitionError as exc:
+        raise BundleError(
+            f"The definitions inside {model_file} fail validation: {exc}. Do not load it."
+        ) from None
+    spec = definitions.spec
+    found = {
+        "model_family": spec.family,
+        "model_version": getattr(advisor, "model_version_", None),
+        "training_snapshot_date": advisor.training_snapshot_.isoformat(),
+        "factors": [
+            {"name": f.name, "kind": f.kind, "levels": list(f.levels)} for f in spec.factors
+        ],
+    }
+    for key, value in found.items():
+        if manifest.get(key) != value:
+            raise BundleError(
+                f"The manifest's {key} {_short(manifest.get(key))} does not match the model "
+                f"in {model_file} ({_short(value)}); the bundle is inconsistent or was edited. "
+                "Do not load it."
+            )
+    names = list(getattr(advisor.model_, "feature_names_in_", [f.name for f in spec.factors]))
+    if names != [f.name for f in spec.factors]:
+        raise BundleError(
+            f"The model in {model_file} was fitted on the factors {_short(names)}, not those "
+            "of its specification; the bundle is inconsistent. Do not load it."
+        )

@@ -44,6 +44,7 @@ from advisory.definitions._catalogue import (
     Catalogue,
     CatalogueEntry,
     Source,
+    check_wording,
     load_catalogue,
     parse_catalogue,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "SensitiveAttribute",
     "Source",
     "check_definitions",
+    "check_wording",
     "load_audit_policy",
     "load_catalogue",
     "load_definitions",

@@ -73,11 +73,21 @@ def audit_advisor(
         validation = advisor._validate(context, y, n_boot=replicates, random_state=random_state)
     share = training_share(advisor, ids)
     extra = list(notes)
-    if share > 0:
+    if share is not None and share > 0:
         extra.append(
             f"{share:.0%} of the audited cases were used to fit the model, so its figures on "
             "them are optimistic; audit cases the model has not seen."
         )
+    elif share is None:
+        dates = context.cases.set_index("case_id")["reference_date"].reindex(factors.index)
+        early = float((dates.dt.date <= advisor.training_snapshot_).mean())
+        if early > 0:
+            extra.append(
+                f"{early:.0%} of the audited cases are dated on or before the training data's "
+                f"snapshot date ({advisor.training_snapshot_.isoformat()}), so the model may "
+                "have been fitted on them and its figures on them may be optimistic; the "
+                "bundle stores no training case ids to check. Audit later cases."
+            )
     spec = definitions.spec
     return base.with_sections(
         more_notes=tuple(extra),
