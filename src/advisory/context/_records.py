@@ -431,6 +431,12 @@ def validate_records(
     _unique(cases["case_id"], "cases", "case_id")
     if cases.empty:
         raise InputError("The 'cases' table is empty; give at least one case to build context for.")
+    if memberships.empty:
+        raise InputError(
+            "The 'memberships' table is empty; a review lists who lives with each child, so "
+            "give at least each case child's household stay (person_id, household_id, "
+            "start_date, end_date)."
+        )
 
     events["date"] = _dates(
         events, "events", "date", required=True, key="event_id", date_format=date_format

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from advisory._checks import check_int
+from advisory._errors import InputError
 from advisory.fairness._attributes import case_attributes
 from advisory.fairness._audit import audit
 from advisory.fairness._result import Audit
@@ -41,10 +42,15 @@ def audit_advisor(
         policy = dataclasses.replace(policy, n_boot=check_int(n_boot, "n_boot", _OWNER, minimum=20))
     context = advisor._context(data, case_ids)
     factors = context.factors
+    if factors.empty:
+        raise InputError(
+            "Advisor.audit was given no cases (case_ids is empty); an audit needs cases with "
+            "outcomes, such as those after the training snapshot date."
+        )
     ids = [str(c) for c in factors.index]
     y = advisor._outcome(data, context)
     scores = advisor.model_.predict_proba(factors)[:, 1]
-    sensitive, notes = case_attributes(data, ids, policy)
+    sensitive, notes = case_attributes(data, ids, policy, date_format=advisor._date_format)
     base = audit(
         y, scores, sensitive.reset_index(drop=True), policy=policy, random_state=random_state
     )

@@ -26,6 +26,7 @@ from sklearn.base import clone
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from advisory._checks import check_int
+from advisory._dates import parse_dates
 from advisory._errors import InputError, ParameterError
 from advisory.models._frame import check_target, fit_layout
 
@@ -325,7 +326,7 @@ def _split(
         raise ParameterError(
             "dates", owner, "the reference date of each case for split='temporal'", None
         )
-    stamps = pd.to_datetime(pd.Series(np.asarray(dates)), errors="coerce")
+    stamps = parse_dates(pd.Series(np.asarray(dates)), where="dates passed to validate")
     if len(stamps) != n:
         raise InputError(
             f"dates passed to validate has {len(stamps)} values but X has {n} rows; "
