@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from advisory.explain import Explainer
     from advisory.prompts import Review, ReviewBuilder
 
-__all__ = ["Advisor"]
+__all__ = ["Advisor", "load"]
 
 _DEFAULT_PARAMS: dict[str, Any] = {"n_resamples": 30, "random_state": 0}
 
@@ -219,7 +220,7 @@ class Advisor:
                 )
             if len(wanted) == 1:
                 return data.case(wanted[0])
-            return index_records_from_context(data, wanted)
+            return _select_cases(data, wanted)
         return self.index(data).context(case_ids)
 
     def fit(self, data: object, case_ids: Iterable[str] | None = None) -> Self:
@@ -393,8 +394,7 @@ class Advisor:
         from advisory.prompts import ReviewBuilder
 
         snapshot = _snapshot_date(data, context, self._date_format)
-        builders: dict[dt.date, Any] = self.__dict__.setdefault("_builders", {})
-        builder = builders.get(snapshot)
+        builder = self._builders.get(snapshot)
         if builder is None:
             builder = ReviewBuilder(
                 self.definitions,
@@ -402,7 +402,7 @@ class Advisor:
                 model_version=self.model_version_,
                 data_snapshot_date=snapshot,
             )
-            builders[snapshot] = builder
+            self._builders[snapshot] = builder
         return builder
 
     # ---- data scientists ---------------------------------------------------
@@ -506,17 +506,104 @@ class Advisor:
             With ``subject``, ``label``, ``validity``, ``proxies`` and
             ``parity`` set. Render it with :func:`advisory.reports.write_report`.
         """
-        from advisory.fairness._model_audit import audit_advisor
+        from advisory._checks import check_int
+        from advisory._model_audit import audit_model
 
         self._check_fitted("audit")
-        return audit_advisor(
-            self,
+        policy = self.definitions.policy
+        if n_boot is not None:
+            n_boot = check_int(n_boot, "n_boot", "Advisor.audit", minimum=20)
+            policy = dataclasses.replace(policy, n_boot=n_boot)
+        context = self._context(data, case_ids)
+        factors = context.factors
+        if factors.empty:
+            raise InputError(
+                "Advisor.audit was given no cases (case_ids is empty); an audit needs cases "
+                "with outcomes, such as those after the training snapshot date."
+            )
+        y = self._outcome(data, context)
+        attributions = self.explainer_.explain(factors).to_frame()
+        mentions = self._builder(data, context).mentions(context)
+        if validation is None:
+            # validate needs at least 100 replicates for its intervals
+            replicates = max(policy.n_boot, 100)
+            validation = self._validate(context, y, n_boot=replicates, random_state=random_state)
+        return audit_model(
             data,
-            case_ids,
+            factors,
+            y,
+            self.model_.predict_proba(factors)[:, 1],
+            definitions=self.definitions,
+            policy=policy,
+            model_version=self.model_version_,
+            attributions=attributions,
+            callouts=mentions == "stands_out",
             validation=validation,
-            n_boot=n_boot,
+            training_share=self.training_share(factors.index),
+            training_snapshot=self.training_snapshot_,
+            reference_dates=context.cases.set_index("case_id")["reference_date"].reindex(
+                factors.index
+            ),
+            date_format=self._date_format,
             random_state=random_state,
         )
+
+    def training_share(self, case_ids: Iterable[object]) -> float | None:
+        """Share of ``case_ids`` this advisor was fitted on, or None when it cannot be known.
+
+        The advisor that was fitted keeps its training cases as HMAC-SHA256
+        digests under a random key that exists only in this process; neither
+        is saved in a bundle, so a loaded advisor answers None (no training
+        case id leaves the process, not even hashed).
+
+        Parameters
+        ----------
+        case_ids : iterable
+            Case ids, e.g. those an audit is about to assess.
+
+        Returns
+        -------
+        float or None
+            Between 0 and 1 (0.0 for no case ids); None after loading a bundle.
+
+        Examples
+        --------
+        >>> from advisory import Advisor
+        >>> from advisory.datasets import make_multiagency
+        >>> from advisory.definitions import reference_root
+        >>> data = make_multiagency(n_cases=300, seed=0)
+        >>> ids = list(data.cases["case_id"])
+        >>> advisor = Advisor.from_definitions(
+        ...     reference_root(), model_params={"n_resamples": 2}
+        ... ).fit(data, case_ids=ids[:150])
+        >>> advisor.training_share(ids[:150]), advisor.training_share(ids)
+        (1.0, 0.5)
+        """
+        self._check_fitted("training_share")
+        known = getattr(self, "training_cases_", None)
+        key = getattr(self, "_case_key", None)
+        ids = list(case_ids)
+        if known is None or key is None:
+            return None
+        if not ids:
+            return 0.0
+        return sum(h in known for h in _case_hashes(ids, key)) / len(ids)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Return the state a bundle saves: everything but the caches and the training cases.
+
+        The training cases' keyed digests and their key stay in this process.
+        """
+        state = dict(self.__dict__)
+        for name in _UNSAVED:
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a saved state; the caches start empty and fill on demand."""
+        self.__dict__.update(state)
+        if "model_" in state:
+            self._builders = {}
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Save the fitted advisor as a model bundle, with skops (never pickle).
@@ -536,14 +623,26 @@ class Advisor:
         pathlib.Path
             The bundle folder.
         """
-        from advisory._bundle import save
+        from advisory._bundle import definition_hashes, write_bundle
 
-        return save(self, path)
+        self._check_fitted("save")
+        spec = self.definitions.spec
+        manifest = {
+            "model_version": self.model_version_,
+            "model_family": spec.family,
+            "training_snapshot_date": self.training_snapshot_.isoformat(),
+            "training_cases": self.n_cases_,
+            "definitions_sha256": definition_hashes(self.definitions),
+            "factors": [
+                {"name": f.name, "kind": f.kind, "levels": list(f.levels)} for f in spec.factors
+            ],
+        }
+        return write_bundle(self, path, manifest)
 
 
-#: Attributes never written to a bundle: the training cases' keyed digests and
-#: their key (privacy), and the cache of renderers (rebuilt on demand).
-UNSAVED: tuple[str, ...] = ("training_cases_", "_case_key", "_builders")
+#: Attributes never saved: the cache of renderers (rebuilt on demand), and the
+#: training cases' keyed digests with their key (privacy).
+_UNSAVED: tuple[str, ...] = ("_builders", "training_cases_", "_case_key")
 
 
 def _case_hashes(case_ids: Iterable[object], key: bytes) -> list[bytes]:
@@ -556,23 +655,7 @@ def _case_hashes(case_ids: Iterable[object], key: bytes) -> list[bytes]:
     return [hmac.new(key, str(c).encode(), hashlib.sha256).digest() for c in case_ids]
 
 
-def training_share(advisor: Advisor, case_ids: Iterable[object]) -> float | None:
-    """Share of ``case_ids`` the advisor was fitted on, or None when it cannot be known.
-
-    Known only in the process that fitted the advisor: a loaded bundle holds
-    no training case ids (not even hashed), so there the answer is None.
-    """
-    known = getattr(advisor, "training_cases_", None)
-    key = getattr(advisor, "_case_key", None)
-    ids = list(case_ids)
-    if known is None or key is None:
-        return None
-    if not ids:
-        return 0.0
-    return sum(h in known for h in _case_hashes(ids, key)) / len(ids)
-
-
-def index_records_from_context(context: CaseContext, case_ids: list[str]) -> CaseContext:
+def _select_cases(context: CaseContext, case_ids: list[str]) -> CaseContext:
     """Select several cases of a context, in the order given."""
     from dataclasses import fields
 
@@ -585,3 +668,90 @@ def index_records_from_context(context: CaseContext, case_ids: list[str]) -> Cas
             for f in fields(CaseContext)
         }
     )
+
+
+def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Advisor:
+    """Load a bundle written by :meth:`Advisor.save`, checking it first.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+    trusted : iterable of str, optional
+        Extra types to trust beyond the library's reviewed list
+        (``advisory._bundle.BUNDLE_TYPES``), after reviewing them.
+
+    Returns
+    -------
+    Advisor
+        The fitted advisor, ready to review cases.
+
+    Raises
+    ------
+    advisory.BundleError
+        If the path is not a bundle, its format is newer than this library
+        reads, or ``advisor.skops`` does not match the manifest's checksum
+        (the file was altered or damaged).
+    advisory.UntrustedTypesError
+        If the bundle would construct a type not on the reviewed list and not
+        in ``trusted``. Nothing is constructed in that case.
+
+    Examples
+    --------
+    >>> import advisory
+    >>> advisory.load("no/such/folder")
+    Traceback (most recent call last):
+    ...
+    advisory._bundle.BundleError: no/such/folder is not a model bundle: ...
+    """
+    from advisory._bundle import BundleError, definition_hashes, read_bundle
+
+    advisor, manifest = read_bundle(path, trusted=trusted)
+    model_file = Path(path) / str(manifest.get("model_file"))
+    if not isinstance(advisor, Advisor):
+        raise BundleError(f"{model_file} holds a {type(advisor).__name__}, not an Advisor.")
+    if definition_hashes(advisor.definitions) != manifest.get("definitions_sha256"):
+        raise BundleError(
+            f"The definitions inside {model_file} do not match the manifest's hashes; the "
+            "bundle is inconsistent. Save it again from its source."
+        )
+    _cross_check(advisor, manifest, model_file)
+    return advisor
+
+
+def _cross_check(advisor: Advisor, manifest: dict[str, Any], model_file: Path) -> None:
+    """Validate the loaded definitions again and check the manifest against the model."""
+    from advisory._bundle import BundleError, short
+    from advisory._errors import DefinitionError
+    from advisory.definitions import check_wording
+
+    definitions = advisor.definitions
+    try:
+        check_wording(definitions.catalogue, source=f"{model_file} (catalogue)")
+        check_definitions(definitions, spec_source=f"{model_file} (model specification)")
+    except DefinitionError as exc:
+        raise BundleError(
+            f"The definitions inside {model_file} fail validation: {exc}. Do not load it."
+        ) from None
+    spec = definitions.spec
+    found = {
+        "model_family": spec.family,
+        "model_version": getattr(advisor, "model_version_", None),
+        "training_snapshot_date": advisor.training_snapshot_.isoformat(),
+        "factors": [
+            {"name": f.name, "kind": f.kind, "levels": list(f.levels)} for f in spec.factors
+        ],
+    }
+    for key, value in found.items():
+        if manifest.get(key) != value:
+            raise BundleError(
+                f"The manifest's {key} {short(manifest.get(key))} does not match the model "
+                f"in {model_file} ({short(value)}); the bundle is inconsistent or was edited. "
+                "Do not load it."
+            )
+    names = list(getattr(advisor.model_, "feature_names_in_", [f.name for f in spec.factors]))
+    if names != [f.name for f in spec.factors]:
+        raise BundleError(
+            f"The model in {model_file} was fitted on the factors {short(names)}, not those "
+            "of its specification; the bundle is inconsistent. Do not load it."
+        )

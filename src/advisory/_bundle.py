@@ -1,5 +1,8 @@
 """Model bundles: a fitted Advisor saved with skops, never with pickle.
 
+This module knows the file format, not the Advisor: :meth:`Advisor.save
+<advisory.Advisor.save>` and :func:`advisory.load` call it.
+
 A bundle is a folder with two files:
 
 - ``advisor.skops`` — the fitted :class:`~advisory.Advisor` (definitions,
@@ -13,22 +16,23 @@ Both are written whole or not at all (a temporary file, then a rename), the
 manifest after the model file, and the folder's completion marker
 (``.advisory-complete.json``) last.
 
-Loading checks the manifest (format, version compatibility, checksum), then
-lists the types the skops file would construct and refuses any that are not
-on this library's reviewed list (:data:`BUNDLE_TYPES`) unless the caller
-trusts them explicitly. Nothing in the file runs before those checks pass.
-The model file is always ``advisor.skops`` in the bundle folder itself: a
-manifest naming another file, or a file that resolves outside the folder
-(a symbolic link), is refused. After loading, the definitions inside are
-validated again as if read from their files (wording guard included), and
-the manifest's model family, factors, snapshot date and model version are
-checked against the loaded model.
+Loading checks the manifest (format, version compatibility, checksum, the
+type of every field), then lists the types the skops file would construct
+and refuses any that are not on this library's reviewed list
+(:data:`BUNDLE_TYPES`) unless the caller trusts them explicitly. Nothing in
+the file runs before those checks pass. The model file is always
+``advisor.skops`` in the bundle folder itself: a manifest naming another
+file, or a file that resolves outside the folder (a symbolic link), is
+refused. :func:`advisory.load` then validates the definitions inside again
+as if read from their files (the wording guard included) and checks the
+manifest's model family, factors, snapshot date and model version against
+the loaded model.
 
 Privacy: a bundle holds **no training case ids**, not even hashed. While the
 advisor that was fitted is in memory, it knows its training cases as HMAC-
 SHA256 digests under a random key that exists only in that process; neither
-digests nor key are saved. So a loaded bundle cannot tell which cases it was
-fitted on; its audit uses the training snapshot date instead.
+the digests nor the key are saved. So a loaded bundle cannot tell which cases
+it was fitted on; its audit uses the training snapshot date instead.
 """
 
 from __future__ import annotations
@@ -39,15 +43,21 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from advisory._errors import AdvisoryError, ParameterError
 from advisory._files import COMPLETE_MARKER, mark_complete, write_bytes, write_text
+from advisory._version import __version__
 
-if TYPE_CHECKING:
-    from advisory._advisor import Advisor
-
-__all__ = ["BUNDLE_TYPES", "BundleError", "UntrustedTypesError", "load", "save"]
+__all__ = [
+    "BUNDLE_TYPES",
+    "BundleError",
+    "UntrustedTypesError",
+    "definition_hashes",
+    "read_bundle",
+    "read_manifest",
+    "write_bundle",
+]
 
 FORMAT: Final = "advisory-bundle"
 FORMAT_VERSION: Final = 1
@@ -128,7 +138,8 @@ _KIND_NAMES: Final[dict[type, str]] = {
 }
 
 
-def _short(value: object) -> str:
+def short(value: object) -> str:
+    """Return ``repr(value)`` cut to 60 characters, for messages."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -137,24 +148,28 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _definition_hashes(advisor: Advisor) -> dict[str, str]:
+def definition_hashes(definitions: object) -> dict[str, str]:
     """SHA-256 of each definition, from its canonical text (stable across machines)."""
-    definitions = advisor.definitions
     return {
         name: _sha256(repr(getattr(definitions, name)).encode())
         for name in ("spec", "catalogue", "policy")
     }
 
 
-def save(advisor: Advisor, path: str | os.PathLike[str]) -> Path:
-    """Save a fitted advisor as a bundle folder (see the module docstring).
+def write_bundle(obj: object, path: str | os.PathLike[str], manifest: dict[str, Any]) -> Path:
+    """Write ``obj`` with skops and its manifest into the bundle folder ``path``.
 
     Parameters
     ----------
-    advisor : Advisor
-        A fitted advisor.
+    obj : object
+        What the bundle holds (a fitted :class:`~advisory.Advisor`); skops
+        writes the state its ``__getstate__`` gives.
     path : str or os.PathLike
         The bundle folder; created if missing, its two files replaced.
+    manifest : dict
+        What the object's owner says about it (model version, snapshot date,
+        factor schema, definition hashes); the format, library version,
+        creation time and checksum are added here.
 
     Returns
     -------
@@ -163,38 +178,21 @@ def save(advisor: Advisor, path: str | os.PathLike[str]) -> Path:
     """
     import skops.io as sio
 
-    advisor._check_fitted("save")
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
-    from advisory._advisor import UNSAVED
-
-    kept = {name: advisor.__dict__.pop(name) for name in UNSAVED if name in advisor.__dict__}
-    try:
-        payload: bytes = sio.dumps(advisor)
-    finally:
-        advisor.__dict__.update(kept)
+    payload: bytes = sio.dumps(obj)
     (folder / COMPLETE_MARKER).unlink(missing_ok=True)
-    from advisory import __version__
-
-    spec = advisor.definitions.spec
-    manifest = {
+    document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "advisory_version": __version__,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "model_version": advisor.model_version_,
-        "model_family": spec.family,
-        "training_snapshot_date": advisor.training_snapshot_.isoformat(),
-        "training_cases": advisor.n_cases_,
-        "definitions_sha256": _definition_hashes(advisor),
-        "factors": [
-            {"name": f.name, "kind": f.kind, "levels": list(f.levels)} for f in spec.factors
-        ],
+        **manifest,
         "model_file": _MODEL_FILE,
         "model_sha256": _sha256(payload),
     }
     write_bytes(folder / _MODEL_FILE, payload)
-    write_text(folder / _MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    write_text(folder / _MANIFEST, json.dumps(document, indent=2) + "\n")
     mark_complete(folder)
     return folder
 
@@ -232,7 +230,7 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     for key, kind in _MANIFEST_TYPES.items():
         if not isinstance(manifest.get(key), kind) or isinstance(manifest.get(key), bool):
             raise BundleError(
-                f"{manifest_file} has {key}={_short(manifest.get(key))}; expected "
+                f"{manifest_file} has {key}={short(manifest.get(key))}; expected "
                 f"{_KIND_NAMES[kind]}. The bundle is damaged or was edited."
             )
     if manifest.get("format") != FORMAT:
@@ -249,8 +247,10 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     return manifest
 
 
-def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Advisor:
-    """Load a bundle written by :meth:`Advisor.save`, checking it first.
+def read_bundle(
+    path: str | os.PathLike[str], *, trusted: Iterable[str] = ()
+) -> tuple[Any, dict[str, Any]]:
+    """Check a bundle, then load what it holds (see :func:`advisory.load`).
 
     Parameters
     ----------
@@ -261,8 +261,8 @@ def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Adviso
 
     Returns
     -------
-    Advisor
-        The fitted advisor, ready to review cases.
+    tuple
+        The loaded object and the bundle's manifest.
 
     Raises
     ------
@@ -287,7 +287,7 @@ def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Adviso
     folder = Path(path)
     if manifest["model_file"] != _MODEL_FILE:
         raise BundleError(
-            f"The manifest of {folder} names the model file {_short(manifest['model_file'])}; "
+            f"The manifest of {folder} names the model file {short(manifest['model_file'])}; "
             f"a bundle's model file is always {_MODEL_FILE!r} in the bundle folder. The "
             "manifest was edited: do not load it."
         )
@@ -314,52 +314,4 @@ def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Adviso
     refused = sorted(set(found) - allowed)
     if refused:
         raise UntrustedTypesError(str(path), refused)
-    advisor: Advisor = sio.loads(payload, trusted=sorted(set(found)))
-    from advisory._advisor import Advisor
-
-    if not isinstance(advisor, Advisor):
-        raise BundleError(f"{model_file} holds a {type(advisor).__name__}, not an Advisor.")
-    if _definition_hashes(advisor) != manifest.get("definitions_sha256"):
-        raise BundleError(
-            f"The definitions inside {model_file} do not match the manifest's hashes; the "
-            "bundle is inconsistent. Save it again from its source."
-        )
-    _cross_check(advisor, manifest, model_file)
-    return advisor
-
-
-def _cross_check(advisor: Advisor, manifest: dict[str, Any], model_file: Path) -> None:
-    """Validate the loaded definitions again and check the manifest against the model."""
-    from advisory._errors import DefinitionError
-    from advisory.definitions import check_definitions, check_wording
-
-    definitions = advisor.definitions
-    try:
-        check_wording(definitions.catalogue, source=f"{model_file} (catalogue)")
-        check_definitions(definitions, spec_source=f"{model_file} (model specification)")
-    except DefinitionError as exc:
-        raise BundleError(
-            f"The definitions inside {model_file} fail validation: {exc}. Do not load it."
-        ) from None
-    spec = definitions.spec
-    found = {
-        "model_family": spec.family,
-        "model_version": getattr(advisor, "model_version_", None),
-        "training_snapshot_date": advisor.training_snapshot_.isoformat(),
-        "factors": [
-            {"name": f.name, "kind": f.kind, "levels": list(f.levels)} for f in spec.factors
-        ],
-    }
-    for key, value in found.items():
-        if manifest.get(key) != value:
-            raise BundleError(
-                f"The manifest's {key} {_short(manifest.get(key))} does not match the model "
-                f"in {model_file} ({_short(value)}); the bundle is inconsistent or was edited. "
-                "Do not load it."
-            )
-    names = list(getattr(advisor.model_, "feature_names_in_", [f.name for f in spec.factors]))
-    if names != [f.name for f in spec.factors]:
-        raise BundleError(
-            f"The model in {model_file} was fitted on the factors {_short(names)}, not those "
-            "of its specification; the bundle is inconsistent. Do not load it."
-        )
+    return sio.loads(payload, trusted=sorted(set(found))), manifest

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from advisory._cli_options import add_date_format, add_force
 from advisory._errors import InputError
 from advisory._files import atomic_folder, check_output
 
@@ -130,8 +131,6 @@ def _write(result: Any, out: Path, *, force: bool) -> int:
 
 def add_commands(commands: Any) -> None:
     """Add ``audit`` and ``report`` to the command line's subcommands."""
-    from advisory.cli import add_date_format, add_force
-
     audit = commands.add_parser(
         "audit",
         help="audit a model or any tool's scores by group and write the board report",

@@ -173,13 +173,15 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 
 @contextlib.contextmanager
 def atomic_folder(path: str | os.PathLike[str], *, force: bool = False) -> Iterator[Path]:
-    """Yield a temporary folder beside ``path``; put it in place, marked complete, on success.
+    """Yield a temporary folder beside ``path``; move its files in place, marked complete.
 
-    The marker :data:`COMPLETE_MARKER` is written last into the folder, which
-    then replaces ``path`` (an existing ``path`` only with ``force``; it is
-    removed after the new folder is in place). On any exception, including
-    ``KeyboardInterrupt``, the temporary folder is removed and ``path`` is
-    left as it was.
+    Everything is written into the temporary folder first, so an exception or
+    Ctrl-C during the work leaves ``path`` exactly as it was (the temporary
+    folder is removed). On success a new ``path`` is the renamed temporary
+    folder; into an existing ``path`` (its files replaced only with
+    ``force``; other files are kept) the marker :data:`COMPLETE_MARKER` is
+    removed first, each file is renamed into place, and the marker is written
+    last, so a reader can always tell a complete folder.
 
     Examples
     --------
@@ -195,32 +197,27 @@ def atomic_folder(path: str | os.PathLike[str], *, force: bool = False) -> Itera
     temporary = Path(
         tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
     )
-    old: Path | None = None
     try:
         yield temporary
-        marker = {
-            "complete": True,
-            "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        }
-        write_text(temporary / COMPLETE_MARKER, json.dumps(marker) + "\n")
-        if target.exists():
-            if not force and any(target.iterdir()):
-                raise OutputError(
-                    f"The output folder {target} appeared while writing; nothing was replaced. "
-                    "Pass --force (force=True) to replace it."
-                )
-            old = target.with_name(f".{target.name}.{os.getpid()}.old")
-            os.replace(target, old)
-        os.replace(temporary, target)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        if old is not None and not target.exists():
-            os.replace(old, target)
-            old = None
-        raise
+        if not target.exists():
+            mark_complete(temporary)
+            os.replace(temporary, target)
+            return
+        files = [p for p in sorted(temporary.rglob("*")) if not p.is_dir()]
+        clashes = [p for p in files if (target / p.relative_to(temporary)).exists()]
+        if clashes and not force:
+            raise OutputError(
+                f"The output folder {target} already has {clashes[0].relative_to(temporary)}; "
+                "nothing was replaced. Pass --force (force=True) to replace it."
+            )
+        (target / COMPLETE_MARKER).unlink(missing_ok=True)
+        for source in files:
+            destination = target / source.relative_to(temporary)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, destination)
+        mark_complete(target)
     finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def mark_complete(folder: str | os.PathLike[str]) -> None:

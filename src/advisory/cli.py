@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisory import __version__
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
+from advisory._cli_options import add_date_format, add_force
 from advisory._errors import AdvisoryError
 from advisory._files import atomic_file, atomic_folder, check_output
+from advisory._version import __version__
 
 if TYPE_CHECKING:
     from advisory.context import CaseContext
@@ -235,24 +236,6 @@ def _review(args: argparse.Namespace) -> int:
     print(file=sys.stderr)
     print(f"{len(case_ids):,} reviews written to {out} (JSON Lines; no scores).")
     return 0
-
-
-def add_force(command: argparse.ArgumentParser) -> None:
-    """Add ``--force``: replace an existing output (refused otherwise)."""
-    command.add_argument(
-        "--force",
-        action="store_true",
-        help="replace an existing output (without it, an existing output is never touched)",
-    )
-
-
-def add_date_format(command: argparse.ArgumentParser) -> None:
-    """Add ``--date-format``: the strftime format of the records' dates (default ISO 8601)."""
-    command.add_argument(
-        "--date-format",
-        help="format of the dates in the record files, e.g. %%d/%%m/%%Y (default: ISO 8601 "
-        "such as 2024-03-31; dates are never guessed)",
-    )
 
 
 def _parser() -> argparse.ArgumentParser:

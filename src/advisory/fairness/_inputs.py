@@ -11,7 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from advisory._errors import InputError, ParameterError
-from advisory.fairness._sections import json_number as _num
+from advisory._result import json_number as _num
 from advisory.fairness._suppression import suppress
 
 __all__ = [

@@ -29,6 +29,7 @@ import pandas as pd
 
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
+from advisory._result import json_number as _num
 from advisory.fairness._audit import _interval
 from advisory.fairness._inputs import (
     Estimate,
@@ -42,7 +43,6 @@ from advisory.fairness._inputs import (
     sensitive_labels,
 )
 from advisory.fairness._metrics import GroupData, group_metrics, point_estimates, poisson_counts
-from advisory.fairness._sections import json_number as _num
 
 __all__ = ["PROXY_UNITS", "Carrier", "ProxyAudit", "ProxyEntry", "proxy_audit"]
 

@@ -11,8 +11,8 @@ import pandas as pd
 
 from advisory._checks import check_choice
 from advisory._errors import ParameterError
+from advisory._result import json_number as _num
 from advisory.fairness._metrics import Metric
-from advisory.fairness._sections import json_number as _num
 
 __all__ = ["Audit"]
 

@@ -41,7 +41,7 @@ def audit_document(audit: Audit | Mapping[str, Any], owner: str = "audit_json") 
     dict
         Valid against ``audit.schema.json``.
     """
-    from advisory import __version__
+    from advisory._version import __version__
 
     if isinstance(audit, Mapping):
         data = dict(audit)
