@@ -108,8 +108,8 @@ def check_ids(value: object, name: str, owner: str) -> list[str]:
             'a list of identifiers (a single one as a list: ["C0000007"])',
             value,
         )
-    values = list(value)
-    bad = [v for v in values if not isinstance(v, (str, numbers.Integral)) or isinstance(v, bool)]
+    values: list[object] = list(value)
+    bad = [v for v in values if type(v) is bool or not isinstance(v, (str, numbers.Integral))]
     if bad:
         raise ParameterError(name, owner, "a list of identifiers (text or whole numbers)", bad[0])
     return [str(v) for v in values]

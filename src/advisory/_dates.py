@@ -71,7 +71,7 @@ def _numbers_error(where: str, examples: Any) -> InputError:
 
 def _strip_tz(values: pd.Series) -> pd.Series:
     if getattr(values.dt, "tz", None) is not None:
-        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        values = values.dt.tz_localize(None)  # the local wall time: its date is the date meant
     return values.astype("datetime64[s]")
 
 
@@ -91,7 +91,7 @@ def parse_dates(values: pd.Series, *, where: str, date_format: str | None = None
     Returns
     -------
     pandas.Series
-        ``datetime64[s]``, time zones converted to UTC and dropped.
+        ``datetime64[s]``; a time zone is dropped, keeping the local time.
 
     Raises
     ------
@@ -141,13 +141,16 @@ def parse_dates(values: pd.Series, *, where: str, date_format: str | None = None
     present = text.notna()
     try:
         if date_format is None:
-            parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+            try:
+                parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+            except (ValueError, TypeError):  # offsets that differ between values
+                parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
             # ISO 8601 also allows '2021' or '2021-01'; a date needs year, month and day.
             as_text = text.where(is_text, "0000-00-00")
             full = (as_text.str.len() >= 10) & (as_text.str[4] == "-") & (as_text.str[7] == "-")
             parsed = parsed.where(full | ~is_text)
         else:
-            parsed = pd.to_datetime(text, format=date_format, errors="coerce", utc=True)
+            parsed = pd.to_datetime(text, format=date_format, errors="coerce")
     except (ValueError, OverflowError, TypeError) as exc:  # pragma: no cover - pandas version
         raise InputError(f"{where} could not be read as dates ({exc}). {_ISO_HINT}") from exc
     bad = (parsed.isna() & present).to_numpy()

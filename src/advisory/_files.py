@@ -148,7 +148,9 @@ def atomic_file(path: str | os.PathLike[str], mode: Literal["w", "wb"] = "w") ->
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
+        encoding = None if "b" in mode else "utf-8"
+        handle: IO[Any]
+        with os.fdopen(fd, str(mode), encoding=encoding) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
