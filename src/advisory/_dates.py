@@ -69,6 +69,10 @@ def _numbers_error(where: str, examples: Any) -> InputError:
     )
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, np.number)) and value == value  # NaN is missing
+
+
 def _strip_tz(values: pd.Series) -> pd.Series:
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_localize(None)  # the local wall time: its date is the date meant
@@ -122,9 +126,7 @@ def parse_dates(values: pd.Series, *, where: str, date_format: str | None = None
     present = values.notna()
     kinds = pd.api.types.infer_dtype(values, skipna=True)
     if kinds not in ("string", "empty"):
-        numbers = values[
-            values.map(lambda v: isinstance(v, (int, float, np.number, bool)) and not pd.isna(v))
-        ]
+        numbers = values[values.map(_is_number)]
         if len(numbers):
             raise _numbers_error(where, numbers)
         others = values[

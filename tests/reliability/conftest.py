@@ -48,4 +48,5 @@ def bundle(fitted: Advisor, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def uk(dates: pd.Series) -> pd.Series:
     """Dates written the UK way, day first (``04/01/2021`` is 4 January)."""
-    return dates.dt.strftime("%d/%m/%Y")
+    written: pd.Series = dates.dt.strftime("%d/%m/%Y")
+    return written

@@ -88,4 +88,4 @@ def test_an_advisor_audit_of_no_cases_is_a_clear_error(fitted: Advisor, small_da
 
 def test_an_advisor_audit_of_a_bare_case_id_is_refused(fitted: Advisor, small_data: Any) -> None:
     with pytest.raises(ParameterError, match=r"'case_ids' parameter of Advisor"):
-        fitted.audit(small_data, "C0000007", n_boot=20)  # type: ignore[arg-type]
+        fitted.audit(small_data, "C0000007", n_boot=20)

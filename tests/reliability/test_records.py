@@ -296,18 +296,19 @@ def test_empty_date_cells_are_missing_not_errors(tables: Tables, reference: Defi
 def test_duplicate_events_under_new_ids_are_reported_not_refused(
     tables: Tables, reference: Definitions
 ) -> None:
-    copies = tables["events"].iloc[:4].copy()
+    events: pd.DataFrame = tables["events"]
+    copies = events.iloc[:4].copy()
     copies["event_id"] = [f"E-copy-{i}" for i in range(4)]
     before = validate_records(tables, reference.catalogue).problems
-    records = validate_records(
-        tables | {"events": pd.concat([tables["events"], copies])}, reference.catalogue
-    )
+    edited = dict(tables)
+    edited["events"] = pd.concat([events, copies])
+    records = validate_records(edited, reference.catalogue)
     problems = records.problems
     assert len(records.events) == len(tables["events"]) + 4
     row = problems[problems["table"] == "events"].iloc[0]
     assert row["rows"] == int(before["rows"].sum()) + 4 if len(before) else row["rows"] == 4
     assert "possible duplicates" in row["problem"] and "kept" in row["problem"]
-    index = index_records(tables | {"events": pd.concat([tables["events"], copies])}, reference)
+    index = index_records(edited, reference)
     assert index.problems.equals(problems)
 
 
@@ -328,9 +329,9 @@ def test_case_ids_as_a_string_are_refused_by_the_index_too(
 ) -> None:
     index = index_records(small_data, reference)
     with pytest.raises(ParameterError, match=r"'case_ids' parameter of RecordIndex.context"):
-        index.context("C0000007")  # type: ignore[arg-type]
+        index.context("C0000007")
     with pytest.raises(ParameterError, match=r"'case_ids'"):
-        build_context(small_data, reference, case_ids="C0000007")  # type: ignore[arg-type]
+        build_context(small_data, reference, case_ids="C0000007")
     assert list(index.context(["C0000007"]).cases["case_id"]) == ["C0000007"]
 
 
@@ -343,7 +344,7 @@ def test_case_ids_as_a_string_are_refused_by_the_index_too(
         ),
         (lambda y: y * 2, r"must hold 0/1 .*'2'"),
         (lambda y: np.zeros_like(y), r"holds only 0 for the 300 cases"),
-        (lambda y: np.where(y == 1, None, 0), r"outcome column 'outcome' is missing for cases"),
+        (lambda y: np.where(y == 1, np.nan, 0), r"outcome column 'outcome' is missing for cases"),
     ],
     ids=["yes/no", "0/2", "one class", "missing"],
 )
