@@ -223,6 +223,8 @@ def _review(args: argparse.Namespace) -> int:
     advisor = advisory.load(args.bundle, trusted=args.trust or ())
     records = read_records(args.records, date_format=args.date_format)
     index = advisor.index(records)
+    for problem in index.problems.itertuples(index=False):
+        print(f"note: {problem.rows:,} {problem.problem}", file=sys.stderr)
     case_ids = list(records["cases"]["case_id"].astype(str))
     if args.cases:
         case_ids = read_case_ids(args.cases)

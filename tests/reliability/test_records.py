@@ -66,6 +66,15 @@ def _stay_before_birth(t: Tables) -> None:
     t["memberships"] = pd.concat([stays, extra], ignore_index=True)
 
 
+def _sibling_before_birth(t: Tables) -> None:
+    people = t["people"]
+    child = people["person_id"] == _child(t)
+    people.loc[child, "birth_date"] = people.loc[child, "birth_date"] + pd.Timedelta(days=1)
+    stays = t["memberships"]
+    mine = stays["person_id"] == _child(t)
+    stays.loc[mine, "start_date"] = people.loc[child, "birth_date"].iloc[0] - pd.Timedelta(days=1)
+
+
 def _snapshot(value: object) -> Callable[[Tables], None]:
     def edit(t: Tables) -> None:
         t["snapshot_date"] = value
@@ -142,7 +151,12 @@ BAD_RECORDS = [
         _set("people", "birth_date", "1706-01-01"),
         r"ages over 120 years .* \(birth dates '1706-01-01'\)",
     ),
-    ("stay before birth", _stay_before_birth, r"stays that end before the person's birth"),
+    ("stay before birth", _stay_before_birth, r"stays that start before the person's birth"),
+    (
+        "sibling listed before birth",
+        lambda t: _sibling_before_birth(t),
+        r"stays that start before the person's birth date .*negative age",
+    ),
     ("snapshot in words", _snapshot("next week"), r"'snapshot_date'.*'next week'"),
     ("snapshot as a number", _snapshot(20260630), r"'snapshot_date'.* holds numbers"),
     (

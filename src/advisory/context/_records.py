@@ -263,13 +263,14 @@ def _people_dates(
         )
     members = records["memberships"]
     member_birth = birth[codes["memberships.person_id"]]
-    ends = members["end_date"].to_numpy(dtype="datetime64[s]")
-    before = ~np.isnat(member_birth) & ~np.isnat(ends) & (ends < member_birth)
+    starts = members["start_date"].to_numpy(dtype="datetime64[s]")
+    before = ~np.isnat(member_birth) & (starts < member_birth)
     if before.any():
         raise InputError(
-            "The 'memberships' table has household stays that end before the person's "
-            f"birth date for person_id {_few(members.loc[before, 'person_id'])}. "
-            "Correct the dates."
+            "The 'memberships' table has household stays that start before the person's "
+            f"birth date for person_id {_few(members.loc[before, 'person_id'])}; the person "
+            "would be listed in the household, with a negative age, before they were born. "
+            "Start the stay on the birth date or later."
         )
 
 
@@ -375,7 +376,7 @@ def validate_records(
         that contradict themselves: a person in two household stays at once
         or a stay repeated, a relationship of a person to themselves, an age
         over :data:`MAX_AGE_YEARS`, a child born after the case's reference
-        date, a stay that ends before the person's birth, a reference date or
+        date, a stay that starts before the person's birth, a reference date or
         event after the records' ``snapshot_date``, and free text shown in
         reviews (``relationship``, coverage ``reason``) that states a risk
         level, a rank, a number or an instruction.
