@@ -29,6 +29,7 @@ from advisory._errors import (
     InputError,
     MissingExtraError,
     ParameterError,
+    UnknownNameError,
 )
 from advisory._version import __version__
 
@@ -43,6 +44,7 @@ __all__ = [
     "InputError",
     "MissingExtraError",
     "ParameterError",
+    "UnknownNameError",
     "UntrustedTypesError",
     "__version__",
     "load",

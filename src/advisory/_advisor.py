@@ -18,7 +18,9 @@ import pandas as pd
 from advisory._checks import check_ids
 from advisory._dates import check_date_format, parse_date, parse_dates
 from advisory._errors import InputError, ParameterError
-from advisory.definitions import Definitions, check_definitions, load_definitions
+from advisory._result import DEFAULT_CONFIDENCE
+from advisory.definitions import Definitions, load_definitions
+from advisory.definitions._definitions import check_definitions
 
 if TYPE_CHECKING:
     from advisory.context import CaseContext, RecordIndex
@@ -93,7 +95,7 @@ class Advisor:
     date_format : str, optional
         The strftime format of dates written as text in the records, such
         as ``"%d/%m/%Y"``; by default text dates must be ISO 8601. Dates are
-        never guessed (:func:`advisory.context.validate_records`).
+        never guessed (:func:`advisory.context.check_records`).
 
     Raises
     ------
@@ -118,7 +120,7 @@ class Advisor:
         definitions: Definitions,
         *,
         model_params: Mapping[str, Any] | None = None,
-        confidence: float = 0.9,
+        confidence: float = DEFAULT_CONFIDENCE,
         lookback_days: int = 365,
         stale_after_days: int = 90,
         date_format: str | None = None,
@@ -173,7 +175,7 @@ class Advisor:
     # ---- fitting -----------------------------------------------------------
 
     def index(self, data: object) -> RecordIndex:
-        """Validate and index records once, for many calls of :meth:`review`.
+        """Check and index records once, for many calls of :meth:`review`.
 
         A host that reviews cases one at a time from a large set of records
         builds the index once and passes it to ``review`` instead of the records.
@@ -447,7 +449,8 @@ class Advisor:
         case_ids : iterable of str, optional
             Which cases (default: every case).
         **kwargs
-            Passed to :func:`advisory.models.validate` (e.g. ``n_boot``).
+            Passed to :func:`advisory.models.validate` (e.g. ``n_boot``); the
+            ``confidence`` is the audit policy's ``confidence_level`` unless given.
 
         Returns
         -------
@@ -462,6 +465,8 @@ class Advisor:
 
         dates = context.cases.set_index("case_id")["reference_date"]
         dates = dates.reindex(context.factors.index)
+        # an advisor's validation (and so its audit) uses its board's confidence level
+        kwargs.setdefault("confidence", self.definitions.policy.confidence_level)
         model = type(self.model_)(**{**self.model_.get_params(), "n_resamples": 0})
         return validate(model, context.factors, y, dates=dates, **kwargs)
 
@@ -723,7 +728,7 @@ def _cross_check(advisor: Advisor, manifest: dict[str, Any], model_file: Path) -
     """Validate the loaded definitions again and check the manifest against the model."""
     from advisory._bundle import BundleError, short
     from advisory._errors import DefinitionError
-    from advisory.definitions import check_wording
+    from advisory.definitions._catalogue import check_wording
 
     definitions = advisor.definitions
     try:

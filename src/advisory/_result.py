@@ -10,12 +10,23 @@ from __future__ import annotations
 import json
 import math
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["JsonResult", "json_number"]
+__all__ = ["DEFAULT_CONFIDENCE", "JsonResult", "json_number"]
+
+#: The one default level of every interval the library computes: the stability
+#: intervals of explanations, the audit's group metrics, proxies and parity, and
+#: validation against baselines. Why 0.9 rather than the conventional 0.95: the
+#: explanation's intervals come from few bootstrap refits (30 by default), and a
+#: percentile interval at 0.95 would rest on under one refit in each tail -- in
+#: effect the extremes -- while at 0.9 each tail holds one or two. One level for
+#: every result keeps them comparable. An ethics board that wants 0.95 says so in
+#: its audit policy (``confidence_level``, as the reference policy does), and an
+#: Advisor's audit and validation then use the policy's level.
+DEFAULT_CONFIDENCE: Final = 0.9
 
 
 class JsonResult(ABC):

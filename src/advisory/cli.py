@@ -177,7 +177,7 @@ def _household_text(one: CaseContext) -> str:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from advisory.context import write_records
+    from advisory.context._io import write_records
     from advisory.datasets import make_multiagency
 
     n_cases = check_int(args.cases, "n_cases", "make_multiagency", minimum=1)
@@ -216,18 +216,17 @@ def _train(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     import advisory
-    from advisory.context import read_case_ids, read_records
+    from advisory.context._io import read_case_ids, read_records
 
     inputs = [args.bundle, args.records, *([args.cases] if args.cases else [])]
     out = check_output(args.out, inputs=inputs, force=args.force, what="output file (--out)")
+    wanted = read_case_ids(args.cases) if args.cases else None
     advisor = advisory.load(args.bundle, trusted=args.trust or ())
     records = read_records(args.records, date_format=args.date_format)
     index = advisor.index(records)
     for problem in index.problems.itertuples(index=False):
         print(f"note: {problem.rows:,} {problem.problem}", file=sys.stderr)
-    case_ids = list(records["cases"]["case_id"].astype(str))
-    if args.cases:
-        case_ids = read_case_ids(args.cases)
+    case_ids = list(records["cases"]["case_id"].astype(str)) if wanted is None else wanted
     step = max(1, min(1_000, len(case_ids) // 10 or 1))
     with atomic_file(out) as handle:
         for start in range(0, len(case_ids), step):

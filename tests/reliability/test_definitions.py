@@ -11,13 +11,8 @@ import pytest
 
 from advisory import DefinitionError
 from advisory._language import WordingError, check_free_text, normalise
-from advisory.definitions import (
-    check_wording,
-    load_catalogue,
-    load_definitions,
-    parse_catalogue,
-    reference_root,
-)
+from advisory.definitions import load_catalogue, load_definitions, reference_root
+from advisory.definitions._catalogue import check_wording, parse_catalogue
 from advisory.prompts import LanguageError, check_language
 
 PATH = reference_root() / "explain" / "reference.toml"

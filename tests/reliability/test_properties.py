@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from advisory import AdvisoryError
 from advisory._files import COMPLETE_MARKER, atomic_file, atomic_folder, is_complete
-from advisory.context import index_records, validate_records, write_records
+from advisory.context import check_records, index_records
+from advisory.context._io import write_records
 from advisory.datasets import make_multiagency
 from advisory.definitions import load_definitions, reference_root
 
@@ -92,7 +93,7 @@ def malformed(draw: st.DrawFn) -> dict[str, Any]:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_malformed_tables_give_an_advisory_error_or_a_result(tables: dict[str, Any]) -> None:
     try:
-        records = validate_records(tables, DEFINITIONS.catalogue)
+        records = check_records(tables, DEFINITIONS.catalogue)
     except AdvisoryError as error:
         assert str(error) and "\n" not in str(error)
         event(f"refused: {type(error).__name__}")

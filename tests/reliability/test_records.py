@@ -1,5 +1,5 @@
 """Bad records: each gives a clear advisory error naming table, column and a value, or a
-correct result. Entry point: the records (validate_records, build_context, the Advisor)."""
+correct result. Entry point: the records (check_records, build_context, the Advisor)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from advisory import Advisor, AdvisoryError, InputError, ParameterError
-from advisory.context import build_context, index_records, validate_records
+from advisory.context import build_context, check_records, index_records
 from advisory.definitions import Definitions
 
 from .conftest import uk
@@ -234,12 +234,12 @@ def test_bad_records_give_a_clear_error(
 ) -> None:
     edit(tables)
     with pytest.raises(InputError, match=message) as caught:
-        validate_records(tables, reference.catalogue)
+        check_records(tables, reference.catalogue)
     assert "\n" not in str(caught.value)
 
 
 def test_uk_dates_read_with_their_format_are_right(tables: Tables, reference: Definitions) -> None:
-    expected = validate_records(tables, reference.catalogue)
+    expected = check_records(tables, reference.catalogue)
     written = dict(tables)
     for name, columns in {
         "people": ["birth_date"],
@@ -250,10 +250,10 @@ def test_uk_dates_read_with_their_format_are_right(tables: Tables, reference: De
     }.items():
         written[name] = tables[name].assign(**{c: uk(tables[name][c]) for c in columns})
     assert written["cases"]["reference_date"].str.match(r"\d\d/\d\d/\d{4}").all()
-    got = validate_records(written, reference.catalogue, date_format="%d/%m/%Y")
+    got = check_records(written, reference.catalogue, date_format="%d/%m/%Y")
     for name in ("people", "events", "cases", "memberships", "coverage"):
         pd.testing.assert_frame_equal(getattr(got, name), getattr(expected, name))
-    one = validate_records(
+    one = check_records(
         {**tables, "cases": tables["cases"].assign(reference_date="04/01/2026")},
         reference.catalogue,
         date_format="%d/%m/%Y",
@@ -264,7 +264,7 @@ def test_uk_dates_read_with_their_format_are_right(tables: Tables, reference: De
 def test_an_explicit_format_refuses_other_dates(tables: Tables, reference: Definitions) -> None:
     # ISO dates are not silently accepted under a UK format: one format per call
     with pytest.raises(InputError, match=r"not dates in the format '%d/%m/%Y': '20"):
-        validate_records(
+        check_records(
             tables | {"cases": tables["cases"].astype({"reference_date": str})},
             reference.catalogue,
             date_format="%d/%m/%Y",
@@ -275,8 +275,8 @@ def test_an_explicit_format_refuses_other_dates(tables: Tables, reference: Defin
 def test_a_date_format_must_name_day_month_and_year(
     tables: Tables, reference: Definitions, bad: object
 ) -> None:
-    with pytest.raises(ParameterError, match=r"'date_format' parameter of validate_records"):
-        validate_records(tables, reference.catalogue, date_format=bad)  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match=r"'date_format' parameter of check_records"):
+        check_records(tables, reference.catalogue, date_format=bad)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -292,16 +292,16 @@ def test_a_date_format_must_name_day_month_and_year(
 def test_unambiguous_dates_are_read_exactly(
     tables: Tables, reference: Definitions, convert: Callable[[pd.Series], pd.Series]
 ) -> None:
-    expected = validate_records(tables, reference.catalogue).cases["reference_date"]
+    expected = check_records(tables, reference.catalogue).cases["reference_date"]
     cases = tables["cases"].assign(reference_date=convert(tables["cases"]["reference_date"]))
-    got = validate_records(tables | {"cases": cases}, reference.catalogue).cases
+    got = check_records(tables | {"cases": cases}, reference.catalogue).cases
     assert (got["reference_date"].dt.date == expected.dt.date).all()
 
 
 def test_empty_date_cells_are_missing_not_errors(tables: Tables, reference: Definitions) -> None:
     stays = tables["memberships"].assign(end_date=lambda m: m["end_date"].dt.strftime("%Y-%m-%d"))
     stays["end_date"] = stays["end_date"].fillna("")
-    got = validate_records(tables | {"memberships": stays}, reference.catalogue)
+    got = check_records(tables | {"memberships": stays}, reference.catalogue)
     assert (
         got.memberships["end_date"].isna().sum() == tables["memberships"]["end_date"].isna().sum()
     )
@@ -313,10 +313,10 @@ def test_duplicate_events_under_new_ids_are_reported_not_refused(
     events: pd.DataFrame = tables["events"]
     copies = events.iloc[:4].copy()
     copies["event_id"] = [f"E-copy-{i}" for i in range(4)]
-    before = validate_records(tables, reference.catalogue).problems
+    before = check_records(tables, reference.catalogue).problems
     edited = dict(tables)
     edited["events"] = pd.concat([events, copies])
-    records = validate_records(edited, reference.catalogue)
+    records = check_records(edited, reference.catalogue)
     problems = records.problems
     assert len(records.events) == len(tables["events"]) + 4
     row = problems[problems["table"] == "events"].iloc[0]

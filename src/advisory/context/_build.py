@@ -13,7 +13,7 @@ from advisory._checks import check_ids, check_int
 from advisory._errors import InputError
 from advisory.context._compute import compute_context
 from advisory.context._index import RecordArrays
-from advisory.context._records import validate_records
+from advisory.context._records import check_records
 from advisory.context._result import CaseContext
 from advisory.definitions import Definitions
 
@@ -49,12 +49,12 @@ class RecordIndex:
         self.stale_after_days = check_int(stale_after_days, "stale_after_days", _OWNER, minimum=1)
         self.chunk_size = check_int(chunk_size, "chunk_size", _OWNER, minimum=1)
         self.definitions = definitions
-        records = validate_records(data, definitions.catalogue, date_format=date_format)
+        records = check_records(data, definitions.catalogue, date_format=date_format)
         snapshot = records.snapshot_date
         if snapshot is None:
             snapshot = records.cases["reference_date"].max()
         #: Data problems found in the records but not refused (see
-        #: :func:`~advisory.context.validate_records`).
+        #: :func:`~advisory.context.check_records`).
         self.problems: pd.DataFrame = records.problems
         #: The records' extraction date: ``snapshot_date`` of the records when
         #: they give one, else the latest reference date of all their cases
@@ -138,7 +138,7 @@ def index_records(
         reference date is reported as stale.
     date_format : str, optional
         The strftime format of text dates (``"%d/%m/%Y"``); default ISO 8601.
-        See :func:`~advisory.context.validate_records`.
+        See :func:`~advisory.context.check_records`.
 
     Returns
     -------
@@ -193,7 +193,7 @@ def build_context(
         See :func:`index_records`.
     date_format : str, optional
         The strftime format of text dates; default ISO 8601 (see
-        :func:`~advisory.context.validate_records`).
+        :func:`~advisory.context.check_records`).
 
     Returns
     -------

@@ -20,7 +20,7 @@ from advisory._errors import InputError
 from advisory._language import WordingError, check_free_text
 from advisory.definitions import Catalogue
 
-__all__ = ["COVERAGE_STATUSES", "SCHEMA", "Records", "validate_records"]
+__all__ = ["COVERAGE_STATUSES", "SCHEMA", "Records", "check_records"]
 
 #: Required columns of each table; other columns are kept and ignored.
 SCHEMA: Final[dict[str, tuple[str, ...]]] = {
@@ -42,7 +42,7 @@ _FEW: Final = 5
 class Records:
     """Validated multi-agency records, every date column as ``datetime64``.
 
-    Build it with :func:`validate_records`; the tables are those of
+    Build it with :func:`check_records`; the tables are those of
     :class:`advisory.datasets.MultiAgencyData`.
     """
 
@@ -341,9 +341,7 @@ def _snapshot(
     return snapshot
 
 
-def validate_records(
-    data: object, catalogue: Catalogue, *, date_format: str | None = None
-) -> Records:
+def check_records(data: object, catalogue: Catalogue, *, date_format: str | None = None) -> Records:
     """Check multi-agency records against the documented schema.
 
     Parameters
@@ -393,14 +391,14 @@ def validate_records(
     >>> from advisory.definitions import load_definitions, reference_root
     >>> catalogue = load_definitions(reference_root()).catalogue
     >>> data = make_multiagency(n_cases=50, seed=0)
-    >>> records = validate_records(data, catalogue)
+    >>> records = check_records(data, catalogue)
     >>> bad = {**vars(records), "cases": data.cases.assign(reference_date="next week")}
-    >>> validate_records(bad, catalogue)
+    >>> check_records(bad, catalogue)
     Traceback (most recent call last):
     ...
     advisory._errors.InputError: The 'cases' table's 'reference_date' column has values ...
     """
-    date_format = check_date_format(date_format, "validate_records")
+    date_format = check_date_format(date_format, "check_records")
     tables = {name: _table(data, name).copy() for name in SCHEMA}
     people, memberships, relationships = (
         tables["people"],

@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 from advisory._checks import check_int
 from advisory._dates import parse_dates
 from advisory._errors import InputError, ParameterError
-from advisory._result import JsonResult, json_number
+from advisory._result import DEFAULT_CONFIDENCE, JsonResult, json_number
 from advisory.models._frame import check_target, fit_layout
 
 __all__ = ["ValidationResult", "auc_by_counts", "validate"]
@@ -410,7 +410,7 @@ def validate(
     train_fraction: float = 0.7,
     baseline_factor: str = "child_prior_referrals",
     n_boot: int = 1000,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     random_state: int | None = 0,
 ) -> ValidationResult:
     """Fit on earlier cases, assess on later ones, and compare with baselines.
@@ -461,7 +461,7 @@ def validate(
         The numeric factor of the single-factor rule (score 1 when > 0).
     n_boot : int, default=1000
         Bootstrap replicates (>= 100).
-    confidence : float, default=0.95
+    confidence : float, default=0.9
         Level of the intervals, in (0, 1).
     random_state : int or None, default=0
         Seed of the split (when random) and of the bootstrap.
