@@ -123,6 +123,17 @@ def parse_dates(values: pd.Series, *, where: str, date_format: str | None = None
         if len(present):
             raise _numbers_error(where, present)
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]")
+    if len(values) > 1_000:  # dates repeat a lot: read each distinct value once
+        try:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        except TypeError:  # unhashable cells (lists): read value by value below
+            codes, uniques = np.zeros(0, dtype=np.intp), values
+        if len(uniques) * 4 < len(values):
+            once = parse_dates(
+                pd.Series(np.asarray(uniques, dtype=object)), where=where, date_format=date_format
+            ).to_numpy()
+            taken = np.where(codes >= 0, once[np.maximum(codes, 0)], np.datetime64("NaT", "s"))
+            return pd.Series(taken, index=values.index, dtype="datetime64[s]")
     present = values.notna()
     kinds = pd.api.types.infer_dtype(values, skipna=True)
     if kinds not in ("string", "empty"):
@@ -137,9 +148,14 @@ def parse_dates(values: pd.Series, *, where: str, date_format: str | None = None
                 f"{where} has values that are not dates: {_few(others)} "
                 f"({type(others.iloc[0]).__name__}). {_ISO_HINT}"
             )
-    text = values.map(lambda v: v.strip() if isinstance(v, str) else v)
-    is_text = text.map(lambda v: isinstance(v, str))
+    if kinds in ("string", "empty"):  # the usual case (CSV): vectorised
+        text = values.str.strip()
+        is_text = text.notna()
+    else:
+        text = values.map(lambda v: v.strip() if isinstance(v, str) else v)
+        is_text = text.map(lambda v: isinstance(v, str))
     text = text.mask(is_text & (text == ""))  # an empty cell is a missing date
+    is_text &= text.notna()
     present = text.notna()
     try:
         if date_format is None:
@@ -148,8 +164,7 @@ def parse_dates(values: pd.Series, *, where: str, date_format: str | None = None
             except (ValueError, TypeError):  # offsets that differ between values
                 parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
             # ISO 8601 also allows '2021' or '2021-01'; a date needs year, month and day.
-            as_text = text.where(is_text, "0000-00-00")
-            full = (as_text.str.len() >= 10) & (as_text.str[4] == "-") & (as_text.str[7] == "-")
+            full = text.where(is_text, "0000-00-00").str.match(r"\d{4}-\d\d-\d\d")
             parsed = parsed.where(full | ~is_text)
         else:
             parsed = pd.to_datetime(text, format=date_format, errors="coerce")

@@ -290,10 +290,39 @@ def _free_text(table: pd.DataFrame, name: str, column: str, key: str) -> None:
             ) from None
 
 
-def _duplicate_events(events: pd.DataFrame) -> list[dict[str, object]]:
+def _duplicate_events(
+    events: pd.DataFrame, person: npt.NDArray[np.int64]
+) -> list[dict[str, object]]:
     """Report events that repeat another's details under a new id (kept, counted apart)."""
+    if len(events) < 2:
+        return []
+    seconds = events["date"].to_numpy(dtype="datetime64[s]").view(np.int64)
+    keys = [
+        (seconds - seconds.min()) // 86_400 if (seconds % 86_400 == 0).all() else seconds,
+        events["event_type"].cat.codes.to_numpy().astype(np.int64),
+        events["agency"].cat.codes.to_numpy().astype(np.int64),
+        person,
+    ]
+    sizes = [int(k.max()) + 1 for k in keys]
+    if float(np.prod(np.asarray(sizes, dtype=float))) < 2.0**62:  # one sortable key
+        combined = np.zeros(len(events), dtype=np.int64)
+        for key, size in zip(keys, sizes, strict=True):
+            combined = combined * size + key
+        order = np.argsort(combined, kind="stable")
+        same = combined[order][1:] == combined[order][:-1]
+    else:
+        order = np.lexsort(keys)
+        same = np.ones(len(order) - 1, dtype=bool)
+        for key in keys:
+            same &= key[order][1:] == key[order][:-1]
+    if not same.any():
+        return []
     details = [c for c in events.columns if c != "event_id"]
-    repeated = events.duplicated(details)
+    candidates = np.zeros(len(events), dtype=bool)
+    candidates[order[1:][same]] = candidates[order[:-1][same]] = True
+    rows = events.loc[candidates]
+    repeated = pd.Series(False, index=events.index)
+    repeated[candidates] = rows.duplicated(details).to_numpy()  # every other column too
     if not repeated.any():
         return []
     return [
@@ -486,5 +515,5 @@ def check_records(data: object, catalogue: Catalogue, *, date_format: str | None
         cases=cases.reset_index(drop=True),
         person_codes=person_codes,
         snapshot_date=snapshot,
-        problems=_problems(_duplicate_events(events)),
+        problems=_problems(_duplicate_events(events, person_codes["events.person_id"])),
     )
