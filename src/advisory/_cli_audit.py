@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from advisory._cli_options import add_date_format, add_force
 from advisory._errors import InputError
+from advisory._files import atomic_folder, check_output
 
 __all__ = ["add_commands"]
 
@@ -19,8 +21,16 @@ def _audit(args: argparse.Namespace) -> int:
             "sensitive attributes) or --bundle FOLDER with --records FOLDER (a model of "
             "this library); give exactly one of them."
         )
+    given = [args.scores, args.bundle, args.records, args.cases, args.policy, args.label_spec]
+    out = check_output(
+        args.out,
+        inputs=[p for p in given if p],
+        kind="folder",
+        force=args.force,
+        what="report folder (--out)",
+    )
     result = _audit_bundle(args) if args.bundle else _audit_scores(args)
-    return _write(result, args.out)
+    return _write(result, out, force=args.force)
 
 
 def _audit_bundle(args: argparse.Namespace) -> Any:
@@ -30,7 +40,7 @@ def _audit_bundle(args: argparse.Namespace) -> Any:
     if not args.records:
         raise InputError("advisory audit --bundle needs --records FOLDER with the audited cases.")
     advisor = advisory.load(args.bundle, trusted=args.trust or ())
-    records = read_records(args.records)
+    records = read_records(args.records, date_format=args.date_format)
     cases = read_case_ids(args.cases) if args.cases else None
     print(f"Auditing {advisor.model_version_} on the records in {args.records} ...")
     return advisor.audit(records, cases, n_boot=args.n_boot, random_state=args.seed)
@@ -110,6 +120,9 @@ def _audit_scores(args: argparse.Namespace) -> Any:
 
 
 def _report(args: argparse.Namespace) -> int:
+    out = check_output(
+        args.out, inputs=[args.audit], kind="folder", force=args.force, what="report folder (--out)"
+    )
     path = Path(args.audit)
     if not path.is_file():
         raise InputError(f"The audit file {path} does not exist; give an audit.json.")
@@ -117,16 +130,17 @@ def _report(args: argparse.Namespace) -> int:
         saved = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path} is not JSON: {exc}") from exc
-    return _write(saved, args.out)
+    return _write(saved, out, force=args.force)
 
 
-def _write(result: Any, out: str) -> int:
+def _write(result: Any, out: Path, *, force: bool) -> int:
     from advisory.reports import write_report
 
-    files = write_report(result, out)
-    print(f"Board report: {files.html}")
-    print(f"Audit (JSON): {files.json}")
-    print(f"Model card:   {files.model_card}")
+    with atomic_folder(out, force=force) as folder:
+        files = write_report(result, folder)
+    print(f"Board report: {out / files.html.name}")
+    print(f"Audit (JSON): {out / files.json.name}")
+    print(f"Model card:   {out / files.model_card.name}")
     return 0
 
 
@@ -142,6 +156,8 @@ def add_commands(commands: Any) -> None:
         ),
     )
     audit.add_argument("--out", required=True, help="folder for the report files")
+    add_force(audit)
+    add_date_format(audit)
     audit.add_argument("--scores", help="CSV or Parquet file: one row per case")
     audit.add_argument("--outcome", help="column of the recorded outcome (0/1)")
     audit.add_argument(
@@ -192,4 +208,5 @@ def add_commands(commands: Any) -> None:
     )
     report.add_argument("audit", help="audit.json written by 'advisory audit'")
     report.add_argument("--out", required=True, help="folder for the report files")
+    add_force(report)
     report.set_defaults(run=_report)

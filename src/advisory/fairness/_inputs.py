@@ -97,6 +97,10 @@ def sensitive_frame(sensitive_features: object) -> pd.DataFrame:
         )
     if sensitive_features.shape[1] == 0:
         raise InputError("sensitive_features has no columns; pass one column per attribute.")
+    if sensitive_features.shape[0] == 0:
+        raise InputError(
+            "sensitive_features has no rows: there are no cases to audit; pass one row per case."
+        )
     return sensitive_features
 
 
@@ -109,6 +113,8 @@ def group_labels(column: pd.Series, name: object) -> npt.NDArray[np.object_]:
             "record them as an explicit group (e.g. 'Not recorded') rather than dropping cases."
         )
     values: npt.NDArray[np.object_] = column.astype(str).to_numpy(dtype=object)
+    if len(values) == 0:
+        raise InputError(f"sensitive_features column {name!r} is empty; there are no cases.")
     if len(np.unique(values)) < 2:
         raise InputError(
             f"sensitive_features column {name!r} has only one group "

@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from advisory._bootstrap import metrics_by_counts, percentile_interval, replicate_counts
 from advisory._checks import check_int
+from advisory._dates import parse_dates
 from advisory._errors import InputError, ParameterError
 from advisory._result import DEFAULT_CONFIDENCE, JsonResult, json_number
 from advisory.models._frame import check_target, fit_layout
@@ -285,7 +286,7 @@ def _split(
         raise ParameterError(
             "dates", owner, "the reference date of each case for split='temporal'", None
         )
-    stamps = pd.to_datetime(pd.Series(np.asarray(dates)), errors="coerce")
+    stamps = parse_dates(pd.Series(np.asarray(dates)), where="dates passed to validate")
     if len(stamps) != n:
         raise InputError(
             f"dates passed to validate has {len(stamps)} values but X has {n} rows; "
