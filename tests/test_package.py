@@ -56,6 +56,9 @@ def test_demo_writes_everything_under_out_and_registers_the_model(tmp_path, caps
 
     client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{out / 'mlflow.db'}")
     assert client.get_model_version("advisory-review", "1").status == "READY"
+    assert (out / "summary.txt").read_text().startswith("Synthetic multi-agency records")
+    assert "In team team_b, every prompt was agreed within 10 seconds" in printed
+    assert (out / "oversight" / "oversight_report.html").exists()
 
 
 def test_demo_bad_argument_is_one_line_on_stderr(tmp_path, capsys):

@@ -74,7 +74,7 @@ def test_bootstrap_loops_show_their_bar_when_asked(capsys):
     with show_progress(True):
         model = ScorecardClassifier(n_resamples=0)
         validate(model, X, y, split="random", n_boot=100, baseline_factor="a")
-    assert "validation: 100 bootstrap replicates" in capsys.readouterr().err
+    assert "100 bootstrap replicates" in capsys.readouterr().err
 
 
 def test_cli_verbose_logs_and_quiet_prints_nothing(tmp_path, capsys):
