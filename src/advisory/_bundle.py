@@ -92,7 +92,7 @@ BUNDLE_TYPES: Final = (
     "pathlib.PosixPath",
     "pathlib.WindowsPath",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-    # trusted by skops >= 0.13 by default, listed here for the older releases we support
+    # trusted by newer skops by default, listed here for the older releases supported (0.12)
     "sklearn._loss.link.Interval",
     "sklearn._loss.link.LogitLink",
     "sklearn._loss.loss.HalfBinomialLoss",
