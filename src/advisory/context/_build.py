@@ -42,6 +42,9 @@ class RecordIndex:
         reference date is reported stale.
     chunk_size : int, default=20_000
         Cases computed together; larger batches are split into chunks.
+    date_format : str, optional
+        The strftime format of text dates; default ISO 8601 (see
+        :func:`index_records`).
     """
 
     def __init__(

@@ -156,6 +156,18 @@ def write_oversight_report(
     -------
     dict of str to pathlib.Path
         ``{"html": ..., "json": ...}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from advisory.datasets import simulate_oversight
+    >>> from advisory.oversight import Store, monitor, record_simulated
+    >>> store = Store.open(f"sqlite:///{tempfile.mkdtemp()}/t.db")
+    >>> _ = record_simulated(store, simulate_oversight(30, seed=0))
+    >>> files = write_oversight_report(monitor(store), tempfile.mkdtemp())
+    >>> sorted(files)
+    ['html', 'json']
+    >>> store.close()
     """
     path = Path(folder)
     if path.exists() and not path.is_dir():
