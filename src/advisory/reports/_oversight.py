@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from advisory._errors import ParameterError
+from advisory._files import atomic_file
 
 __all__ = ["render_oversight_html", "write_oversight_report"]
 
@@ -181,12 +181,6 @@ def write_oversight_report(
     path.mkdir(parents=True, exist_ok=True)
     files = {role: path / name for role, name in OVERSIGHT_FILES.items()}
     for role, text in (("json", document + "\n"), ("html", html)):
-        handle, temporary = tempfile.mkstemp(dir=path, prefix=f".{files[role].name}.")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, files[role])
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with atomic_file(files[role]) as out:
+            out.write(text)
     return files
