@@ -188,6 +188,7 @@ class Advisor:
         Returns
         -------
         advisory.context.RecordIndex
+            The records checked and indexed for this advisor's specification.
         """
         from advisory.context import index_records
 
@@ -241,6 +242,7 @@ class Advisor:
         Returns
         -------
         self
+            The fitted advisor.
         """
         from advisory.explain import Explainer
 
@@ -333,6 +335,7 @@ class Advisor:
         Returns
         -------
         list of advisory.prompts.Review
+            One review per case, in the order asked for.
 
         Raises
         ------
@@ -410,7 +413,14 @@ class Advisor:
     # ---- data scientists ---------------------------------------------------
 
     def decision_function(self, data: object, case_ids: Iterable[str] | None = None) -> pd.Series:
-        """Model margin (log-odds) per case — for validation only, never for a practitioner.
+        """Return the model margin (log-odds) per case: for validation, never for a practitioner.
+
+        Parameters
+        ----------
+        data : records, advisory.context.RecordIndex or advisory.context.CaseContext
+            As for :meth:`review`.
+        case_ids : iterable of str, optional
+            Which cases (default: every case).
 
         Returns
         -------
@@ -428,9 +438,17 @@ class Advisor:
         :meth:`decision_function` (log-odds). For data scientists; a review
         never carries these numbers.
 
+        Parameters
+        ----------
+        data : records, advisory.context.RecordIndex or advisory.context.CaseContext
+            As for :meth:`review`.
+        case_ids : iterable of str, optional
+            Which cases (default: every case).
+
         Returns
         -------
         shap.Explanation
+            Exact SHAP values per case and factor, in log-odds.
         """
         self._check_fitted("explain")
         factors = self._context(data, case_ids).factors
@@ -455,6 +473,7 @@ class Advisor:
         Returns
         -------
         advisory.models.ValidationResult
+            The model against the baselines, with intervals and verdicts.
         """
         self._check_fitted("validate")
         context = self._context(data, case_ids)

@@ -70,6 +70,7 @@ _MANIFEST: Final = "manifest.json"
 BUNDLE_TYPES: Final = (
     "advisory._advisor.Advisor",
     "advisory.definitions._audit_policy.AuditPolicy",
+    "advisory.definitions._audit_policy.DriftLimits",
     "advisory.definitions._audit_policy.OperatingPoint",
     "advisory.definitions._audit_policy.SensitiveAttribute",
     "advisory.definitions._catalogue.Catalogue",

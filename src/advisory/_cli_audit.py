@@ -61,8 +61,21 @@ def _audit_scores(args: argparse.Namespace) -> Any:
     from advisory.definitions import load_audit_policy, load_model_spec
     from advisory.fairness import audit
 
-    if not args.outcome or not args.score:
-        raise InputError("advisory audit --scores needs --outcome COLUMN and --score COLUMN.")
+    decision = args.decision or args.prediction
+    if args.decision and args.prediction:
+        raise InputError("--decision and --prediction name the same column; give one of them.")
+    if args.flagged_at is not None and not args.score:
+        raise InputError("--flagged-at is a cut on the scores: give --score COLUMN with it.")
+    if args.flagged_at is not None and decision:
+        raise InputError(
+            "--flagged-at sets the decisions from the scores; leave out --decision, or "
+            "--flagged-at."
+        )
+    if not args.outcome or not (args.score or decision):
+        raise InputError(
+            "advisory audit --scores needs --outcome COLUMN and --score COLUMN, --decision "
+            "COLUMN, or both."
+        )
     policy = load_audit_policy(args.policy) if args.policy else None
     sensitive = list(args.sensitive or ())
     if policy is not None:
@@ -75,7 +88,8 @@ def _audit_scores(args: argparse.Namespace) -> Any:
     if not sensitive:
         raise InputError("advisory audit --scores needs --sensitive COLUMN (or --policy FILE).")
     table = read_table(args.scores, text_columns=sensitive)
-    wanted = [args.outcome, args.score, *([args.prediction] if args.prediction else []), *sensitive]
+    wanted = [args.outcome, *([args.score] if args.score else [])]
+    wanted += [*([decision] if decision else []), *sensitive]
     missing = [c for c in wanted if c not in table.columns]
     if missing:
         raise InputError(
@@ -84,7 +98,9 @@ def _audit_scores(args: argparse.Namespace) -> Any:
         )
     label = load_model_spec(args.label_spec).outcome if args.label_spec else None
     keywords: dict[str, Any] = {
-        "predictions": table[args.prediction] if args.prediction else None,
+        "predictions": table[decision] if decision else None,
+        "score_kind": args.score_kind,
+        "flagged_at": args.flagged_at,
         "random_state": args.seed,
         "label": label,
         "subject": args.tool,
@@ -99,9 +115,8 @@ def _audit_scores(args: argparse.Namespace) -> Any:
     elif args.n_boot:
         raise InputError("--policy sets n_boot; leave out --n-boot or edit the policy.")
     print(f"Auditing {len(table):,} cases from {args.scores} ...")
-    return audit(
-        table[args.outcome], table[args.score], table[sensitive], policy=policy, **keywords
-    )
+    scores = table[args.score] if args.score else None
+    return audit(table[args.outcome], scores, table[sensitive], policy=policy, **keywords)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -145,8 +160,26 @@ def add_commands(commands: Any) -> None:
     add_date_format(audit)
     audit.add_argument("--scores", help="CSV or Parquet file: one row per case")
     audit.add_argument("--outcome", help="column of the recorded outcome (0/1)")
-    audit.add_argument("--score", help="column of the tool's probabilities in [0, 1]")
-    audit.add_argument("--prediction", help="column of the tool's decisions (0/1), if any")
+    audit.add_argument(
+        "--score", help="column of the tool's scores (probabilities, or see --score-kind)"
+    )
+    audit.add_argument(
+        "--score-kind",
+        choices=("probability", "ordinal"),
+        default="probability",
+        help="probability: scores in [0, 1] (default); ordinal: ranks, bands or deciles, "
+        "higher meaning the outcome is more likely (ranking only, no calibration)",
+    )
+    audit.add_argument(
+        "--decision", help="column of the tool's decisions (0/1: flagged or not), if any"
+    )
+    audit.add_argument("--prediction", help=argparse.SUPPRESS)  # the old name of --decision
+    audit.add_argument(
+        "--flagged-at",
+        type=float,
+        help="the tool's operating point: a case is flagged when its score is at or above "
+        "this (e.g. 5 for 'decile 5 or higher')",
+    )
     audit.add_argument(
         "--sensitive", action="append", help="a sensitive attribute column (repeatable)"
     )

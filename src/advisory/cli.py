@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
 from advisory._cli_options import add_date_format, add_force
+from advisory._cli_oversight import add_commands as add_oversight_commands
+from advisory._cli_oversight import demo_oversight
 from advisory._errors import AdvisoryError
 from advisory._files import atomic_file, atomic_folder, check_output
 from advisory._version import __version__
@@ -100,9 +102,11 @@ def _demo_into(args: argparse.Namespace, n_cases: int, out: Path, shown_as: Path
     with atomic_file(out / "reviews.jsonl") as handle:
         for review in reviews:
             handle.write(review.to_json() + "\n")
+    demo_oversight(out, seed=args.seed)
     print(
         f"\nWritten to {shown_as}: summary.txt, factors.csv (NaN = unknown), gaps.csv, "
-        "validation.csv, reviews.jsonl, report/ (board report, audit.json, model card)"
+        "validation.csv, reviews.jsonl, report/ (board report, audit.json, model card), "
+        "oversight.db and oversight/ (the oversight trail and its page for the board)"
     )
 
     from advisory.tracking import log_training_run
@@ -315,6 +319,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.set_defaults(run=_review)
     add_audit_commands(commands)
+    add_oversight_commands(commands)
     return parser
 
 

@@ -28,6 +28,20 @@ class RecordIndex:
     Build it with :func:`index_records`. Host systems keep one and call
     :meth:`context` per case; a batch goes through exactly the same
     computation, so the results are identical.
+
+    Parameters
+    ----------
+    data : object or mapping
+        The six tables of :data:`advisory.context.SCHEMA`.
+    definitions : advisory.definitions.Definitions
+        The model specification (factors) and catalogue (record vocabulary).
+    lookback_days : int, default=365
+        Window for each household member's recent records by agency.
+    stale_after_days : int, default=90
+        A source with no record of anyone in this many days before a
+        reference date is reported stale.
+    chunk_size : int, default=20_000
+        Cases computed together; larger batches are split into chunks.
     """
 
     def __init__(
@@ -69,12 +83,17 @@ class RecordIndex:
         return self._case_position
 
     def context(self, case_ids: Iterable[str] | None = None) -> CaseContext:
-        """Context of the given cases (default: every case).
+        """Return the context of the given cases (default: every case).
 
         Parameters
         ----------
         case_ids : iterable of str, optional
             Which cases, in the order wanted.
+
+        Returns
+        -------
+        CaseContext
+            Factors, provenance, household and gaps of those cases.
 
         Raises
         ------
@@ -143,6 +162,7 @@ def index_records(
     Returns
     -------
     RecordIndex
+        The records, checked and indexed for single-case look-ups.
 
     Examples
     --------
@@ -198,6 +218,7 @@ def build_context(
     Returns
     -------
     CaseContext
+        Factors, provenance, household and gaps of every case.
 
     Examples
     --------

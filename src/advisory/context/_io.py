@@ -68,6 +68,7 @@ def read_records(
     Returns
     -------
     dict of str to pandas.DataFrame
+        The record tables by name, ready for :func:`build_context`.
 
     Raises
     ------
@@ -125,6 +126,7 @@ def read_table(path: str | os.PathLike[str], *, text_columns: Iterable[str] = ()
     Returns
     -------
     pandas.DataFrame
+        The table as read.
 
     Raises
     ------

@@ -87,7 +87,18 @@ class CatalogueEntry:
     question: str
 
     def question_for(self, who: str) -> str:
-        """Return the question with ``{who}`` replaced by ``who`` (plain words)."""
+        """Return the question with ``{who}`` replaced by ``who``.
+
+        Parameters
+        ----------
+        who : str
+            Whose records, in plain words (e.g. ``"the child"``).
+
+        Returns
+        -------
+        str
+            The review question for that person.
+        """
         return self.question.replace("{" + PLACEHOLDER + "}", who)
 
 
@@ -129,6 +140,16 @@ class Catalogue:
     def source(self, name: str) -> Source:
         """Return the source called ``name``.
 
+        Parameters
+        ----------
+        name : str
+            The source's name.
+
+        Returns
+        -------
+        Source
+            Its label, what it never captures and its event types.
+
         Raises
         ------
         advisory.UnknownNameError
@@ -145,6 +166,16 @@ class Catalogue:
 
     def entry(self, name: str) -> CatalogueEntry:
         """Return the entry of factor ``name``.
+
+        Parameters
+        ----------
+        name : str
+            The factor's name.
+
+        Returns
+        -------
+        CatalogueEntry
+            Its label, source, direction and review question.
 
         Raises
         ------

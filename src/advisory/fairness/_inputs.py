@@ -25,7 +25,6 @@ __all__ = [
     "finite_values",
     "group_labels",
     "hidden_groups",
-    "percentile_interval",
     "sensitive_frame",
     "sensitive_labels",
 ]
@@ -212,15 +211,6 @@ def finite_values(frame: pd.DataFrame, name: str) -> FloatArray:
             "(explain every case with the fitted model)."
         )
     return values
-
-
-def percentile_interval(values: npt.NDArray[np.float64], alpha: float) -> tuple[float, float]:
-    """Return the percentile bootstrap interval; NaNs when over a tenth of replicates failed."""
-    finite = values[np.isfinite(values)]
-    if len(finite) < 0.9 * len(values):
-        return np.nan, np.nan
-    lo, hi = np.quantile(finite, [alpha, 1 - alpha])
-    return float(lo), float(hi)
 
 
 def assess_difference(lo: float, hi: float, null: float) -> str:

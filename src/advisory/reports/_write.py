@@ -68,6 +68,7 @@ def write_report(
     Returns
     -------
     ReportFiles
+        The paths of the three files written.
 
     Raises
     ------
