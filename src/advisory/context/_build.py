@@ -42,6 +42,9 @@ class RecordIndex:
         reference date is reported stale.
     chunk_size : int, default=20_000
         Cases computed together; larger batches are split into chunks.
+    date_format : str, optional
+        The strftime format of text dates (``"%d/%m/%Y"``); default ISO 8601.
+        See :func:`~advisory.context.check_records`.
     """
 
     def __init__(
