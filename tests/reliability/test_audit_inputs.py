@@ -35,14 +35,9 @@ BAD_INPUTS: list[tuple[str, Callable[[], Inputs], type[Exception], str]] = [
         "missing score",
         lambda: (Y, np.r_[SCORES[:-1], np.nan], GROUPS),
         InputError,
-        r"scores has 1 missing or infinite values",
+        r"scores has 1 missing or infinite values \(found \[nan\]\)",
     ),
-    (
-        "infinite score",
-        lambda: (Y, np.r_[SCORES[:-1], np.inf], GROUPS),
-        InputError,
-        r"scores has 1 missing or infinite values",
-    ),
+    ("infinite score", lambda: (Y, np.r_[SCORES[:-1], np.inf], GROUPS), InputError, r"\[inf\]"),
     ("score above 1", lambda: (Y, SCORES * 2 + 0.01, GROUPS), InputError, r"scores must be prob"),
     ("short scores", lambda: (Y, SCORES[:-1], GROUPS), InputError, r"scores has shape \(199,\)"),
     ("groups as a string", lambda: (Y, SCORES, "sex"), InputError, r"must be a pandas DataFrame"),
@@ -54,6 +49,7 @@ BAD_INPUTS: list[tuple[str, Callable[[], Inputs], type[Exception], str]] = [
         r"column 'sex' has 200 missing values",
     ),
     ("one group", lambda: (Y, SCORES, GROUPS.assign(sex="F")), InputError, r"only one group"),
+    ("one outcome", lambda: (np.zeros(N), SCORES, GROUPS), InputError, r"suppressed"),
     ("scores as words", lambda: (Y, np.array(["low"] * N), GROUPS), InputError, r"scores"),
 ]
 
@@ -78,12 +74,6 @@ def test_bad_audit_parameters_give_a_clear_error(keyword: str, value: object) ->
     kwargs: dict[str, Any] = {"n_boot": 20, keyword: value}
     with pytest.raises((ParameterError, InputError), match=keyword):
         audit(Y, SCORES, GROUPS, **kwargs)
-
-
-def test_one_outcome_only_gives_a_result_with_every_outcome_rate_withheld() -> None:
-    frame = audit(np.zeros(N), SCORES, GROUPS, n_boot=20).to_frame()
-    about_outcomes = frame[frame["metric"] != "mean_predicted"]
-    assert about_outcomes["withheld"].all() and about_outcomes["estimate"].isna().all()
 
 
 def test_a_good_audit_still_gives_a_result() -> None:
