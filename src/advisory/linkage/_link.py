@@ -195,13 +195,59 @@ def person_ids(uids: pd.Series | npt.NDArray[Any]) -> npt.NDArray[np.object_]:
     )
 
 
-def _components(n: int, left: npt.NDArray[np.int64], right: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+def _cluster(
+    n: int,
+    left: npt.NDArray[np.int64],
+    right: npt.NDArray[np.int64],
+    strength: npt.NDArray[np.float64],
+    is_case: npt.NDArray[np.bool_],
+    confirmed: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    rejected: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+) -> npt.NDArray[np.int64]:
+    """Greedy clustering of links, strongest first, under two constraints.
 
-    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    return labels.astype(np.int64)
+    A cluster never holds two records of the case agency (each is one person
+    of the picture: a record matching two of them, such as twins, joins the
+    stronger), and never holds a record with a person it was rejected for.
+    Confirmed links are taken first and may join case-agency records.
+    """
+    order = np.argsort(-strength, kind="stable")
+    u = np.concatenate([confirmed[0], left[order]])
+    v = np.concatenate([confirmed[1], right[order]])
+    forced = np.concatenate([np.ones(len(confirmed[0]), bool), np.zeros(len(order), bool)])
+    parent = np.arange(n)
+    cases = is_case.astype(np.int64)
+    banned: dict[int, set[int]] = {}
+    for anchor, record in zip(rejected[0], rejected[1], strict=True):
+        banned.setdefault(int(anchor), set()).add(int(record))
+        banned.setdefault(int(record), set()).add(int(anchor))
+    members: dict[int, set[int]] = {k: {k} for k in banned}
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b, force in zip(u.tolist(), v.tolist(), forced.tolist(), strict=True):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if not force and cases[ra] + cases[rb] > 1:
+            continue
+        if banned and (ra in members or rb in members):
+            left_members = members.get(ra, set())
+            right_members = members.get(rb, set())
+            if any(banned.get(m, set()) & right_members for m in left_members):
+                continue
+        parent[rb] = ra
+        cases[ra] += cases[rb]
+        if rb in members:
+            members.setdefault(ra, set()).update(members.pop(rb))
+    roots = np.array([find(i) for i in range(n)], dtype=np.int64)
+    return roots
 
 
 def link_extracts(
@@ -317,21 +363,15 @@ def _assemble(
     confirmed_anchor, confirmed_record = decided("confirmed")
     rejected_anchor, rejected_record = decided("rejected")
     strong = prob >= spec.link
-    edge_l = np.concatenate([left[strong], confirmed_anchor])
-    edge_r = np.concatenate([right[strong], confirmed_record])
-    for _ in range(20):
-        labels = _components(n, edge_l, edge_r)
-        clash = labels[rejected_anchor] == labels[rejected_record]
-        if not clash.any():
-            break
-        cut = np.zeros(len(edge_l), bool)
-        for anchor, record in zip(rejected_anchor[clash], rejected_record[clash], strict=True):
-            group = labels[anchor]
-            cut |= ((edge_l == record) & (labels[edge_r] == group)) | (
-                (edge_r == record) & (labels[edge_l] == group)
-            )
-        keep = ~cut
-        edge_l, edge_r = edge_l[keep], edge_r[keep]
+    labels = _cluster(
+        n,
+        left[strong],
+        right[strong],
+        prob[strong],
+        is_case,
+        (confirmed_anchor, confirmed_record),
+        (rejected_anchor, rejected_record),
+    )
     # the anchor of each cluster: its first case-agency record, else its first record
     order = np.lexsort((records["record_uid"].to_numpy(), ~is_case, labels))
     first = np.ones(n, bool)
