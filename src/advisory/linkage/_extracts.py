@@ -178,7 +178,7 @@ def _people(agency: str, table: object, spec: LinkageSpec, date_format: str | No
     for column in ("first_name", "last_name", "birth_date", "sex", "postcode"):
         if column not in table.columns:
             table[column] = None
-    birth = _parse_dates(table["birth_date"].astype(object), where, "birth_date", date_format)
+    birth = _parse_dates(table["birth_date"], where, "birth_date", date_format)
     out = pd.DataFrame(
         {
             "record_uid": (agency + ":" + ids).to_numpy(),
