@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from advisory import __version__
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
+from advisory._cli_link import add_commands as add_link_commands
 from advisory._errors import AdvisoryError
 
 if TYPE_CHECKING:
@@ -289,6 +290,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.set_defaults(run=_review)
     add_audit_commands(commands)
+    add_link_commands(commands)
     return parser
 
 

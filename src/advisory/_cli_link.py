@@ -1,0 +1,117 @@
+"""The ``advisory link`` and ``advisory extracts`` commands."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from advisory._checks import check_int
+from advisory._errors import InputError
+
+__all__ = ["add_commands"]
+
+
+def _link(args: argparse.Namespace) -> int:
+    from advisory.linkage import (
+        LinkDecisions,
+        link_extracts,
+        load_linkage_spec,
+        read_extracts,
+        reference_linkage_spec,
+    )
+
+    out = Path(args.out)
+    extracts_folder = Path(args.extracts).resolve()
+    if out.resolve() == extracts_folder or extracts_folder in out.resolve().parents:
+        raise InputError(
+            f"--out {out} is inside the extracts folder {args.extracts}; write elsewhere so the "
+            "inputs are never overwritten."
+        )
+    if out.exists() and not args.force:
+        raise InputError(f"--out {out} already exists; choose another folder or pass --force.")
+    spec = load_linkage_spec(args.spec) if args.spec else reference_linkage_spec()
+    decisions = LinkDecisions.read_csv(args.decisions) if args.decisions else None
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f} s] {message}", flush=True)
+
+    progress(f"reading the extracts in {args.extracts}")
+    data = read_extracts(args.extracts)
+    spark = None
+    if args.backend == "spark":
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.builder.master("local[2]").appName("advisory-link").getOrCreate()
+    result = link_extracts(
+        data,
+        spec,
+        backend=args.backend,
+        spark=spark,
+        decisions=decisions,
+        date_format=args.date_format,
+        progress=progress,
+    )
+    progress(f"writing {out}")
+    result.write(out, overwrite=args.force)
+    print(result.summary())
+    print(
+        f"Written to {out}: records/ (the tables 'advisory review' reads, with "
+        "uncertain_links.csv), links.csv, uncertain_links.csv, unlinked.csv, accounting.csv, "
+        "pairs.csv, diagnostics/ (splink's model and charts)"
+    )
+    return 0
+
+
+def _extracts(args: argparse.Namespace) -> int:
+    from advisory.datasets import make_agency_extracts
+
+    n_cases = check_int(args.cases, "n_cases", "make_agency_extracts", minimum=1)
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        raise InputError(f"--out {out} exists and is not empty; choose an empty or new folder.")
+    extracts = make_agency_extracts(n_cases=n_cases, seed=args.seed)
+    extracts.write(out)
+    print(
+        f"Wrote synthetic extracts of {len(extracts.people)} agencies "
+        f"({extracts.n_records:,} person records) to {out}; the true links are not written."
+    )
+    return 0
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``link`` and ``extracts`` to the command line's subcommands."""
+    link = commands.add_parser(
+        "link",
+        help="link the people of agency extracts with splink into records for review",
+        description=(
+            "Link each agency's people (own ids, names, dates of birth, postcodes, NHS numbers "
+            "where held) into linked people with splink, from a reviewable linkage "
+            "specification. Uncertain links become records to confirm; records that could not "
+            "be linked are reported. Output is written atomically."
+        ),
+    )
+    link.add_argument(
+        "--extracts", required=True, help="folder with one sub-folder per agency (people, events)"
+    )
+    link.add_argument("--spec", help="linkage specification TOML (default: the reference)")
+    link.add_argument("--out", required=True, help="folder to write (must not exist)")
+    link.add_argument("--decisions", help="CSV of practitioners' confirmed and rejected links")
+    link.add_argument(
+        "--date-format", help="strptime format of dates given as text (default: ISO 8601)"
+    )
+    link.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb")
+    link.add_argument("--force", action="store_true", help="replace --out if it exists")
+    link.set_defaults(run=_link)
+
+    extracts = commands.add_parser(
+        "extracts",
+        help="write synthetic per-agency extracts with planted linkage errors",
+        description="Write synthetic extracts, one folder per agency, for trying 'advisory link'.",
+    )
+    extracts.add_argument("--out", required=True, help="folder for the extracts")
+    extracts.add_argument("--cases", type=int, default=2_000, help="number of referrals")
+    extracts.add_argument("--seed", type=int, default=0, help="seed")
+    extracts.set_defaults(run=_extracts)
