@@ -40,11 +40,13 @@ def wilson_interval(
     z = float(norm.ppf(0.5 + confidence_level / 2))
     n = np.asarray(n, dtype=float)
     p = np.divide(count, n, out=np.zeros_like(n), where=n > 0)
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    safe = np.where(n > 0, n, 1.0)
+    centre = (p + z * z / (2 * safe)) / (1 + z * z / safe)
+    half = z * np.sqrt(p * (1 - p) / safe + z * z / (4 * safe * safe)) / (1 + z * z / safe)
     low = np.clip(centre - half, 0.0, 1.0)
     high = np.clip(centre + half, 0.0, 1.0)
     low[np.isclose(p, 0.0)] = 0.0
+    high[np.isclose(p, 1.0)] = 1.0
     return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
 
 
