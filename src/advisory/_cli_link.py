@@ -42,9 +42,9 @@ def _link(args: argparse.Namespace) -> int:
     data = read_extracts(args.extracts)
     spark = None
     if args.backend == "spark":
-        from pyspark.sql import SparkSession
+        from advisory.linkage import local_spark_session
 
-        spark = SparkSession.builder.master("local[2]").appName("advisory-link").getOrCreate()
+        spark = local_spark_session()
     result = link_extracts(
         data,
         spec,

@@ -31,6 +31,7 @@ True
 from __future__ import annotations
 
 from advisory.linkage._decisions import DECISION_COLUMNS, LinkDecisions
+from advisory.linkage._engine import local_spark_session
 from advisory.linkage._evaluate import PairwiseQuality, exact_match_clusters, pairwise_quality
 from advisory.linkage._extracts import Extracts, check_extracts, read_extracts
 from advisory.linkage._link import LinkageResult, LinkedRecords, link_extracts
@@ -54,6 +55,7 @@ __all__ = [
     "check_extracts",
     "exact_match_clusters",
     "link_extracts",
+    "local_spark_session",
     "load_linkage_spec",
     "pairwise_quality",
     "parse_linkage_spec",

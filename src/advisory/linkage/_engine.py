@@ -20,7 +20,7 @@ from advisory._errors import InputError
 from advisory._optional import import_optional
 from advisory.linkage._spec import Comparison, LinkageSpec
 
-__all__ = ["Backend", "Scored", "score_pairs"]
+__all__ = ["Backend", "Scored", "local_spark_session", "score_pairs"]
 
 Backend = Literal["duckdb", "spark"]
 _SPLINK_COLUMNS: Final = (
@@ -120,6 +120,38 @@ def _levels(model: dict[str, Any], pairs: pd.DataFrame, spec: LinkageSpec) -> pd
     return out
 
 
+def _jar() -> str:
+    jars = import_optional("splink.backends.spark", "spark", "Linking people on Spark")
+    return str(jars.similarity_jar_location())
+
+
+def local_spark_session(*, cores: int = 2, memory: str = "2g") -> Any:
+    """A local-mode SparkSession ready for linkage (splink's string-similarity jar loaded).
+
+    Parameters
+    ----------
+    cores : int, default 2
+    memory : str, default "2g"
+        Driver memory.
+
+    Returns
+    -------
+    pyspark.sql.SparkSession
+    """
+    sql = import_optional("pyspark.sql", "spark", "Linking people on Spark")
+    return (
+        sql.SparkSession.builder.master(f"local[{cores}]")
+        .appName("advisory-linkage")
+        .config("spark.jars", _jar())
+        .config("spark.driver.memory", memory)
+        .config("spark.sql.shuffle.partitions", str(4 * cores))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+
+
 def _session(backend: Backend, spark: Any) -> tuple[Any, str]:
     if backend == "duckdb":
         import_optional("duckdb", "linkage", "Linking people on DuckDB")
@@ -129,9 +161,16 @@ def _session(backend: Backend, spark: Any) -> tuple[Any, str]:
     splink = import_optional("splink", "linkage", "Linking people")
     if spark is None:
         raise InputError(
-            "The Spark backend needs a SparkSession: pass spark=SparkSession.builder...getOrCreate()."
+            "The Spark backend needs a SparkSession: pass spark=local_spark_session() or a "
+            "session whose spark.jars include splink's similarity jar."
         )
-    return splink.SparkAPI(spark_session=spark), "spark"
+    if "scala-udf-similarity" not in spark.conf.get("spark.jars", ""):
+        raise InputError(
+            "The SparkSession has not loaded splink's string-similarity functions; create it with "
+            "advisory.linkage.local_spark_session(), or add "
+            f"spark.jars={_jar()} to its configuration."
+        )
+    return splink.SparkAPI(spark_session=spark, break_lineage_method="persist"), "spark"
 
 
 def score_pairs(
@@ -140,13 +179,16 @@ def score_pairs(
     *,
     backend: Backend = "duckdb",
     spark: Any = None,
+    model: dict[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Scored:
     """Train splink's model on the records and score the pairs the blocking rules bring together.
 
     u probabilities by random sampling, the prior from the specification's
     deterministic rules, m probabilities by expectation-maximisation, then
-    prediction; pairs below the ``gap`` probability are not returned.
+    prediction; pairs below the ``gap`` probability are not returned. With
+    ``model`` (a trained model from an earlier run, e.g. on another backend)
+    training is skipped and the pairs are scored with it.
     """
     say = progress or (lambda _message: None)
     splink = import_optional("splink", "linkage", "Linking people")
@@ -159,20 +201,14 @@ def score_pairs(
         registered = db_api.register(frame, dataset_display_name="agency_records")
     else:
         registered = db_api.register(table, dataset_display_name="agency_records")
-    linker = splink.Linker(registered, _settings(spec, dialect), log_level=logging.ERROR)
-    say("training: u probabilities by random sampling")
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=float(spec.u_max_pairs), seed=spec.seed
-    )
-    say("training: the share of pairs that match, from the deterministic rules")
-    linker.training.estimate_probability_two_random_records_match(
-        [_rule(r) for r in spec.prior_rules], recall=spec.prior_recall
-    )
-    for rule in spec.em_blocking:
-        say(f"training: m probabilities by expectation-maximisation on {', '.join(rule)}")
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            splink.block_on(*rule), estimate_without_term_frequencies=True
+    if model is not None:
+        _check_model(model, spec)
+        linker = splink.Linker(
+            registered, _with_parameters(_settings(spec, dialect), model), log_level=logging.ERROR
         )
+    else:
+        linker = splink.Linker(registered, _settings(spec, dialect), log_level=logging.ERROR)
+        _train(linker, splink, spec, say)
     say("scoring the pairs the blocking rules bring together")
     predicted = linker.inference.predict(
         threshold_match_probability=spec.gap, warning_mode="never"
@@ -188,6 +224,62 @@ def score_pairs(
         charts[name] = json.loads(json.dumps(chart.chart_dict, default=str))
         html[name] = chart.to_html(inline=True)
     return Scored(pairs=_levels(model, raw, spec), model=model, charts=charts, chart_html=html)
+
+
+def _train(linker: Any, splink: Any, spec: LinkageSpec, say: Callable[[str], None]) -> None:
+    say("training: u probabilities by random sampling")
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=float(spec.u_max_pairs), seed=spec.seed
+    )
+    say("training: the share of pairs that match, from the deterministic rules")
+    linker.training.estimate_probability_two_random_records_match(
+        [_rule(r) for r in spec.prior_rules], recall=spec.prior_recall
+    )
+    for rule in spec.em_blocking:
+        say(f"training: m probabilities by expectation-maximisation on {', '.join(rule)}")
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            splink.block_on(*rule), estimate_without_term_frequencies=True
+        )
+
+
+def _with_parameters(settings: dict[str, Any], model: dict[str, Any]) -> dict[str, Any]:
+    """The settings of this backend's dialect with a trained model's m and u probabilities."""
+    out = dict(settings)
+    out["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    comparisons = []
+    for mine, trained in zip(settings["comparisons"], model["comparisons"], strict=True):
+        levels = []
+        for level, fitted in zip(mine["comparison_levels"], trained["comparison_levels"], strict=True):
+            level = dict(level)
+            for key in ("m_probability", "u_probability"):
+                if key in fitted:
+                    level[key] = fitted[key]
+            levels.append(level)
+        comparisons.append({**mine, "comparison_levels": levels})
+    out["comparisons"] = comparisons
+    return out
+
+
+def _check_model(model: dict[str, Any], spec: LinkageSpec) -> None:
+    """A trained model must hold the specification's comparisons and blocking rules."""
+    if not isinstance(model, dict) or "comparisons" not in model:
+        raise InputError(
+            "The 'model' parameter must be a trained splink model (the dict in "
+            f"diagnostics/model.json); got {type(model).__name__} without 'comparisons'."
+        )
+    names = [c.get("output_column_name") for c in model["comparisons"]]
+    wanted = [c.name for c in spec.comparisons]
+    if names != wanted:
+        raise InputError(
+            f"The trained model compares {names}, but the specification {spec.source} compares "
+            f"{wanted}; train a model with this specification."
+        )
+    rules = [r.get("blocking_rule", r) if isinstance(r, dict) else r for r in model.get("blocking_rules_to_generate_predictions", [])]
+    if [str(r) for r in rules] != [_rule(r) for r in spec.blocking]:
+        raise InputError(
+            f"The trained model's blocking rules differ from those of {spec.source}; train a "
+            "model with this specification."
+        )
 
 
 def save_diagnostics(scored: Scored, folder: Path) -> list[Path]:

@@ -258,6 +258,7 @@ def link_extracts(
     spark: Any = None,
     decisions: LinkDecisions | None = None,
     date_format: str | None = None,
+    model: dict[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> LinkageResult:
     """Link the people of agency extracts with splink, from a reviewable specification.
@@ -287,6 +288,10 @@ def link_extracts(
         Practitioners' confirmations and rejections from an earlier run.
     date_format : str, optional
         Explicit format of dates given as text (default ISO 8601).
+    model : dict, optional
+        A trained model (``LinkageResult.model``, or ``diagnostics/model.json``
+        of an earlier run) to score with instead of training: the same model
+        gives the same links on either backend.
     progress : callable, optional
         Called with a short message at each step.
 
@@ -327,7 +332,9 @@ def link_extracts(
     say("checking the extracts")
     extracts = check_extracts(data, spec, date_format=date_format)
     say(f"{len(extracts.records):,} records from {len(extracts.agencies)} agencies")
-    scored = score_pairs(extracts.records, spec, backend=backend, spark=spark, progress=say)
+    scored = score_pairs(
+        extracts.records, spec, backend=backend, spark=spark, model=model, progress=say
+    )
     say(f"{len(scored.pairs):,} pairs scored at or above {spec.gap}; clustering")
     return _assemble(extracts, scored, spec, decisions, backend)
 
