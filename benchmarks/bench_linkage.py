@@ -31,7 +31,9 @@ def _truth(extracts, uids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     links = extracts.truth.links
     index = links["agency"] + ":" + links["agency_person_id"]
     person = pd.Series(links["person_id"].to_numpy(), index=index).reindex(uids.to_numpy())
-    group = pd.Series(links["ethnicity"].astype(str).to_numpy(), index=index).reindex(uids.to_numpy())
+    group = pd.Series(links["ethnicity"].astype(str).to_numpy(), index=index).reindex(
+        uids.to_numpy()
+    )
     return person.to_numpy(), group.to_numpy()
 
 
@@ -57,15 +59,39 @@ def measure(n_records: int, seed: int = 0) -> list[Row]:
     base = pairwise_quality(baseline_labels, b_actual)
     size = f"{n:,} records"
     rows = [
-        Row(f"linkage F1, {size}", ours.f1, "", budget=">= 0.97", peer="exact name+DOB+postcode", peer_value=base.f1),
-        Row("  precision", ours.precision, "", budget=">= 0.99", peer="exact", peer_value=base.precision),
+        Row(
+            f"linkage F1, {size}",
+            ours.f1,
+            "",
+            budget=">= 0.97",
+            peer="exact name+DOB+postcode",
+            peer_value=base.f1,
+        ),
+        Row(
+            "  precision",
+            ours.precision,
+            "",
+            budget=">= 0.99",
+            peer="exact",
+            peer_value=base.precision,
+        ),
         Row("  recall", ours.recall, "", peer="exact", peer_value=base.recall),
-        Row("  missed links (true pairs not linked)", ours.missed, "pairs", peer="exact", peer_value=base.missed),
+        Row(
+            "  missed links (true pairs not linked)",
+            ours.missed,
+            "pairs",
+            peer="exact",
+            peer_value=base.missed,
+        ),
         Row("  false links", ours.false, "pairs", peer="exact", peer_value=base.false),
         Row("  wall time", splink_wall, "s", peer="exact", peer_value=base_wall),
         Row("  CPU time", splink_cpu, "s", peer="exact", peer_value=base_cpu),
         Row("  peak memory of the run", peak, "GiB"),
-        Row("  records to confirm / unlinked", len(result.uncertain_links), f"/ {len(result.unlinked):,}"),
+        Row(
+            "  records to confirm / unlinked",
+            len(result.uncertain_links),
+            f"/ {len(result.unlinked):,}",
+        ),
     ]
     for name in sorted(set(group)):
         mine = group == name
@@ -73,7 +99,9 @@ def measure(n_records: int, seed: int = 0) -> list[Row]:
         b_mine = b_group == name
         b_by_group = pairwise_quality(baseline_labels[b_mine], b_actual[b_mine])
         rows.append(
-            Row(f"  recall, {name}", by_group.recall, "", peer="exact", peer_value=b_by_group.recall)
+            Row(
+                f"  recall, {name}", by_group.recall, "", peer="exact", peer_value=b_by_group.recall
+            )
         )
     return rows
 

@@ -42,6 +42,8 @@ def _fast_text() -> str:
     return reference_linkage_spec_text().replace("u_max_pairs = 3000000", "u_max_pairs = 200000")
 
 
-def test_link_command_reports_bad_extracts(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_link_command_reports_bad_extracts(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["link", "--extracts", str(tmp_path / "none"), "--out", str(tmp_path / "o")]) == 2
     assert "does not exist" in capsys.readouterr().err

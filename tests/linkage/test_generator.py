@@ -63,7 +63,9 @@ def test_events_are_the_true_records_events(extracts: AgencyExtracts) -> None:
 def test_planted_error_rates_match_the_documented_rates() -> None:
     data = make_agency_extracts(n_cases=3_000, seed=1)
     links = data.truth.links
-    other = links[(links["agency"] != "childrens_social_care") & ~links["errors"].str.contains("outsider")]
+    other = links[
+        (links["agency"] != "childrens_social_care") & ~links["errors"].str.contains("outsider")
+    ]
     for name in ("first_name_typo", "last_name_typo", "moved", "postcode_missing", "sex_missing"):
         share = other["errors"].str.contains(name).mean()
         rate = EXTRACT_ERROR_RATES[name]

@@ -27,7 +27,9 @@ from .conftest import fast_spec
 
 def _true_ids(extracts: AgencyExtracts, uids: pd.Series) -> np.ndarray:
     links = extracts.truth.links
-    truth = pd.Series(links["person_id"].to_numpy(), index=links["agency"] + ":" + links["agency_person_id"])
+    truth = pd.Series(
+        links["person_id"].to_numpy(), index=links["agency"] + ":" + links["agency_person_id"]
+    )
     return truth.reindex(uids.to_numpy()).to_numpy()
 
 
@@ -39,7 +41,9 @@ def test_links_are_precise_and_beat_the_exact_match_baseline(
     assert quality.precision >= 0.98
     assert quality.recall >= 0.95
     records = check_extracts(extracts, fast_spec()).records
-    baseline = pairwise_quality(exact_match_clusters(records), _true_ids(extracts, records["record_uid"]))
+    baseline = pairwise_quality(
+        exact_match_clusters(records), _true_ids(extracts, records["record_uid"])
+    )
     assert baseline.precision >= 0.99
     assert quality.recall > baseline.recall + 0.2
 
@@ -59,7 +63,9 @@ def test_every_record_is_linked_uncertain_or_unlinked_exactly_once(
     assert asked == set(links.loc[links["status"] == "uncertain", "record_uid"])
     assert len(linked.unlinked) == (links["status"] == "unlinked").sum()
     # the case agency's records are the picture: all linked
-    assert table.loc["childrens_social_care", "linked"] == len(extracts.people["childrens_social_care"])
+    assert table.loc["childrens_social_care", "linked"] == len(
+        extracts.people["childrens_social_care"]
+    )
 
 
 def test_no_person_holds_two_case_agency_records(linked: LinkageResult) -> None:
@@ -80,7 +86,13 @@ def test_evidence_names_the_fields_that_agreed(linked: LinkageResult) -> None:
 
 def test_uncertain_links_are_the_records_table_review_reads(linked: LinkageResult) -> None:
     table = linked.records.uncertain_links
-    assert list(table.columns) == ["person_id", "agency", "agency_record_id", "described_as", "differences"]
+    assert list(table.columns) == [
+        "person_id",
+        "agency",
+        "agency_record_id",
+        "described_as",
+        "differences",
+    ]
     assert len(table) > 0
     assert table["person_id"].isin(linked.records.people["person_id"]).all()
     assert table["described_as"].str.contains(", born |date of birth not recorded").all()
@@ -115,10 +127,14 @@ def _anchor(linked: LinkageResult, person: str) -> str:
     return str(linked.links.loc[linked.links["person_id"] == person, "record_uid"].iloc[0])
 
 
-def test_confirmed_links_are_merged_and_rejected_never(extracts: AgencyExtracts, linked: LinkageResult) -> None:
+def test_confirmed_links_are_merged_and_rejected_never(
+    extracts: AgencyExtracts, linked: LinkageResult
+) -> None:
     checked = check_extracts(extracts, linked.spec)
     ask = linked.uncertain_links.iloc[0]
-    sure = linked.links[(linked.links["status"] == "linked") & (linked.links["agency"] == "police")].iloc[0]
+    sure = linked.links[
+        (linked.links["status"] == "linked") & (linked.links["agency"] == "police")
+    ].iloc[0]
     decisions = LinkDecisions(
         pd.DataFrame(
             {
@@ -131,7 +147,9 @@ def test_confirmed_links_are_merged_and_rejected_never(extracts: AgencyExtracts,
             }
         )
     )
-    again = _assemble(checked, linked.scored, linked.spec, decisions, "duckdb").links.set_index("record_uid")
+    again = _assemble(checked, linked.scored, linked.spec, decisions, "duckdb").links.set_index(
+        "record_uid"
+    )
     confirmed = f"{ask['agency']}:{ask['agency_record_id']}"
     assert again.loc[confirmed, "person_id"] == ask["person_id"]
     assert again.loc[confirmed, "status"] == "linked"
@@ -142,7 +160,9 @@ def test_confirmed_links_are_merged_and_rejected_never(extracts: AgencyExtracts,
     assert set(moved[moved].index) <= {confirmed, sure["record_uid"]}
 
 
-def test_decisions_naming_unknown_records_are_refused(extracts: AgencyExtracts, linked: LinkageResult) -> None:
+def test_decisions_naming_unknown_records_are_refused(
+    extracts: AgencyExtracts, linked: LinkageResult
+) -> None:
     checked = check_extracts(extracts, linked.spec)
     decisions = LinkDecisions(
         pd.DataFrame(
@@ -183,7 +203,9 @@ def test_bad_decisions(change: dict[str, object], match: str) -> None:
         LinkDecisions(table)
 
 
-def test_write_is_atomic_and_charts_work_offline(linked: LinkageResult, tmp_path: pathlib.Path) -> None:
+def test_write_is_atomic_and_charts_work_offline(
+    linked: LinkageResult, tmp_path: pathlib.Path
+) -> None:
     out = linked.write(tmp_path / "linked")
     assert (out / "records" / "people.csv").is_file()
     assert (out / "records" / "uncertain_links.csv").is_file()
@@ -195,7 +217,7 @@ def test_write_is_atomic_and_charts_work_offline(linked: LinkageResult, tmp_path
         page = (out / "diagnostics" / f"{name}.html").read_text()
         assert "<script" in page and 'src="http' not in page and "cdn." not in page
     model = json.loads((out / "diagnostics" / "model.json").read_text())
-    assert [c["output_column_name"] for c in model["comparisons"]][0] == "name"
+    assert model["comparisons"][0]["output_column_name"] == "name"
     with pytest.raises(InputError, match="already exists"):
         linked.write(out)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".linked")]

@@ -24,7 +24,11 @@ def test_rates_against_truth_add_up_and_match_a_direct_count(
     links = linked.links[linked.links["agency"] != "childrens_social_care"]
     truth = extracts.truth.links
     group = truth.set_index(truth["agency"] + ":" + truth["agency_person_id"])["ethnicity"]
-    direct = (links["status"] == "unlinked").groupby(group.reindex(links["record_uid"]).to_numpy()).mean()
+    direct = (
+        (links["status"] == "unlinked")
+        .groupby(group.reindex(links["record_uid"]).to_numpy())
+        .mean()
+    )
     shown = table.loc["unlinked_rate"]
     for name, rate in direct.items():
         if not shown.loc[name, "suppressed"]:
@@ -65,11 +69,14 @@ def test_wilson_interval_is_honest_at_the_edges() -> None:
     assert np.isnan(low[0]) and np.isnan(high[0])
 
 
-def test_renaming_groups_changes_nothing_else(extracts: AgencyExtracts, linked: LinkageResult) -> None:
+def test_renaming_groups_changes_nothing_else(
+    extracts: AgencyExtracts, linked: LinkageResult
+) -> None:
     truth = extracts.truth.links
     renamed = truth.assign(ethnicity=truth["ethnicity"].astype(str).map(lambda g: "group " + g))
     a = linkage_quality(linked, truth=truth, min_cell_size=1).table
     b = linkage_quality(linked, truth=renamed, min_cell_size=1).table
     pd.testing.assert_frame_equal(
-        a.drop(columns="group").reset_index(drop=True), b.drop(columns="group").reset_index(drop=True)
+        a.drop(columns="group").reset_index(drop=True),
+        b.drop(columns="group").reset_index(drop=True),
     )

@@ -25,7 +25,10 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
     if shutil.which("java") is None:
-        message = "java is missing: Spark needs a Java 17 runtime (apt-get install openjdk-17-jre-headless)"
+        message = (
+            "java is missing: Spark needs a Java 17 runtime "
+            "(apt-get install openjdk-17-jre-headless)"
+        )
         if os.environ.get("ADVISORY_REQUIRE_JAVA") or os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -39,12 +42,16 @@ def spark() -> Iterator[Any]:
 def test_spark_gives_the_same_clusters_with_the_same_model(
     spark: Any, extracts: AgencyExtracts, linked: LinkageResult
 ) -> None:
-    on_spark = link_extracts(extracts, linked.spec, backend="spark", spark=spark, model=linked.model)
+    on_spark = link_extracts(
+        extracts, linked.spec, backend="spark", spark=spark, model=linked.model
+    )
     ours = on_spark.links.set_index("record_uid")
     theirs = linked.links.set_index("record_uid").reindex(ours.index)
     assert (ours["person_id"] == theirs["person_id"]).all()
     assert (ours["status"] == theirs["status"]).all()
-    pairs = on_spark.pairs.merge(linked.pairs, on=["uid_l", "uid_r"], how="outer", suffixes=("_s", "_d"))
+    pairs = on_spark.pairs.merge(
+        linked.pairs, on=["uid_l", "uid_r"], how="outer", suffixes=("_s", "_d")
+    )
     assert len(pairs) == len(linked.pairs) == len(on_spark.pairs)
     assert np.allclose(pairs["match_probability_s"], pairs["match_probability_d"], atol=1e-9)
     mine, theirs_asked = on_spark.uncertain_links, linked.uncertain_links
@@ -53,6 +60,8 @@ def test_spark_gives_the_same_clusters_with_the_same_model(
     assert np.allclose(mine["match_probability"], theirs_asked["match_probability"], atol=1e-9)
 
 
-def test_a_session_without_splinks_functions_is_refused(spark: Any, extracts: AgencyExtracts, linked: LinkageResult) -> None:
+def test_a_session_without_splinks_functions_is_refused(
+    spark: Any, extracts: AgencyExtracts, linked: LinkageResult
+) -> None:
     with pytest.raises(InputError, match="needs a SparkSession"):
         link_extracts(extracts, linked.spec, backend="spark", model=linked.model)

@@ -23,9 +23,9 @@ from advisory.datasets._vocabulary import AGENCIES, ETHNICITIES, EVENT_TYPES
 
 __all__ = [
     "AGENCIES",
-    "EXTRACT_ERROR_RATES",
     "ETHNICITIES",
     "EVENT_TYPES",
+    "EXTRACT_ERROR_RATES",
     "AgencyExtracts",
     "ExtractTruth",
     "MultiAgencyData",

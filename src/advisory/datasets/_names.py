@@ -13,82 +13,473 @@ from typing import Final
 
 __all__ = ["NAME_POOLS", "NAME_SWAP_FACTOR", "NICKNAMES", "SPELLINGS"]
 
-_WHITE_BRITISH_M = (
-    "James William Thomas Daniel Michael Robert Joseph Samuel Christopher Matthew "
-    "Alexander Benjamin Jack Harry Oliver George Charlie Jacob Liam Ryan Connor Kyle "
-    "Jordan Lewis Callum Nathan Adam Luke Jamie Dylan Ethan Mason Tyler Reece Scott"
-).split()
-_WHITE_BRITISH_F = (
-    "Elizabeth Margaret Katherine Jennifer Rebecca Sarah Emma Charlotte Sophie Jessica "
-    "Lauren Amy Chloe Hannah Emily Olivia Grace Lily Megan Bethany Paige Courtney Jade "
-    "Kirsty Leanne Stacey Natalie Danielle Gemma Zoe Abigail Victoria Samantha Amber Holly"
-).split()
-_WHITE_BRITISH_S = (
-    "Smith Jones Taylor Brown Williams Wilson Johnson Davies Robinson Wright Thompson "
-    "Evans Walker White Roberts Green Hall Wood Jackson Clarke Harrison Lewis Hughes "
-    "Edwards Turner Hill Moore Cooper Ward Morris King Watson Baker Harris Martin Parker "
-    "Bennett Cook Shaw Marshall Richardson Bailey Collins Dixon Holmes Fletcher Gray"
-).split()
-_WHITE_OTHER_M = (
-    "Lukasz Piotr Krzysztof Tomasz Marek Andrzej Jakub Mateusz Oleksandr Andrii Ionut "
-    "Gheorghe Florin Adrian Marius Joao Pedro Tiago Rui Giuseppe Marco Luca Darius Mindaugas"
-).split()
-_WHITE_OTHER_F = (
-    "Agnieszka Katarzyna Magdalena Joanna Aleksandra Natalia Olena Iryna Ioana Elena "
-    "Andreea Mihaela Ana Maria Beatriz Ines Giulia Chiara Francesca Ruta Agne Kristina"
-).split()
-_WHITE_OTHER_S = (
-    "Nowak Kowalski Wisniewski Wojcik Kaminski Lewandowski Zielinski Szymanski Kowalczyk "
-    "Shevchenko Kovalenko Bondarenko Popescu Ionescu Popa Dumitru Stan Silva Santos "
-    "Ferreira Pereira Rossi Russo Ferrari Kazlauskas Petrauskas Horvath Nagy"
-).split()
-_ASIAN_M = (
-    "Mohammed Ahmed Ali Hassan Hussain Imran Bilal Usman Hamza Zain Yusuf Ibrahim Abdullah "
-    "Omar Adil Arjun Rahul Vikram Sanjay Amit Ravi Harpreet Gurpreet Jaspreet Rajesh"
-).split()
-_ASIAN_F = (
-    "Fatima Aisha Ayesha Zainab Maryam Khadija Amina Saima Nadia Sana Hina Rukhsana "
-    "Shabana Priya Anjali Neha Pooja Sunita Kiran Harjit Manpreet Simran Nasreen"
-).split()
-_ASIAN_S = (
-    "Khan Ahmed Ali Hussain Begum Akhtar Shah Iqbal Rahman Mahmood Patel Singh Kaur "
-    "Sharma Kumar Chowdhury Uddin Islam Miah Bibi"
-).split()
-_BLACK_M = (
-    "Oluwaseun Adebayo Chinedu Emeka Tunde Kwame Kofi Kwabena Yaw Abdi Mohamed Ahmed "
-    "Tyrone Marcus Dwayne Andre Jermaine Darnell Daniel Samuel David Joseph Emmanuel "
-    "Michael Isaac"
-).split()
-_BLACK_F = (
-    "Oluwadamilare Folake Adaeze Chiamaka Ngozi Abena Akosua Ama Fartun Hodan Amina "
-    "Shanice Tanisha Keisha Aaliyah Precious Blessing Grace Faith Esther Mercy Joy"
-).split()
-_BLACK_S = (
-    "Okafor Okonkwo Adeyemi Adebayo Oluwole Mensah Owusu Boateng Asante Osei Mohamed "
-    "Hassan Abdi Warsame Campbell Williams Brown Thomas Johnson Francis Grant Clarke "
-    "Richards Bailey"
-).split()
-_GRT_M = (
-    "John Patrick Michael Thomas James Martin Joseph William Henry Levi Noah Elijah "
-    "Johnny Tommy Jimmy"
-).split()
-_GRT_F = (
-    "Mary Bridget Margaret Kathleen Ellen Nora Eileen Sarah Rose Violet Esther Charity "
-    "Tracey Shannon"
-).split()
-_GRT_S = "Smith Lee Price Doran Ward McDonagh Connors Joyce Maughan Boswell Lovell Stokes".split()
-_OTHER_M = (
-    "Mehmet Mustafa Ahmet Emre Murat Karim Tariq Samir Wei Jun Hao Minh Duc Luis Carlos "
-    "Jorge Alejandro Reza Ali Hamid"
-).split()
-_OTHER_F = (
-    "Ayse Fatma Elif Zeynep Leila Yasmin Rania Mei Ling Xiu Linh Thi Lucia Carmen Sofia "
-    "Maryam Shirin Parisa"
-).split()
-_OTHER_S = (
-    "Yilmaz Kaya Demir Sahin Celik Haddad Nasser Mansour Zhang Wang Li Chen Liu Nguyen "
-    "Tran Le Garcia Rodriguez Lopez Hosseini Ahmadi Karimi"
-).split()
+_WHITE_BRITISH_M = [
+    "James",
+    "William",
+    "Thomas",
+    "Daniel",
+    "Michael",
+    "Robert",
+    "Joseph",
+    "Samuel",
+    "Christopher",
+    "Matthew",
+    "Alexander",
+    "Benjamin",
+    "Jack",
+    "Harry",
+    "Oliver",
+    "George",
+    "Charlie",
+    "Jacob",
+    "Liam",
+    "Ryan",
+    "Connor",
+    "Kyle",
+    "Jordan",
+    "Lewis",
+    "Callum",
+    "Nathan",
+    "Adam",
+    "Luke",
+    "Jamie",
+    "Dylan",
+    "Ethan",
+    "Mason",
+    "Tyler",
+    "Reece",
+    "Scott",
+]
+_WHITE_BRITISH_F = [
+    "Elizabeth",
+    "Margaret",
+    "Katherine",
+    "Jennifer",
+    "Rebecca",
+    "Sarah",
+    "Emma",
+    "Charlotte",
+    "Sophie",
+    "Jessica",
+    "Lauren",
+    "Amy",
+    "Chloe",
+    "Hannah",
+    "Emily",
+    "Olivia",
+    "Grace",
+    "Lily",
+    "Megan",
+    "Bethany",
+    "Paige",
+    "Courtney",
+    "Jade",
+    "Kirsty",
+    "Leanne",
+    "Stacey",
+    "Natalie",
+    "Danielle",
+    "Gemma",
+    "Zoe",
+    "Abigail",
+    "Victoria",
+    "Samantha",
+    "Amber",
+    "Holly",
+]
+_WHITE_BRITISH_S = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Harrison",
+    "Lewis",
+    "Hughes",
+    "Edwards",
+    "Turner",
+    "Hill",
+    "Moore",
+    "Cooper",
+    "Ward",
+    "Morris",
+    "King",
+    "Watson",
+    "Baker",
+    "Harris",
+    "Martin",
+    "Parker",
+    "Bennett",
+    "Cook",
+    "Shaw",
+    "Marshall",
+    "Richardson",
+    "Bailey",
+    "Collins",
+    "Dixon",
+    "Holmes",
+    "Fletcher",
+    "Gray",
+]
+_WHITE_OTHER_M = [
+    "Lukasz",
+    "Piotr",
+    "Krzysztof",
+    "Tomasz",
+    "Marek",
+    "Andrzej",
+    "Jakub",
+    "Mateusz",
+    "Oleksandr",
+    "Andrii",
+    "Ionut",
+    "Gheorghe",
+    "Florin",
+    "Adrian",
+    "Marius",
+    "Joao",
+    "Pedro",
+    "Tiago",
+    "Rui",
+    "Giuseppe",
+    "Marco",
+    "Luca",
+    "Darius",
+    "Mindaugas",
+]
+_WHITE_OTHER_F = [
+    "Agnieszka",
+    "Katarzyna",
+    "Magdalena",
+    "Joanna",
+    "Aleksandra",
+    "Natalia",
+    "Olena",
+    "Iryna",
+    "Ioana",
+    "Elena",
+    "Andreea",
+    "Mihaela",
+    "Ana",
+    "Maria",
+    "Beatriz",
+    "Ines",
+    "Giulia",
+    "Chiara",
+    "Francesca",
+    "Ruta",
+    "Agne",
+    "Kristina",
+]
+_WHITE_OTHER_S = [
+    "Nowak",
+    "Kowalski",
+    "Wisniewski",
+    "Wojcik",
+    "Kaminski",
+    "Lewandowski",
+    "Zielinski",
+    "Szymanski",
+    "Kowalczyk",
+    "Shevchenko",
+    "Kovalenko",
+    "Bondarenko",
+    "Popescu",
+    "Ionescu",
+    "Popa",
+    "Dumitru",
+    "Stan",
+    "Silva",
+    "Santos",
+    "Ferreira",
+    "Pereira",
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Kazlauskas",
+    "Petrauskas",
+    "Horvath",
+    "Nagy",
+]
+_ASIAN_M = [
+    "Mohammed",
+    "Ahmed",
+    "Ali",
+    "Hassan",
+    "Hussain",
+    "Imran",
+    "Bilal",
+    "Usman",
+    "Hamza",
+    "Zain",
+    "Yusuf",
+    "Ibrahim",
+    "Abdullah",
+    "Omar",
+    "Adil",
+    "Arjun",
+    "Rahul",
+    "Vikram",
+    "Sanjay",
+    "Amit",
+    "Ravi",
+    "Harpreet",
+    "Gurpreet",
+    "Jaspreet",
+    "Rajesh",
+]
+_ASIAN_F = [
+    "Fatima",
+    "Aisha",
+    "Ayesha",
+    "Zainab",
+    "Maryam",
+    "Khadija",
+    "Amina",
+    "Saima",
+    "Nadia",
+    "Sana",
+    "Hina",
+    "Rukhsana",
+    "Shabana",
+    "Priya",
+    "Anjali",
+    "Neha",
+    "Pooja",
+    "Sunita",
+    "Kiran",
+    "Harjit",
+    "Manpreet",
+    "Simran",
+    "Nasreen",
+]
+_ASIAN_S = [
+    "Khan",
+    "Ahmed",
+    "Ali",
+    "Hussain",
+    "Begum",
+    "Akhtar",
+    "Shah",
+    "Iqbal",
+    "Rahman",
+    "Mahmood",
+    "Patel",
+    "Singh",
+    "Kaur",
+    "Sharma",
+    "Kumar",
+    "Chowdhury",
+    "Uddin",
+    "Islam",
+    "Miah",
+    "Bibi",
+]
+_BLACK_M = [
+    "Oluwaseun",
+    "Adebayo",
+    "Chinedu",
+    "Emeka",
+    "Tunde",
+    "Kwame",
+    "Kofi",
+    "Kwabena",
+    "Yaw",
+    "Abdi",
+    "Mohamed",
+    "Ahmed",
+    "Tyrone",
+    "Marcus",
+    "Dwayne",
+    "Andre",
+    "Jermaine",
+    "Darnell",
+    "Daniel",
+    "Samuel",
+    "David",
+    "Joseph",
+    "Emmanuel",
+    "Michael",
+    "Isaac",
+]
+_BLACK_F = [
+    "Oluwadamilare",
+    "Folake",
+    "Adaeze",
+    "Chiamaka",
+    "Ngozi",
+    "Abena",
+    "Akosua",
+    "Ama",
+    "Fartun",
+    "Hodan",
+    "Amina",
+    "Shanice",
+    "Tanisha",
+    "Keisha",
+    "Aaliyah",
+    "Precious",
+    "Blessing",
+    "Grace",
+    "Faith",
+    "Esther",
+    "Mercy",
+    "Joy",
+]
+_BLACK_S = [
+    "Okafor",
+    "Okonkwo",
+    "Adeyemi",
+    "Adebayo",
+    "Oluwole",
+    "Mensah",
+    "Owusu",
+    "Boateng",
+    "Asante",
+    "Osei",
+    "Mohamed",
+    "Hassan",
+    "Abdi",
+    "Warsame",
+    "Campbell",
+    "Williams",
+    "Brown",
+    "Thomas",
+    "Johnson",
+    "Francis",
+    "Grant",
+    "Clarke",
+    "Richards",
+    "Bailey",
+]
+_GRT_M = [
+    "John",
+    "Patrick",
+    "Michael",
+    "Thomas",
+    "James",
+    "Martin",
+    "Joseph",
+    "William",
+    "Henry",
+    "Levi",
+    "Noah",
+    "Elijah",
+    "Johnny",
+    "Tommy",
+    "Jimmy",
+]
+_GRT_F = [
+    "Mary",
+    "Bridget",
+    "Margaret",
+    "Kathleen",
+    "Ellen",
+    "Nora",
+    "Eileen",
+    "Sarah",
+    "Rose",
+    "Violet",
+    "Esther",
+    "Charity",
+    "Tracey",
+    "Shannon",
+]
+_GRT_S = [
+    "Smith",
+    "Lee",
+    "Price",
+    "Doran",
+    "Ward",
+    "McDonagh",
+    "Connors",
+    "Joyce",
+    "Maughan",
+    "Boswell",
+    "Lovell",
+    "Stokes",
+]
+_OTHER_M = [
+    "Mehmet",
+    "Mustafa",
+    "Ahmet",
+    "Emre",
+    "Murat",
+    "Karim",
+    "Tariq",
+    "Samir",
+    "Wei",
+    "Jun",
+    "Hao",
+    "Minh",
+    "Duc",
+    "Luis",
+    "Carlos",
+    "Jorge",
+    "Alejandro",
+    "Reza",
+    "Ali",
+    "Hamid",
+]
+_OTHER_F = [
+    "Ayse",
+    "Fatma",
+    "Elif",
+    "Zeynep",
+    "Leila",
+    "Yasmin",
+    "Rania",
+    "Mei",
+    "Ling",
+    "Xiu",
+    "Linh",
+    "Thi",
+    "Lucia",
+    "Carmen",
+    "Sofia",
+    "Maryam",
+    "Shirin",
+    "Parisa",
+]
+_OTHER_S = [
+    "Yilmaz",
+    "Kaya",
+    "Demir",
+    "Sahin",
+    "Celik",
+    "Haddad",
+    "Nasser",
+    "Mansour",
+    "Zhang",
+    "Wang",
+    "Li",
+    "Chen",
+    "Liu",
+    "Nguyen",
+    "Tran",
+    "Le",
+    "Garcia",
+    "Rodriguez",
+    "Lopez",
+    "Hosseini",
+    "Ahmadi",
+    "Karimi",
+]
 
 
 def _pool(male: list[str], female: list[str], surnames: list[str]) -> dict[str, tuple[str, ...]]:

@@ -75,14 +75,16 @@ class LinkageQuality:
     confidence_level: float
 
     def to_frame(self) -> pd.DataFrame:
-        """The table (a copy)."""
+        """Return the table (a copy)."""
         return self.table.copy()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain types, suppressed values as ``None``."""
         rows = []
         for row in self.table.to_dict(orient="records"):
-            rows.append({k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()})
+            rows.append(
+                {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+            )
         return {
             "attribute": self.attribute,
             "against_truth": self.against_truth,
@@ -133,6 +135,7 @@ def linkage_quality(
     Parameters
     ----------
     result : advisory.linkage.LinkageResult
+        The linkage run to assess.
     attribute : str, default "ethnicity"
         The column of the linked people table (or of ``truth``) holding the group.
     groups : pandas.Series, optional
@@ -147,6 +150,7 @@ def linkage_quality(
         Cells with a smaller denominator, or a count of zero or all, are
         withheld, with secondary suppression across each metric's groups.
     confidence_level : float, default 0.95
+        Of the Wilson intervals.
 
     Returns
     -------
@@ -169,13 +173,19 @@ def linkage_quality(
     counted = links[links["agency"] != result.spec.case_agency]
     uid = counted["record_uid"]
     if truth is not None:
-        missing = [c for c in ("agency", "agency_person_id", "person_id", attribute) if c not in truth.columns]
+        missing = [
+            c
+            for c in ("agency", "agency_person_id", "person_id", attribute)
+            if c not in truth.columns
+        ]
         if missing:
             raise InputError(
                 f"The 'truth' table has no column {missing[0]!r}; expected agency, "
                 f"agency_person_id, person_id and {attribute!r}."
             )
-        truth_by_uid = truth.set_index(truth["agency"].astype(str) + ":" + truth["agency_person_id"].astype(str))
+        truth_by_uid = truth.set_index(
+            truth["agency"].astype(str) + ":" + truth["agency_person_id"].astype(str)
+        )
         group = truth_by_uid[attribute].astype(object).reindex(uid).to_numpy()
     else:
         people = result.records.people

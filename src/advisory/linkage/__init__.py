@@ -23,7 +23,8 @@ Examples
 >>> extracts = make_agency_extracts(n_cases=150, seed=0)
 >>> result = link_extracts(extracts)
 >>> truth = extracts.truth.links.set_index(["agency", "agency_person_id"])
->>> actual = truth.loc[list(zip(result.links["agency"], result.links["agency_person_id"])), "person_id"]
+>>> keys = list(zip(result.links["agency"], result.links["agency_person_id"]))
+>>> actual = truth.loc[keys, "person_id"]
 >>> pairwise_quality(result.links["person_id"], actual.to_numpy()).precision > 0.95
 True
 """
@@ -55,8 +56,8 @@ __all__ = [
     "check_extracts",
     "exact_match_clusters",
     "link_extracts",
-    "local_spark_session",
     "load_linkage_spec",
+    "local_spark_session",
     "pairwise_quality",
     "parse_linkage_spec",
     "read_extracts",

@@ -86,8 +86,7 @@ class LinkDecisions:
         unknown = sorted(set(out["decision"]) - set(_DECISIONS))
         if unknown:
             raise InputError(
-                f"The link decisions' 'decision' column has {unknown}; expected "
-                f"{list(_DECISIONS)}."
+                f"The link decisions' 'decision' column has {unknown}; expected {list(_DECISIONS)}."
             )
         dates = pd.to_datetime(out["decided_on"].astype(str), format="ISO8601", errors="coerce")
         if dates.isna().any():
@@ -104,7 +103,9 @@ class LinkDecisions:
                 "The link decisions both confirm and reject the same record for the same person: "
                 f"{[tuple(k) for k in both.index[:3]]}. Keep the latest decision only."
             )
-        object.__setattr__(self, "table", out.drop_duplicates(key, keep="last").reset_index(drop=True))
+        object.__setattr__(
+            self, "table", out.drop_duplicates(key, keep="last").reset_index(drop=True)
+        )
 
     def __len__(self) -> int:
         return len(self.table)

@@ -24,7 +24,7 @@ def _date(value: Any) -> str | None:
 
 
 def describe_record(first: Any, last: Any, birth: Any) -> str:
-    """The record as the agency holds it: name and date of birth.
+    """Describe the record as the agency holds it: name and date of birth.
 
     Examples
     --------
@@ -87,7 +87,10 @@ def differences(one: pd.Series, other: pd.Series) -> str:
     if first and last and first == o_last and last == o_first and first != last:
         out.append("first name and surname swapped")
     else:
-        for change in (_name_change(first, o_first, "first name"), _name_change(last, o_last, "surname")):
+        for change in (
+            _name_change(first, o_first, "first name"),
+            _name_change(last, o_last, "surname"),
+        ):
             if change:
                 out.append(change)
     sex, o_sex = _text(one["sex"]), _text(other["sex"])

@@ -107,9 +107,16 @@ def _levels(model: dict[str, Any], pairs: pd.DataFrame, spec: LinkageSpec) -> pd
     for comparison in spec.comparisons:
         # splink 5 keeps each comparison's partial match weight (mw_<name>), not its
         # level: the level is the one whose log2(m/u) that weight is
-        levels = [lv for lv in by_name[comparison.name]["comparison_levels"] if not lv.get("is_null_level")]
+        levels = [
+            lv
+            for lv in by_name[comparison.name]["comparison_levels"]
+            if not lv.get("is_null_level")
+        ]
         weights = np.array(
-            [np.log2(lv.get("m_probability", np.nan) / lv.get("u_probability", np.nan)) for lv in levels]
+            [
+                np.log2(lv.get("m_probability", np.nan) / lv.get("u_probability", np.nan))
+                for lv in levels
+            ]
         )
         names = np.array(["agree"] + ["partly"] * (len(levels) - 2) + ["disagree"], dtype=object)
         mw = pairs[f"mw_{comparison.name}"].to_numpy(dtype=float)
@@ -126,11 +133,12 @@ def _jar() -> str:
 
 
 def local_spark_session(*, cores: int = 2, memory: str = "2g") -> Any:
-    """A local-mode SparkSession ready for linkage (splink's string-similarity jar loaded).
+    """Start a local-mode SparkSession for linkage (with splink's string-similarity jar).
 
     Parameters
     ----------
     cores : int, default 2
+        Local cores (``local[cores]``).
     memory : str, default "2g"
         Driver memory.
 
@@ -210,10 +218,15 @@ def score_pairs(
         linker = splink.Linker(registered, _settings(spec, dialect), log_level=logging.ERROR)
         _train(linker, splink, spec, say)
     say("scoring the pairs the blocking rules bring together")
-    predicted = linker.inference.predict(
-        threshold_match_probability=spec.gap, warning_mode="never"
-    )
+    predicted = linker.inference.predict(threshold_match_probability=spec.gap, warning_mode="never")
     raw = predicted.as_pandas_dataframe()
+    # one order whatever the backend: later steps break ties by position
+    swap = raw["record_uid_l"].astype(str) > raw["record_uid_r"].astype(str)
+    if swap.any():
+        raw.loc[swap, ["record_uid_l", "record_uid_r"]] = raw.loc[
+            swap, ["record_uid_r", "record_uid_l"]
+        ].to_numpy()
+    raw = raw.sort_values(["record_uid_l", "record_uid_r"], kind="stable").reset_index(drop=True)
     model = linker.misc.save_model_to_json(out_path=None)
     charts: dict[str, dict[str, Any]] = {}
     html: dict[str, str] = {}
@@ -243,13 +256,15 @@ def _train(linker: Any, splink: Any, spec: LinkageSpec, say: Callable[[str], Non
 
 
 def _with_parameters(settings: dict[str, Any], model: dict[str, Any]) -> dict[str, Any]:
-    """The settings of this backend's dialect with a trained model's m and u probabilities."""
+    """Return this dialect's settings with a trained model's m and u probabilities."""
     out = dict(settings)
     out["probability_two_random_records_match"] = model["probability_two_random_records_match"]
     comparisons = []
     for mine, trained in zip(settings["comparisons"], model["comparisons"], strict=True):
         levels = []
-        for level, fitted in zip(mine["comparison_levels"], trained["comparison_levels"], strict=True):
+        for level, fitted in zip(
+            mine["comparison_levels"], trained["comparison_levels"], strict=True
+        ):
             level = dict(level)
             for key in ("m_probability", "u_probability"):
                 if key in fitted:
@@ -261,7 +276,7 @@ def _with_parameters(settings: dict[str, Any], model: dict[str, Any]) -> dict[st
 
 
 def _check_model(model: dict[str, Any], spec: LinkageSpec) -> None:
-    """A trained model must hold the specification's comparisons and blocking rules."""
+    """Check a trained model holds the specification's comparisons and blocking rules."""
     if not isinstance(model, dict) or "comparisons" not in model:
         raise InputError(
             "The 'model' parameter must be a trained splink model (the dict in "
@@ -274,7 +289,10 @@ def _check_model(model: dict[str, Any], spec: LinkageSpec) -> None:
             f"The trained model compares {names}, but the specification {spec.source} compares "
             f"{wanted}; train a model with this specification."
         )
-    rules = [r.get("blocking_rule", r) if isinstance(r, dict) else r for r in model.get("blocking_rules_to_generate_predictions", [])]
+    rules = [
+        r.get("blocking_rule", r) if isinstance(r, dict) else r
+        for r in model.get("blocking_rules_to_generate_predictions", [])
+    ]
     if [str(r) for r in rules] != [_rule(r) for r in spec.blocking]:
         raise InputError(
             f"The trained model's blocking rules differ from those of {spec.source}; train a "

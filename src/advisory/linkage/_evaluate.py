@@ -93,7 +93,9 @@ def pairwise_quality(
 
 
 def exact_match_clusters(records: pd.DataFrame) -> npt.NDArray[np.object_]:
-    """The usual first attempt: same standardised first name, surname, date of birth and postcode.
+    """Cluster records agreeing exactly on first name, surname, date of birth and postcode.
+
+    The usual first attempt at linkage, used as the baseline.
 
     Records missing any of the four stay alone.
 

@@ -24,7 +24,9 @@ CASE_TABLES: Final = ("memberships", "relationships", "cases", "coverage")
 _CASE_REQUIRED: Final = ("memberships", "relationships", "cases")
 _EVENT_COLUMNS: Final = ("event_id", "agency_person_id", "event_type", "date")
 _ID: Final = "agency_person_id"
-_FOLD: Final = str.maketrans({"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i"})
+_FOLD: Final = str.maketrans(
+    {"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "\u0131": "i"}
+)
 _NOT_LETTERS: Final = re.compile(r"[^a-z' -]+")
 _SPACES: Final = re.compile(r"\s+")
 _SEX: Final = {
@@ -134,7 +136,9 @@ def _sex(values: pd.Series, where: str) -> pd.Series:
             f"{_few(values[~known.to_numpy()])}; expected one of "
             f"{sorted(k for k in _SEX if k)} (or empty for not known)."
         )
-    return pd.Series([None if pd.isna(v) else _SEX[v] for v in text], index=values.index, dtype=object)
+    return pd.Series(
+        [None if pd.isna(v) else _SEX[v] for v in text], index=values.index, dtype=object
+    )
 
 
 def _postcode(values: pd.Series) -> pd.Series:
@@ -263,9 +267,7 @@ def _get(data: object, name: str) -> Any:
     return data.get(name) if isinstance(data, Mapping) else getattr(data, name, None)
 
 
-def check_extracts(
-    data: object, spec: LinkageSpec, *, date_format: str | None = None
-) -> Extracts:
+def check_extracts(data: object, spec: LinkageSpec, *, date_format: str | None = None) -> Extracts:
     """Check and standardise agency extracts for linkage.
 
     Parameters
@@ -276,6 +278,7 @@ def check_extracts(
         and optional ``coverage`` (as :class:`advisory.datasets.AgencyExtracts`
         or :func:`read_extracts` give them).
     spec : LinkageSpec
+        Which columns are needed, and the case agency.
     date_format : str, optional
         An explicit ``strptime`` format for dates given as text; ISO 8601 when
         not given. Dates are never guessed.
@@ -392,6 +395,7 @@ def read_extracts(folder: str | os.PathLike[str]) -> dict[str, Any]:
     Parameters
     ----------
     folder : str or os.PathLike
+        The folder of agency sub-folders.
 
     Returns
     -------

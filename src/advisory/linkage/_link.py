@@ -27,7 +27,13 @@ __all__ = ["LinkageResult", "LinkedRecords", "link_extracts"]
 
 #: Status of an agency record after linkage.
 STATUSES: Final = ("linked", "uncertain", "unlinked")
-_UNCERTAIN_COLUMNS: Final = ("person_id", "agency", "agency_record_id", "described_as", "differences")
+_UNCERTAIN_COLUMNS: Final = (
+    "person_id",
+    "agency",
+    "agency_record_id",
+    "described_as",
+    "differences",
+)
 _ADULT_DAYS: Final = int(18 * 365.25)
 
 
@@ -99,11 +105,11 @@ class LinkageResult:
 
     @property
     def model(self) -> dict[str, Any]:
-        """splink's trained model (settings with m and u probabilities)."""
+        """Splink's trained model (settings with m and u probabilities)."""
         return self.scored.model
 
     def accounting(self) -> pd.DataFrame:
-        """Records by agency and status; every record is counted exactly once.
+        """Count records by agency and status; every record is counted exactly once.
 
         Returns
         -------
@@ -118,7 +124,7 @@ class LinkageResult:
         return counts.astype(np.int64)
 
     def summary(self) -> str:
-        """A few plain lines: records, people, statuses by agency."""
+        """Describe the run in a few plain lines: records, people, statuses by agency."""
         table = self.accounting()
         people = self.links.loc[self.links["status"] == "linked", "person_id"].nunique()
         lines = [
@@ -282,6 +288,7 @@ def link_extracts(
     spec : LinkageSpec, optional
         Default: the reference specification.
     backend : {"duckdb", "spark"}, default "duckdb"
+        Where splink runs.
     spark : pyspark.sql.SparkSession, optional
         Required for ``backend="spark"``.
     decisions : LinkDecisions, optional
@@ -409,7 +416,10 @@ def _assemble(
         )
     candidates = pd.concat(rows, ignore_index=True)
     if len(candidates):
-        keep = [(hashed[a], r) not in rejected for a, r in zip(candidates["person"], candidates["record"], strict=True)]
+        keep = [
+            (hashed[a], r) not in rejected
+            for a, r in zip(candidates["person"], candidates["record"], strict=True)
+        ]
         candidates = candidates[np.asarray(keep, bool)]
     candidates = candidates.sort_values("probability", ascending=False, kind="stable")
     candidates = candidates.drop_duplicates(["person", "record"]).reset_index(drop=True)
@@ -611,7 +621,16 @@ def _records_tables(
     extra = [
         c
         for c in case_people.columns
-        if c not in ("agency_person_id", "first_name", "last_name", "birth_date", "sex", "postcode", "nhs_number")
+        if c
+        not in (
+            "agency_person_id",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "sex",
+            "postcode",
+            "nhs_number",
+        )
     ]
     case_rows = case_people.set_index("agency_person_id")[extra]
     anchor_ids = records["agency_person_id"].to_numpy()[anchors]
@@ -622,12 +641,18 @@ def _records_tables(
         people[column] = values
     snapshot = extracts.snapshot_date
     if snapshot is None:
-        snapshot = pd.Timestamp(extracts.events["date"].max()) if len(extracts.events) else pd.Timestamp.today().normalize()
+        snapshot = (
+            pd.Timestamp(extracts.events["date"].max())
+            if len(extracts.events)
+            else pd.Timestamp.today().normalize()
+        )
     if "role" not in people.columns:
         people["role"] = None
     age_days = (snapshot - pd.to_datetime(people["birth_date"])).dt.days
     guessed = np.where(age_days >= _ADULT_DAYS, "adult", "child")
-    people["role"] = people["role"].where(people["role"].notna(), pd.Series(guessed).where(age_days.notna().to_numpy()))
+    people["role"] = people["role"].where(
+        people["role"].notna(), pd.Series(guessed).where(age_days.notna().to_numpy())
+    )
 
     def case_ids(table: pd.DataFrame, name: str, column: str) -> npt.NDArray[np.object_]:
         uid = spec.case_agency + ":" + table[column].astype(str)
@@ -666,7 +691,20 @@ def _records_tables(
             "date": events["date"].to_numpy(),
         }
     )
-    coverage = _coverage(extracts, spec, links, person, in_picture, anchor, is_case, uncertain, gaps, hashed, snapshot, case_ids)
+    coverage = _coverage(
+        extracts,
+        spec,
+        links,
+        person,
+        in_picture,
+        anchor,
+        is_case,
+        uncertain,
+        gaps,
+        hashed,
+        snapshot,
+        case_ids,
+    )
     return LinkedRecords(
         people=people,
         memberships=tables["memberships"],
@@ -740,7 +778,9 @@ def _coverage(
                 "this person's"
             )
     if missing:
-        keys = pd.MultiIndex.from_arrays([coverage["person_id"].astype(str), coverage["agency"].astype(str)])
+        keys = pd.MultiIndex.from_arrays(
+            [coverage["person_id"].astype(str), coverage["agency"].astype(str)]
+        )
         wanted = pd.MultiIndex.from_tuples(list(missing))
         hit = keys.isin(wanted) & (coverage["status"].astype(str) == "available").to_numpy()
         coverage.loc[hit, "status"] = "unmatched"
@@ -749,13 +789,15 @@ def _coverage(
 
 
 def result_to_json(result: LinkageResult) -> str:
-    """The accounting and counts as JSON (for logs and tracking)."""
+    """Return the accounting and counts as JSON (for logs and tracking)."""
     table = result.accounting()
     return json.dumps(
         {
             "specification": result.spec.name,
             "backend": result.backend,
-            "accounting": {str(k): {c: int(v) for c, v in row.items()} for k, row in table.iterrows()},
+            "accounting": {
+                str(k): {c: int(v) for c, v in row.items()} for k, row in table.iterrows()
+            },
             "uncertain_links": len(result.uncertain_links),
             "unlinked": len(result.unlinked),
         },

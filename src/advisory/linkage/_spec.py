@@ -142,7 +142,9 @@ class LinkageSpec:
         return tuple(used)
 
 
-def _rules(table: Table, key: str, *, default: tuple[tuple[str, ...], ...] | None = None) -> tuple[tuple[str, ...], ...]:
+def _rules(
+    table: Table, key: str, *, default: tuple[tuple[str, ...], ...] | None = None
+) -> tuple[tuple[str, ...], ...]:
     if key not in table.data:
         if default is None:
             raise table.error(key, "is missing; add it (a list of lists of column names).")
@@ -201,7 +203,7 @@ def parse_linkage_spec(text: str, source: str = "<string>") -> LinkageSpec:
     >>> parse_linkage_spec(bad)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    advisory._errors.DefinitionError: <string>: comparisons[3].columns names the column 'gender', ...
+    advisory._errors.DefinitionError: <string>: comparisons[3].columns names the column ...
     """
     top = Table(read_toml(text, source), source=source, where="", keys=_TOP_KEYS)
     top.schema_version()
@@ -312,12 +314,12 @@ def load_linkage_spec(path: str | os.PathLike[str]) -> LinkageSpec:
 
 
 def reference_linkage_path() -> pathlib.Path:
-    """The reference specification shipped with the package."""
+    """Return the path of the reference specification shipped with the package."""
     return pathlib.Path(__file__).resolve().parents[1] / "reference" / "linkage" / "reference.toml"
 
 
 def reference_linkage_spec_text() -> str:
-    """The text of the shipped reference specification."""
+    """Return the text of the shipped reference specification."""
     return reference_linkage_path().read_text(encoding="utf-8")
 
 
