@@ -68,7 +68,8 @@ def test_empty_agency_table(extracts: AgencyExtracts) -> None:
 
 def test_duplicate_agency_ids(extracts: AgencyExtracts) -> None:
     bad = _people(extracts)
-    bad.loc[1, "agency_person_id"] = bad.loc[0, "agency_person_id"]
+    ids = list(bad["agency_person_id"])
+    bad["agency_person_id"] = [ids[0], ids[0], *ids[2:]]
     with pytest.raises(
         InputError, match="'police' people table's 'agency_person_id' column must be unique"
     ):

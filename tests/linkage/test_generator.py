@@ -56,7 +56,8 @@ def test_events_are_the_true_records_events(extracts: AgencyExtracts) -> None:
     links = extracts.truth.links.set_index(["agency", "agency_person_id"])
     for agency, events in extracts.events.items():
         mine = events[events["event_id"].isin(truth.index)]
-        holders = links.loc[[(agency, i) for i in mine["agency_person_id"]], "person_id"]
+        keys = pd.MultiIndex.from_arrays([[agency] * len(mine), mine["agency_person_id"]])
+        holders = links["person_id"].reindex(keys)
         assert (holders.to_numpy() == truth.loc[mine["event_id"], "person_id"].to_numpy()).all()
 
 
@@ -90,12 +91,12 @@ def test_clean_extracts_have_no_planted_errors() -> None:
     data = make_agency_extracts(n_cases=60, seed=0, error_scale=0)
     links = data.truth.links
     assert (links["errors"] == "").all()
-    by_person = {}
+    by_person: dict[str, set[tuple[object, object, object]]] = {}
     for agency, people in data.people.items():
         people = people.merge(links[links["agency"] == agency], on="agency_person_id")
         for row in people.itertuples():
             key = (row.first_name, row.last_name, row.birth_date)
-            by_person.setdefault(row.person_id, set()).add(key)
+            by_person.setdefault(str(row.person_id), set()).add(key)
     assert all(len(keys) == 1 for keys in by_person.values())
 
 

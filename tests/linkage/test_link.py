@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -188,7 +189,7 @@ def test_decisions_naming_unknown_records_are_refused(
         ({"decided_by": None}, "'decided_by' column has 1 missing"),
     ],
 )
-def test_bad_decisions(change: dict[str, object], match: str) -> None:
+def test_bad_decisions(change: dict[str, Any], match: str) -> None:
     table = pd.DataFrame(
         {
             "person_id": ["L1"],

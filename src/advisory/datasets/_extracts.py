@@ -502,16 +502,16 @@ class _Extracts:
         start = n
         rec_agency: list[npt.NDArray[Any]] = []
         rec_person: list[npt.NDArray[np.int64]] = []
-        for agency in members:
-            who = members[agency]
-            if agency != CASE_AGENCY:
-                extra = np.arange(start, start + n_out[agency])
-                start += n_out[agency]
+        for holder in members:
+            who = members[holder]
+            if holder != CASE_AGENCY:
+                extra_people = np.arange(start, start + n_out[holder])
+                start += n_out[holder]
                 dup = who[rng.random(len(who)) < rates["duplicate_record"]]
-                who = np.concatenate([who, extra, dup])
-            rec_agency.append(np.full(len(who), agency, dtype=object))
+                who = np.concatenate([who, extra_people, dup])
+            rec_agency.append(np.full(len(who), holder, dtype=object))
             rec_person.append(who)
-        agency = np.concatenate(rec_agency)
+        agency: npt.NDArray[np.object_] = np.concatenate(rec_agency)
         person = np.concatenate(rec_person)
         m = len(person)
         case = agency == CASE_AGENCY
@@ -519,7 +519,7 @@ class _Extracts:
         errors: dict[str, npt.NDArray[np.bool_]] = {}
 
         def draw(name: str, eligible: Any = True, boost: Any = 1.0) -> npt.NDArray[np.bool_]:
-            hit = (rng.random(m) < rates[name] * factor * boost) & eligible
+            hit: npt.NDArray[np.bool_] = (rng.random(m) < rates[name] * factor * boost) & eligible
             errors[name] = hit
             return hit
 
@@ -596,8 +596,10 @@ class _Extracts:
             rows = np.flatnonzero(agency == name)
             rows = rows[rng.permutation(len(rows))]
             female_code, male_code = _SEX_CODES.get(name, ("female", "male"))
-            sex = np.where(female[person[rows]], female_code, male_code).astype(object)
-            sex[sex_missing[rows]] = None
+            sex_code: npt.NDArray[np.object_] = np.where(
+                female[person[rows]], female_code, male_code
+            ).astype(object)
+            sex_code[sex_missing[rows]] = None
             table = pd.DataFrame(
                 {
                     "agency_person_id": record_id[rows],
@@ -606,18 +608,18 @@ class _Extracts:
                     "birth_date": pd.Series(r_birth[rows].astype("datetime64[s]")).where(
                         ~missing_birth[rows]
                     ),
-                    "sex": sex,
+                    "sex": sex_code,
                     "postcode": r_postcode[rows],
                 }
             )
             if name in _NHS_HELD:
                 held = (rng.random(len(rows)) < _NHS_HELD[name]) & ~nhs_missing[rows]
-                table["nhs_number"] = np.where(held, r_nhs[rows], None)
+                table["nhs_number"] = pd.Series(r_nhs[rows], dtype=object).where(held, None)
             if name == CASE_AGENCY:
                 true_people = self.data.people.set_index("person_id")
-                extra = true_people.loc[true_ids[person[rows]]]
+                known = true_people.loc[true_ids[person[rows]]]
                 for column in ("role", "ethnicity", "disability", "area", "deprivation_decile"):
-                    table[column] = extra[column].to_numpy()
+                    table[column] = known[column].to_numpy()
             people[name] = table.astype({"agency_person_id": str})
         links = pd.DataFrame(
             {
@@ -663,7 +665,7 @@ class _Extracts:
             order = np.argsort(who, kind="stable")
             sorted_who = who[order]
             these = events[events["agency"] == name]
-            p = person_index.get_indexer(these["person_id"])
+            p = person_index.get_indexer(pd.Index(these["person_id"]))
             lo = np.searchsorted(sorted_who, p, side="left")
             hi = np.searchsorted(sorted_who, p, side="right")
             pick = lo + (rng.random(len(p)) * (hi - lo)).astype(np.int64)

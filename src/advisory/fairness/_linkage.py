@@ -104,13 +104,13 @@ class LinkageQuality:
         lines = [f"Linkage quality by {self.attribute} ({level}% Wilson intervals)"]
         for metric, rows in self.table.groupby("metric", sort=False):
             lines.append(f"  {metric}: {_METRICS[str(metric)]}")
-            for row in rows.itertuples(index=False):
-                if row.suppressed:
-                    lines.append(f"    {row.group}: withheld (small or disclosive cell)")
+            for row in rows.to_dict(orient="records"):
+                if row["suppressed"]:
+                    lines.append(f"    {row['group']}: withheld (small or disclosive cell)")
                 else:
                     lines.append(
-                        f"    {row.group}: {row.rate:.3f} [{row.lower:.3f}, {row.upper:.3f}] "
-                        f"of {int(row.n):,}"
+                        f"    {row['group']}: {row['rate']:.3f} "
+                        f"[{row['lower']:.3f}, {row['upper']:.3f}] of {row['n']:,.0f}"
                     )
         return "\n".join(lines)
 
@@ -160,7 +160,7 @@ def linkage_quality(
     --------
     >>> from advisory.datasets import make_agency_extracts
     >>> from advisory.linkage import link_extracts
-    >>> extracts = make_agency_extracts(n_cases=150, seed=0)
+    >>> extracts = make_agency_extracts(n_cases=40, seed=0)
     >>> quality = linkage_quality(link_extracts(extracts), truth=extracts.truth.links)
     >>> sorted(set(quality.table["metric"]))[:2]
     ['false_match_rate', 'match_rate']
@@ -228,7 +228,9 @@ def linkage_quality(
     for metric, (eligible, hit) in indicators.items():
         frame = pd.DataFrame({"group": group[eligible], "hit": hit[eligible]})
         counts = frame.groupby("group")["hit"].agg(["size", "sum"]).reindex(names, fill_value=0)
-        cells = {(str(g),): (int(r["size"]), int(r["sum"])) for g, r in counts.iterrows()}
+        cells: dict[tuple[str, ...], tuple[int, int]] = {
+            (str(g),): (int(r["size"]), int(r["sum"])) for g, r in counts.iterrows()
+        }
         hidden = suppress(cells, min_cell_size)
         n = counts["size"].to_numpy()
         count = counts["sum"].to_numpy()

@@ -20,7 +20,7 @@ Examples
 --------
 >>> from advisory.datasets import make_agency_extracts
 >>> from advisory.linkage import link_extracts, pairwise_quality
->>> extracts = make_agency_extracts(n_cases=150, seed=0)
+>>> extracts = make_agency_extracts(n_cases=40, seed=0)
 >>> result = link_extracts(extracts)
 >>> truth = extracts.truth.links.set_index(["agency", "agency_person_id"])
 >>> keys = list(zip(result.links["agency"], result.links["agency_person_id"]))

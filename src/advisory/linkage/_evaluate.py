@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -52,7 +53,7 @@ class PairwiseQuality:
         return self.predicted - self.true_positive
 
 
-def _pairs(counts: npt.NDArray[np.int64]) -> int:
+def _pairs(counts: npt.NDArray[np.integer[Any]]) -> int:
     return int((counts * (counts - 1) // 2).sum())
 
 

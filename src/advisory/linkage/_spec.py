@@ -47,6 +47,13 @@ COMPARISON_KINDS: Final[dict[str, int]] = {
     "exact": 1,
 }
 
+_KINDS: Final[tuple[ComparisonKind, ...]] = (
+    "forename_surname",
+    "name",
+    "date_of_birth",
+    "postcode",
+    "exact",
+)
 _TOP_KEYS: Final = (
     "schema_version",
     "name",
@@ -233,7 +240,7 @@ def parse_linkage_spec(text: str, source: str = "<string>") -> LinkageSpec:
         if name in names:
             raise table.error("name", f"repeats {name!r}; give each comparison its own name.")
         names.add(name)
-        kind = table.choice("kind", tuple(COMPARISON_KINDS))
+        kind: ComparisonKind = table.choice("kind", _KINDS)
         columns = table.texts("columns")
         if len(columns) != COMPARISON_KINDS[kind]:
             raise table.error(
