@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest browser bench clean
+.PHONY: demo test lint typecheck pytest browser java bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "advisory needs Python >= 3.11; set PYTHON=python3.11"'
@@ -32,6 +32,8 @@ demo: $(VENV)/.installed-all
 test: $(VENV)/.installed-dev lint typecheck pytest
 # the audit report's browser test fails instead of skipping when chromium is missing
 test pytest: export ADVISORY_REQUIRE_BROWSER := 1
+# the linkage's Spark test fails instead of skipping when java is missing
+test pytest: export ADVISORY_REQUIRE_JAVA := 1
 
 ## browser: Debian's chromium for the audit report's headless browser test (apt, as root or via sudo)
 browser:
@@ -43,6 +45,16 @@ browser:
 	  $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+## java: a Java 17 runtime for the linkage's Spark (local mode) test (apt, as root or via sudo)
+java:
+	@command -v java >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null; then sudo="sudo"; \
+	  else echo "java is missing: install a Java 17 runtime as root" >&2; exit 1; fi; \
+	  command -v apt-get >/dev/null || { echo "java is missing and apt-get is not available: install a Java 17 runtime" >&2; exit 1; }; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -50,7 +62,7 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-dev browser
+pytest: $(VENV)/.installed-dev browser java
 	$(BIN)/pytest
 
 ## bench: performance figures and ratios against named peers (not part of `make test`)
