@@ -22,27 +22,30 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from advisory._bundle import BundleError, UntrustedTypesError
 from advisory._errors import (
     AdvisoryError,
     DefinitionError,
     InputError,
     MissingExtraError,
     ParameterError,
+    UnknownNameError,
 )
+from advisory._version import __version__
 
 if TYPE_CHECKING:
-    from advisory._advisor import Advisor
-    from advisory._bundle import load
-
-__version__ = "0.1.0"
+    from advisory._advisor import Advisor, load
 
 __all__ = [
     "Advisor",
     "AdvisoryError",
+    "BundleError",
     "DefinitionError",
     "InputError",
     "MissingExtraError",
     "ParameterError",
+    "UnknownNameError",
+    "UntrustedTypesError",
     "__version__",
     "load",
 ]
@@ -55,7 +58,7 @@ def __getattr__(name: str) -> Any:
 
         return Advisor
     if name == "load":
-        from advisory._bundle import load
+        from advisory._advisor import load
 
         return load
     raise AttributeError(f"module 'advisory' has no attribute {name!r}")

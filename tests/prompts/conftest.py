@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from advisory import Advisor
@@ -12,22 +10,6 @@ from advisory.datasets import MultiAgencyData, make_multiagency
 from advisory.definitions import reference_root
 
 GOLDEN_CASES = ("C0000009", "C0000082")
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--regenerate-golden",
-        action="store_true",
-        default=False,
-        help="rewrite tests/prompts/golden/ from the current renderings",
-    )
-
-
-@pytest.fixture(scope="session")
-def regenerate_golden(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--regenerate-golden", default=False)) or (
-        os.environ.get("ADVISORY_REGENERATE_GOLDEN") == "1"
-    )
 
 
 @pytest.fixture(scope="session")
