@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from advisory import InputError
-from advisory.context import build_context, validate_records
+from advisory.context import build_context, check_records
 from advisory.datasets import AgencyExtracts
 from advisory.definitions import load_definitions, reference_root
 from advisory.linkage import (
@@ -104,7 +104,7 @@ def test_uncertain_links_are_the_records_table_review_reads(linked: LinkageResul
 
 def test_records_build_context_with_linkage_gaps(linked: LinkageResult) -> None:
     definitions = load_definitions(reference_root())
-    validate_records(linked.records, definitions.catalogue)
+    check_records(linked.records, definitions.catalogue)
     context = build_context(linked.records, definitions)
     assert len(context.cases) == len(linked.records.cases)
     unmatched = linked.records.coverage[linked.records.coverage["status"] == "unmatched"]

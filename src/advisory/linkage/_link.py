@@ -320,9 +320,9 @@ def link_extracts(
     >>> result = link_extracts(make_agency_extracts(n_cases=40, seed=0))
     >>> sorted(result.accounting().columns)
     ['linked', 'records', 'uncertain', 'unlinked']
-    >>> from advisory.context import validate_records
+    >>> from advisory.context import check_records
     >>> from advisory.definitions import load_definitions, reference_root
-    >>> records = validate_records(result.records, load_definitions(reference_root()).catalogue)
+    >>> records = check_records(result.records, load_definitions(reference_root()).catalogue)
     """
     spec = reference_linkage_spec() if spec is None else spec
     if not isinstance(spec, LinkageSpec):
