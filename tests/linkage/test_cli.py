@@ -47,3 +47,17 @@ def test_link_command_reports_bad_extracts(
 ) -> None:
     assert main(["link", "--extracts", str(tmp_path / "none"), "--out", str(tmp_path / "o")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_demo_can_start_from_linked_extracts() -> None:
+    from advisory._cli_link import linked_demo_records
+    from advisory.context import build_context
+    from advisory.definitions import load_definitions, reference_root
+
+    records, summary = linked_demo_records(60, 1)
+    assert "records to confirm" in summary
+    assert set(records.people["sex"].dropna()) <= {"female", "male"}
+    context = build_context(records, load_definitions(reference_root()))
+    assert len(context.cases) == len(records.cases)
+    assert len(context.household) > len(context.cases)

@@ -612,7 +612,9 @@ def _records_tables(
         {
             "person_id": person[anchors],
             "birth_date": birth,
-            "sex": records["sex"].to_numpy()[anchors],
+            "sex": pd.Series(records["sex"].to_numpy()[anchors], dtype=object)
+            .map({"f": "female", "m": "male"})
+            .to_numpy(),
             "agency_of_record": records["agency"].to_numpy()[anchors],
         }
     )
