@@ -212,6 +212,9 @@ def test_write_is_atomic_and_charts_work_offline(
     assert (out / "records" / "uncertain_links.csv").is_file()
     accounting = pd.read_csv(out / "accounting.csv", index_col=0)
     assert accounting["records"].sum() == len(linked.links)
+    summary = json.loads((out / "linkage.json").read_text())
+    assert summary == linked.to_dict()
+    assert sum(a["records"] for a in summary["accounting"].values()) == len(linked.to_frame())
     for name in ("match_weights", "m_u_parameters"):
         spec = json.loads((out / "diagnostics" / f"{name}.vl.json").read_text())
         assert spec["data"]["values"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,6 +148,7 @@ def local_spark_session(*, cores: int = 2, memory: str = "2g") -> Any:
     pyspark.sql.SparkSession
     """
     sql = import_optional("pyspark.sql", "spark", "Linking people on Spark")
+    warehouse = tempfile.mkdtemp(prefix="advisory-spark-warehouse-")
     return (
         sql.SparkSession.builder.master(f"local[{cores}]")
         .appName("advisory-linkage")
@@ -156,6 +158,7 @@ def local_spark_session(*, cores: int = 2, memory: str = "2g") -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", warehouse)
         .getOrCreate()
     )
 

@@ -123,6 +123,31 @@ class LinkageResult:
         counts.columns.name = None
         return counts.astype(np.int64)
 
+    def to_frame(self) -> pd.DataFrame:
+        """Return the linked person table (a copy of ``links``)."""
+        return self.links.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the specification, backend, accounting and counts as plain types."""
+        table = self.accounting()
+        return {
+            "specification": self.spec.name,
+            "approved_by": self.spec.approved_by,
+            "approved_on": self.spec.approved_on.isoformat(),
+            "backend": self.backend,
+            "thresholds": {"link": self.spec.link, "ask": self.spec.ask, "gap": self.spec.gap},
+            "accounting": {
+                str(agency): {str(c): int(v) for c, v in row.items()}
+                for agency, row in table.iterrows()
+            },
+            "uncertain_links": len(self.uncertain_links),
+            "unlinked": len(self.unlinked),
+        }
+
+    def to_json(self) -> str:
+        """Return :meth:`to_dict` as JSON."""
+        return json.dumps(self.to_dict(), indent=2)
+
     def summary(self) -> str:
         """Describe the run in a few plain lines: records, people, statuses by agency."""
         table = self.accounting()
@@ -178,6 +203,7 @@ class LinkageResult:
             self.pairs.to_csv(staging / "pairs.csv", index=False)
             self.save_diagnostics(staging / "diagnostics")
             (staging / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
+            (staging / "linkage.json").write_text(self.to_json() + "\n", encoding="utf-8")
             if out.exists():
                 shutil.rmtree(out)
             staging.rename(out)
@@ -788,20 +814,3 @@ def _coverage(
         coverage.loc[hit, "status"] = "unmatched"
         coverage.loc[hit, "reason"] = [missing[k] for k in keys[hit]]
     return coverage.reset_index(drop=True)
-
-
-def result_to_json(result: LinkageResult) -> str:
-    """Return the accounting and counts as JSON (for logs and tracking)."""
-    table = result.accounting()
-    return json.dumps(
-        {
-            "specification": result.spec.name,
-            "backend": result.backend,
-            "accounting": {
-                str(k): {c: int(v) for c, v in row.items()} for k, row in table.iterrows()
-            },
-            "uncertain_links": len(result.uncertain_links),
-            "unlinked": len(result.unlinked),
-        },
-        indent=2,
-    )
