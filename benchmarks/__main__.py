@@ -12,6 +12,7 @@ from benchmarks import (
     bench_explain,
     bench_import,
     bench_linkage,
+    bench_oversight,
     bench_parity,
     bench_review,
     bench_validation,
@@ -28,6 +29,7 @@ SUITES = (
     bench_audit,
     bench_parity,
     bench_validation,
+    bench_oversight,
 )
 
 

@@ -47,6 +47,8 @@ def test_demo_writes_a_summary(tmp_path, capsys, monkeypatch):
     printed = capsys.readouterr().out
     assert "Synthetic multi-agency records" in printed
     assert (tmp_path / "summary.txt").read_text().startswith("Synthetic multi-agency records")
+    assert "In team team_b, every prompt was agreed within 10 seconds" in printed
+    assert (tmp_path / "oversight" / "oversight_report.html").exists()
 
 
 def test_demo_bad_argument_is_one_line_on_stderr(tmp_path, capsys):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 from typing import Any
 
 from advisory._checks import check_int
-from advisory._errors import InputError
+from advisory._cli_options import add_date_format, add_force
+from advisory._files import atomic_folder, check_output
 
 __all__ = ["add_commands"]
 
@@ -22,15 +22,8 @@ def _link(args: argparse.Namespace) -> int:
         reference_linkage_spec,
     )
 
-    out = Path(args.out)
-    extracts_folder = Path(args.extracts).resolve()
-    if out.resolve() == extracts_folder or extracts_folder in out.resolve().parents:
-        raise InputError(
-            f"--out {out} is inside the extracts folder {args.extracts}; write elsewhere so the "
-            "inputs are never overwritten."
-        )
-    if out.exists() and not args.force:
-        raise InputError(f"--out {out} already exists; choose another folder or pass --force.")
+    inputs = [args.extracts] + [p for p in (args.spec, args.decisions) if p]
+    out = check_output(args.out, inputs=inputs, force=args.force, kind="folder", what="--out")
     spec = load_linkage_spec(args.spec) if args.spec else reference_linkage_spec()
     decisions = LinkDecisions.read_csv(args.decisions) if args.decisions else None
     started = time.perf_counter()
@@ -55,7 +48,7 @@ def _link(args: argparse.Namespace) -> int:
         progress=progress,
     )
     progress(f"writing {out}")
-    result.write(out, overwrite=args.force)
+    result.write(out, force=args.force)
     print(result.summary())
     print(
         f"Written to {out}: records/ (the tables 'advisory review' reads, with "
@@ -69,11 +62,10 @@ def _extracts(args: argparse.Namespace) -> int:
     from advisory.datasets import make_agency_extracts
 
     n_cases = check_int(args.cases, "n_cases", "make_agency_extracts", minimum=1)
-    out = Path(args.out)
-    if out.exists() and any(out.iterdir()):
-        raise InputError(f"--out {out} exists and is not empty; choose an empty or new folder.")
+    out = check_output(args.out, force=args.force, kind="folder", what="--out")
     extracts = make_agency_extracts(n_cases=n_cases, seed=args.seed)
-    extracts.write(out)
+    with atomic_folder(out, force=args.force) as staging:
+        extracts.write(staging)
     print(
         f"Wrote synthetic extracts of {len(extracts.people)} agencies "
         f"({extracts.n_records:,} person records) to {out}; the true links are not written."
@@ -122,11 +114,9 @@ def add_commands(commands: Any) -> None:
     link.add_argument("--spec", help="linkage specification TOML (default: the reference)")
     link.add_argument("--out", required=True, help="folder to write (must not exist)")
     link.add_argument("--decisions", help="CSV of practitioners' confirmed and rejected links")
-    link.add_argument(
-        "--date-format", help="strptime format of dates given as text (default: ISO 8601)"
-    )
+    add_date_format(link)
     link.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb")
-    link.add_argument("--force", action="store_true", help="replace --out if it exists")
+    add_force(link)
     link.set_defaults(run=_link)
 
     extracts = commands.add_parser(
@@ -137,4 +127,5 @@ def add_commands(commands: Any) -> None:
     extracts.add_argument("--out", required=True, help="folder for the extracts")
     extracts.add_argument("--cases", type=int, default=2_000, help="number of referrals")
     extracts.add_argument("--seed", type=int, default=0, help="seed")
+    add_force(extracts)
     extracts.set_defaults(run=_extracts)

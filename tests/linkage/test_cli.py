@@ -33,7 +33,7 @@ def test_link_command_writes_records_and_refuses_to_overwrite(
     assert main(["link", "--extracts", str(extracts), "--out", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["link", "--extracts", str(extracts), "--out", str(extracts / "x")]) == 2
-    assert "inside the extracts folder" in capsys.readouterr().err
+    assert "is also an input" in capsys.readouterr().err
 
 
 def _fast_text() -> str:

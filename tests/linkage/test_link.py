@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from advisory import InputError
+from advisory._errors import OutputError
 from advisory.context import build_context, check_records
 from advisory.datasets import AgencyExtracts
 from advisory.definitions import load_definitions, reference_root
@@ -222,6 +223,6 @@ def test_write_is_atomic_and_charts_work_offline(
         assert "<script" in page and 'src="http' not in page and "cdn." not in page
     model = json.loads((out / "diagnostics" / "model.json").read_text())
     assert model["comparisons"][0]["output_column_name"] == "name"
-    with pytest.raises(InputError, match="already exists"):
+    with pytest.raises(OutputError, match="already exists"):
         linked.write(out)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".linked")]

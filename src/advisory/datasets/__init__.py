@@ -6,7 +6,9 @@ documents every planted effect, bias and coverage gap;
 :func:`make_agency_extracts` gives the same people as each agency would
 hold them (own ids, recording errors, no shared identifier) for linkage;
 :func:`planted_factor_roles` says which factors of a specification were
-planted as informative, proxy or noise.
+planted as informative, proxy or noise. :func:`simulate_oversight` simulates
+practitioners (careful, rubber-stamp, random) responding to review prompts and
+cases over periods with a planted population shift, for the oversight monitor.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from advisory.datasets._extracts import (
 )
 from advisory.datasets._multiagency import MultiAgencyData, Truth, make_multiagency
 from advisory.datasets._planted import planted_factor_roles
+from advisory.datasets._practitioners import SimulatedOversight, simulate_oversight
 from advisory.datasets._vocabulary import AGENCIES, ETHNICITIES, EVENT_TYPES
 
 __all__ = [
@@ -29,8 +32,10 @@ __all__ = [
     "AgencyExtracts",
     "ExtractTruth",
     "MultiAgencyData",
+    "SimulatedOversight",
     "Truth",
     "make_agency_extracts",
     "make_multiagency",
     "planted_factor_roles",
+    "simulate_oversight",
 ]

@@ -14,6 +14,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from advisory._dates import parse_dates
 from advisory._errors import InputError
 from advisory.linkage._spec import LinkageSpec
 
@@ -92,27 +93,11 @@ def _columns(table: pd.DataFrame, where: str, required: tuple[str, ...]) -> None
 
 
 def _parse_dates(values: pd.Series, where: str, column: str, date_format: str | None) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(values):
-        out = values
-    else:
-        text = values.astype("string").str.strip()
-        text = text.mask(text == "")
-        if date_format is None:
-            out = pd.to_datetime(text, format="ISO8601", errors="coerce")
-            expected = "ISO 8601 dates such as '1989-03-04'"
-        else:
-            out = pd.to_datetime(text, format=date_format, errors="coerce")
-            expected = f"dates in the format {date_format!r}"
-        bad = out.isna() & text.notna()
-        if bad.any():
-            raise InputError(
-                f"The {where} table's {column!r} column has values that are not {expected}: "
-                f"{_few(values[bad.to_numpy()])}. Convert them, or give the format with "
-                "date_format= (--date-format on the command line); dates are never guessed."
-            )
-    if getattr(out.dt, "tz", None) is not None:
-        out = out.dt.tz_localize(None)
-    return out.astype("datetime64[s]").dt.normalize()
+    """ISO 8601 or ``date_format`` (never guessed), as whole days."""
+    parsed = parse_dates(
+        values, where=f"The {where} table's {column!r} column", date_format=date_format
+    )
+    return parsed.astype("datetime64[s]").dt.normalize()
 
 
 def _name(values: pd.Series) -> pd.Series:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from advisory._errors import InputError
+from advisory._files import atomic_folder, check_output
 from advisory.linkage._decisions import LinkDecisions
 from advisory.linkage._describe import describe_record, differences
 from advisory.linkage._engine import Backend, Scored, save_diagnostics, score_pairs
@@ -171,22 +170,17 @@ class LinkageResult:
         """Save splink's model and charts (Vega-Lite JSON; HTML with inline scripts, offline)."""
         return save_diagnostics(self.scored, Path(folder))
 
-    def write(self, folder: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
-        """Write everything to ``folder`` atomically (a temporary folder, then a rename).
+    def write(self, folder: str | os.PathLike[str], *, force: bool = False) -> Path:
+        """Write everything to ``folder`` atomically (a temporary folder, then renames).
 
         ``records/`` holds the records tables (CSV) that ``advisory review``
         and :func:`advisory.context.read_records` read; ``links.csv``,
         ``uncertain_links.csv``, ``unlinked.csv``, ``accounting.csv``,
-        ``pairs.csv``; ``diagnostics/`` splink's model and charts.
+        ``pairs.csv``, ``linkage.json``; ``diagnostics/`` splink's model and
+        charts. An existing folder is refused unless ``force``.
         """
-        out = Path(folder)
-        if out.exists() and not overwrite:
-            raise InputError(
-                f"The output folder {out} already exists; choose another or pass overwrite=True."
-            )
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        try:
+        out = check_output(folder, force=force, kind="folder", what="output folder")
+        with atomic_folder(out, force=force) as staging:
             records = staging / "records"
             records.mkdir()
             for name in ("people", "memberships", "relationships", "events", "coverage", "cases"):
@@ -204,12 +198,6 @@ class LinkageResult:
             self.save_diagnostics(staging / "diagnostics")
             (staging / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
             (staging / "linkage.json").write_text(self.to_json() + "\n", encoding="utf-8")
-            if out.exists():
-                shutil.rmtree(out)
-            staging.rename(out)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
         return out
 
 
