@@ -136,3 +136,13 @@ def test_twins_share_a_birth_date_and_a_household(extracts: AgencyExtracts) -> N
 def test_bad_arguments(kwargs: dict[str, object], match: str) -> None:
     with pytest.raises(ParameterError, match=match):
         make_agency_extracts(**kwargs)  # type: ignore[arg-type]
+
+
+def test_true_records_and_case_agency_tables_pass_the_records_check(
+    extracts: AgencyExtracts,
+) -> None:
+    from advisory.context import check_records
+    from advisory.definitions import load_definitions, reference_root
+
+    catalogue = load_definitions(reference_root()).catalogue
+    check_records(extracts.truth.records, catalogue)  # twins included

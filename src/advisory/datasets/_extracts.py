@@ -36,7 +36,8 @@ _ETHNICITY_SHARES: Final = (0.60, 0.08, 0.10, 0.08, 0.08, 0.01, 0.05)
 CASE_AGENCY: Final = "childrens_social_care"
 
 #: Default rates of every planted error, per agency record (the case agency's
-#: own records get half of each rate). ``nickname`` and ``spelling`` apply to
+#: own records get half of each rate, and no date-of-birth slips: its dates of
+#: birth agree with its own household records). ``nickname`` and ``spelling`` apply to
 #: names that have one (see :mod:`advisory.datasets._names`); ``name_swap`` is
 #: multiplied by the group's factor; ``moved`` (an older address) is three
 #: times as common for Gypsy, Roma and Traveller people.
@@ -291,6 +292,8 @@ class _TwinGenerator(_Generator):
         second = np.flatnonzero((self.kind == "child") & (self.child_order == 1))
         twins = second[rng.random(len(second)) < self.twin_rate]
         self.birth[twins] = self.birth[self.index_child[self.person_household[twins]]]
+        # a child is in the household from birth (or the start of the records)
+        self.member_start[twins] = np.maximum(self.birth[twins], DATA_START)
         self.twins = twins
 
 
@@ -549,10 +552,11 @@ class _Extracts:
         month0 = (r_birth.astype("datetime64[M]") - year.astype("datetime64[M]")).astype(np.int64)
         day0 = (r_birth - r_birth.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
         swappable = (day0 <= 11) & (day0 != month0)
-        hit = draw("birth_day_month_swap", swappable)
+        # the case agency's dates of birth agree with its own household records
+        hit = draw("birth_day_month_swap", swappable & ~case)
         swapped = (year.astype("datetime64[M]") + day0).astype("datetime64[D]") + month0
         r_birth = np.where(hit, swapped, r_birth)
-        hit = draw("birth_date_typo", ~errors["birth_day_month_swap"])
+        hit = draw("birth_date_typo", ~errors["birth_day_month_swap"] & ~case)
         shift = np.where(
             rng.random(m) < 0.5, rng.choice([-2, -1, 1, 2], m), rng.choice([-365, 365], m)
         )
