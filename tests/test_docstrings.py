@@ -24,6 +24,7 @@ PACKAGES = (
     "advisory.definitions",
     "advisory.explain",
     "advisory.fairness",
+    "advisory.linkage",
     "advisory.models",
     "advisory.reports",
     "advisory.tracking",

@@ -150,6 +150,16 @@ class AgencyExtracts:
 
         Dates are written as ISO 8601. The truth is not written.
 
+        Parameters
+        ----------
+        folder : str or os.PathLike
+            Created if missing.
+
+        Returns
+        -------
+        pathlib.Path
+            The folder.
+
         Examples
         --------
         >>> import tempfile
@@ -224,6 +234,7 @@ def make_agency_extracts(
     Returns
     -------
     AgencyExtracts
+        Each agency's tables, the case agency's household tables and the truth.
 
     Raises
     ------

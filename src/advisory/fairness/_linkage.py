@@ -75,11 +75,23 @@ class LinkageQuality:
     confidence_level: float
 
     def to_frame(self) -> pd.DataFrame:
-        """Return the table (a copy)."""
+        """Return the table (a copy).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per group and metric.
+        """
         return self.table.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain types, suppressed values as ``None``."""
+        """Return the result as plain types, suppressed values as ``None``.
+
+        Returns
+        -------
+        dict
+            The attribute, settings, metric descriptions and rows.
+        """
         rows = []
         for row in self.table.to_dict(orient="records"):
             rows.append(
@@ -95,11 +107,23 @@ class LinkageQuality:
         }
 
     def to_json(self) -> str:
-        """:meth:`to_dict` as JSON."""
+        """Return :meth:`to_dict` as JSON.
+
+        Returns
+        -------
+        str
+            The JSON text.
+        """
         return json.dumps(self.to_dict(), indent=2, default=str)
 
     def summary(self) -> str:
-        """Plain lines: each metric by group, with its interval or 'withheld'."""
+        """Describe each metric by group, with its interval or 'withheld'.
+
+        Returns
+        -------
+        str
+            Plain lines.
+        """
         level = round(self.confidence_level * 100)
         lines = [f"Linkage quality by {self.attribute} ({level}% Wilson intervals)"]
         for metric, rows in self.table.groupby("metric", sort=False):
@@ -155,6 +179,7 @@ def linkage_quality(
     Returns
     -------
     LinkageQuality
+        The rates by group, with intervals and suppression.
 
     Examples
     --------

@@ -112,19 +112,47 @@ class LinkDecisions:
 
     @classmethod
     def empty(cls) -> LinkDecisions:
-        """No decisions."""
+        """Return no decisions.
+
+        Returns
+        -------
+        LinkDecisions
+            An empty set of decisions.
+        """
         return cls(pd.DataFrame({c: pd.Series(dtype=object) for c in DECISION_COLUMNS}))
 
     @classmethod
     def read_csv(cls, path: str | os.PathLike[str]) -> LinkDecisions:
-        """Read decisions from a CSV file with the columns of :data:`DECISION_COLUMNS`."""
+        """Read decisions from a CSV file with the columns of :data:`DECISION_COLUMNS`.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The CSV file.
+
+        Returns
+        -------
+        LinkDecisions
+            The checked decisions.
+        """
         file = Path(path)
         if not file.is_file():
             raise InputError(f"The link decisions file {file} does not exist.")
         return cls(pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[""]))
 
     def uids(self, decision: str) -> pd.DataFrame:
-        """``person_id`` and ``record_uid`` (``agency:id``) of one kind of decision."""
+        """Return ``person_id`` and ``record_uid`` (``agency:id``) of one kind of decision.
+
+        Parameters
+        ----------
+        decision : str
+            ``"confirmed"`` or ``"rejected"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per decision of that kind.
+        """
         chosen = self.table[self.table["decision"] == decision]
         return pd.DataFrame(
             {

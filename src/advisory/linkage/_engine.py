@@ -146,6 +146,16 @@ def local_spark_session(*, cores: int = 2, memory: str = "2g") -> Any:
     Returns
     -------
     pyspark.sql.SparkSession
+        The session (an existing one is reused, as ``getOrCreate`` does).
+
+    Examples
+    --------
+    Starting a JVM takes seconds and needs Java 17, so this is not run here
+    (``tests/linkage/test_spark.py`` runs it):
+
+    >>> from advisory.linkage import link_extracts
+    >>> spark = local_spark_session()  # doctest: +SKIP
+    >>> link_extracts(extracts, backend="spark", spark=spark)  # doctest: +SKIP
     """
     sql = import_optional("pyspark.sql", "spark", "Linking people on Spark")
     warehouse = tempfile.mkdtemp(prefix="advisory-spark-warehouse-")

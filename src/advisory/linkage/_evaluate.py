@@ -70,6 +70,7 @@ def pairwise_quality(
     Returns
     -------
     PairwiseQuality
+        Counts of true, predicted and correctly predicted pairs.
 
     Examples
     --------
@@ -110,6 +111,16 @@ def exact_match_clusters(records: pd.DataFrame) -> npt.NDArray[np.object_]:
     -------
     numpy.ndarray
         A cluster label per record.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> records = pd.DataFrame({"record_uid": ["a:1", "b:1", "b:2"],
+    ...     "first_name": ["john", "john", "jon"], "last_name": ["smith"] * 3,
+    ...     "birth_date": ["1989-03-04"] * 3, "postcode": ["LS1 1AA"] * 3})
+    >>> labels = exact_match_clusters(records)
+    >>> bool(labels[0] == labels[1]), bool(labels[1] == labels[2])
+    (True, False)
     """
     keys = ["first_name", "last_name", "birth_date", "postcode"]
     complete = records[keys].notna().all(axis=1).to_numpy()

@@ -271,6 +271,7 @@ def check_extracts(data: object, spec: LinkageSpec, *, date_format: str | None =
     Returns
     -------
     Extracts
+        One standardised record table, every agency's events, the case tables.
 
     Raises
     ------
@@ -391,6 +392,14 @@ def read_extracts(folder: str | os.PathLike[str]) -> dict[str, Any]:
     ------
     advisory.InputError
         If the folder is missing, holds no agency, or an agency lacks a file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from advisory.datasets import make_agency_extracts
+    >>> root = make_agency_extracts(n_cases=20, seed=0).write(tempfile.mkdtemp())
+    >>> sorted(read_extracts(root)["people"])
+    ['childrens_social_care', 'education', 'health', 'housing', 'police']
     """
     root = Path(folder)
     if not root.is_dir():

@@ -123,11 +123,23 @@ class LinkageResult:
         return counts.astype(np.int64)
 
     def to_frame(self) -> pd.DataFrame:
-        """Return the linked person table (a copy of ``links``)."""
+        """Return the linked person table (a copy of ``links``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per agency record.
+        """
         return self.links.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the specification, backend, accounting and counts as plain types."""
+        """Return the specification, backend, accounting and counts as plain types.
+
+        Returns
+        -------
+        dict
+            Plain JSON types.
+        """
         table = self.accounting()
         return {
             "specification": self.spec.name,
@@ -144,11 +156,23 @@ class LinkageResult:
         }
 
     def to_json(self) -> str:
-        """Return :meth:`to_dict` as JSON."""
+        """Return :meth:`to_dict` as JSON.
+
+        Returns
+        -------
+        str
+            The JSON text.
+        """
         return json.dumps(self.to_dict(), indent=2)
 
     def summary(self) -> str:
-        """Describe the run in a few plain lines: records, people, statuses by agency."""
+        """Describe the run in a few plain lines: records, people, statuses by agency.
+
+        Returns
+        -------
+        str
+            Plain lines.
+        """
         table = self.accounting()
         people = self.links.loc[self.links["status"] == "linked", "person_id"].nunique()
         lines = [
@@ -167,7 +191,18 @@ class LinkageResult:
         return "\n".join(lines)
 
     def save_diagnostics(self, folder: str | os.PathLike[str]) -> list[Path]:
-        """Save splink's model and charts (Vega-Lite JSON; HTML with inline scripts, offline)."""
+        """Save splink's model and charts (Vega-Lite JSON; HTML with inline scripts, offline).
+
+        Parameters
+        ----------
+        folder : str or os.PathLike
+            Created if missing.
+
+        Returns
+        -------
+        list of pathlib.Path
+            The files written.
+        """
         return save_diagnostics(self.scored, Path(folder))
 
     def write(self, folder: str | os.PathLike[str], *, force: bool = False) -> Path:
@@ -178,6 +213,18 @@ class LinkageResult:
         ``uncertain_links.csv``, ``unlinked.csv``, ``accounting.csv``,
         ``pairs.csv``, ``linkage.json``; ``diagnostics/`` splink's model and
         charts. An existing folder is refused unless ``force``.
+
+        Parameters
+        ----------
+        folder : str or os.PathLike
+            The output folder.
+        force : bool, default False
+            Replace the files of an existing folder.
+
+        Returns
+        -------
+        pathlib.Path
+            The folder.
         """
         out = check_output(folder, force=force, kind="folder", what="output folder")
         with atomic_folder(out, force=force) as staging:
@@ -319,6 +366,7 @@ def link_extracts(
     Returns
     -------
     LinkageResult
+        Linked people, records to confirm, unlinked records and the records tables.
 
     Raises
     ------

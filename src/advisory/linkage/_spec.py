@@ -195,6 +195,7 @@ def parse_linkage_spec(text: str, source: str = "<string>") -> LinkageSpec:
     Returns
     -------
     LinkageSpec
+        The checked specification.
 
     Raises
     ------
@@ -304,6 +305,7 @@ def load_linkage_spec(path: str | os.PathLike[str]) -> LinkageSpec:
     Returns
     -------
     LinkageSpec
+        The checked specification.
 
     Raises
     ------
@@ -332,6 +334,11 @@ def reference_linkage_spec_text() -> str:
 
 def reference_linkage_spec() -> LinkageSpec:
     """Load the reference specification shipped with the package.
+
+    Returns
+    -------
+    LinkageSpec
+        The reference specification (``linkage/reference.toml``).
 
     Examples
     --------
