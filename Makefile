@@ -87,7 +87,7 @@ pytest: $(VENV)/.installed-dev browser postgres java
 
 # the notebooks (minutes each) and the tests marked slow are left to `make test`
 pytest-fast: $(VENV)/.installed-dev
-	$(BIN)/pytest -m "not slow" tests src/advisory README.md
+	$(BIN)/pytest -m "not slow" -n auto tests src/advisory README.md
 
 ## bench: performance figures and ratios against named peers (not part of `make test`)
 bench: $(VENV)/.installed-dev postgres

@@ -124,6 +124,7 @@ def parse_dates(values: pd.Series, *, where: str, date_format: str | None = None
             raise _numbers_error(where, present)
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]")
     if len(values) > 1_000:  # dates repeat a lot: read each distinct value once
+        uniques: pd.Index[Any] | pd.Series[Any]
         try:
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
         except TypeError:  # unhashable cells (lists): read value by value below
