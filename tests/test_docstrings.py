@@ -25,6 +25,7 @@ PACKAGES = (
     "advisory.definitions",
     "advisory.explain",
     "advisory.fairness",
+    "advisory.linkage",
     "advisory.models",
     # advisory.oversight (issue 15, merged while this check was written) joins once its
     # docstrings pass: 19 of its public names and methods lack Returns or Parameters
