@@ -40,6 +40,7 @@ def test_version_is_exposed_and_matches_the_package_metadata():
     assert advisory.__version__ == version("advisory")
 
 
+@pytest.mark.slow  # over 5 s on a quiet machine; make test runs it
 def test_demo_writes_everything_under_out_and_registers_the_model(tmp_path, capsys, monkeypatch):
     working, out = tmp_path / "working", tmp_path / "out"
     working.mkdir()

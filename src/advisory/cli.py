@@ -15,10 +15,11 @@ import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
+from advisory._cli_link import add_commands as add_link_commands
 from advisory._cli_options import add_date_format, add_force
 from advisory._cli_oversight import add_commands as add_oversight_commands
 from advisory._cli_oversight import demo_oversight
@@ -56,8 +57,14 @@ def _demo_into(
 
     print(f"Generating synthetic multi-agency records for {n_cases:,} referrals ...")
     started = time.perf_counter()
-    data = make_multiagency(n_cases=n_cases, seed=args.seed)
-    summary = data.summary()
+    data: Any
+    if args.extracts:
+        from advisory._cli_link import linked_demo_records
+
+        data, summary = linked_demo_records(n_cases, args.seed)
+    else:
+        data = make_multiagency(n_cases=n_cases, seed=args.seed)
+        summary = data.summary()
     print(summary)
     print(f"  generated in {time.perf_counter() - started:.1f} s")
 
@@ -294,6 +301,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--cases", type=int, default=5_000, help="number of synthetic referrals")
     demo.add_argument("--seed", type=int, default=0, help="seed of the synthetic records")
     demo.add_argument(
+        "--extracts",
+        action="store_true",
+        help="start from per-agency extracts (own ids, recording errors) and link them first",
+    )
+    demo.add_argument(
         "--tracking-uri",
         help="MLflow tracking URI (default: a local store under --out, mlflow.db and mlruns/)",
     )
@@ -344,6 +356,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.set_defaults(run=_review)
     add_audit_commands(commands)
+    add_link_commands(commands)
     add_oversight_commands(commands)
     return parser
 

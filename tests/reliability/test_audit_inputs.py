@@ -35,7 +35,7 @@ BAD_INPUTS: list[tuple[str, Callable[[], Inputs], type[Exception], str]] = [
         "missing score",
         lambda: (Y, np.r_[SCORES[:-1], np.nan], GROUPS),
         InputError,
-        r"scores must be probabilities in \[0, 1\]; found \[nan\]",
+        r"scores has 1 missing or infinite values \(found \[nan\]\)",
     ),
     ("infinite score", lambda: (Y, np.r_[SCORES[:-1], np.inf], GROUPS), InputError, r"\[inf\]"),
     ("score above 1", lambda: (Y, SCORES * 2 + 0.01, GROUPS), InputError, r"scores must be prob"),

@@ -42,6 +42,9 @@ class RecordIndex:
         reference date is reported stale.
     chunk_size : int, default=20_000
         Cases computed together; larger batches are split into chunks.
+    date_format : str, optional
+        The ``strftime`` format of dates held as text (for example
+        ``"%d/%m/%Y"``); without it, text dates must be ISO 8601.
     """
 
     def __init__(

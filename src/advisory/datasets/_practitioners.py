@@ -86,7 +86,19 @@ class SimulatedOversight:
     truth: dict[str, Any] = field(default_factory=dict)
 
     def review_dict(self, review_id: str) -> dict[str, Any]:
-        """Return a hand-made review dict (v1-like) holding the review's prompts."""
+        """Return a hand-made review dict holding the review's prompts.
+
+        Parameters
+        ----------
+        review_id : str
+            One of the simulated reviews (``reviews["review_id"]``).
+
+        Returns
+        -------
+        dict
+            The case id and the review's questions (prompt id and factor), as the
+            oversight adapter reads them from a review.
+        """
         row = self.reviews.loc[self.reviews["review_id"] == review_id].iloc[0]
         held = self.responses.loc[self.responses["review_id"] == review_id]
         return {

@@ -281,8 +281,9 @@ def _as_scores(values: object, n: int, kind: ScoreKind) -> npt.NDArray[np.float6
         ) from exc
     if not np.all(np.isfinite(s)):
         raise InputError(
-            f"scores has {int((~np.isfinite(s)).sum())} missing or infinite values; every "
-            "case needs a score (audit the cases the tool scored)."
+            f"scores has {int((~np.isfinite(s)).sum())} missing or infinite values (found "
+            f"{s[~np.isfinite(s)][:3].tolist()}); every case needs a score (audit the cases "
+            "the tool scored)."
         )
     if kind == "probability" and not np.all((s >= 0) & (s <= 1)):
         bad = s[~((s >= 0) & (s <= 1))][:3]
@@ -616,6 +617,14 @@ def _run(
             f"Every group of every attribute is suppressed (fewer than min_cell_size="
             f"{cfg.min_cell_size} cases), so the audit cannot report anything. Audit more "
             "cases or fewer, coarser groups."
+        )
+
+    if all(len(t.hidden[1]) == len(t.keys) for t in tables):
+        raise InputError(
+            "Every group's outcomes are suppressed: in each group fewer than "
+            f"min_cell_size={cfg.min_cell_size} cases have the outcome, or fewer than that do "
+            "not, so no measure of the outcome can be reported. Audit more cases or fewer, "
+            "coarser groups."
         )
 
     def shown(t: _Table, key: tuple[str, ...], m: Metric) -> bool:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from advisory._errors import ParameterError
+from advisory._files import atomic_file
 
 __all__ = ["render_oversight_html", "write_oversight_report"]
 
@@ -156,6 +156,18 @@ def write_oversight_report(
     -------
     dict of str to pathlib.Path
         ``{"html": ..., "json": ...}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from advisory.datasets import simulate_oversight
+    >>> from advisory.oversight import Store, monitor, record_simulated
+    >>> store = Store.open(f"sqlite:///{tempfile.mkdtemp()}/t.db")
+    >>> _ = record_simulated(store, simulate_oversight(30, seed=0))
+    >>> files = write_oversight_report(monitor(store), tempfile.mkdtemp())
+    >>> sorted(files)
+    ['html', 'json']
+    >>> store.close()
     """
     path = Path(folder)
     if path.exists() and not path.is_dir():
@@ -169,12 +181,6 @@ def write_oversight_report(
     path.mkdir(parents=True, exist_ok=True)
     files = {role: path / name for role, name in OVERSIGHT_FILES.items()}
     for role, text in (("json", document + "\n"), ("html", html)):
-        handle, temporary = tempfile.mkstemp(dir=path, prefix=f".{files[role].name}.")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, files[role])
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with atomic_file(files[role]) as out:
+            out.write(text)
     return files
