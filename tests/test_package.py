@@ -46,7 +46,8 @@ def test_demo_writes_everything_under_out_and_registers_the_model(tmp_path, caps
     working.mkdir()
     monkeypatch.chdir(working)
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    assert main(["demo", "--cases", "300", "--out", str(out)]) == 0
+    # 1,000 referrals: the audit of the later 300 needs groups above the minimum cell size
+    assert main(["demo", "--cases", "1000", "--out", str(out)]) == 0
     assert list(working.iterdir()) == []  # nothing in the working folder
     assert (out / "mlflow.db").exists() and (out / "mlruns").is_dir()
     printed = capsys.readouterr().out

@@ -373,9 +373,13 @@ def _output(verbose: int, quiet: bool) -> Iterator[None]:
     handler.setFormatter(logging.Formatter("advisory: %(message)s"))
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
     saved = logger.level
+    mlflow_logger = logging.getLogger("mlflow")  # its own start-up messages, with -q
+    saved_mlflow = mlflow_logger.level
     if quiet or verbose:
         logger.addHandler(handler)
         logger.setLevel(level)
+    if quiet:
+        mlflow_logger.setLevel(logging.WARNING)
     try:
         with contextlib.ExitStack() as stack:
             stack.enter_context(warnings.catch_warnings())
@@ -388,6 +392,7 @@ def _output(verbose: int, quiet: bool) -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(saved)
+        mlflow_logger.setLevel(saved_mlflow)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
