@@ -33,6 +33,7 @@ from advisory._errors import (
 if TYPE_CHECKING:
     from advisory._advisor import Advisor
     from advisory._bundle import load
+    from advisory._host import Reviewer
 
 __version__ = "0.1.0"
 
@@ -43,6 +44,7 @@ __all__ = [
     "InputError",
     "MissingExtraError",
     "ParameterError",
+    "Reviewer",
     "__version__",
     "load",
 ]
@@ -54,6 +56,10 @@ def __getattr__(name: str) -> Any:
         from advisory._advisor import Advisor
 
         return Advisor
+    if name == "Reviewer":
+        from advisory._host import Reviewer
+
+        return Reviewer
     if name == "load":
         from advisory._bundle import load
 

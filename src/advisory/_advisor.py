@@ -271,7 +271,7 @@ class Advisor:
     # ---- practitioners -----------------------------------------------------
 
     def review(self, data: object, case_ids: Iterable[str] | None = None) -> list[Review]:
-        """Review prompts for cases: what stands out, strengths, gaps — never a score.
+        """Pre-visit briefs for cases (review schema v2) — never a score.
 
         Parameters
         ----------
@@ -305,7 +305,7 @@ class Advisor:
         """Review prompts for many cases as plain JSON types, for a host system's batch.
 
         The same as ``[r.to_dict() for r in advisor.review(data, case_ids)]``,
-        guarded the same way, several times faster for large batches
+        guarded the same way, without building objects
         (:meth:`advisory.prompts.ReviewBuilder.review_dicts`).
 
         Parameters
@@ -339,7 +339,7 @@ class Advisor:
         >>> [d["case_id"] for d in dicts]
         ['C0000010', 'C0000011']
         >>> sorted(dicts[0])[:4]
-        ['about', 'case_id', 'could_not_see', 'household']
+        ['about', 'case_id', 'chronology', 'chronology_more']
         """
         self._check_fitted("review_dicts")
         context = self._context(data, case_ids)
@@ -480,7 +480,9 @@ class Advisor:
         The bundle folder holds ``advisor.skops`` and a ``manifest.json`` with
         the library version, checksums of the model file and the definitions,
         the training data's snapshot date and the factor schema. Load it with
-        :func:`advisory.load`, which refuses altered files and unreviewed types.
+        :meth:`Advisor.load` (the full model, for data scientists) or
+        :func:`advisory.load` (a score-free reviewer, for host systems); both
+        refuse altered files and unreviewed types.
 
         Parameters
         ----------
@@ -495,6 +497,34 @@ class Advisor:
         from advisory._bundle import save
 
         return save(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Advisor:
+        """Open a bundle as the full model, for data scientists (margins, SHAP values, audits).
+
+        Host systems use :func:`advisory.load` instead, which gives a
+        score-free :class:`advisory.Reviewer`.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The bundle folder written by :meth:`save`.
+        trusted : iterable of str, optional
+            Extra types to trust, after reviewing them.
+
+        Returns
+        -------
+        Advisor
+
+        Raises
+        ------
+        advisory.BundleError, advisory.UntrustedTypesError
+            If the bundle is altered, damaged, newer than this library, or
+            would construct an unreviewed type.
+        """
+        from advisory._bundle import load_advisor
+
+        return load_advisor(path, trusted=trusted)
 
 
 def _case_hashes(case_ids: Iterable[object]) -> np.ndarray[Any, np.dtype[np.uint64]]:

@@ -29,8 +29,9 @@ from advisory._errors import AdvisoryError
 
 if TYPE_CHECKING:
     from advisory._advisor import Advisor
+    from advisory._host import Reviewer
 
-__all__ = ["BUNDLE_TYPES", "BundleError", "UntrustedTypesError", "load", "save"]
+__all__ = ["BUNDLE_TYPES", "BundleError", "UntrustedTypesError", "load", "load_advisor", "save"]
 
 FORMAT: Final = "advisory-bundle"
 FORMAT_VERSION: Final = 1
@@ -191,7 +192,35 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     return manifest
 
 
-def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Advisor:
+def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Reviewer:
+    """Load a bundle for a host system: a score-free :class:`~advisory.Reviewer`.
+
+    The reviewer gives reviews and their renderings only: nothing that returns
+    a number per case (no margin, probability or SHAP value, no estimator).
+    Data scientists open the full model with :meth:`advisory.Advisor.load`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+    trusted : iterable of str, optional
+        Extra types to trust beyond :data:`BUNDLE_TYPES`, after reviewing them.
+
+    Returns
+    -------
+    advisory.Reviewer
+
+    Raises
+    ------
+    BundleError, UntrustedTypesError
+        As :func:`load_advisor`.
+    """
+    from advisory._host import Reviewer
+
+    return Reviewer(load_advisor(path, trusted=trusted))
+
+
+def load_advisor(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Advisor:
     """Load a bundle written by :meth:`Advisor.save`, checking it first.
 
     Parameters

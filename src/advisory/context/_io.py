@@ -2,22 +2,74 @@
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, Final
 
 import pandas as pd
 
 from advisory._errors import InputError
-from advisory.context._records import SCHEMA
+from advisory.context._records import LINK_COLUMNS, SCHEMA
 
 __all__ = ["read_case_ids", "read_records", "read_table", "write_records"]
 
 _SUFFIXES = (".csv", ".csv.gz", ".parquet")
+#: The small file beside the tables that holds what is not a table: the
+#: records' extract date (``{"snapshot_date": "2026-06-30"}``).
+METADATA: Final = "records.json"
+_OPTIONAL: Final = ("uncertain_links",)
+
+
+def _write_metadata(data: object, out: Path) -> None:
+    """Write the extract date beside the tables (atomically), when the records have one."""
+    snapshot = getattr(data, "snapshot_date", None)
+    if snapshot is None or pd.isna(snapshot):
+        return
+    text = json.dumps({"snapshot_date": pd.Timestamp(snapshot).date().isoformat()}) + "\n"
+    handle, temporary = tempfile.mkstemp(dir=out, prefix=".records-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, out / METADATA)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _read_metadata(root: Path) -> dict[str, Any]:
+    """Read the extract date written by :func:`write_records`, if the folder has it."""
+    path = root / METADATA
+    if not path.exists():
+        return {}
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"The records metadata {path} is not readable JSON: {exc}.") from exc
+    value = found.get("snapshot_date") if isinstance(found, dict) else None
+    if not isinstance(value, str):
+        raise InputError(
+            f"The records metadata {path} must hold an ISO date under 'snapshot_date' "
+            f"(such as '2026-06-30'); found {found!r}."
+        )
+    try:
+        return {"snapshot_date": pd.Timestamp(pd.to_datetime(value, format="%Y-%m-%d"))}
+    except ValueError as exc:
+        raise InputError(
+            f"The records metadata {path} has snapshot_date {value!r}; expected an ISO date "
+            "such as '2026-06-30'."
+        ) from exc
 
 
 def write_records(data: object, folder: str | os.PathLike[str]) -> Path:
     """Write the six record tables as CSV files (``people.csv``, ...) into ``folder``.
+
+    The records' extract date (``data.snapshot_date``), when there is one, is
+    written beside them in ``records.json``, so a review of records read back
+    says the same "Records as of" date; an ``uncertain_links`` table, when
+    there is one, is written too.
 
     Parameters
     ----------
@@ -36,11 +88,19 @@ def write_records(data: object, folder: str | os.PathLike[str]) -> Path:
     for name in SCHEMA:
         table: pd.DataFrame = getattr(data, name)
         table.to_csv(out / f"{name}.csv", index=False)
+    links = getattr(data, "uncertain_links", None)
+    if isinstance(links, pd.DataFrame):
+        links.to_csv(out / "uncertain_links.csv", index=False)
+    _write_metadata(data, out)
     return out
 
 
-def read_records(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
+def read_records(folder: str | os.PathLike[str]) -> dict[str, Any]:
     """Read the six record tables from a folder of CSV or Parquet files.
+
+    The optional ``uncertain_links`` table is read when present, and the
+    extract date from ``records.json`` (written by :func:`write_records`)
+    under the key ``snapshot_date``.
 
     Each table is ``<name>.csv``, ``<name>.csv.gz`` or ``<name>.parquet``
     (Parquet needs pyarrow). Dates may be ISO strings; they are checked and
@@ -53,7 +113,8 @@ def read_records(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
 
     Returns
     -------
-    dict of str to pandas.DataFrame
+    dict
+        The tables by name, and ``snapshot_date`` when the folder records it.
 
     Raises
     ------
@@ -66,7 +127,9 @@ def read_records(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
     >>> from advisory.datasets import make_multiagency
     >>> folder = write_records(make_multiagency(n_cases=20, seed=0), tempfile.mkdtemp())
     >>> sorted(read_records(folder))
-    ['cases', 'coverage', 'events', 'memberships', 'people', 'relationships']
+    ['cases', 'coverage', 'events', 'memberships', 'people', 'relationships', 'snapshot_date']
+    >>> read_records(folder)["snapshot_date"].date().isoformat()
+    '2026-06-30'
     """
     root = Path(folder)
     if not root.is_dir():
@@ -74,7 +137,13 @@ def read_records(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
             f"The records folder {root} does not exist; expected a folder with "
             f"{', '.join(n + '.csv' for n in SCHEMA)} (or .parquet)."
         )
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[str, Any] = {}
+    for name in _OPTIONAL:
+        found = [
+            root / f"{name}{suffix}" for suffix in _SUFFIXES if (root / f"{name}{suffix}").exists()
+        ]
+        if found:
+            tables[name] = read_table(found[0], text_columns=LINK_COLUMNS)
     for name in SCHEMA:
         found = [
             root / f"{name}{suffix}" for suffix in _SUFFIXES if (root / f"{name}{suffix}").exists()
@@ -85,7 +154,8 @@ def read_records(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
                 f"{name}.csv.gz or {name}.parquet."
             )
         tables[name] = read_table(found[0], text_columns=_ID_COLUMNS)
-    return tables
+    tables.update(_read_metadata(root))
+    return {name: tables[name] for name in sorted(tables)}
 
 
 def read_table(path: str | os.PathLike[str], *, text_columns: Iterable[str] = ()) -> pd.DataFrame:

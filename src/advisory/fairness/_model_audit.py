@@ -65,8 +65,8 @@ def audit_advisor(
         "random_state": random_state,
     }
     proxies = proxy_audit(factors, by_name, attributions=attributions, **common)
-    mentions = advisor._builder(data, context).mentions(context)
-    parity = parity_audit(attributions, mentions == "stands_out", by_name, **common)
+    asked = advisor._builder(data, context).asked(context)
+    parity = parity_audit(attributions, asked, by_name, **common)
     if validation is None:
         # validate needs at least 100 replicates for its intervals
         replicates = max(policy.n_boot, 100)

@@ -116,7 +116,7 @@ class ReviewModel(_PythonModel):  # type: ignore[misc]
         """Load the bundle artifact with :func:`advisory.load` (checked, no pickle)."""
         from advisory._bundle import load
 
-        self.advisor_ = load(context.artifacts[BUNDLE_ARTIFACT])
+        self.advisor_ = load(context.artifacts[BUNDLE_ARTIFACT])  # a score-free Reviewer
 
 
 # ``predict`` is attached after the class is created, on purpose. MLflow 3.17

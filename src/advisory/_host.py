@@ -1,0 +1,80 @@
+"""The host system's object: reviews and their renderings, nothing numeric per case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from advisory._advisor import Advisor
+    from advisory.context import RecordIndex
+    from advisory.prompts import Review
+
+__all__ = ["Reviewer"]
+
+
+class Reviewer:
+    """What a host system gets from :func:`advisory.load`: reviews, never a score.
+
+    It gives each case's pre-visit brief (review schema v2) as an object, a
+    dict, text or HTML, and nothing that returns a number per case: no
+    margin, probability, SHAP value or estimator. Data scientists open the
+    full model with :meth:`advisory.Advisor.load`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import advisory
+    >>> from advisory import Advisor
+    >>> from advisory.datasets import make_multiagency
+    >>> from advisory.definitions import reference_root
+    >>> data = make_multiagency(n_cases=300, seed=0)
+    >>> folder = Advisor.from_definitions(
+    ...     reference_root(), model_params={"n_resamples": 4}
+    ... ).fit(data).save(tempfile.mkdtemp() + "/bundle")
+    >>> reviewer = advisory.load(folder)
+    >>> [d["schema"] for d in reviewer.review_dicts(data, ["C0000010"])]
+    ['urn:advisory:review:v2']
+    >>> hasattr(reviewer, "decision_function"), hasattr(reviewer, "explain")
+    (False, False)
+    """
+
+    __slots__ = ("__advisor",)
+
+    def __init__(self, advisor: Advisor) -> None:
+        self.__advisor = advisor
+
+    def __repr__(self) -> str:
+        return f"<Reviewer of {self.model_version}: pre-visit briefs, no scores>"
+
+    @property
+    def model_version(self) -> str:
+        """The model's name and version, as the briefs show it."""
+        version: str = self.__advisor.model_version_
+        return version
+
+    def index(self, data: object) -> RecordIndex:
+        """Validate and index records once, for fast reviews of single cases."""
+        return self.__advisor.index(data)
+
+    def review(self, data: object, case_ids: Iterable[str] | None = None) -> list[Review]:
+        """Each case's brief as a :class:`~advisory.prompts.Review` (see :meth:`Advisor.review`)."""
+        return self.__advisor.review(data, case_ids)
+
+    def review_dicts(
+        self, data: object, case_ids: Iterable[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Each case's brief as plain JSON types (``review.schema.json``), for a batch."""
+        return self.__advisor.review_dicts(data, case_ids)
+
+    def review_text(self, data: object, case_ids: Iterable[str] | None = None) -> list[str]:
+        """Each case's brief as plain text."""
+        from advisory.prompts import render_text
+
+        return [render_text(d) for d in self.review_dicts(data, case_ids)]
+
+    def review_html(self, data: object, case_ids: Iterable[str] | None = None) -> list[str]:
+        """Each case's brief as an accessible HTML fragment."""
+        from advisory.prompts import render_html
+
+        return [render_html(d) for d in self.review_dicts(data, case_ids)]

@@ -1,0 +1,159 @@
+"""Who lives here and how they are related; who is connected and lives elsewhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Final
+
+from advisory.prompts._tables import CaseTables
+from advisory.prompts._words import age_words, event_words, kinds_words, relationship_words
+
+if TYPE_CHECKING:
+    from advisory.prompts._builder import ReviewBuilder
+
+__all__ = ["Household"]
+
+_PARTNER: Final = "partner_of_parent"
+_GP: Final = "GP"
+
+
+def _years(value: Any) -> int | None:
+    if value is None or value != value:  # NaN
+        return None
+    return int(value)
+
+
+class Household:
+    """Builds the people of each case's brief from the batch's tables."""
+
+    def __init__(self, builder: ReviewBuilder, tables: CaseTables) -> None:
+        self.builder = builder
+        self.tables = tables
+        self.labels = builder._source_labels
+
+    def people(
+        self, case_id: str, reference: str
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, str], dict[str, str]]:
+        """The household and the people elsewhere, with words and labelled names by person id."""
+        tables = self.tables
+        h = tables.household.columns
+        rows = tables.household.rows(case_id)
+        parents = tuple(
+            relationship_words("parent", h["sex"][r])
+            for r in rows
+            if h["relationship"][r] == "parent"
+        )
+        words: dict[str, str] = {}
+        for r in rows:
+            words[str(h["person_id"][r])] = relationship_words(
+                h["relationship"][r], h["sex"][r], parents
+            )
+        c = tables.connected.columns
+        others = tables.connected.rows(case_id)
+        for r in others:
+            words.setdefault(
+                str(c["person_id"][r]), relationship_words(c["relationship"][r], c["sex"][r])
+            )
+        names = {p: f"{w} {p}" for p, w in words.items()}
+        kinds, partial, notes = self._records_of(case_id, reference)
+        parent_ids = [str(h["person_id"][r]) for r in rows if h["relationship"][r] == "parent"]
+        partner_ids = [str(h["person_id"][r]) for r in rows if h["relationship"][r] == _PARTNER]
+        household = []
+        for r in rows:
+            person = str(h["person_id"][r])
+            relation = None
+            if h["relationship"][r] == "parent":
+                if partner_ids:
+                    relation = "lives with a partner: " + ", ".join(
+                        f"{words[p]} {p}" for p in partner_ids
+                    )
+                elif len(parent_ids) == 2:
+                    other = next(p for p in parent_ids if p != person)
+                    relation = f"lives with the child's {words[other]} {other}"
+            elif h["relationship"][r] == _PARTNER and len(parent_ids) >= 1:
+                relation = "partner of the " + " or ".join(
+                    f"{words[p]} {p}" for p in parent_ids
+                )
+            years = _years(h["age"][r])
+            household.append(
+                {
+                    "person_id": person,
+                    "relationship": words[person],
+                    "age_years": years,
+                    "age": age_words(years),
+                    "member_since": tables.day(h["moved_in"][r]),
+                    "end_date": None,
+                    "relation": relation,
+                    "records": self._kinds(kinds.get(person), partial.get(person)),
+                    "notes": notes.get(person, []),
+                }
+            )
+        elsewhere = []
+        for r in others:
+            person = str(c["person_id"][r])
+            years = _years(c["age"][r])
+            elsewhere.append(
+                {
+                    "person_id": person,
+                    "relationship": words[person],
+                    "age_years": years,
+                    "age": age_words(years),
+                    "member_since": None,
+                    "end_date": tables.day(c["left_on"][r]),
+                    "relation": None,
+                    "records": [],
+                    "notes": [],
+                }
+            )
+        return household, elsewhere, words, names
+
+    def _kinds(
+        self, kinds: dict[str, dict[str, int]] | None, partial: dict[str, str] | None
+    ) -> list[dict[str, Any]]:
+        out = []
+        for agency, counts in (kinds or {}).items():
+            out.append(
+                {
+                    "agency": self.labels.get(agency, agency),
+                    "kinds": kinds_words(list(counts.items())),
+                    "events": sum(counts.values()),
+                    "partial": (partial or {}).get(agency),
+                }
+            )
+        return out
+
+    def _records_of(
+        self, case_id: str, reference: str
+    ) -> tuple[dict[str, dict[str, dict[str, int]]], dict[str, dict[str, str]], dict[str, list[str]]]:
+        """Each person's record kinds in the window by agency, partial windows, and notes."""
+        tables = self.tables
+        cols = tables.records.columns
+        start = (
+            dt.date.fromisoformat(reference) - dt.timedelta(days=self.builder.window_days)
+        ).isoformat()
+        kinds: dict[str, dict[str, dict[str, int]]] = {}
+        for r in tables.records.rows(case_id):
+            day = tables.day(cols["date"][r])
+            if day is None or day < start:
+                continue
+            by_agency = kinds.setdefault(str(cols["person_id"][r]), {})
+            counts = by_agency.setdefault(str(cols["agency"][r]), {})
+            kind = event_words(str(cols["event_type"][r]))
+            counts[kind] = counts.get(kind, 0) + 1
+        partial: dict[str, dict[str, str]] = {}
+        notes: dict[str, list[str]] = {}
+        g = tables.gaps.columns
+        for r in tables.gaps.rows(case_id):
+            person = g["person_id"][r]
+            agency = g["agency"][r]
+            if not isinstance(person, str) or not isinstance(agency, str):
+                continue
+            reason = g["reason"][r]
+            if isinstance(reason, str) and _GP in reason:
+                notes.setdefault(person, []).append(reason)
+                continue
+            if agency in kinds.get(person, {}):
+                first, last = tables.day(g["start_date"][r]), tables.day(g["end_date"][r])
+                period = f" from {first} to {last}" if first and last else ""
+                partial.setdefault(person, {})[agency] = f"at least; records{period} not shared"
+        return kinds, partial, notes
