@@ -19,7 +19,7 @@ import pandas as pd
 
 from advisory._errors import DefinitionError, InputError, ParameterError
 from advisory.definitions import Definitions
-from advisory.prompts._choose import CIRCUMSTANCES, GENERAL, choose
+from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, choose
 from advisory.prompts._columns import as_date
 from advisory.prompts._gaps import case_gaps, links_to_confirm
 from advisory.prompts._guard import check_identifiers, check_language, check_question
@@ -27,6 +27,7 @@ from advisory.prompts._people import Household
 from advisory.prompts._review import NOT_A_DECISION, OPEN_QUESTION, SCHEMA_ID, Review
 from advisory.prompts._tables import CaseTables
 from advisory.prompts._words import (
+    age_words,
     event_words,
     plural,
     relative_words,
@@ -41,6 +42,7 @@ __all__ = ["ReviewBuilder"]
 
 _CHUNK: Final = 50_000  # cases explained at once (bounds the memory of a batch)
 _CHRONOLOGY: Final = 3  # records listed in the chronology; the rest are counted
+_KEY_HISTORY: Final = 3  # key history listed; earlier ones are counted
 _FAMILY_WORDS: Final = {
     "ScorecardClassifier": "a scorecard (penalised logistic model over binned factors)",
     "AdditiveBoostingClassifier": "an additive boosting model (boosted single-factor trees)",
@@ -410,6 +412,7 @@ class ReviewBuilder:
             reference = dates[i]
             people, elsewhere, words, ids_of = household.people(case_id, reference)
             chronology, more, key_history = self._records(case_id, reference, tables, words)
+            earlier = len(key_history) - _KEY_HISTORY
             document = {
                 "schema": SCHEMA_ID,
                 "case_id": case_id,
@@ -419,7 +422,8 @@ class ReviewBuilder:
                 "elsewhere": elsewhere,
                 "chronology": chronology,
                 "chronology_more": more,
-                "key_history": key_history,
+                "key_history": key_history[:_KEY_HISTORY],
+                "key_history_more": f"and {earlier} earlier" if earlier > 0 else None,
                 "questions": [
                     self._question(kind, j, case_id, reference, matrix[i], seen[i], tables, words)
                     for kind, j in choices[i].slots
@@ -472,9 +476,7 @@ class ReviewBuilder:
             )
         key_history.extend(self._household_changes(case_id, reference, tables, words))
         key_history.sort(key=lambda e: e["date"], reverse=True)
-        text = (
-            None if more == 0 else f"and {plural(more, 'more shared record')} in the past year"
-        )
+        text = None if more == 0 else f"and {more} more"
         return chronology, text, key_history
 
     def _household_changes(
@@ -526,38 +528,29 @@ class ReviewBuilder:
             return {
                 "prompt_id": f"general:{key}",
                 "kind": "general",
-                "factor": None,
-                "about": "General",
-                "recorded": None,
-                "latest": None,
-                "agency": None,
+                "factor": key,
+                "recorded": GENERAL_RECORDED,
+                "agency": "All agencies",
                 "question": text,
             }
         name = self.factor_names[j]
         spec = self._specs[j]
         if kind == "absence":
-            recorded = (
-                f"no {self._absence_words(spec)} in the shared records "
-                f"{_window_words(spec.window_days)}"
-            )
+            recorded = f"no {self._absence_words(spec)} {_window_words(spec.window_days)}"
             return {
                 "prompt_id": f"absence:{name}",
                 "kind": "absence",
                 "factor": name,
-                "about": self._labels[j],
                 "recorded": recorded,
-                "latest": None,
                 "agency": self._agencies[j],
                 "question": self._absence_questions[j],
             }
-        recorded, latest = self._recorded(j, case_id, reference, row[j], bool(seen[j]), tables, words)
+        recorded, _ = self._recorded(j, case_id, reference, row[j], bool(seen[j]), tables, words)
         return {
             "prompt_id": f"question:{name}",
             "kind": "circumstance",
             "factor": name,
-            "about": self._labels[j],
             "recorded": recorded,
-            "latest": latest,
             "agency": self._agencies[j],
             "question": self._questions[j],
         }
@@ -579,7 +572,7 @@ class ReviewBuilder:
         spec = self._specs[j]
         if spec.kind == "child_age":
             years = int(value)
-            return ("the child is " + ("under 1 year old" if years < 1 else plural(years, "year") + " old"), None)
+            return ("the child is " + age_words(years), None)
         if spec.kind == "household_composition":
             h = tables.household.columns
             adults = sum(
@@ -604,17 +597,14 @@ class ReviewBuilder:
         if spec.kind == "household_change":
             text = f"the {who} {spec.change} the household {_window_words(spec.window_days)}"
         else:
-            kinds = list(types)
-            count = (
-                plural(len(rows), kinds[0])
-                if len(kinds) == 1
-                else f"{plural(len(rows), 'record')} ({', '.join(kinds)})"
+            kinds = ", ".join(types)
+            count = kinds if len(rows) == 1 and not partial else (
+                f"{kinds} ({'at least ' if partial else ''}{plural(len(rows), 'record')})"
             )
-            text = f"{'at least ' if partial else ''}{count} ({who})"
-            if spec.ever or (spec.window_days or 0) > 365:
-                text += f" {_window_words(None if spec.ever else spec.window_days)}"
+            text = f"{count}, {who}"
             if partial:
                 text += ", some not shared"
         if latest is not None:
-            text += f", latest {latest} ({relative_words(latest, reference)})"
+            when = relative_words(latest, reference).replace(" before the referral", " before")
+            text += f", {'latest ' if len(rows) > 1 else ''}{when}"
         return text, latest

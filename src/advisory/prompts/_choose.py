@@ -13,6 +13,9 @@ case it picks the same number of questions:
   contact for a baby), at the ages the catalogue says it applies.
 - general questions fill any place left.
 
+A strength takes the second place only when the model relies on it at least
+half as much as on the circumstance it replaces.
+
 Their order is set by the case id alone (a hash), so position carries nothing
 of the model; a hardship question is never first.
 """
@@ -35,20 +38,12 @@ CIRCUMSTANCES: Final = 2
 N_QUESTIONS: Final = CIRCUMSTANCES + 1
 #: The general questions that fill an empty place, by id.
 GENERAL: Final = (
-    (
-        "network",
-        "Who in the family's own network helps day to day, and what would the family like "
-        "from services?",
-    ),
-    (
-        "child_view",
-        "What does the child say about home, school and the people they spend time with?",
-    ),
-    (
-        "strengths",
-        "What is going well for this family, and what have they managed through before?",
-    ),
+    ("network", "Who in the family's own network helps day to day, and how?"),
+    ("child_view", "What does the child say about home, school and friends?"),
+    ("strengths", "What is going well for this family, and what have they managed before?"),
 )
+#: What a general question's "recorded" says: it is about no single record.
+GENERAL_RECORDED: Final = "about the whole family"
 _PERMUTATIONS: Final = tuple(permutations(range(N_QUESTIONS)))
 
 Float = npt.NDArray[np.float64]
@@ -132,18 +127,17 @@ def choose(
         picks: list[int] = []
         hard_taken = False
         for j in order[i][: available[i]]:
-            if hard[j]:
-                if hard_taken:
-                    continue
-                hard_taken = True
-            picks.append(j)
             if len(picks) == CIRCUMSTANCES:
                 break
+            if hard[j] and hard_taken:
+                continue
+            hard_taken = hard_taken or hard[j]
+            picks.append(j)
         s = best_strength[i]
         if s >= 0 and s not in picks and not any(is_strength[j] for j in picks):
             if len(picks) < CIRCUMSTANCES:
                 picks.append(s)
-            else:
+            elif size[i, s] * 2 >= size[i, picks[-1]]:
                 picks[-1] = s
         slots: list[tuple[str, int]] = [("circumstance", j) for j in picks]
         general = 0

@@ -62,10 +62,10 @@ def case_gaps(
             item["stale"] = tables.day(g["start_date"][r])
             continue
         if _GP in reason and isinstance(person, str):
-            item["gp"].append(names.get(person, person))
+            item["gp"].append(words.get(person, f"person {person}"))
             continue
         if isinstance(person, str):
-            item["people"].append(names.get(person, person))
+            item["people"].append(words.get(person, f"person {person}"))
         item["reasons"][reason] = None
         first, last = tables.day(g["start_date"][r]), tables.day(g["end_date"][r])
         if first and (item["first"] is None or first < item["first"]):
@@ -83,7 +83,7 @@ def case_gaps(
                 else ""
             )
             parts.append(
-                f"{label} shared no records of the {_people(item['people'])}{period} "
+                f"{label}: no records of the {_people(item['people'])}{period} "
                 f"({'; '.join(item['reasons'])})."
             )
         if item["gp"]:
@@ -105,10 +105,7 @@ def case_gaps(
             )
         else:
             knows = "the police" if label == "Police" else label
-            question = (
-                f"What would {knows} know about the household in this period that the shared "
-                "records did not show?"
-            )
+            question = f"What would {knows} know about the household for this period?"
         out.append(
             {
                 "prompt_id": f"gap:{agency}",

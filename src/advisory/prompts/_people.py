@@ -38,42 +38,43 @@ class Household:
         tables = self.tables
         h = tables.household.columns
         rows = tables.household.rows(case_id)
-        parents = tuple(
-            relationship_words("parent", h["sex"][r])
-            for r in rows
-            if h["relationship"][r] == "parent"
-        )
+        parent_rows = [r for r in rows if h["relationship"][r] == "parent"]
+        partner_rows = [r for r in rows if h["relationship"][r] == _PARTNER]
         words: dict[str, str] = {}
         for r in rows:
-            words[str(h["person_id"][r])] = relationship_words(
-                h["relationship"][r], h["sex"][r], parents
-            )
+            words[str(h["person_id"][r])] = relationship_words(h["relationship"][r], h["sex"][r])
+        # whose partner: the one parent living here, or the one of the other sex
+        partner_of: dict[str, str] = {}
+        for r in partner_rows:
+            candidates = [
+                p
+                for p in parent_rows
+                if len(parent_rows) == 1 or (h["sex"][p] is not None and h["sex"][p] != h["sex"][r])
+            ]
+            if len(candidates) == 1:
+                parent = str(h["person_id"][candidates[0]])
+                partner_of[str(h["person_id"][r])] = parent
+                words[str(h["person_id"][r])] = f"{words[parent]}'s partner"
         c = tables.connected.columns
         others = tables.connected.rows(case_id)
         for r in others:
-            words.setdefault(
-                str(c["person_id"][r]), relationship_words(c["relationship"][r], c["sex"][r])
-            )
+            word = relationship_words(c["relationship"][r], c["sex"][r])
+            if c["relationship"][r] == _PARTNER and len(parent_rows) == 1:
+                word = f"{words[str(h['person_id'][parent_rows[0]])]}'s former partner"
+            words.setdefault(str(c["person_id"][r]), word)
         names = {p: f"{w} {p}" for p, w in words.items()}
         kinds, partial, notes = self._records_of(case_id, reference)
-        parent_ids = [str(h["person_id"][r]) for r in rows if h["relationship"][r] == "parent"]
-        partner_ids = [str(h["person_id"][r]) for r in rows if h["relationship"][r] == _PARTNER]
+        parent_ids = [str(h["person_id"][r]) for r in parent_rows]
         household = []
         for r in rows:
             person = str(h["person_id"][r])
             relation = None
-            if h["relationship"][r] == "parent":
-                if partner_ids:
-                    relation = "lives with a partner: " + ", ".join(
-                        f"{words[p]} {p}" for p in partner_ids
-                    )
-                elif len(parent_ids) == 2:
-                    other = next(p for p in parent_ids if p != person)
-                    relation = f"lives with the child's {words[other]} {other}"
-            elif h["relationship"][r] == _PARTNER and len(parent_ids) >= 1:
-                relation = "partner of the " + " or ".join(
-                    f"{words[p]} {p}" for p in parent_ids
-                )
+            partners = [p for p, parent in partner_of.items() if parent == person]
+            if partners:
+                relation = "lives with partner " + " and ".join(partners)
+            elif h["relationship"][r] == "parent" and len(parent_ids) == 2 and person == parent_ids[0]:
+                other = parent_ids[1]
+                relation = f"with the child's {words[other]} {other}"
             years = _years(h["age"][r])
             household.append(
                 {
@@ -129,7 +130,7 @@ class Household:
         tables = self.tables
         cols = tables.records.columns
         start = (
-            dt.date.fromisoformat(reference) - dt.timedelta(days=self.builder.window_days)
+            dt.date.fromisoformat(reference) - dt.timedelta(days=365)
         ).isoformat()
         kinds: dict[str, dict[str, dict[str, int]]] = {}
         for r in tables.records.rows(case_id):
@@ -154,6 +155,6 @@ class Household:
                 continue
             if agency in kinds.get(person, {}):
                 first, last = tables.day(g["start_date"][r]), tables.day(g["end_date"][r])
-                period = f" from {first} to {last}" if first and last else ""
-                partial.setdefault(person, {})[agency] = f"at least; records{period} not shared"
+                period = f" {first} to {last}" if first and last else ""
+                partial.setdefault(person, {})[agency] = f"at least; none shared{period}"
         return kinds, partial, notes

@@ -21,20 +21,18 @@ __all__ = ["render_html", "render_text"]
 HEADINGS: Final = {
     "household": "Who lives here",
     "elsewhere": "Living elsewhere",
-    "chronology": "Shared records, past year, newest first",
+    "chronology": "Past year's records",
     "key_history": "Key history",
-    "questions": "Questions for this visit",
+    "questions": "Questions for the visit",
     "to_confirm": "Records to confirm",
-    "could_not_see": "What the records could not see",
+    "could_not_see": "Not in these records",
     "about": "About these prompts",
 }
-#: Said when a section has nothing: never as clearance.
+#: Said when a section has nothing: never as clearance. "Not in these records"
+#: always ends with the open question, so it is never empty.
 EMPTY: Final = {
-    "chronology": "None shared for the past year: that is what was shared, not what happened.",
-    "key_history": "No earlier referral, plan, missing episode or exclusion in the shared "
-    "records; other records may hold some.",
-    "could_not_see": "Every agency shared records of everyone named here; records still never "
-    "show everything.",
+    "chronology": "None shared (which is not to say nothing happened).",
+    "key_history": "None in the shared records.",
 }
 
 
@@ -51,8 +49,12 @@ def _person(p: Mapping[str, Any], *, elsewhere: bool) -> str:
     if p["relation"]:
         parts.append(p["relation"])
     line = ", ".join(parts) + "."
-    for r in p["records"]:
-        line += f" {r['agency']}: {r['kinds']}" + (f" ({r['partial']})" if r["partial"] else "") + "."
+    shown = [
+        f"{r['agency']} ({r['partial']}): {r['kinds']}" if r["partial"] else r["kinds"]
+        for r in p["records"]
+    ]
+    if shown:
+        line += " " + _cap("; ".join(shown)) + "."
     for note in p["notes"]:
         line += f" {_cap(note)}."
     return line
@@ -63,11 +65,8 @@ def _entry(e: Mapping[str, Any]) -> str:
     return f"{e['date']} ({when}): {e['relationship']}, {e['event_type']} ({e['agency']})"
 
 
-def _question(q: Mapping[str, Any]) -> tuple[str, str | None]:
-    lead = q["question"]
-    if q["recorded"] is None:
-        return lead, None
-    return lead, f"Recorded: {q['recorded']} ({q['agency']})."
+def _question(q: Mapping[str, Any]) -> tuple[str, str]:
+    return q["question"], f"{q['agency']}: {q['recorded']}."
 
 
 def render_text(review: Mapping[str, Any]) -> str:
@@ -83,7 +82,7 @@ def render_text(review: Mapping[str, Any]) -> str:
     """
     _check_schema(review)
     lines = [
-        f"Pre-visit brief: case {review['case_id']}, referral of {review['reference_date']}",
+        f"Case {review['case_id']}, referred {review['reference_date']}",
         review["statement"],
         "",
         HEADINGS["household"],
@@ -100,6 +99,8 @@ def render_text(review: Mapping[str, Any]) -> str:
         lines.append(f"- {EMPTY['chronology']}")
     lines += ["", HEADINGS["key_history"]]
     lines += [f"- {_entry(e)}" for e in review["key_history"]]
+    if review["key_history_more"]:
+        lines.append(f"- {_cap(review['key_history_more'])}.")
     if not review["key_history"]:
         lines.append(f"- {EMPTY['key_history']}")
     lines += ["", HEADINGS["questions"]]
@@ -119,8 +120,6 @@ def render_text(review: Mapping[str, Any]) -> str:
     lines += ["", HEADINGS["could_not_see"]]
     for g in review["could_not_see"]:
         lines += [f"- {g['description']}", f"  {g['question']}"]
-    if not review["could_not_see"]:
-        lines.append(f"- {EMPTY['could_not_see']}")
     about = review["about"]
     lines += [
         f"- {about['open_question']}",
@@ -153,7 +152,7 @@ def render_html(review: Mapping[str, Any]) -> str:
     ident = _e(f"advisory-review-{review['case_id']}")
     parts = [
         f'<section class="advisory-review" lang="en" aria-labelledby="{ident}">',
-        f'<h2 id="{ident}">Pre-visit brief: case {_e(review["case_id"])}, referral of '
+        f'<h2 id="{ident}">Case {_e(review["case_id"])}, referred '
         f"{_e(review['reference_date'])}</h2>",
         f'<p class="advisory-statement">{_e(review["statement"])}</p>',
         f"<h3>{_e(HEADINGS['household'])}</h3>",
@@ -167,13 +166,14 @@ def render_html(review: Mapping[str, Any]) -> str:
     chronology = [_e(_entry(e)) for e in review["chronology"]]
     if review["chronology_more"]:
         chronology.append(_e(_cap(review["chronology_more"]) + "."))
+    key_history = [_e(_entry(e)) for e in review["key_history"]]
+    if review["key_history_more"]:
+        key_history.append(_e(_cap(review["key_history_more"]) + "."))
     parts += [
         f"<h3>{_e(HEADINGS['chronology'])}</h3>",
         _list(chronology) if chronology else f"<p>{_e(EMPTY['chronology'])}</p>",
         f"<h3>{_e(HEADINGS['key_history'])}</h3>",
-        _list([_e(_entry(e)) for e in review["key_history"]])
-        if review["key_history"]
-        else f"<p>{_e(EMPTY['key_history'])}</p>",
+        _list(key_history) if key_history else f"<p>{_e(EMPTY['key_history'])}</p>",
         f"<h3>{_e(HEADINGS['questions'])}</h3>",
     ]
     items = []
@@ -202,7 +202,7 @@ def render_html(review: Mapping[str, Any]) -> str:
     about = review["about"]
     parts += [
         f"<h3>{_e(HEADINGS['could_not_see'])}</h3>",
-        _list(gaps) if gaps else f"<p>{_e(EMPTY['could_not_see'])}</p>",
+        _list(gaps) if gaps else "",
         f'<p class="advisory-question">{_e(about["open_question"])}</p>',
         f"<details><summary>{_e(HEADINGS['about'])}</summary>",
         f"<p>{_e(about['reminder'])}</p>",

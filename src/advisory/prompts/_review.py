@@ -37,13 +37,10 @@ __all__ = [
 SCHEMA_ID: Final = "urn:advisory:review:v2"
 
 #: The one line every review carries.
-NOT_A_DECISION: Final = "Not a decision or an assessment: prompts for a visit, to weigh with all you know."
+NOT_A_DECISION: Final = "Not a decision or an assessment: prompts for a visit."
 
 #: The closing question that invites what the records never hold.
-OPEN_QUESTION: Final = (
-    "What do you know from the child, family and other professionals that these records "
-    "cannot show?"
-)
+OPEN_QUESTION: Final = "What do the child, family and professionals know that records cannot show?"
 
 Verdict = Literal["agree", "disagree", "not_relevant"]
 VERDICTS: Final[tuple[Verdict, ...]] = ("agree", "disagree", "not_relevant")
@@ -195,27 +192,22 @@ class Question(_Part):
         ``"general:network"``), used to record a :class:`Response`.
     kind : str
         ``"circumstance"``, ``"absence"`` or ``"general"``.
-    factor : str or None
-        The factor asked about (``None`` for a general question).
-    about : str
-        What it is about, in words (the catalogue's label).
-    recorded : str or None
-        What the records show, in words (``None`` for a general question).
-    latest : str or None
-        ISO date of the latest record behind it.
-    agency : str or None
-        The agency whose records it uses.
+    factor : str
+        The factor asked about, or the theme of a general question.
+    recorded : str
+        What the records show, in words, dated relative to the referral.
+    agency : str
+        The agency whose records it uses (``"All agencies"`` for a general
+        question).
     question : str
         The open question.
     """
 
     prompt_id: str
     kind: str
-    factor: str | None
-    about: str
-    recorded: str | None
-    latest: str | None
-    agency: str | None
+    factor: str
+    recorded: str
+    agency: str
     question: str
 
 
@@ -387,6 +379,8 @@ class Review(_Part):
     key_history : tuple of RecordEntry
         Earlier referrals, plans, missing episodes, exclusions and adults
         joining or leaving, at any date, newest first, whatever the model says.
+    key_history_more : str or None
+        How many earlier ones are not listed, in words.
     questions : tuple of Question
         The questions for this visit (always the same number).
     to_confirm : tuple of LinkToConfirm
@@ -406,6 +400,7 @@ class Review(_Part):
     chronology: tuple[RecordEntry, ...]
     chronology_more: str | None
     key_history: tuple[RecordEntry, ...]
+    key_history_more: str | None
     questions: tuple[Question, ...]
     to_confirm: tuple[LinkToConfirm, ...]
     could_not_see: tuple[Gap, ...]

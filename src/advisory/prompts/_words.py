@@ -20,8 +20,8 @@ __all__ = [
 _WHO: Final = {
     "child": "the child",
     "siblings": "the child's brothers and sisters",
-    "household_adults": "the adults in the household",
-    "household_children": "the children in the household",
+    "household_adults": "the adults",
+    "household_children": "the other children",
     "household": "the household",
 }
 # relationship (as recorded) -> words by sex: (female, male, unknown)
@@ -36,14 +36,14 @@ _BY_SEX: Final = {
 _EVENT_WORDS: Final = {
     "child_in_need_plan": "child in need plan",
     "child_protection_plan": "child protection plan",
-    "early_help_episode": "early help episode",
+    "early_help_episode": "early help",
     "domestic_abuse_notification": "domestic abuse notification",
     "missing_person_report": "missing person report",
     "community_contact": "community contact",
-    "emergency_attendance": "emergency department attendance",
-    "missed_appointment": "missed health appointment",
-    "mental_health_contact": "mental health service contact",
-    "substance_misuse_contact": "substance misuse service contact",
+    "emergency_attendance": "emergency attendance",
+    "missed_appointment": "missed appointment",
+    "mental_health_contact": "mental health contact",
+    "substance_misuse_contact": "substance misuse contact",
     "health_visitor_contact": "health visitor contact",
     "homelessness_application": "homelessness application",
     "temporary_accommodation": "temporary accommodation",
