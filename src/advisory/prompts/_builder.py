@@ -184,6 +184,14 @@ class ReviewBuilder:
         )
         windows = [int(f.window_days) for f in self._specs if f.window_days is not None]
         self.window_days = max([365, *windows])
+        #: how far back a person's line lists records of each type: the past year,
+        #: or the window of a factor counting that type when it is longer
+        self.type_window: dict[tuple[str, str], int] = {}
+        for f in self._specs:
+            if f.kind == "events" and f.window_days is not None:
+                for t in f.event_types:
+                    key = (f.source, t)
+                    self.type_window[key] = max(self.type_window.get(key, 365), int(f.window_days))
         self._sources = {s.name: s for s in catalogue.sources}
         self._source_labels = {s.name: s.label for s in catalogue.sources}
         self._chronology_types = {

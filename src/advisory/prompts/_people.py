@@ -30,6 +30,7 @@ class Household:
         self.builder = builder
         self.tables = tables
         self.labels = builder._source_labels
+        self._starts: dict[str, dict[int, str]] = {}
 
     def people(
         self, case_id: str, reference: str
@@ -129,13 +130,19 @@ class Household:
         """Each person's record kinds in the window by agency, partial windows, and notes."""
         tables = self.tables
         cols = tables.records.columns
-        start = (
-            dt.date.fromisoformat(reference) - dt.timedelta(days=365)
-        ).isoformat()
+        day0 = dt.date.fromisoformat(reference)
+        starts = self._starts.get(reference)
+        if starts is None:
+            starts = self._starts[reference] = {
+                days: (day0 - dt.timedelta(days=days)).isoformat()
+                for days in {365, *self.builder.type_window.values()}
+            }
+        windows = self.builder.type_window
         kinds: dict[str, dict[str, dict[str, int]]] = {}
         for r in tables.records.rows(case_id):
             day = tables.day(cols["date"][r])
-            if day is None or day < start:
+            pair = (cols["agency"][r], cols["event_type"][r])
+            if day is None or day < starts[windows.get(pair, 365)]:
                 continue
             by_agency = kinds.setdefault(str(cols["person_id"][r]), {})
             counts = by_agency.setdefault(str(cols["agency"][r]), {})

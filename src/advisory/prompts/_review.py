@@ -452,6 +452,18 @@ class Review(_Part):
     def __repr__(self) -> str:
         return f"<Review of case {self.case_id} as of {self.reference_date}>"
 
+    def to_dict(self) -> dict[str, Any]:
+        """Return the review as plain JSON types, following ``review.schema.json``.
+
+        Every rendering is built from this dict; it passes the language guard
+        (checked here) and holds no number but ages and record counts.
+        """
+        from advisory.prompts._guard import check_language
+
+        document = _Part.to_dict(self)
+        check_language(document)
+        return document
+
     @property
     def prompts(self) -> dict[str, str]:
         """Every question of the review, by prompt id, in reading order."""

@@ -21,7 +21,7 @@ def review_schema() -> dict[str, Any]:
     Examples
     --------
     >>> review_schema()["$id"]
-    'urn:advisory:review:v1'
+    'urn:advisory:review:v2'
     """
     return read_schema("advisory.prompts", "review.schema.json")
 
@@ -37,13 +37,23 @@ def validate_review(document: Mapping[str, Any]) -> None:
     Raises
     ------
     advisory.InputError
-        Naming the first key that does not follow the schema.
+        Naming the first key that does not follow the schema; a review of
+        version one is refused with a message naming version two.
 
     Examples
     --------
     >>> validate_review({"schema": "urn:advisory:review:v1"})
     Traceback (most recent call last):
     ...
-    advisory._errors.InputError: The review dict ... lacks the required key 'case_id'.
+    advisory._errors.InputError: This release reads reviews of schema 'urn:advisory:review:v2'; ...
     """
+    from advisory._errors import InputError
+    from advisory.prompts._review import SCHEMA_ID
+
+    found = document.get("schema") if isinstance(document, Mapping) else None
+    if found != SCHEMA_ID:
+        raise InputError(
+            f"This release reads reviews of schema {SCHEMA_ID!r}; got {found!r}. Reviews of "
+            "version one are not read: build the review again with this release."
+        )
     check_document(document, review_schema(), "The review dict does not follow review.schema.json")
