@@ -300,7 +300,11 @@ class Advisor:
         return reviews
 
     def review_dicts(
-        self, data: object, case_ids: Iterable[str] | None = None
+        self,
+        data: object,
+        case_ids: Iterable[str] | None = None,
+        *,
+        pause_collector: bool = False,
     ) -> list[dict[str, Any]]:
         """Review prompts for many cases as plain JSON types, for a host system's batch.
 
@@ -314,6 +318,9 @@ class Advisor:
             As for :meth:`review`.
         case_ids : iterable of str, optional
             Which cases, in the order wanted (default: every case).
+        pause_collector : bool, default False
+            Pause the cyclic garbage collector while a large batch is built
+            (opt in; see :meth:`advisory.prompts.ReviewBuilder.review_dicts`).
 
         Returns
         -------
@@ -343,7 +350,7 @@ class Advisor:
         """
         self._check_fitted("review_dicts")
         context = self._context(data, case_ids)
-        return self._builder(data, context).review_dicts(context)
+        return self._builder(data, context).review_dicts(context, pause_collector=pause_collector)
 
     def _builder(self, data: object, context: CaseContext) -> ReviewBuilder:
         """Return the review builder for the records' snapshot date (kept, one per date)."""

@@ -62,10 +62,18 @@ class Reviewer:
         return self.__advisor.review(data, case_ids)
 
     def review_dicts(
-        self, data: object, case_ids: Iterable[str] | None = None
+        self,
+        data: object,
+        case_ids: Iterable[str] | None = None,
+        *,
+        pause_collector: bool = False,
     ) -> list[dict[str, Any]]:
-        """Each case's brief as plain JSON types (``review.schema.json``), for a batch."""
-        return self.__advisor.review_dicts(data, case_ids)
+        """Each case's brief as plain JSON types (``review.schema.json``), for a batch.
+
+        ``pause_collector=True`` pauses Python's cyclic garbage collector while
+        a large batch is built (an opt-in; it is restored after).
+        """
+        return self.__advisor.review_dicts(data, case_ids, pause_collector=pause_collector)
 
     def review_text(self, data: object, case_ids: Iterable[str] | None = None) -> list[str]:
         """Each case's brief as plain text."""

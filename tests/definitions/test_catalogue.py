@@ -10,7 +10,7 @@ PATH = reference_root() / "explain" / "reference.toml"
 TEXT = PATH.read_text(encoding="utf-8")
 QUESTION = (
     'question = "What happened around the arrests of {who}, and how do they affect the '
-    'child\'s care?"'
+    "child's care?\""
 )
 
 

@@ -82,9 +82,7 @@ def test_a_strength_recorded_and_relied_on_appears(
             abs(values[i, X.columns.get_loc(f)]) + 1e6 * steady[i, X.columns.get_loc(f)]
             for f in _asked(d)
         ]
-        assert all(abs(values[i, best]) + 1e6 < w / 2 or w > 1e6 * 2 for w in weights), d[
-            "case_id"
-        ]
+        assert all(abs(values[i, best]) + 1e6 < w / 2 or w > 1e6 * 2 for w in weights), d["case_id"]
     assert relied > 50
     assert asked / relied > 0.9, (asked, relied)
 
@@ -145,8 +143,7 @@ def test_a_clear_steady_factor_is_never_silently_dropped(
                 for person, event_type in zip(rows["person_id"], rows["event_type"], strict=True):
                     words = event_words(event_type) if f.kind == "events" else str(event_type)
                     assert words in lines.get(person, "") or any(
-                        p == person and words.startswith(t) or t == words
-                        for p, t in key
+                        (p == person and words.startswith(t)) or t == words for p, t in key
                     ), (d["case_id"], name, person, words)
     assert checked > 100
 

@@ -64,7 +64,9 @@ def held_out() -> dict[str, Any]:
     }
 
 
-def measures(dicts: list[dict[str, Any]], catalogue: Any) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+def measures(
+    dicts: list[dict[str, Any]], catalogue: Any
+) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
     strength = {e.name for e in catalogue.entries if e.direction == "strength"}
     hardship = {e.name for e in catalogue.entries if e.hardship}
     rows = {}
@@ -124,7 +126,10 @@ def test_nothing_sortable_follows_the_model(held_out: dict[str, Any]) -> None:
                 where.corr(margin.loc[where.index], method="spearman")
             )
     informative = _sections(held_out["dicts"]).loc[margin.index]
-    print(f"\nraw household shared records (past year) vs margin: rho {reference:+.3f}; limit {limit:.3f}")
+    print(
+        f"\nraw household shared records (past year) vs margin: rho {reference:+.3f}; "
+        f"limit {limit:.3f}"
+    )
     for name, rho in sorted(found.items(), key=lambda kv: -abs(kv[1])):
         print(f"  {name:52s} {rho:+.3f}")
     print("  constant: " + ", ".join(c for c in table.columns if table[c].nunique() <= 1))
@@ -140,6 +145,8 @@ def test_nothing_sortable_follows_the_model(held_out: dict[str, Any]) -> None:
 def test_read_in_a_minute(held_out: dict[str, Any]) -> None:
     words = np.array([practitioner_words(render_text(d)) for d in held_out["dicts"]])
     median, p95 = float(np.median(words)), float(np.percentile(words, 95))
-    print(f"\nwords of the brief: median {median:.0f}, 95th percentile {p95:.0f}, max {words.max()}")
+    print(
+        f"\nwords of the brief: median {median:.0f}, 95th percentile {p95:.0f}, max {words.max()}"
+    )
     assert median <= WORDS_MEDIAN
     assert p95 <= WORDS_P95

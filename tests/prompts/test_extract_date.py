@@ -27,7 +27,7 @@ def test_the_extract_date_round_trips_through_csv(tmp_path: Path) -> None:
 def test_a_bad_metadata_file_is_named(tmp_path: Path) -> None:
     folder = write_records(make_multiagency(n_cases=20, seed=2), tmp_path / "records")
     (folder / "records.json").write_text('{"snapshot_date": "30/06/2026"}')
-    with pytest.raises(InputError, match="records.json.*ISO date"):
+    with pytest.raises(InputError, match=r"records\.json.*ISO date"):
         read_records(folder)
 
 
@@ -39,7 +39,9 @@ def test_the_cli_reviews_say_the_extract_date(tmp_path: Path, capsys: Any) -> No
     cases = read_records(records)["cases"]
     assert snapshot > cases["reference_date"].max()  # not the latest referral
     assert main(["train", "--records", str(records), "--out", str(bundle), "--resamples", "3"]) == 0
-    assert main(["review", "--bundle", str(bundle), "--records", str(records), "--out", str(out)]) == 0
+    assert (
+        main(["review", "--bundle", str(bundle), "--records", str(records), "--out", str(out)]) == 0
+    )
     lines = out.read_text().splitlines()
     assert lines
     assert {json.loads(line)["about"]["data_snapshot_date"] for line in lines} == {snapshot}

@@ -43,7 +43,9 @@ def test_nothing_it_returns_is_a_number_per_case(bundle: Path, demo: Any) -> Non
     assert isinstance(reviewer.model_version, str)
     for name in PUBLIC - {"model_version"}:
         hints = inspect.signature(getattr(Reviewer, name)).return_annotation
-        assert "float" not in str(hints) and "Series" not in str(hints) and "ndarray" not in str(hints)
+        assert (
+            "float" not in str(hints) and "Series" not in str(hints) and "ndarray" not in str(hints)
+        )
 
 
 def test_data_scientists_open_the_full_model_explicitly(bundle: Path, demo: Any) -> None:

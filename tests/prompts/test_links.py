@@ -27,8 +27,7 @@ def _links(data: Any, case: str) -> pd.DataFrame:
     child = data.cases.set_index("case_id").loc[case, "person_id"]
     household = data.memberships[data.memberships["person_id"] == child]["household_id"].iloc[0]
     adult = data.memberships[
-        (data.memberships["household_id"] == household)
-        & (data.memberships["person_id"] != child)
+        (data.memberships["household_id"] == household) & (data.memberships["person_id"] != child)
     ]["person_id"].iloc[0]
     return pd.DataFrame(
         {
@@ -76,5 +75,5 @@ def test_without_the_table_nothing_changes(small: Any, fitted: Advisor) -> None:
 def test_links_to_unknown_people_are_refused(small: Any, fitted: Advisor) -> None:
     case = str(small.cases["case_id"].iloc[40])
     records = _records(small, _links(small, case))
-    with pytest.raises(InputError, match="uncertain_links.*P9999999"):
+    with pytest.raises(InputError, match=r"uncertain_links.*P9999999"):
         fitted.review_dicts(records, [case])

@@ -106,9 +106,13 @@ def _with_gaps(data: Any, gaps: list[tuple[int, str, int, int]]) -> dict[str, An
                 kept.append(pd.DataFrame([row._asdict()]))
                 continue
             if row.start_date < start:
-                kept.append(pd.DataFrame([{**row._asdict(), "end_date": start - pd.Timedelta(days=1)}]))
+                kept.append(
+                    pd.DataFrame([{**row._asdict(), "end_date": start - pd.Timedelta(days=1)}])
+                )
             if row_end > end:
-                kept.append(pd.DataFrame([{**row._asdict(), "start_date": end + pd.Timedelta(days=1)}]))
+                kept.append(
+                    pd.DataFrame([{**row._asdict(), "start_date": end + pd.Timedelta(days=1)}])
+                )
         gap = {
             "person_id": person,
             "agency": agency,
@@ -139,7 +143,9 @@ def _with_gaps(data: Any, gaps: list[tuple[int, str, int, int]]) -> dict[str, An
         max_size=25,
     )
 )
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_no_shared_record_is_hidden_by_a_coverage_gap(
     gapped: tuple[Any, Advisor], gaps: list[tuple[int, str, int, int]]
 ) -> None:

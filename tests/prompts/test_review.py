@@ -121,7 +121,8 @@ def _key_records(context: Any, catalogue: Any) -> pd.DataFrame:
     key = {(s.name, t) for s in catalogue.sources for t in s.key_history}
     records = context.records
     mask = [(a, t) in key for a, t in zip(records["agency"], records["event_type"], strict=True)]
-    return records[mask]
+    out: pd.DataFrame = records[mask]
+    return out
 
 
 def test_key_history_is_always_shown(
@@ -222,7 +223,9 @@ def test_responses_can_be_recorded(reviews: list[Review]) -> None:
         review.respond("question:nothing", "agree")
 
 
-def test_no_review_carries_model_output(advisor: Any, demo: Any, dicts: list[dict[str, Any]]) -> None:
+def test_no_review_carries_model_output(
+    advisor: Any, demo: Any, dicts: list[dict[str, Any]]
+) -> None:
     margins = advisor.decision_function(demo).round(3).astype(str)
     for d, margin in zip(dicts[:100], margins.iloc[:100], strict=True):
         assert margin not in str(d).replace(d["case_id"], "")

@@ -741,4 +741,3 @@ def compute_context(
         stale_after_days=stale_after_days,
         key_types=key_types,
     ).run()
-

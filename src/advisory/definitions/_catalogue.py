@@ -237,7 +237,9 @@ def parse_catalogue(text: str, source: str = "<string>") -> Catalogue:
                 direction=t.choice("direction", DIRECTIONS),
                 question=_question(t),
                 hardship=t.boolean("hardship", default=False),
-                absence_question=_question(t, "absence_question") if t.has("absence_question") else None,
+                absence_question=_question(t, "absence_question")
+                if t.has("absence_question")
+                else None,
                 absence_ages=_ages(t),
             )
         )

@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 
 from advisory._errors import DefinitionError, InputError, ParameterError
+from advisory._gc import collector_paused
 from advisory.definitions import Definitions
+from advisory.prompts._checked import check_brief
 from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, choose
 from advisory.prompts._columns import as_date
 from advisory.prompts._gaps import case_gaps, links_to_confirm
@@ -150,9 +152,7 @@ class ReviewBuilder:
         self._entries = [entries[n] for n in self.factor_names]
         self._labels = [e.label for e in self._entries]
         self._agencies = [catalogue.source(e.source).label for e in self._entries]
-        self._questions = [
-            e.question_for(who_words(specs[e.name].who)) for e in self._entries
-        ]
+        self._questions = [e.question_for(who_words(specs[e.name].who)) for e in self._entries]
         self._absence_questions = [e.absence_question for e in self._entries]
         for name, label, question, absence in zip(
             self.factor_names, self._labels, self._questions, self._absence_questions, strict=True
@@ -190,13 +190,15 @@ class ReviewBuilder:
         for f in self._specs:
             if f.kind == "events" and f.window_days is not None:
                 for t in f.event_types:
-                    key = (f.source, t)
-                    self.type_window[key] = max(self.type_window.get(key, 365), int(f.window_days))
+                    pair = (f.source, t)
+                    self.type_window[pair] = max(
+                        self.type_window.get(pair, 365), int(f.window_days)
+                    )
         self._sources = {s.name: s for s in catalogue.sources}
         self._source_labels = {s.name: s.label for s in catalogue.sources}
-        self._chronology_types = {
-            (s.name, t) for s in catalogue.sources for t in s.chronology
-        } - {(s.name, t) for s in catalogue.sources for t in s.key_history}
+        self._chronology_types = {(s.name, t) for s in catalogue.sources for t in s.chronology} - {
+            (s.name, t) for s in catalogue.sources for t in s.key_history
+        }
         self._key_types = {(s.name, t) for s in catalogue.sources for t in s.key_history}
         family = _FAMILY_WORDS.get(type(model).__name__, type(model).__name__)
         self.explanation_method = (
@@ -208,7 +210,7 @@ class ReviewBuilder:
             "the case."
         )
         check_language(self.explanation_method, where="explanation_method")
-        self.about = {
+        self.about: dict[str, Any] = {
             "model_version": model_version,
             "explanation_method": self.explanation_method,
             "data_snapshot_date": data_snapshot_date.isoformat(),
@@ -220,6 +222,8 @@ class ReviewBuilder:
         }
         check_language(self.about, where="about")
         self._stable = explainer.stable_attributions()
+        self._absence_text: dict[str, str] = {}
+        self._frame_checked = False
         self._index = {name: j for j, name in enumerate(self.factor_names)}
 
     # ---- public routes --------------------------------------------------------
@@ -244,7 +248,9 @@ class ReviewBuilder:
         """
         return [Review.from_dict(d) for d in self.review_dicts(context)]
 
-    def review_dicts(self, context: CaseContext) -> list[dict[str, Any]]:
+    def review_dicts(
+        self, context: CaseContext, *, pause_collector: bool = False
+    ) -> list[dict[str, Any]]:
         """Build every case's review as plain JSON types (``review.schema.json``).
 
         Every dict passes the language guard before it is returned.
@@ -253,6 +259,11 @@ class ReviewBuilder:
         ----------
         context : advisory.context.CaseContext
             Context of the cases.
+        pause_collector : bool, default False
+            Pause Python's cyclic garbage collector while the batch is built
+            (thread-safe; restored after). The many small containers of a
+            large batch trigger it over and over, and they form no cycles; a
+            host that builds large batches may opt in.
 
         Returns
         -------
@@ -266,6 +277,9 @@ class ReviewBuilder:
             If a case's texts break the guard (a case id such as ``top10``),
             naming where.
         """
+        if pause_collector:
+            with collector_paused():
+                return self.review_dicts(context)
         X, ids = self._factors(context)
         dates = self._reference_dates(context, ids)
         tables = CaseTables(context)
@@ -332,7 +346,9 @@ class ReviewBuilder:
                 for kind, j in choice.slots:
                     if kind != "general":
                         table[start + i, j] = True
-        return pd.DataFrame(table, index=pd.Index(ids, name="case_id"), columns=list(self.factor_names))
+        return pd.DataFrame(
+            table, index=pd.Index(ids, name="case_id"), columns=list(self.factor_names)
+        )
 
     # ---- the whole batch at once -------------------------------------------
 
@@ -440,7 +456,11 @@ class ReviewBuilder:
                 "could_not_see": case_gaps(self, case_id, reference, tables, words, ids_of),
                 "about": {**about, "not_captured": [n.copy() for n in about["not_captured"]]},
             }
-            check_language(document)
+            if self._frame_checked:
+                check_brief(document)
+            else:  # the keys and fixed texts every brief shares, once per builder
+                check_language(document)
+                self._frame_checked = True
             out.append(document)
         return out
 
@@ -449,7 +469,7 @@ class ReviewBuilder:
     def _records(
         self, case_id: str, reference: str, tables: CaseTables, words: dict[str, str]
     ) -> tuple[list[dict[str, Any]], str | None, list[dict[str, Any]]]:
-        """The chronology of the past year (newest first, capped) and the key history."""
+        """Return the chronology of the past year (newest first, capped) and the key history."""
         cols = tables.records.columns
         person, agency, event_type = cols["person_id"], cols["agency"], cols["event_type"]
         event_id, date = cols["event_id"], cols["date"]
@@ -564,7 +584,12 @@ class ReviewBuilder:
         }
 
     def _absence_words(self, spec: Any) -> str:
-        return " or ".join(event_words(t) for t in spec.event_types)
+        found = self._absence_text.get(spec.name)
+        if found is None:
+            found = self._absence_text[spec.name] = " or ".join(
+                event_words(t) for t in spec.event_types
+            )
+        return found
 
     def _recorded(
         self,
@@ -576,7 +601,7 @@ class ReviewBuilder:
         tables: CaseTables,
         words: dict[str, str],
     ) -> tuple[str, str | None]:
-        """What the records show for an asked factor, in words, and the latest date."""
+        """Return what the records show for an asked factor, in words, and the latest date."""
         spec = self._specs[j]
         if spec.kind == "child_age":
             years = int(value)
@@ -601,13 +626,19 @@ class ReviewBuilder:
             day = tables.day(cols["date"][r])
             if day is not None and (latest is None or day > latest):
                 latest = day
-        who = " and ".join(people) if len(people) <= 2 else ", ".join(list(people)[:-1]) + " and " + list(people)[-1]
+        who = (
+            " and ".join(people)
+            if len(people) <= 2
+            else ", ".join(list(people)[:-1]) + " and " + list(people)[-1]
+        )
         if spec.kind == "household_change":
             text = f"the {who} {spec.change} the household {_window_words(spec.window_days)}"
         else:
             kinds = ", ".join(types)
-            count = kinds if len(rows) == 1 and not partial else (
-                f"{kinds} ({'at least ' if partial else ''}{plural(len(rows), 'record')})"
+            count = (
+                kinds
+                if len(rows) == 1 and not partial
+                else (f"{kinds} ({'at least ' if partial else ''}{plural(len(rows), 'record')})")
             )
             text = f"{count}, {who}"
             if partial:

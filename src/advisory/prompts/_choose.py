@@ -52,15 +52,17 @@ Bool = npt.NDArray[np.bool_]
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """One case's questions: ``(kind, index)`` with kind ``"circumstance"``,
-    ``"absence"`` (index a factor) or ``"general"`` (index into :data:`GENERAL`),
-    in reading order."""
+    """One case's questions, in reading order.
+
+    Each is ``(kind, index)``: kind ``"circumstance"`` or ``"absence"`` with
+    the index of a factor, or ``"general"`` with an index into :data:`GENERAL`.
+    """
 
     slots: tuple[tuple[str, int], ...]
 
 
 def order_of(case_id: str) -> tuple[int, ...]:
-    """The reading order of a case's questions, from its id alone.
+    """Return the reading order of a case's questions, from its id alone.
 
     Examples
     --------

@@ -78,9 +78,7 @@ def case_gaps(
         parts = []
         if item["people"]:
             period = (
-                f" from {item['first']} to {item['last']}"
-                if item["first"] and item["last"]
-                else ""
+                f" from {item['first']} to {item['last']}" if item["first"] and item["last"] else ""
             )
             parts.append(
                 f"{label}: no records of the {_people(item['people'])}{period} "
@@ -109,7 +107,9 @@ def case_gaps(
         out.append(
             {
                 "prompt_id": f"gap:{agency}",
-                "kind": item["kind"] if item["people"] else ("unavailable" if item["gp"] else "stale"),
+                "kind": item["kind"]
+                if item["people"]
+                else ("unavailable" if item["gp"] else "stale"),
                 "agency": label,
                 "description": " ".join(parts),
                 "start_date": item["first"],
@@ -145,7 +145,7 @@ def case_gaps(
 def links_to_confirm(
     builder: ReviewBuilder, case_id: str, tables: CaseTables, words: dict[str, str]
 ) -> list[dict[str, Any]]:
-    """Records an agency holds that may belong to someone in the brief, as questions."""
+    """Return records an agency holds that may belong to someone in the brief, as questions."""
     rows = tables.to_confirm.rows(case_id)
     if not rows:
         return []

@@ -42,7 +42,6 @@ from collections.abc import Iterable, Mapping
 from typing import Final
 
 from advisory._errors import AdvisoryError
-from advisory.prompts._memo import BoundedMemo
 from advisory._language import (
     INSTRUCTION_PATTERN,
     QUESTION_OPENERS,
@@ -51,6 +50,7 @@ from advisory._language import (
     RISK_PATTERN,
     RISK_WORDS,
 )
+from advisory.prompts._memo import BoundedMemo
 
 __all__ = [
     "DATE_KEYS",

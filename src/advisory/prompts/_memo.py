@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Hashable
-from typing import Final, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 __all__ = ["BoundedMemo", "reset_memos"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-_ALL: Final[weakref.WeakSet[BoundedMemo[object, object]]] = weakref.WeakSet()  # type: ignore[type-arg]
+_ALL: Final[weakref.WeakSet[BoundedMemo[Any, Any]]] = weakref.WeakSet()
 _MISSING: Final = object()
 
 
@@ -48,7 +48,7 @@ class BoundedMemo(Generic[K, V]):
     def __init__(self, size: int) -> None:
         self.size = size
         self.data: dict[K, V] = {}
-        _ALL.add(self)  # type: ignore[arg-type]
+        _ALL.add(self)
 
     def __len__(self) -> int:
         return len(self.data)

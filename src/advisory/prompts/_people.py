@@ -35,7 +35,7 @@ class Household:
     def people(
         self, case_id: str, reference: str
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, str], dict[str, str]]:
-        """The household and the people elsewhere, with words and labelled names by person id."""
+        """Return the household, the people elsewhere, and words and names by person id."""
         tables = self.tables
         h = tables.household.columns
         rows = tables.household.rows(case_id)
@@ -73,7 +73,11 @@ class Household:
             partners = [p for p, parent in partner_of.items() if parent == person]
             if partners:
                 relation = "lives with partner " + " and ".join(partners)
-            elif h["relationship"][r] == "parent" and len(parent_ids) == 2 and person == parent_ids[0]:
+            elif (
+                h["relationship"][r] == "parent"
+                and len(parent_ids) == 2
+                and person == parent_ids[0]
+            ):
                 other = parent_ids[1]
                 relation = f"with the child's {words[other]} {other}"
             years = _years(h["age"][r])
@@ -90,7 +94,7 @@ class Household:
                     "notes": notes.get(person, []),
                 }
             )
-        elsewhere = []
+        elsewhere: list[dict[str, Any]] = []
         for r in others:
             person = str(c["person_id"][r])
             years = _years(c["age"][r])
@@ -117,7 +121,7 @@ class Household:
             out.append(
                 {
                     "agency": self.labels.get(agency, agency),
-                    "kinds": kinds_words(list(counts.items())),
+                    "kinds": kinds_words(tuple(counts.items())),
                     "events": sum(counts.values()),
                     "partial": (partial or {}).get(agency),
                 }
@@ -126,7 +130,9 @@ class Household:
 
     def _records_of(
         self, case_id: str, reference: str
-    ) -> tuple[dict[str, dict[str, dict[str, int]]], dict[str, dict[str, str]], dict[str, list[str]]]:
+    ) -> tuple[
+        dict[str, dict[str, dict[str, int]]], dict[str, dict[str, str]], dict[str, list[str]]
+    ]:
         """Each person's record kinds in the window by agency, partial windows, and notes."""
         tables = self.tables
         cols = tables.records.columns

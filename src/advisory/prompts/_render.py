@@ -207,7 +207,9 @@ def render_html(review: Mapping[str, Any]) -> str:
         f"<details><summary>{_e(HEADINGS['about'])}</summary>",
         f"<p>{_e(about['reminder'])}</p>",
         "<h4>What each agency's records never capture</h4>",
-        _list([f"<strong>{_e(n['agency'])}:</strong> {_e(n['text'])}" for n in about["not_captured"]]),
+        _list(
+            [f"<strong>{_e(n['agency'])}:</strong> {_e(n['text'])}" for n in about["not_captured"]]
+        ),
         "<dl>",
         f"<dt>Model</dt><dd>{_e(about['model_version'])}</dd>",
         f"<dt>Explanation</dt><dd>{_e(about['explanation_method'])}</dd>",

@@ -18,7 +18,7 @@ __all__ = ["CaseTables", "iso"]
 
 
 def iso(value: Any) -> str | None:
-    """A timestamp-like value as an ISO date; ``None`` when missing."""
+    """Return a timestamp-like value as an ISO date; ``None`` when missing."""
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, float) and np.isnan(value):
@@ -71,7 +71,7 @@ class CaseTables:
         )
 
     def day(self, value: Any) -> str | None:
-        """An ISO date of a table's value (remembered per batch: dates repeat)."""
+        """Return the ISO date of a table's value (remembered per batch: dates repeat)."""
         try:
             return self._iso[value]
         except KeyError:

@@ -66,7 +66,7 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def relationship_words(relationship: object, sex: object, parents: tuple[str, ...] = ()) -> str:
-    """What a person is to the child, in a worker's words.
+    """Return what a person is to the child, in a worker's words.
 
     ``parents`` are the words of the parents living with the child
     (``("mother",)``): a parent's partner is then "mother's partner".
@@ -118,7 +118,9 @@ def relative_words(date: str, reference: str) -> str:
     key = (date, reference)
     found = _RELATIVE.get(key)
     if found is None:
-        found = _RELATIVE.put(key, _relative(dt.date.fromisoformat(date), dt.date.fromisoformat(reference)))
+        found = _RELATIVE.put(
+            key, _relative(dt.date.fromisoformat(date), dt.date.fromisoformat(reference))
+        )
     return found
 
 
@@ -140,10 +142,25 @@ def _relative(date: dt.date, reference: dt.date) -> str:
 
 
 def event_words(event_type: str) -> str:
-    """A record's type in words (``'domestic_abuse_notification'`` unchanged in spirit)."""
+    """Return a record's type in words (``'emergency_attendance'``: ``'emergency attendance'``)."""
     return _EVENT_WORDS.get(event_type) or event_type.replace("_", " ")
 
 
-def kinds_words(kinds: list[tuple[str, int]]) -> str:
-    """``[('arrest', 2), ('community contact', 1)]`` -> ``'arrest (2), community contact'``."""
-    return ", ".join(kind if n == 1 else f"{kind} ({plural(n, 'record')})" for kind, n in kinds)
+_KINDS: BoundedMemo[tuple[tuple[str, int], ...], str] = BoundedMemo(100_000)
+
+
+def kinds_words(kinds: tuple[tuple[str, int], ...]) -> str:
+    """``(('arrest', 2), ('community contact', 1))`` -> ``'arrest (2 records), community contact'``.
+
+    Examples
+    --------
+    >>> kinds_words((("arrest", 2), ("community contact", 1)))
+    'arrest (2 records), community contact'
+    """
+    found = _KINDS.get(kinds)
+    if found is None:
+        found = _KINDS.put(
+            kinds,
+            ", ".join(kind if n == 1 else f"{kind} ({plural(n, 'record')})" for kind, n in kinds),
+        )
+    return found
