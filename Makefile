@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest browser bench clean
+.PHONY: demo test test-fast lint typecheck contracts pytest pytest-fast browser bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "advisory needs Python >= 3.11; set PYTHON=python3.11"'
@@ -28,8 +28,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed-all
 	$(BIN)/advisory demo --out advisory-demo
 
-## test: install the development tools and run lint, type checks and every test
-test: $(VENV)/.installed-dev lint typecheck pytest
+## test: install the development tools and run lint, type checks, the import contract and every test
+test: $(VENV)/.installed-dev lint typecheck contracts pytest
+
+## test-fast: the same checks and every test not marked slow (no browser needed), for each edit
+test-fast: $(VENV)/.installed-dev lint typecheck contracts pytest-fast
 # the audit report's browser test fails instead of skipping when chromium is missing
 test pytest: export ADVISORY_REQUIRE_BROWSER := 1
 
@@ -50,8 +53,15 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+# the layers of [tool.importlinter] in pyproject.toml: each imports only those below it
+contracts: $(VENV)/.installed-dev
+	$(BIN)/lint-imports --no-cache
+
 pytest: $(VENV)/.installed-dev browser
 	$(BIN)/pytest
+
+pytest-fast: $(VENV)/.installed-dev
+	$(BIN)/pytest -m "not slow"
 
 ## bench: performance figures and ratios against named peers (not part of `make test`)
 bench: $(VENV)/.installed-dev

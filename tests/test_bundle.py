@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import advisory
-from advisory import Advisor
-from advisory._bundle import BUNDLE_TYPES, BundleError, UntrustedTypesError
+from advisory import Advisor, BundleError, UntrustedTypesError
+from advisory._bundle import BUNDLE_TYPES
 from advisory.datasets import make_multiagency
 from advisory.definitions import reference_root
 
@@ -183,3 +183,20 @@ def test_reviews_from_several_threads_equal_sequential_reviews(bundle, data):
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(lambda c: fresh.review(data, [c])[0].to_dict(), cases))
     assert got == expected
+
+
+def test_saving_keeps_no_cache_and_leaves_the_advisor_alone(advisor, data, tmp_path):
+    advisor.review(data, list(data.cases["case_id"][:2]))  # fills the review builders' cache
+    cached = dict(advisor._builders)
+    assert cached
+    assert "_builders" not in advisor.__getstate__()
+    advisor.save(tmp_path / "b")
+    assert advisor._builders == cached  # saving does not touch the live advisor
+    loaded = Advisor.load(tmp_path / "b")
+    assert loaded._builders == {}
+
+
+def test_the_bundle_errors_are_public():
+    assert advisory.BundleError is BundleError and "BundleError" in advisory.__all__
+    assert advisory.UntrustedTypesError is UntrustedTypesError
+    assert issubclass(BundleError, advisory.AdvisoryError)

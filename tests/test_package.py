@@ -33,8 +33,11 @@ def test_missing_extra_names_the_extra():
         import_optional("surely_not_installed_module", "tracking", "Tracking runs")
 
 
-def test_version_is_exposed():
+def test_version_is_exposed_and_matches_the_package_metadata():
+    from importlib.metadata import version
+
     assert advisory.__version__.count(".") == 2
+    assert advisory.__version__ == version("advisory")
 
 
 def test_demo_writes_a_summary(tmp_path, capsys, monkeypatch):

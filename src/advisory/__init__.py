@@ -22,29 +22,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from advisory._bundle import BundleError, UntrustedTypesError
 from advisory._errors import (
     AdvisoryError,
     DefinitionError,
     InputError,
     MissingExtraError,
     ParameterError,
+    UnknownNameError,
 )
+from advisory._version import __version__
 
 if TYPE_CHECKING:
-    from advisory._advisor import Advisor
-    from advisory._bundle import load
+    from advisory._advisor import Advisor, load
     from advisory._host import Reviewer
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Advisor",
     "AdvisoryError",
+    "BundleError",
     "DefinitionError",
     "InputError",
     "MissingExtraError",
     "ParameterError",
     "Reviewer",
+    "UnknownNameError",
+    "UntrustedTypesError",
     "__version__",
     "load",
 ]
@@ -61,7 +64,7 @@ def __getattr__(name: str) -> Any:
 
         return Reviewer
     if name == "load":
-        from advisory._bundle import load
+        from advisory._advisor import load
 
         return load
     raise AttributeError(f"module 'advisory' has no attribute {name!r}")

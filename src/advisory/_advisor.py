@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -13,14 +14,17 @@ import numpy as np
 import pandas as pd
 
 from advisory._errors import InputError, ParameterError
-from advisory.definitions import Definitions, check_definitions, load_definitions
+from advisory._result import DEFAULT_CONFIDENCE
+from advisory.definitions import Definitions, load_definitions
+from advisory.definitions._definitions import check_definitions
 
 if TYPE_CHECKING:
+    from advisory._host import Reviewer
     from advisory.context import CaseContext, RecordIndex
     from advisory.explain import Explainer
     from advisory.prompts import Review, ReviewBuilder
 
-__all__ = ["Advisor"]
+__all__ = ["Advisor", "load"]
 
 _DEFAULT_PARAMS: dict[str, Any] = {"n_resamples": 30, "random_state": 0}
 
@@ -106,7 +110,7 @@ class Advisor:
         definitions: Definitions,
         *,
         model_params: Mapping[str, Any] | None = None,
-        confidence: float = 0.9,
+        confidence: float = DEFAULT_CONFIDENCE,
         lookback_days: int = 365,
         stale_after_days: int = 90,
     ) -> None:
@@ -159,7 +163,7 @@ class Advisor:
     # ---- fitting -----------------------------------------------------------
 
     def index(self, data: object) -> RecordIndex:
-        """Validate and index records once, for many calls of :meth:`review`.
+        """Check and index records once, for many calls of :meth:`review`.
 
         A host that reviews cases one at a time from a large set of records
         builds the index once and passes it to ``review`` instead of the records.
@@ -203,7 +207,7 @@ class Advisor:
                 )
             if len(wanted) == 1:
                 return data.case(wanted[0])
-            return index_records_from_context(data, wanted)
+            return _select_cases(data, wanted)
         return self.index(data).context(case_ids)
 
     def fit(self, data: object, case_ids: Iterable[str] | None = None) -> Self:
@@ -410,7 +414,8 @@ class Advisor:
         case_ids : iterable of str, optional
             Which cases (default: every case).
         **kwargs
-            Passed to :func:`advisory.models.validate` (e.g. ``n_boot``).
+            Passed to :func:`advisory.models.validate` (e.g. ``n_boot``); the
+            ``confidence`` is the audit policy's ``confidence_level`` unless given.
 
         Returns
         -------
@@ -425,6 +430,8 @@ class Advisor:
 
         dates = context.cases.set_index("case_id")["reference_date"]
         dates = dates.reindex(context.factors.index)
+        # an advisor's validation (and so its audit) uses its board's confidence level
+        kwargs.setdefault("confidence", self.definitions.policy.confidence_level)
         model = type(self.model_)(**{**self.model_.get_params(), "n_resamples": 0})
         return validate(model, context.factors, y, dates=dates, **kwargs)
 
@@ -469,17 +476,85 @@ class Advisor:
             With ``subject``, ``label``, ``validity``, ``proxies`` and
             ``parity`` set. Render it with :func:`advisory.reports.write_report`.
         """
-        from advisory.fairness._model_audit import audit_advisor
+        from advisory._checks import check_int
+        from advisory._model_audit import audit_model
 
         self._check_fitted("audit")
-        return audit_advisor(
-            self,
+        policy = self.definitions.policy
+        if n_boot is not None:
+            n_boot = check_int(n_boot, "n_boot", "Advisor.audit", minimum=20)
+            policy = dataclasses.replace(policy, n_boot=n_boot)
+        context = self._context(data, case_ids)
+        factors = context.factors
+        y = self._outcome(data, context)
+        attributions = self.explainer_.explain(factors).to_frame()
+        asked = self._builder(data, context).asked(context)
+        if validation is None:
+            # validate needs at least 100 replicates for its intervals
+            replicates = max(policy.n_boot, 100)
+            validation = self._validate(context, y, n_boot=replicates, random_state=random_state)
+        return audit_model(
             data,
-            case_ids,
+            factors,
+            y,
+            self.model_.predict_proba(factors)[:, 1],
+            definitions=self.definitions,
+            policy=policy,
+            model_version=self.model_version_,
+            attributions=attributions,
+            callouts=asked,
             validation=validation,
-            n_boot=n_boot,
+            training_share=self.training_share(factors.index),
             random_state=random_state,
         )
+
+    def training_share(self, case_ids: Iterable[object]) -> float:
+        """Share of ``case_ids`` this advisor was fitted on.
+
+        The advisor keeps hashes of its training cases, never their ids, so an
+        audit can say when its figures are optimistic.
+
+        Parameters
+        ----------
+        case_ids : iterable
+            Case ids, e.g. those an audit is about to assess.
+
+        Returns
+        -------
+        float
+            Between 0 and 1; 0.0 for no case ids.
+
+        Examples
+        --------
+        >>> from advisory import Advisor
+        >>> from advisory.datasets import make_multiagency
+        >>> from advisory.definitions import reference_root
+        >>> data = make_multiagency(n_cases=300, seed=0)
+        >>> ids = list(data.cases["case_id"])
+        >>> advisor = Advisor.from_definitions(
+        ...     reference_root(), model_params={"n_resamples": 2}
+        ... ).fit(data, case_ids=ids[:150])
+        >>> advisor.training_share(ids[:150]), advisor.training_share(ids)
+        (1.0, 0.5)
+        """
+        self._check_fitted("training_share")
+        known = getattr(self, "training_cases_", None)
+        hashes = _case_hashes(case_ids)
+        if known is None or len(hashes) == 0:
+            return 0.0
+        return float(np.isin(hashes, known).mean())
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Return the state a bundle saves: everything but the caches."""
+        state = dict(self.__dict__)
+        state.pop("_builders", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a saved state; the caches start empty and fill on demand."""
+        self.__dict__.update(state)
+        if "model_" in state:
+            self._builders = {}
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Save the fitted advisor as a model bundle, with skops (never pickle).
@@ -501,9 +576,21 @@ class Advisor:
         pathlib.Path
             The bundle folder.
         """
-        from advisory._bundle import save
+        from advisory._bundle import definition_hashes, write_bundle
 
-        return save(self, path)
+        self._check_fitted("save")
+        spec = self.definitions.spec
+        manifest = {
+            "model_version": self.model_version_,
+            "model_family": spec.family,
+            "training_snapshot_date": self.training_snapshot_.isoformat(),
+            "training_cases": self.n_cases_,
+            "definitions_sha256": definition_hashes(self.definitions),
+            "factors": [
+                {"name": f.name, "kind": f.kind, "levels": list(f.levels)} for f in spec.factors
+            ],
+        }
+        return write_bundle(self, path, manifest)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Advisor:
@@ -529,8 +616,6 @@ class Advisor:
             If the bundle is altered, damaged, newer than this library, or
             would construct an unreviewed type.
         """
-        from advisory._bundle import load_advisor
-
         return load_advisor(path, trusted=trusted)
 
 
@@ -540,16 +625,7 @@ def _case_hashes(case_ids: Iterable[object]) -> np.ndarray[Any, np.dtype[np.uint
     return pd.util.hash_array(values, hash_key="advisory-cases-1").astype(np.uint64)
 
 
-def training_share(advisor: Advisor, case_ids: Iterable[object]) -> float:
-    """Share of ``case_ids`` the advisor was fitted on (0.0 when unknown)."""
-    known = getattr(advisor, "training_cases_", None)
-    hashes = _case_hashes(case_ids)
-    if known is None or len(hashes) == 0:
-        return 0.0
-    return float(np.isin(hashes, known).mean())
-
-
-def index_records_from_context(context: CaseContext, case_ids: list[str]) -> CaseContext:
+def _select_cases(context: CaseContext, case_ids: list[str]) -> CaseContext:
     """Select several cases of a context, in the order given."""
     from dataclasses import fields
 
@@ -562,3 +638,87 @@ def index_records_from_context(context: CaseContext, case_ids: list[str]) -> Cas
             for f in fields(CaseContext)
         }
     )
+
+
+def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Reviewer:
+    """Load a bundle for a host system: a score-free :class:`advisory.Reviewer`.
+
+    The reviewer gives reviews and their renderings only, nothing that returns
+    a number per case (no margin, probability or SHAP value, no estimator).
+    Data scientists open the full model with :meth:`Advisor.load`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+    trusted : iterable of str, optional
+        Extra types to trust beyond the library's reviewed list
+        (``advisory._bundle.BUNDLE_TYPES``), after reviewing them.
+
+    Returns
+    -------
+    advisory.Reviewer
+
+    Raises
+    ------
+    advisory.BundleError, advisory.UntrustedTypesError
+        As :meth:`Advisor.load`.
+
+    Examples
+    --------
+    >>> import advisory
+    >>> advisory.load("no/such/folder")
+    Traceback (most recent call last):
+    ...
+    advisory._bundle.BundleError: no/such/folder is not a model bundle: ...
+    """
+    from advisory._host import Reviewer
+
+    return Reviewer(load_advisor(path, trusted=trusted))
+
+
+def load_advisor(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Advisor:
+    """Load a bundle written by :meth:`Advisor.save`, checking it first.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+    trusted : iterable of str, optional
+        Extra types to trust beyond the library's reviewed list
+        (``advisory._bundle.BUNDLE_TYPES``), after reviewing them.
+
+    Returns
+    -------
+    Advisor
+        The fitted advisor, ready to review cases.
+
+    Raises
+    ------
+    advisory.BundleError
+        If the path is not a bundle, its format is newer than this library
+        reads, or ``advisor.skops`` does not match the manifest's checksum
+        (the file was altered or damaged).
+    advisory.UntrustedTypesError
+        If the bundle would construct a type not on the reviewed list and not
+        in ``trusted``. Nothing is constructed in that case.
+
+    Examples
+    --------
+    >>> Advisor.load("no/such/folder")
+    Traceback (most recent call last):
+    ...
+    advisory._bundle.BundleError: no/such/folder is not a model bundle: ...
+    """
+    from advisory._bundle import BundleError, definition_hashes, read_bundle
+
+    advisor, manifest = read_bundle(path, trusted=trusted)
+    model_file = Path(path) / str(manifest.get("model_file"))
+    if not isinstance(advisor, Advisor):
+        raise BundleError(f"{model_file} holds a {type(advisor).__name__}, not an Advisor.")
+    if definition_hashes(advisor.definitions) != manifest.get("definitions_sha256"):
+        raise BundleError(
+            f"The definitions inside {model_file} do not match the manifest's hashes; the "
+            "bundle is inconsistent. Save it again from its source."
+        )
+    return advisor

@@ -1,5 +1,8 @@
 """Model bundles: a fitted Advisor saved with skops, never with pickle.
 
+This module knows the file format, not the Advisor: :meth:`Advisor.save
+<advisory.Advisor.save>` and :func:`advisory.load` call it.
+
 A bundle is a folder with two files:
 
 - ``advisor.skops`` — the fitted :class:`~advisory.Advisor` (definitions,
@@ -23,15 +26,20 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from advisory._errors import AdvisoryError
+from advisory._version import __version__
 
-if TYPE_CHECKING:
-    from advisory._advisor import Advisor
-    from advisory._host import Reviewer
-
-__all__ = ["BUNDLE_TYPES", "BundleError", "UntrustedTypesError", "load", "load_advisor", "save"]
+__all__ = [
+    "BUNDLE_TYPES",
+    "BundleError",
+    "UntrustedTypesError",
+    "definition_hashes",
+    "read_bundle",
+    "read_manifest",
+    "write_bundle",
+]
 
 FORMAT: Final = "advisory-bundle"
 FORMAT_VERSION: Final = 1
@@ -97,24 +105,28 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _definition_hashes(advisor: Advisor) -> dict[str, str]:
+def definition_hashes(definitions: object) -> dict[str, str]:
     """SHA-256 of each definition, from its canonical text (stable across machines)."""
-    definitions = advisor.definitions
     return {
         name: _sha256(repr(getattr(definitions, name)).encode())
         for name in ("spec", "catalogue", "policy")
     }
 
 
-def save(advisor: Advisor, path: str | os.PathLike[str]) -> Path:
-    """Save a fitted advisor as a bundle folder (see the module docstring).
+def write_bundle(obj: object, path: str | os.PathLike[str], manifest: dict[str, Any]) -> Path:
+    """Write ``obj`` with skops and its manifest into the bundle folder ``path``.
 
     Parameters
     ----------
-    advisor : Advisor
-        A fitted advisor.
+    obj : object
+        What the bundle holds (a fitted :class:`~advisory.Advisor`); skops
+        writes the state its ``__getstate__`` gives.
     path : str or os.PathLike
         The bundle folder; created if missing, its two files replaced.
+    manifest : dict
+        What the object's owner says about it (model version, snapshot date,
+        factor schema, definition hashes); the format, library version,
+        creation time and checksum are added here.
 
     Returns
     -------
@@ -123,36 +135,20 @@ def save(advisor: Advisor, path: str | os.PathLike[str]) -> Path:
     """
     import skops.io as sio
 
-    advisor._check_fitted("save")
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
-    builders = advisor._builders
-    advisor._builders = {}  # a cache of renderers: rebuilt on demand after loading
-    try:
-        payload: bytes = sio.dumps(advisor)
-    finally:
-        advisor._builders = builders
-    from advisory import __version__
-
-    spec = advisor.definitions.spec
-    manifest = {
+    payload: bytes = sio.dumps(obj)
+    document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "advisory_version": __version__,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "model_version": advisor.model_version_,
-        "model_family": spec.family,
-        "training_snapshot_date": advisor.training_snapshot_.isoformat(),
-        "training_cases": advisor.n_cases_,
-        "definitions_sha256": _definition_hashes(advisor),
-        "factors": [
-            {"name": f.name, "kind": f.kind, "levels": list(f.levels)} for f in spec.factors
-        ],
+        **manifest,
         "model_file": _MODEL_FILE,
         "model_sha256": _sha256(payload),
     }
     (folder / _MODEL_FILE).write_bytes(payload)
-    (folder / _MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (folder / _MANIFEST).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return folder
 
 
@@ -192,12 +188,10 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     return manifest
 
 
-def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Reviewer:
-    """Load a bundle for a host system: a score-free :class:`~advisory.Reviewer`.
-
-    The reviewer gives reviews and their renderings only: nothing that returns
-    a number per case (no margin, probability or SHAP value, no estimator).
-    Data scientists open the full model with :meth:`advisory.Advisor.load`.
+def read_bundle(
+    path: str | os.PathLike[str], *, trusted: Iterable[str] = ()
+) -> tuple[Any, dict[str, Any]]:
+    """Check a bundle, then load what it holds (see :func:`advisory.load`).
 
     Parameters
     ----------
@@ -208,32 +202,8 @@ def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Review
 
     Returns
     -------
-    advisory.Reviewer
-
-    Raises
-    ------
-    BundleError, UntrustedTypesError
-        As :func:`load_advisor`.
-    """
-    from advisory._host import Reviewer
-
-    return Reviewer(load_advisor(path, trusted=trusted))
-
-
-def load_advisor(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Advisor:
-    """Load a bundle written by :meth:`Advisor.save`, checking it first.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The bundle folder.
-    trusted : iterable of str, optional
-        Extra types to trust beyond :data:`BUNDLE_TYPES`, after reviewing them.
-
-    Returns
-    -------
-    Advisor
-        The fitted advisor, ready to review cases.
+    tuple
+        The loaded object and the bundle's manifest.
 
     Raises
     ------
@@ -266,14 +236,4 @@ def load_advisor(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -
     refused = sorted(set(found) - allowed)
     if refused:
         raise UntrustedTypesError(str(path), refused)
-    advisor: Advisor = sio.loads(payload, trusted=sorted(set(found)))
-    from advisory._advisor import Advisor
-
-    if not isinstance(advisor, Advisor):
-        raise BundleError(f"{model_file} holds a {type(advisor).__name__}, not an Advisor.")
-    if _definition_hashes(advisor) != manifest.get("definitions_sha256"):
-        raise BundleError(
-            f"The definitions inside {model_file} do not match the manifest's hashes; the "
-            "bundle is inconsistent. Save it again from its source."
-        )
-    return advisor
+    return sio.loads(payload, trusted=sorted(set(found))), manifest

@@ -25,7 +25,7 @@ def _audit(args: argparse.Namespace) -> int:
 
 def _audit_bundle(args: argparse.Namespace) -> Any:
     from advisory import Advisor
-    from advisory.context import read_case_ids, read_records
+    from advisory.context._io import read_case_ids, read_records
 
     if not args.records:
         raise InputError("advisory audit --bundle needs --records FOLDER with the audited cases.")
@@ -47,7 +47,7 @@ def _split_pairs(values: list[str] | None, name: str) -> dict[str, str]:
 
 
 def _audit_scores(args: argparse.Namespace) -> Any:
-    from advisory.context import read_table
+    from advisory.context._io import read_table
     from advisory.definitions import load_audit_policy, load_model_spec
     from advisory.fairness import audit
 

@@ -1,7 +1,7 @@
 """Exception classes shared by every part of :mod:`advisory`.
 
 Each class subclasses a builtin so callers can catch what they already
-expect (``ValueError``, ``ImportError``), and every message names the thing
+expect (``ValueError``, ``ImportError``, ``KeyError``), and every message names the thing
 that is wrong, what was expected, what was found and the fix.
 """
 
@@ -13,6 +13,7 @@ __all__ = [
     "InputError",
     "MissingExtraError",
     "ParameterError",
+    "UnknownNameError",
 ]
 
 
@@ -105,3 +106,34 @@ class MissingExtraError(AdvisoryError, ImportError):
             f"{feature} needs the optional dependency {module!r}, which is not installed. "
             f"Install it with: pip install 'advisory[{extra}]'"
         )
+
+
+class UnknownNameError(AdvisoryError, KeyError):
+    """A definition was asked for a name (a factor, a source, an entry) it does not hold.
+
+    A ``KeyError``, so ``except KeyError`` still catches it, but its message
+    reads as a sentence rather than a quoted key.
+
+    Parameters
+    ----------
+    name : str
+        The name asked for.
+    message : str
+        What holds no such name and which names it has.
+
+    Examples
+    --------
+    >>> error = UnknownNameError("polce", "The catalogue has no source 'polce'; ...")
+    >>> print(error)
+    The catalogue has no source 'polce'; ...
+    >>> isinstance(error, KeyError), error.name
+    (True, 'polce')
+    """
+
+    def __init__(self, name: str, message: str) -> None:
+        self.name = name
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisory import __version__
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
 from advisory._errors import AdvisoryError
+from advisory._version import __version__
 
 if TYPE_CHECKING:
     from advisory.context import CaseContext
@@ -168,7 +168,7 @@ def _household_text(one: CaseContext) -> str:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from advisory.context import write_records
+    from advisory.context._io import write_records
     from advisory.datasets import make_multiagency
 
     n_cases = check_int(args.cases, "n_cases", "make_multiagency", minimum=1)
@@ -197,7 +197,7 @@ def _train(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     import advisory
-    from advisory.context import read_case_ids, read_records
+    from advisory.context._io import read_case_ids, read_records
 
     advisor = advisory.load(args.bundle, trusted=args.trust or ())
     records = read_records(args.records)

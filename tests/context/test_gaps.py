@@ -92,7 +92,7 @@ def test_education_before_school_age_is_not_a_gap(context):
 
 
 def test_every_reported_gap_was_planted(records, context):
-    """On synthetic records every gap is one the generator planted, and vice versa."""
+    """On synthetic records every gap is one the generator planted (the converse is below)."""
     assert set(context.gaps["kind"]) <= {"unavailable", "unmatched"}
     planted = records.truth.gaps
     by_person = set(planted["person_id"].dropna())
@@ -103,3 +103,66 @@ def test_every_reported_gap_was_planted(records, context):
         if gap.person_id in by_person:
             continue
         assert people.loc[gap.person_id, "area"] == by_area[gap.agency], gap
+
+
+def _members_read(spec, records, context):
+    """Every (case, member, agency) some factor reads, with the first and last day it reads.
+
+    From the specification: each ``events`` factor reads its source's records of the members
+    its ``who`` names, over its window before the reference date (from birth at the earliest).
+    Factors read "ever" only widen what others read, so they are left out.
+    """
+    members = context.household.merge(context.cases[["case_id", "reference_date"]], on="case_id")
+    birth = records.people.set_index("person_id")["birth_date"]
+    child = members["relationship"] == "the child"
+    chosen = {
+        "child": child,
+        "household": pd.Series(True, index=members.index),
+        "siblings": members["relationship"] == "sibling",
+        "household_adults": ~child & (members["adult_or_child"] != "child"),
+        "household_children": ~child & (members["adult_or_child"] != "adult"),
+    }
+    parts = []
+    for factor in spec.factors:
+        if factor.kind != "events" or factor.ever:
+            continue
+        rows = members[chosen[factor.who]]
+        first = rows["reference_date"] - pd.Timedelta(days=int(factor.window_days))
+        first = first.where(first >= rows["person_id"].map(birth), rows["person_id"].map(birth))
+        parts.append(
+            rows.assign(
+                agency=factor.source,
+                first=first,
+                last=rows["reference_date"] - pd.Timedelta(days=1),
+            )[["case_id", "person_id", "agency", "first", "last"]]
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def _triples(frame):
+    return set(map(tuple, frame[["case_id", "person_id", "agency"]].to_numpy()))
+
+
+def test_every_planted_gap_is_reported_wherever_a_factor_reads_it(records, definitions, context):
+    """The converse: a planted gap over a member whose records a factor reads is reported."""
+    read = _members_read(definitions.spec, records, context)
+    area = read["person_id"].map(records.people.set_index("person_id")["area"])
+    reported = _triples(context.gaps)
+    checked: dict[str, int] = {}
+    for gap in records.truth.gaps.itertuples(index=False):
+        concerned = (
+            read["person_id"] == gap.person_id if pd.notna(gap.person_id) else area == gap.area
+        )
+        hit = read[
+            concerned
+            & (read["agency"] == gap.agency)
+            & (read["first"] <= gap.end_date)
+            & (read["last"] >= gap.start_date)
+        ]
+        expected = _triples(hit)
+        missing = expected - reported
+        assert not missing, (gap.kind, sorted(missing)[:5])
+        checked[gap.kind] = checked.get(gap.kind, 0) + len(expected)
+    # every kind of planted gap touches cases, so none of the checks above is vacuous
+    assert set(checked) == {"area_outage", "stale_extract", "no_gp_registration", "unmatched"}
+    assert min(checked.values()) > 10, checked

@@ -3,12 +3,8 @@ from __future__ import annotations
 import pytest
 
 from advisory import DefinitionError
-from advisory.definitions import (
-    THRESHOLD_FREE_METRICS,
-    load_audit_policy,
-    parse_audit_policy,
-    reference_root,
-)
+from advisory.definitions import load_audit_policy, reference_root
+from advisory.definitions._audit_policy import THRESHOLD_FREE_METRICS, parse_audit_policy
 
 PATH = reference_root() / "fairness" / "reference.toml"
 TEXT = PATH.read_text(encoding="utf-8")
@@ -43,7 +39,7 @@ def test_reference_policy() -> None:
 
 def test_defaults_applied() -> None:
     policy = parse_audit_policy(MINIMAL)
-    assert (policy.min_cell_size, policy.confidence_level, policy.n_boot) == (10, 0.95, 1000)
+    assert (policy.min_cell_size, policy.confidence_level, policy.n_boot) == (10, 0.9, 1000)
     assert policy.metrics == THRESHOLD_FREE_METRICS
     assert policy.intersections == ()
 

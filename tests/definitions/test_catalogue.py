@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from advisory import DefinitionError
+from advisory import DefinitionError, UnknownNameError
 from advisory.datasets._vocabulary import AGENCIES, EVENT_TYPES
-from advisory.definitions import load_catalogue, parse_catalogue, reference_root
+from advisory.definitions import load_catalogue, reference_root
+from advisory.definitions._catalogue import parse_catalogue
 
 PATH = reference_root() / "explain" / "reference.toml"
 TEXT = PATH.read_text(encoding="utf-8")
@@ -40,9 +41,9 @@ def test_reference_questions_are_questions() -> None:
 def test_entry_lookup() -> None:
     catalogue = parse_catalogue(TEXT)
     assert catalogue.entry("adult_arrests").source == "police"
-    with pytest.raises(KeyError, match=r"no entry 'nope'"):
+    with pytest.raises(UnknownNameError, match=r"no entry 'nope'"):
         catalogue.entry("nope")
-    with pytest.raises(KeyError, match=r"no source 'polce'; its sources are \['childrens"):
+    with pytest.raises(UnknownNameError, match=r"no source 'polce'; its sources are \['childrens"):
         catalogue.source("polce")
 
 

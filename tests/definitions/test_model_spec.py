@@ -4,8 +4,9 @@ import pathlib
 
 import pytest
 
-from advisory import DefinitionError
-from advisory.definitions import load_model_spec, parse_model_spec, reference_root
+from advisory import DefinitionError, UnknownNameError
+from advisory.definitions import load_model_spec, reference_root
+from advisory.definitions._model_spec import parse_model_spec
 
 SPEC_PATH = reference_root() / "models" / "cp_plan_12m.toml"
 TEXT = SPEC_PATH.read_text(encoding="utf-8")
@@ -39,7 +40,9 @@ def test_reference_spec_loads() -> None:
 
 def test_factor_lookup_names_the_factors() -> None:
     spec = parse_model_spec(TEXT)
-    with pytest.raises(KeyError, match=r"has no factor 'nope'; its factors are \['child_prior"):
+    with pytest.raises(
+        UnknownNameError, match=r"has no factor 'nope'; its factors are \['child_prior"
+    ):
         spec.factor("nope")
 
 

@@ -158,6 +158,25 @@ def test_runtime_additivity_check_raises_clearly(models, factors):
         expl.check_additivity()
 
 
+@pytest.mark.parametrize("name", ["scorecard", "boosting", "tree"])
+def test_check_additivity_compares_with_the_model_itself(models, factors, name, monkeypatch):
+    """Built without the flag, an explanation still checks its values against the model."""
+    model = models[name]
+    X = factors.X.head(5)
+    explain(model, X).check_additivity()  # exact: passes
+    exact = type(model)._attributions
+
+    def off_by_a_little(self, matrix, background):
+        values, base = exact(self, matrix, background)
+        values[0, :, 0] += 1e-3  # one factor's attribution, in the main model only
+        return values, base
+
+    monkeypatch.setattr(type(model), "_attributions", off_by_a_little)
+    expl = explain(model, X)
+    with pytest.raises(AdditivityError, match=r"differs from decision_function by up to 0\.001"):
+        expl.check_additivity()
+
+
 def test_stability_intervals_bracket_and_flag(models, factors):
     expl = explain(models["scorecard"], factors.X.head(300))
     assert expl.has_stability

@@ -72,7 +72,19 @@ def test_point_estimates_are_group_means_and_differences() -> None:
 def test_contract_shape() -> None:
     result = parity_audit(ATTRIBUTIONS, MENTIONS, SENSITIVE, n_boot=50)
     out = result.to_dict()
-    assert set(out) == {"attribution", "callouts", "units"}
+    assert set(out) == {
+        "attribution",
+        "callouts",
+        "units",
+        "references",
+        "n_cases",
+        "confidence",
+        "n_boot",
+        "min_cell_size",
+        "familywise",
+        "notes",
+    }
+    assert out["n_cases"] == N and out["confidence"] == result.confidence == 0.9
     assert out["units"] == dict(PARITY_UNITS)
     # one entry per attribute, non-reference group and factor
     assert len(out["attribution"]) == (2 + 1) * 3
@@ -107,15 +119,27 @@ def test_renaming_groups_changes_nothing_but_names() -> None:
             )
 
 
-def test_paired_interval_of_a_shifted_copy_is_exact() -> None:
-    """The same cases in both groups' replicates: a constant shift has a zero-width interval."""
+def test_difference_of_a_shifted_copy_is_exact() -> None:
+    """A group that is a copy of the reference shifted by 0.25: the difference is 0.25 exactly.
+
+    The two groups are different cases, resampled independently, so the interval has a
+    width; it must hold the exact difference and be as narrow as the spread implies.
+    """
     doubled = pd.concat([ATTRIBUTIONS, ATTRIBUTIONS + 0.25])
     doubled.index = pd.RangeIndex(2 * N)
     groups = pd.DataFrame({"g": ["ref"] * N + ["shifted"] * N})
-    result = parity_audit(doubled, None, groups, n_boot=100, reference_groups={"g": "ref"})
-    for entry in result.to_dict()["attribution"]:
+    result = parity_audit(doubled, None, groups, n_boot=200, reference_groups={"g": "ref"})
+    entries = result.to_dict()["attribution"]
+    assert [e["factor"] for e in entries] == list(ATTRIBUTIONS.columns)
+    for entry in entries:
+        mean = float(ATTRIBUTIONS[entry["factor"]].mean())
+        assert entry["reference_value"]["estimate"] == pytest.approx(mean, abs=1e-6)
+        assert entry["group_value"]["estimate"] == pytest.approx(mean + 0.25, abs=1e-6)
+        assert entry["difference"]["estimate"] == pytest.approx(0.25, abs=1e-6)
         lo, hi = entry["difference"]["interval"]
-        assert 0.2 < lo <= hi < 0.3  # not paired case by case, but far from zero
+        # two independent means of N values with sd ~0.4: a 90% interval about +-0.017 wide
+        assert lo < 0.25 < hi
+        assert hi - lo < 0.06
         assert entry["assessment"] == "higher than the reference group"
 
 

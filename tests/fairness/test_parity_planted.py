@@ -154,7 +154,7 @@ def test_proxy_audit_finds_the_planted_disability_driver(biased: dict[str, Any])
     frame = result.to_frame()
     print("\n" + frame[["attribute", "group", "n", "auc", "auc_lower", "auc_upper"]].to_string())
     print(frame[["attribute", "group", "carriers", "strengths", "attribution_share"]].to_string())
-    for entry in result.to_dict():
+    for entry in result.to_dict()["entries"]:
         if entry["attribute"] == "disability":
             assert entry["assessment"] == PREDICTS
             assert [c["factor"] for c in entry["carriers"]][:1] == expected

@@ -41,8 +41,8 @@ def test_renaming_groups_leaves_metrics_and_intervals_unchanged(
     )
     for metric in before.metrics:
         pairs = [
-            (before.by_group(metric), after.by_group(metric)),  # type: ignore[arg-type]
-            (before.disparities(metric), after.disparities(metric)),  # type: ignore[arg-type]
+            (before.by_group(metric), after.by_group(metric)),
+            (before.disparities(metric), after.disparities(metric)),
         ]
         for table, renamed in pairs:
             for attribute, label in table.index.tolist():

@@ -66,7 +66,7 @@ def test_a_copy_of_the_baseline_is_not_demonstrably_better(factors):
     result = validate(_logistic_baseline(), X, factors.y, dates=factors.dates, n_boot=200)
     verdict = result.verdicts["logistic_regression"]
     assert verdict == (
-        "The model is not demonstrably better than a plain logistic regression: the 95% "
+        "The model is not demonstrably better than a plain logistic regression: the 90% "
         "interval of the difference in ROC-AUC (0.000 to 0.000) includes zero."
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,27 +16,11 @@ from advisory.prompts import Review, ReviewBuilder, reset_memos
 GOLDEN_CASES = ("C0000009", "C0000082")
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--regenerate-golden",
-        action="store_true",
-        default=False,
-        help="rewrite tests/prompts/golden/ from the current renderings",
-    )
-
-
 @pytest.fixture(autouse=True)
 def _fresh_memos() -> Iterator[None]:
     """Each test starts with empty memos, so no test depends on what another left."""
     reset_memos()
     yield
-
-
-@pytest.fixture(scope="session")
-def regenerate_golden(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--regenerate-golden", default=False)) or (
-        os.environ.get("ADVISORY_REGENERATE_GOLDEN") == "1"
-    )
 
 
 @pytest.fixture(scope="session")

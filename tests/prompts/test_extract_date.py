@@ -10,7 +10,7 @@ import pytest
 
 from advisory import InputError
 from advisory.cli import main
-from advisory.context import read_records, write_records
+from advisory.context._io import read_records, write_records
 from advisory.datasets import make_multiagency
 
 

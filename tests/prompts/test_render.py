@@ -100,18 +100,9 @@ def test_every_rendering_is_guarded(dicts: list[dict[str, Any]], bad: str, rende
 
 @pytest.mark.parametrize("case_id", GOLDEN_CASES)
 @pytest.mark.parametrize("kind", ["txt", "html"])
-def test_golden_renderings(
-    advisor: Any, demo: Any, case_id: str, kind: str, regenerate_golden: bool
-) -> None:
+def test_golden_renderings(advisor: Any, demo: Any, case_id: str, kind: str, golden: Any) -> None:
     review = advisor.review(demo, case_ids=[case_id])[0]
     rendered = review.to_text() if kind == "txt" else review.to_html()
-    path = GOLDEN / f"review_{case_id}.{kind}"
-    if regenerate_golden:
-        path.write_text(rendered, encoding="utf-8")
-    expected = path.read_text(encoding="utf-8")
-    assert rendered == expected, (
-        f"{path.name} differs; if the change is intended, rerun with "
-        "ADVISORY_REGENERATE_GOLDEN=1 (or --regenerate-golden) and review the diff."
-    )
+    golden(GOLDEN / f"review_{case_id}.{kind}", rendered)
     assert html.unescape(rendered).count("?") >= 4
     assert re.search(r"\d+\.\d", rendered.replace(case_id, "")) is None

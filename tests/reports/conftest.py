@@ -8,7 +8,6 @@ report is tested on every section whether or not a given Audit carries it.
 from __future__ import annotations
 
 import copy
-import os
 from typing import Any
 
 import numpy as np
@@ -41,7 +40,13 @@ def make_data(seed: int = 7) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
 def make_audit() -> Audit:
     y, scores, sensitive = make_data()
     return audit(
-        y, scores, sensitive, n_boot=40, intersections=[["ethnicity", "sex"]], random_state=0
+        y,
+        scores,
+        sensitive,
+        n_boot=40,
+        confidence=0.95,  # the level of the golden files (the reference policy's)
+        intersections=[["ethnicity", "sex"]],
+        random_state=0,
     )
 
 
@@ -245,10 +250,3 @@ def full_dict(_base: dict[str, Any]) -> dict[str, Any]:
 def bare_dict(_base: dict[str, Any]) -> dict[str, Any]:
     """Another tool's scores: every optional section null."""
     return copy.deepcopy({**_base, **NULL_SECTIONS})
-
-
-@pytest.fixture(scope="session")
-def regenerate_golden(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--regenerate-golden", default=False)) or (
-        os.environ.get("ADVISORY_REGENERATE_GOLDEN") == "1"
-    )

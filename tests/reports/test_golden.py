@@ -30,16 +30,8 @@ def normalised_html(page: str) -> str:
         ("audit_report.html.txt", "full", lambda d: normalised_html(render_html(d))),
     ],
 )
-def test_golden_renderings(full_dict, bare_dict, name, sections, render, regenerate_golden):
-    rendered = render(full_dict if sections == "full" else bare_dict)
-    path = GOLDEN / name
-    if regenerate_golden:
-        path.write_text(rendered, encoding="utf-8")
-    expected = path.read_text(encoding="utf-8")
-    assert rendered == expected, (
-        f"{path.name} differs; if the change is intended, rerun with "
-        "ADVISORY_REGENERATE_GOLDEN=1 (or --regenerate-golden) and review the diff."
-    )
+def test_golden_renderings(full_dict, bare_dict, name, sections, render, golden):
+    golden(GOLDEN / name, render(full_dict if sections == "full" else bare_dict))
 
 
 def test_golden_html_keeps_one_placeholder_per_chart():

@@ -164,9 +164,13 @@ def test_suppressed_groups_show_no_count_or_estimate_anywhere(full_dict, audit_d
             for number in numbers:
                 assert number not in text, f"{name} shows {number} of suppressed {group}"
     # every table row about a suppressed group says so and has no digit besides its name
-    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, flags=re.DOTALL):
-        if "suppressed: fewer than" not in row:
-            continue
+    marked = [
+        row
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, flags=re.DOTALL)
+        if "suppressed: fewer than" in row
+    ]
+    assert len(marked) >= len(hidden)  # each suppressed group has at least one row
+    for row in marked:
         cells = re.sub(r"<[^>]+>", "|", row)
         assert "suppressed: fewer than 10 cases or disclosive" in cells
         shown = cells.replace("fewer than 10 cases", "")
@@ -213,6 +217,12 @@ NUMBER = re.compile(r"(?<![\w.])[+-]?\d+\.\d{3}\b|(?<![\w.])[+-]?\d+\.\d%|[+-]\d
 def test_no_estimate_without_its_interval(full_dict):
     """Every printed estimate (3 decimals, a percentage or points) sits next to an interval."""
     text = " ".join(_text(render_html(full_dict)).split())
+    found = [m.group() for m in NUMBER.finditer(text)]
+    # the page prints estimates in each of the three forms; a pattern that matched none
+    # of them would let this test pass on a page without a single interval
+    assert any(re.fullmatch(r"[+-]?\d+\.\d{3}", n) for n in found), found[:10]
+    assert any(n.endswith("%") for n in found), found[:10]
+    assert any(n.endswith("points") for n in found), found[:10]
     for match in NUMBER.finditer(text):
         around = text[max(0, match.start() - 80) : match.end() + 60]
         assert "interval" in around, around

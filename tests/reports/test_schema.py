@@ -12,7 +12,7 @@ import pytest
 
 from advisory._errors import InputError
 from advisory.fairness import METRICS
-from advisory.reports import SCHEMA_ID, audit_json, audit_schema, validate_audit
+from advisory.reports import SCHEMA_ID, audit_json, audit_schema, check_audit_document
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_written_json_validates(full_dict, bare_dict, real_audit):
     for source in (full_dict, bare_dict, real_audit):
         document = json.loads(audit_json(source))
         _validator().validate(document)
-        validate_audit(document)
+        check_audit_document(document)
 
 
 def _set(path: tuple[Any, ...], value: Any) -> Callable[[dict[str, Any]], None]:
@@ -102,7 +102,7 @@ def test_both_validators_reject_the_same_breaks(full_document, name):
     with pytest.raises(jsonschema.ValidationError):
         _validator().validate(document)
     with pytest.raises(InputError, match=r"does not follow audit\.schema\.json"):
-        validate_audit(document)
+        check_audit_document(document)
 
 
 def test_null_sections_are_valid_but_missing_ones_are_not(full_document):
@@ -110,7 +110,7 @@ def test_null_sections_are_valid_but_missing_ones_are_not(full_document):
         document = copy.deepcopy(full_document)
         document[section] = None
         _validator().validate(document)
-        validate_audit(document)
+        check_audit_document(document)
         del document[section]
         with pytest.raises(InputError, match=f"lacks the required key '{section}'"):
-            validate_audit(document)
+            check_audit_document(document)

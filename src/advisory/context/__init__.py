@@ -10,21 +10,17 @@ surfaced separately and every data gap stated. Unknown is never zero.
 from __future__ import annotations
 
 from advisory.context._build import RecordIndex, build_context, index_records
-from advisory.context._io import read_case_ids, read_records, read_table, write_records
-from advisory.context._records import COVERAGE_STATUSES, SCHEMA, Records, validate_records
+from advisory.context._io import read_records
+from advisory.context._records import SCHEMA, Records, check_records
 from advisory.context._result import CaseContext
 
 __all__ = [
-    "COVERAGE_STATUSES",
     "SCHEMA",
     "CaseContext",
     "RecordIndex",
     "Records",
     "build_context",
+    "check_records",
     "index_records",
-    "read_case_ids",
     "read_records",
-    "read_table",
-    "validate_records",
-    "write_records",
 ]

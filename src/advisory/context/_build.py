@@ -13,7 +13,7 @@ from advisory._checks import check_int
 from advisory._errors import InputError
 from advisory.context._compute import compute_context
 from advisory.context._index import RecordArrays
-from advisory.context._records import validate_records
+from advisory.context._records import check_records
 from advisory.context._result import CaseContext
 from advisory.definitions import Definitions
 
@@ -50,7 +50,7 @@ class RecordIndex:
         self.definitions = definitions
         snapshot = data.get("snapshot_date") if isinstance(data, Mapping) else None
         snapshot = getattr(data, "snapshot_date", snapshot)
-        records = validate_records(data, definitions.catalogue)
+        records = check_records(data, definitions.catalogue)
         if snapshot is None or pd.isna(snapshot):
             snapshot = records.cases["reference_date"].max()
         #: The records' extraction date: ``snapshot_date`` of the records when

@@ -104,7 +104,7 @@ def read_records(folder: str | os.PathLike[str]) -> dict[str, Any]:
 
     Each table is ``<name>.csv``, ``<name>.csv.gz`` or ``<name>.parquet``
     (Parquet needs pyarrow). Dates may be ISO strings; they are checked and
-    parsed by :func:`advisory.context.validate_records`.
+    parsed by :func:`advisory.context.check_records`.
 
     Parameters
     ----------

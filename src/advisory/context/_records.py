@@ -17,7 +17,7 @@ import pandas as pd
 from advisory._errors import InputError
 from advisory.definitions import Catalogue
 
-__all__ = ["COVERAGE_STATUSES", "LINK_COLUMNS", "SCHEMA", "Records", "validate_records"]
+__all__ = ["COVERAGE_STATUSES", "LINK_COLUMNS", "SCHEMA", "Records", "check_records"]
 
 #: Required columns of each table; other columns are kept and ignored.
 SCHEMA: Final[dict[str, tuple[str, ...]]] = {
@@ -44,7 +44,7 @@ _FEW: Final = 5
 class Records:
     """Validated multi-agency records, every date column as ``datetime64``.
 
-    Build it with :func:`validate_records`; the tables are those of
+    Build it with :func:`check_records`; the tables are those of
     :class:`advisory.datasets.MultiAgencyData`.
     """
 
@@ -228,7 +228,7 @@ def _no_overlap(coverage: pd.DataFrame, person: npt.NDArray[np.int64]) -> None:
         )
 
 
-def validate_records(data: object, catalogue: Catalogue) -> Records:
+def check_records(data: object, catalogue: Catalogue) -> Records:
     """Check multi-agency records against the documented schema.
 
     Parameters
@@ -259,9 +259,9 @@ def validate_records(data: object, catalogue: Catalogue) -> Records:
     >>> from advisory.definitions import load_definitions, reference_root
     >>> catalogue = load_definitions(reference_root()).catalogue
     >>> data = make_multiagency(n_cases=50, seed=0)
-    >>> records = validate_records(data, catalogue)
+    >>> records = check_records(data, catalogue)
     >>> bad = {**vars(records), "cases": data.cases.assign(reference_date="next week")}
-    >>> validate_records(bad, catalogue)
+    >>> check_records(bad, catalogue)
     Traceback (most recent call last):
     ...
     advisory._errors.InputError: The 'cases' table's 'reference_date' column has values ...

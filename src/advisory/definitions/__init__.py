@@ -32,24 +32,19 @@ Examples
 from __future__ import annotations
 
 from advisory.definitions._audit_policy import (
-    OPERATING_POINT_METRICS,
-    THRESHOLD_FREE_METRICS,
     AuditPolicy,
     OperatingPoint,
     SensitiveAttribute,
     load_audit_policy,
-    parse_audit_policy,
 )
 from advisory.definitions._catalogue import (
     Catalogue,
     CatalogueEntry,
     Source,
     load_catalogue,
-    parse_catalogue,
 )
 from advisory.definitions._definitions import (
     Definitions,
-    check_definitions,
     load_definitions,
     reference_root,
 )
@@ -58,12 +53,9 @@ from advisory.definitions._model_spec import (
     ModelSpec,
     Outcome,
     load_model_spec,
-    parse_model_spec,
 )
 
 __all__ = [
-    "OPERATING_POINT_METRICS",
-    "THRESHOLD_FREE_METRICS",
     "AuditPolicy",
     "Catalogue",
     "CatalogueEntry",
@@ -74,13 +66,9 @@ __all__ = [
     "Outcome",
     "SensitiveAttribute",
     "Source",
-    "check_definitions",
     "load_audit_policy",
     "load_catalogue",
     "load_definitions",
     "load_model_spec",
-    "parse_audit_policy",
-    "parse_catalogue",
-    "parse_model_spec",
     "reference_root",
 ]

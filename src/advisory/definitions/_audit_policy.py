@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from advisory._errors import DefinitionError
+from advisory._result import DEFAULT_CONFIDENCE
 from advisory.definitions._toml import Table, check_name, read_definition_file, read_toml
 
 __all__ = [
@@ -102,7 +103,8 @@ class AuditPolicy:
     min_cell_size : int
         Groups with fewer cases than this are suppressed (default 10).
     confidence_level : float
-        Level of the confidence intervals (default 0.95).
+        Level of the confidence intervals (default 0.9, the library's one
+        default; the reference policy sets 0.95).
     n_boot : int
         Bootstrap replicates for the intervals (default 1000).
     metrics : tuple of str
@@ -126,7 +128,7 @@ class AuditPolicy:
 
     schema_version: int
     min_cell_size: int = 10
-    confidence_level: float = 0.95
+    confidence_level: float = DEFAULT_CONFIDENCE
     n_boot: int = 1000
     metrics: tuple[str, ...] = THRESHOLD_FREE_METRICS
     attributes: tuple[SensitiveAttribute, ...]
@@ -188,7 +190,7 @@ def parse_audit_policy(text: str, source: str = "<string>") -> AuditPolicy:
     top = Table(read_toml(text, source), source=source, where="", keys=_TOP_KEYS)
     schema_version = top.schema_version()
     min_cell_size = top.integer("min_cell_size", minimum=1, default=10)
-    confidence_level = top.open_fraction("confidence_level", default=0.95)
+    confidence_level = top.open_fraction("confidence_level", default=DEFAULT_CONFIDENCE)
     n_boot = top.integer("n_boot", minimum=100, default=1000)
     op_table = top.optional_table("operating_point", _OPERATING_POINT_KEYS)
     operating_point = (

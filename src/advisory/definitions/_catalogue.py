@@ -7,6 +7,7 @@ import string
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from advisory._errors import UnknownNameError
 from advisory._language import RISK_PATTERN as _RISK_PATTERN
 from advisory._language import RISK_WORDS
 from advisory.definitions._toml import Table, read_definition_file, read_toml
@@ -158,14 +159,16 @@ class Catalogue:
 
         Raises
         ------
-        KeyError
-            If there is no such source; the message lists those defined.
+        advisory.UnknownNameError
+            If there is no such source (a ``KeyError``); the message lists
+            those defined.
         """
         for source in self.sources:
             if source.name == name:
                 return source
-        raise KeyError(
-            f"The catalogue has no source {name!r}; its sources are {list(self.source_names)}."
+        raise UnknownNameError(
+            name,
+            f"The catalogue has no source {name!r}; its sources are {list(self.source_names)}.",
         )
 
     def entry(self, name: str) -> CatalogueEntry:
@@ -173,14 +176,17 @@ class Catalogue:
 
         Raises
         ------
-        KeyError
-            If there is no such entry; the message lists those defined.
+        advisory.UnknownNameError
+            If there is no such entry (a ``KeyError``); the message lists
+            those defined.
         """
         for entry in self.entries:
             if entry.name == name:
                 return entry
         names = [e.name for e in self.entries]
-        raise KeyError(f"The catalogue has no entry {name!r}; its entries are {names}.")
+        raise UnknownNameError(
+            name, f"The catalogue has no entry {name!r}; its entries are {names}."
+        )
 
 
 def parse_catalogue(text: str, source: str = "<string>") -> Catalogue:

@@ -7,7 +7,7 @@ import pathlib
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from advisory._errors import DefinitionError
+from advisory._errors import DefinitionError, UnknownNameError
 from advisory.definitions._toml import (
     Table,
     check_name,
@@ -208,15 +208,17 @@ class ModelSpec:
 
         Raises
         ------
-        KeyError
-            If the specification has no such factor; the message lists those it has.
+        advisory.UnknownNameError
+            If the specification has no such factor (a ``KeyError``); the
+            message lists those it has.
         """
         for factor in self.factors:
             if factor.name == name:
                 return factor
-        raise KeyError(
+        raise UnknownNameError(
+            name,
             f"Model specification {self.name!r} has no factor {name!r}; "
-            f"its factors are {list(self.factor_names)}."
+            f"its factors are {list(self.factor_names)}.",
         )
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left as bisect
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,7 @@ import pandas as pd
 from advisory._checks import check_fraction
 from advisory._errors import AdvisoryError, InputError, ParameterError
 from advisory._optional import import_optional
+from advisory._result import DEFAULT_CONFIDENCE, JsonResult, json_number
 
 __all__ = ["AdditivityError", "Explainer", "Explanation", "StableAttributions", "explain"]
 
@@ -38,7 +40,7 @@ class AdditivityError(AdvisoryError, ArithmeticError):
         )
 
 
-class Explanation:
+class Explanation(JsonResult):
     """SHAP values of cases, one column per original factor, in log-odds.
 
     Built by :func:`explain` or :meth:`Explainer.explain`; the constructor is
@@ -51,8 +53,10 @@ class Explanation:
     base_value : float
         Mean margin over the background; ``base_value + values.sum(axis=1)``
         is the margin.
-    margin : ndarray of shape (n_cases,)
-        The model's margin (log-odds) for each case.
+    margin : ndarray of shape (n_cases,) or callable
+        The model's margin (log-odds) for each case, or a function that
+        computes it from the model when first asked for (so
+        :meth:`check_additivity` compares with the model itself).
     data : pandas.DataFrame
         The explained factors.
     resampled : ndarray of shape (n_resamples, n_cases, n_factors) or None
@@ -80,7 +84,7 @@ class Explanation:
         *,
         values: Float,
         base_value: float,
-        margin: Float,
+        margin: Float | Callable[[], Float],
         data: pd.DataFrame,
         resampled: Float | None,
         confidence: float,
@@ -119,6 +123,8 @@ class Explanation:
     @property
     def margin(self) -> Float:
         """The model's margin per case (for data scientists; never shown to practitioners)."""
+        if callable(self._margin):
+            self._margin = np.asarray(self._margin(), dtype=np.float64)
         return self._margin
 
     @property
@@ -190,8 +196,46 @@ class Explanation:
         return out
 
     def to_frame(self) -> pd.DataFrame:
-        """Attributions as a DataFrame indexed like :attr:`data`."""
+        """Return the attributions as a DataFrame indexed like :attr:`data`."""
         return pd.DataFrame(self._values, index=self._data.index, columns=self._data.columns)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the attributions as JSON-ready builtins (for data scientists, not reviews).
+
+        Returns
+        -------
+        dict
+            ``cases`` (the index of :attr:`data`, as text), ``factors``,
+            ``base_value``, ``values`` (one list per case), ``confidence``,
+            and ``lower`` and ``upper`` (the stability intervals, or None
+            when the model kept no refits).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from advisory.models import ScorecardClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame({"a": rng.poisson(1.0, 300).astype(float)})
+        >>> y = (rng.random(300) < 1 / (1 + np.exp(1 - X["a"]))).astype(int)
+        >>> model = ScorecardClassifier(n_resamples=0).fit(X, y)
+        >>> document = explain(model, X.head(2)).to_dict()
+        >>> document["factors"], len(document["values"]), document["lower"]
+        (['a'], 2, None)
+        """
+
+        def rows(matrix: Float) -> list[list[float | None]]:
+            return [[json_number(v) for v in row] for row in matrix.tolist()]
+
+        stable = self.has_stability
+        return {
+            "cases": [str(c) for c in self._data.index],
+            "factors": self.factor_names,
+            "base_value": json_number(self._base_value),
+            "values": rows(self._values),
+            "confidence": self._confidence,
+            "lower": rows(self.lower) if stable else None,
+            "upper": rows(self.upper) if stable else None,
+        }
 
     def importance(self) -> pd.Series:
         """Global importance: mean absolute attribution per factor, largest first."""
@@ -199,8 +243,17 @@ class Explanation:
         return series.sort_values(ascending=False, kind="stable").rename("mean_abs_shap")
 
     def check_additivity(self, tolerance: float = 1e-6) -> None:
-        """Raise :class:`AdditivityError` unless ``base + sum(values) == margin``."""
-        largest = float(np.max(np.abs(self._base_value + self._values.sum(1) - self._margin)))
+        """Raise :class:`AdditivityError` unless ``base + sum(values) == margin``.
+
+        The margin is the model's own ``decision_function`` (computed on first
+        use), so this fails whenever the attributions are not exact.
+
+        Parameters
+        ----------
+        tolerance : float, default=1e-6
+            Largest absolute difference allowed, in log-odds.
+        """
+        largest = float(np.max(np.abs(self._base_value + self._values.sum(1) - self.margin)))
         if not largest <= tolerance:
             raise AdditivityError(largest, tolerance)
 
@@ -243,7 +296,8 @@ class Explainer:
         Cases that define "a typical case". ``None`` uses the training cases
         (summarised at fit time, so no data is needed at run time).
     confidence : float, default=0.9
-        Level of the stability intervals, in (0, 1).
+        Level of the stability intervals, in (0, 1)
+        (``advisory._result.DEFAULT_CONFIDENCE``, the library's one default).
 
     Examples
     --------
@@ -259,7 +313,11 @@ class Explainer:
     """
 
     def __init__(
-        self, model: Any, *, background: pd.DataFrame | None = None, confidence: float = 0.9
+        self,
+        model: Any,
+        *,
+        background: pd.DataFrame | None = None,
+        confidence: float = DEFAULT_CONFIDENCE,
     ) -> None:
         from advisory.models._base import TransparentClassifier
 
@@ -303,13 +361,12 @@ class Explainer:
         explanation = Explanation(
             values=values[0],
             base_value=float(base[0]),
-            margin=values[0].sum(axis=1) + base[0],
+            margin=lambda: model._margin(matrix),
             data=data,
             resampled=values[1:] if values.shape[0] > 1 else None,
             confidence=self.confidence,
         )
         if check_additivity:
-            explanation._margin = model._margin(matrix)
             explanation.check_additivity()
         return explanation
 
@@ -507,7 +564,7 @@ def explain(
     X: pd.DataFrame,
     *,
     background: pd.DataFrame | None = None,
-    confidence: float = 0.9,
+    confidence: float = DEFAULT_CONFIDENCE,
     check_additivity: bool = False,
 ) -> Explanation:
     """Exact SHAP values of ``model`` for the cases ``X``, per original factor.

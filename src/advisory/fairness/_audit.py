@@ -15,8 +15,11 @@ import pandas as pd
 
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
+from advisory._result import DEFAULT_CONFIDENCE
 from advisory.definitions import AuditPolicy, Outcome
+from advisory.fairness._inputs import assess_difference as _assess
 from advisory.fairness._inputs import group_labels, sensitive_frame
+from advisory.fairness._inputs import percentile_interval as _interval
 from advisory.fairness._metrics import (
     OPERATING_POINT,
     THRESHOLD_FREE,
@@ -64,7 +67,7 @@ def _resolve(
     if policy is not None:
         for name, value, default in (
             ("n_boot", n_boot, 1000),
-            ("confidence", confidence, 0.95),
+            ("confidence", confidence, DEFAULT_CONFIDENCE),
             ("min_cell_size", min_cell_size, 10),
             ("reference_groups", reference_groups, None),
             ("intersections", intersections, None),
@@ -193,7 +196,7 @@ def audit(
     policy: AuditPolicy | None = None,
     predictions: object = None,
     n_boot: int = 1000,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     min_cell_size: int = 10,
     reference_groups: Mapping[str, str] | None = None,
     intersections: Sequence[Sequence[str]] | None = None,
@@ -227,7 +230,7 @@ def audit(
         metrics (selection rate, false positive and negative rates, precision).
     n_boot : int, default=1000
         Bootstrap replicates.
-    confidence : float, default=0.95
+    confidence : float, default=0.9
         Level of the intervals.
     min_cell_size : int, default=10
         Groups with fewer cases are suppressed.
@@ -516,21 +519,3 @@ def _reference(
     if all(refs[a] != "majority" for a in combo):
         return tuple(refs[a] for a in combo)
     return max(rows, key=lambda k: len(rows[k]))  # first largest, in sorted order
-
-
-def _interval(values: npt.NDArray[np.float64], alpha: float) -> tuple[float, float]:
-    finite = values[np.isfinite(values)]
-    if len(finite) < 0.9 * len(values):
-        return np.nan, np.nan
-    lo, hi = np.quantile(finite, [alpha, 1 - alpha])
-    return float(lo), float(hi)
-
-
-def _assess(lo: float, hi: float, null: float) -> str:
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        return "could not be estimated"
-    if lo > null:
-        return "higher than the reference group"
-    if hi < null:
-        return "lower than the reference group"
-    return "insufficient evidence of a difference"

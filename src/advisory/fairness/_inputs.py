@@ -11,19 +11,21 @@ import numpy.typing as npt
 import pandas as pd
 
 from advisory._errors import InputError, ParameterError
-from advisory.fairness._sections import json_number as _num
+from advisory._result import json_number as _num
 from advisory.fairness._suppression import suppress
 
 __all__ = [
     "Estimate",
     "FloatArray",
     "Labels",
+    "assess_difference",
     "check_confidence",
     "check_index",
     "check_labels",
     "finite_values",
     "group_labels",
     "hidden_groups",
+    "percentile_interval",
     "sensitive_frame",
     "sensitive_labels",
 ]
@@ -204,3 +206,23 @@ def finite_values(frame: pd.DataFrame, name: str) -> FloatArray:
             "(explain every case with the fitted model)."
         )
     return values
+
+
+def percentile_interval(values: npt.NDArray[np.float64], alpha: float) -> tuple[float, float]:
+    """Return the percentile bootstrap interval; NaNs when over a tenth of replicates failed."""
+    finite = values[np.isfinite(values)]
+    if len(finite) < 0.9 * len(values):
+        return np.nan, np.nan
+    lo, hi = np.quantile(finite, [alpha, 1 - alpha])
+    return float(lo), float(hi)
+
+
+def assess_difference(lo: float, hi: float, null: float) -> str:
+    """Return what an interval says of a difference from ``null``, in the report's words."""
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return "could not be estimated"
+    if lo > null:
+        return "higher than the reference group"
+    if hi < null:
+        return "lower than the reference group"
+    return "insufficient evidence of a difference"

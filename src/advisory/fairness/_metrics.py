@@ -16,7 +16,7 @@ from typing import Any, Final, Literal, cast
 import numpy as np
 import numpy.typing as npt
 
-from advisory.definitions import OPERATING_POINT_METRICS, THRESHOLD_FREE_METRICS
+from advisory.definitions._audit_policy import OPERATING_POINT_METRICS, THRESHOLD_FREE_METRICS
 
 __all__ = [
     "METRICS",

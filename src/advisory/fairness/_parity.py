@@ -23,14 +23,16 @@ import pandas as pd
 
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
-from advisory.fairness._audit import _assess, _interval
+from advisory._result import DEFAULT_CONFIDENCE, JsonResult
 from advisory.fairness._inputs import (
     Estimate,
+    assess_difference,
     check_confidence,
     check_index,
     check_labels,
     finite_values,
     hidden_groups,
+    percentile_interval,
     sensitive_labels,
 )
 from advisory.fairness._metrics import poisson_counts
@@ -100,7 +102,7 @@ class ParityEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ParityAudit:
+class ParityAudit(JsonResult):
     """Mean attribution and call-out rate per factor by group, against a reference group.
 
     Built by :func:`parity_audit`.
@@ -139,15 +141,31 @@ class ParityAudit:
         return dict(PARITY_UNITS)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"attribution": [...], "callouts": [...], "units": {...}}`` as JSON-ready builtins."""
+        """Return the parity audit as JSON-ready builtins.
+
+        Returns
+        -------
+        dict
+            ``attribution`` and ``callouts`` (lists of entries), ``units``
+            (what the audit report's ``parity`` section holds), then
+            ``references``, ``n_cases``, ``confidence``, ``n_boot``,
+            ``min_cell_size``, ``familywise`` and ``notes``.
+        """
         return {
             "attribution": [e.to_dict() for e in self.attribution],
             "callouts": [e.to_dict() for e in self.callouts],
             "units": self.units,
+            "references": dict(self.references),
+            "n_cases": self.n_cases,
+            "confidence": self.confidence,
+            "n_boot": self.n_boot,
+            "min_cell_size": self.min_cell_size,
+            "familywise": self.familywise,
+            "notes": list(self.notes),
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """Every entry of both sections as one long table.
+        """Return every entry of both sections as one long table.
 
         Columns: ``section`` (attribution or callouts), ``attribute``,
         ``group``, ``reference``, ``factor``, ``label``, ``suppressed``,
@@ -230,7 +248,7 @@ def parity_audit(
     labels: Mapping[str, str] | None = None,
     reference_groups: Mapping[str, str] | None = None,
     n_boot: int = 1000,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     min_cell_size: int = 10,
     withheld: Iterable[tuple[str, str]] = (),
     familywise: bool = False,
@@ -269,7 +287,7 @@ def parity_audit(
         ``"majority"``) the largest group.
     n_boot : int, default=1000
         Bootstrap replicates.
-    confidence : float, default=0.95
+    confidence : float, default=0.9
         Level of the intervals.
     min_cell_size : int, default=10
         Groups with fewer cases are suppressed (with secondary suppression);
@@ -496,7 +514,7 @@ def _run(
         for attribute, name, factor, at, mg, mr, dg, dr in cells:
             est_g, est_r = float(mg[0]), float(mr[0])
             diff = dg - dr
-            lo, hi = _interval(diff, alpha)
+            lo, hi = percentile_interval(diff, alpha)
             if scale is not None:
                 sd = float(np.nanstd(diff))
                 lo, hi = est_g - est_r - scale * sd, est_g - est_r + scale * sd
@@ -507,10 +525,10 @@ def _run(
                 suppressed=False,
                 reference=references[attribute],
                 label=words.get(factor, factor),
-                group_value=Estimate(est_g, *_interval(dg, alpha)),
-                reference_value=Estimate(est_r, *_interval(dr, alpha)),
+                group_value=Estimate(est_g, *percentile_interval(dg, alpha)),
+                reference_value=Estimate(est_r, *percentile_interval(dr, alpha)),
                 difference=Estimate(est_g - est_r, lo, hi),
-                assessment=_assess(lo, hi, 0.0),
+                assessment=assess_difference(lo, hi, 0.0),
             )
         tested = len(cells)
         if tested:

@@ -29,20 +29,20 @@ import pandas as pd
 
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
-from advisory.fairness._audit import _interval
+from advisory._result import DEFAULT_CONFIDENCE, JsonResult
+from advisory._result import json_number as _num
 from advisory.fairness._inputs import (
     Estimate,
     FloatArray,
-    Labels,
     check_confidence,
     check_index,
     check_labels,
     finite_values,
     hidden_groups,
+    percentile_interval,
     sensitive_labels,
 )
 from advisory.fairness._metrics import GroupData, group_metrics, point_estimates, poisson_counts
-from advisory.fairness._sections import json_number as _num
 
 __all__ = ["PROXY_UNITS", "Carrier", "ProxyAudit", "ProxyEntry", "proxy_audit"]
 
@@ -139,11 +139,11 @@ class ProxyEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ProxyAudit:
+class ProxyAudit(JsonResult):
     """How well the factors predict each sensitive group, and which carry it.
 
-    Built by :func:`proxy_audit`. ``to_dict`` gives one entry per attribute
-    and group; suppressed groups carry only their names.
+    Built by :func:`proxy_audit`. ``to_dict()["entries"]`` has one entry per
+    attribute and group; suppressed groups carry only their names.
 
     Attributes
     ----------
@@ -174,12 +174,29 @@ class ProxyAudit:
         """One sentence per figure: ``auc``, ``strength`` and ``attribution_share``."""
         return dict(PROXY_UNITS)
 
-    def to_dict(self) -> list[dict[str, Any]]:
-        """Every entry as JSON-ready builtins (the audit's ``proxies`` list)."""
-        return [e.to_dict() for e in self.entries]
+    def to_dict(self) -> dict[str, Any]:
+        """Return the proxy audit as JSON-ready builtins.
+
+        Returns
+        -------
+        dict
+            ``entries`` (one per attribute and group: the audit report's
+            ``proxies`` list), ``units``, ``n_cases``, ``confidence``,
+            ``test_fraction``, ``n_boot``, ``min_cell_size`` and ``notes``.
+        """
+        return {
+            "entries": [e.to_dict() for e in self.entries],
+            "units": self.units,
+            "n_cases": self.n_cases,
+            "confidence": self.confidence,
+            "test_fraction": self.test_fraction,
+            "n_boot": self.n_boot,
+            "min_cell_size": self.min_cell_size,
+            "notes": list(self.notes),
+        }
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per attribute and group; carriers as a tuple of factor names.
+        """Return one row per attribute and group; carriers as a tuple of factor names.
 
         Columns: ``attribute``, ``group``, ``suppressed``, ``n``, ``auc``,
         ``auc_lower``, ``auc_upper``, ``assessment``, ``carriers``,
@@ -374,10 +391,9 @@ def proxy_audit(
     *,
     attributions: pd.DataFrame | None = None,
     labels: Mapping[str, str] | None = None,
-    reference_groups: Mapping[str, str] | None = None,
     test_fraction: float = 0.5,
     n_boot: int = 1000,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     min_cell_size: int = 10,
     withheld: Iterable[tuple[str, str]] = (),
     random_state: int = 0,
@@ -415,14 +431,11 @@ def proxy_audit(
         ``factors`` with its columns.
     labels : mapping, optional
         Plain-language label of each factor (default: its name).
-    reference_groups : mapping, optional
-        Accepted for symmetry with the other audits and checked; each group
-        is compared with all other cases, so no reference is used.
     test_fraction : float, default=0.5
         Share of each group's cases held out for assessment.
     n_boot : int, default=1000
         Bootstrap replicates.
-    confidence : float, default=0.95
+    confidence : float, default=0.9
         Level of the intervals.
     min_cell_size : int, default=10
         Groups with fewer cases are suppressed (with secondary suppression).
@@ -459,7 +472,7 @@ def proxy_audit(
     ...     "noise": rng.normal(size=600),
     ... })
     >>> result = proxy_audit(factors, pd.DataFrame({"g": group}), n_boot=100)
-    >>> entry = result.to_dict()[0]
+    >>> entry = result.to_dict()["entries"][0]
     >>> entry["group"], entry["assessment"]
     ('A', 'the factors predict membership of this group')
     >>> [c["factor"] for c in entry["carriers"]]
@@ -481,7 +494,6 @@ def proxy_audit(
     confidence = check_confidence(confidence, _OWNER)
     seed = check_int(random_state, "random_state", _OWNER, minimum=0)
     words = check_labels(labels, _OWNER)
-    _check_references(reference_groups, groups_of)
     magnitude = None if attributions is None else np.abs(_check_attributions(attributions, X))
     hidden = hidden_groups(groups_of, min_cell_size, withheld, _OWNER)
     notes: list[str] = []
@@ -576,7 +588,7 @@ def proxy_audit(
     z = NormalDist().inv_cdf(1 - alpha / len(names))
     results: dict[tuple[str, str], ProxyEntry] = {}
     for i, w in enumerate(work):
-        lo, hi = _interval(auc_boot[i], alpha)
+        lo, hi = percentile_interval(auc_boot[i], alpha)
         if not (math.isfinite(lo) and math.isfinite(hi)):
             assessment = NOT_ESTIMATED
         else:
@@ -595,7 +607,7 @@ def proxy_audit(
             with np.errstate(invalid="ignore", divide="ignore"):
                 point = float(mass_point[chosen].sum() / mass_point.sum())
                 dist = mass_boot[:, chosen].sum(axis=1) / mass_boot.sum(axis=1)
-            share = Estimate(point, *_interval(dist, alpha))
+            share = Estimate(point, *percentile_interval(dist, alpha))
         results[(w.attribute, w.name)] = ProxyEntry(
             attribute=w.attribute,
             group=w.name,
@@ -647,22 +659,6 @@ class _Group:
     score: FloatArray  # the classifier's held-out probability
     levels: list[FloatArray]  # per factor: the group's share at each level (fitting part)
     ranked: GroupData
-
-
-def _check_references(reference_groups: Mapping[str, str] | None, groups_of: Labels) -> None:
-    for attribute, group in dict(reference_groups or {}).items():
-        if attribute not in groups_of:
-            raise ParameterError(
-                "reference_groups",
-                _OWNER,
-                f"keyed by columns of sensitive_features {list(groups_of)}",
-                attribute,
-            )
-        uniques = sorted(set(groups_of[attribute]))
-        if group != "majority" and group not in uniques:
-            raise ParameterError(
-                "reference_groups", _OWNER, f"a group of {attribute!r} ({uniques})", group
-            )
 
 
 def _check_attributions(attributions: object, X: pd.DataFrame) -> FloatArray:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, cast
 
 import pandas as pd
 
 from advisory._checks import check_choice
 from advisory._errors import ParameterError
+from advisory._result import JsonResult
+from advisory._result import json_number as _num
 from advisory.fairness._metrics import Metric
-from advisory.fairness._sections import json_number as _num
+from advisory.fairness._parity import ParityAudit
+from advisory.fairness._proxies import ProxyAudit
 
 __all__ = ["Audit"]
 
@@ -28,14 +30,7 @@ _DIFFERENT = ("higher than the reference group", "lower than the reference group
 _SECTIONS = ("subject", "label", "validity", "proxies", "parity")
 
 
-class _Section(Protocol):
-    """A result object the audit carries as a section (proxies, parity)."""
-
-    def to_dict(self) -> Any:
-        """JSON-ready builtins."""
-
-
-class Audit:
+class Audit(JsonResult):
     """What a fairness audit measured, by group, with intervals.
 
     Suppressed groups (small or disclosive cells) have no count, estimate or
@@ -90,8 +85,8 @@ class Audit:
         subject: Mapping[str, Any] | None = None,
         label: Mapping[str, Any] | None = None,
         validity: Mapping[str, Any] | None = None,
-        proxies: _Section | None = None,
-        parity: _Section | None = None,
+        proxies: ProxyAudit | None = None,
+        parity: ParityAudit | None = None,
     ) -> None:
         hidden = groups["suppressed"].to_numpy(dtype=bool)
         groups = groups.copy()
@@ -177,13 +172,13 @@ class Audit:
         return None if self._validity is None else dict(self._validity)
 
     @property
-    def proxies(self) -> Any:
-        """The proxy audit (``ProxyAudit``), or None when not assessed."""
+    def proxies(self) -> ProxyAudit | None:
+        """The proxy audit, or None when not assessed."""
         return self._proxies
 
     @property
-    def parity(self) -> Any:
-        """The attribution and call-out parity (``ParityAudit``), or None."""
+    def parity(self) -> ParityAudit | None:
+        """The attribution and call-out parity, or None when not assessed."""
         return self._parity
 
     @property
@@ -223,9 +218,9 @@ class Audit:
         return self._notes
 
     @property
-    def metrics(self) -> tuple[str, ...]:
-        """The metrics measured, in order."""
-        return tuple(dict.fromkeys(self._groups["metric"]))
+    def metrics(self) -> tuple[Metric, ...]:
+        """The metrics measured, in order (each one a valid ``metric`` of :meth:`by_group`)."""
+        return tuple(cast("Metric", m) for m in dict.fromkeys(self._groups["metric"]))
 
     @property
     def attributes(self) -> tuple[str, ...]:
@@ -293,7 +288,7 @@ class Audit:
         return d[found].reset_index(drop=True)
 
     def to_frame(self) -> pd.DataFrame:
-        """Every group metric as one long table (suppressed values withheld)."""
+        """Return every group metric as one long table (suppressed values withheld)."""
         return self._groups.copy()
 
     def to_dict(self) -> dict[str, Any]:
@@ -345,13 +340,9 @@ class Audit:
             "subject": dict(self._subject),
             "label": self._label,
             "validity": self._validity,
-            "proxies": None if self._proxies is None else self._proxies.to_dict(),
-            "parity": None if self._parity is None else self._parity.to_dict(),
+            "proxies": None if self._proxies is None else self._proxies.to_dict()["entries"],
+            "parity": None if self._parity is None else _parity_section(self._parity),
         }
-
-    def to_json(self) -> str:
-        """:meth:`to_dict` as indented JSON text."""
-        return json.dumps(self.to_dict(), indent=2)
 
     def __repr__(self) -> str:
         shown = int((~self._groups.drop_duplicates(["attribute", "group"])["suppressed"]).sum())
@@ -359,3 +350,9 @@ class Audit:
             f"Audit(n_cases={self._n_cases}, attributes={len(self.attributes)}, "
             f"groups_reported={shown}, confidence={self._confidence})"
         )
+
+
+def _parity_section(parity: ParityAudit) -> dict[str, Any]:
+    """Return the audit report's ``parity`` section: both tables and their units."""
+    document = parity.to_dict()
+    return {key: document[key] for key in ("attribution", "callouts", "units")}

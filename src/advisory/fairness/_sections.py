@@ -7,7 +7,6 @@ carry them without knowing where they came from.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any, Literal
 
 from advisory._errors import ParameterError
@@ -17,6 +16,19 @@ if TYPE_CHECKING:
     from advisory.models import ValidationResult
 
 __all__ = ["label_section", "subject_section", "validity_section"]
+
+#: The keys of the audit report's validity section, in order.
+_VALIDITY_KEYS = (
+    "split",
+    "n_train",
+    "n_test",
+    "test_prevalence",
+    "confidence",
+    "n_boot",
+    "metrics",
+    "differences",
+    "verdicts",
+)
 
 
 def subject_section(
@@ -112,38 +124,5 @@ def validity_section(result: ValidationResult) -> dict[str, Any]:
             "an advisory.models.ValidationResult (from advisory.models.validate)",
             type(result).__name__,
         )
-    metrics = [
-        {
-            "scorer": str(row["scorer"]),
-            "metric": str(row["metric"]),
-            "estimate": json_number(row["estimate"]),
-            "interval": [json_number(row["lower"]), json_number(row["upper"])],
-        }
-        for row in result.metrics.reset_index().to_dict("records")
-    ]
-    differences = [
-        {
-            "baseline": str(row["baseline"]),
-            "metric": str(row["metric"]),
-            "estimate": json_number(row["difference"]),
-            "interval": [json_number(row["lower"]), json_number(row["upper"])],
-        }
-        for row in result.differences.reset_index().to_dict("records")
-    ]
-    return {
-        "split": result.split,
-        "n_train": int(result.n_train),
-        "n_test": int(result.n_test),
-        "test_prevalence": float(result.test_prevalence),
-        "confidence": float(result.confidence),
-        "n_boot": int(result.n_boot),
-        "metrics": metrics,
-        "differences": differences,
-        "verdicts": dict(result.verdicts),
-    }
-
-
-def json_number(value: object) -> float | None:
-    """Return a finite float, or None for NaN and infinities (JSON has neither)."""
-    x = float(value)  # type: ignore[arg-type]
-    return x if math.isfinite(x) else None
+    document = result.to_dict()
+    return {key: document[key] for key in _VALIDITY_KEYS}

@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
+from advisory._result import DEFAULT_CONFIDENCE, JsonResult, json_number
 from advisory.models._frame import check_target, fit_layout
 
 __all__ = ["ValidationResult", "auc_by_counts", "validate"]
@@ -204,7 +205,7 @@ def _one_hot(matrix: Float, levels: tuple[tuple[str, ...] | None, ...]) -> Float
 
 
 @dataclass(frozen=True, kw_only=True)
-class ValidationResult:
+class ValidationResult(JsonResult):
     """Validation of a model against baselines on held-out cases.
 
     Built by :func:`validate`. Point estimates and intervals describe how well
@@ -259,6 +260,62 @@ class ValidationResult:
         diffs = self.differences.reset_index().rename(columns={"difference": "estimate"})
         diffs.insert(0, "comparison", "model - " + diffs.pop("baseline"))
         return pd.concat([metrics, diffs], ignore_index=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every figure and verdict as JSON-ready builtins (the model itself is left out).
+
+        Returns
+        -------
+        dict
+            ``split``, ``cutoff`` (ISO date or None), ``n_train``, ``n_test``,
+            ``test_prevalence``, ``confidence``, ``n_boot``, ``metrics`` (one
+            entry per scorer and metric with its interval), ``differences``
+            (model minus each baseline, with its interval) and ``verdicts``.
+            Figures that could not be estimated are None.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from advisory.models import ScorecardClassifier, validate
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame({"contacts": rng.poisson(2.0, 400).astype(float)})
+        >>> y = (rng.uniform(size=400) < 0.2 + 0.1 * (X["contacts"] > 2)).astype(int)
+        >>> result = validate(
+        ...     ScorecardClassifier(), X, y, split="random", n_boot=100, baseline_factor="contacts"
+        ... )
+        >>> sorted(result.to_dict())[:4]
+        ['confidence', 'cutoff', 'differences', 'metrics']
+        """
+        metrics = [
+            {
+                "scorer": str(row["scorer"]),
+                "metric": str(row["metric"]),
+                "estimate": json_number(row["estimate"]),
+                "interval": [json_number(row["lower"]), json_number(row["upper"])],
+            }
+            for row in self.metrics.reset_index().to_dict("records")
+        ]
+        differences = [
+            {
+                "baseline": str(row["baseline"]),
+                "metric": str(row["metric"]),
+                "estimate": json_number(row["difference"]),
+                "interval": [json_number(row["lower"]), json_number(row["upper"])],
+            }
+            for row in self.differences.reset_index().to_dict("records")
+        ]
+        return {
+            "split": self.split,
+            "cutoff": None if self.cutoff is None else self.cutoff.date().isoformat(),
+            "n_train": int(self.n_train),
+            "n_test": int(self.n_test),
+            "test_prevalence": float(self.test_prevalence),
+            "confidence": float(self.confidence),
+            "n_boot": int(self.n_boot),
+            "metrics": metrics,
+            "differences": differences,
+            "verdicts": dict(self.verdicts),
+        }
 
     def verdict(self, baseline: str, metric: str = "roc_auc") -> str:
         """Plain-language verdict of the model against one baseline on one metric.
@@ -352,7 +409,7 @@ def validate(
     train_fraction: float = 0.7,
     baseline_factor: str = "child_prior_referrals",
     n_boot: int = 1000,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     random_state: int | None = 0,
 ) -> ValidationResult:
     """Fit on earlier cases, assess on later ones, and compare with baselines.
@@ -403,7 +460,7 @@ def validate(
         The numeric factor of the single-factor rule (score 1 when > 0).
     n_boot : int, default=1000
         Bootstrap replicates (>= 100).
-    confidence : float, default=0.95
+    confidence : float, default=0.9
         Level of the intervals, in (0, 1).
     random_state : int or None, default=0
         Seed of the split (when random) and of the bootstrap.

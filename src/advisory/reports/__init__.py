@@ -31,7 +31,7 @@ True
 from __future__ import annotations
 
 from advisory.reports._render import audit_json, render_html, render_model_card
-from advisory.reports._schema import SCHEMA_ID, audit_schema, validate_audit
+from advisory.reports._schema import SCHEMA_ID, audit_schema, check_audit_document
 from advisory.reports._write import FILE_NAMES, ReportFiles, write_report
 
 __all__ = [
@@ -40,8 +40,8 @@ __all__ = [
     "ReportFiles",
     "audit_json",
     "audit_schema",
+    "check_audit_document",
     "render_html",
     "render_model_card",
-    "validate_audit",
     "write_report",
 ]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from advisory._errors import InputError, ParameterError
 from advisory._optional import import_optional
 from advisory.reports._plots import metric_chart
-from advisory.reports._schema import SCHEMA_ID, validate_audit
+from advisory.reports._schema import SCHEMA_ID, check_audit_document
 from advisory.reports._view import build_view
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def audit_document(audit: Audit | Mapping[str, Any], owner: str = "audit_json") 
     dict
         Valid against ``audit.schema.json``.
     """
-    from advisory import __version__
+    from advisory._version import __version__
 
     if isinstance(audit, Mapping):
         data = dict(audit)
@@ -72,7 +72,7 @@ def audit_document(audit: Audit | Mapping[str, Any], owner: str = "audit_json") 
             "builtins, with null for a value that could not be estimated."
         ) from None
     parsed: dict[str, Any] = json.loads(text)
-    validate_audit(parsed)
+    check_audit_document(parsed)
     return parsed
 
 

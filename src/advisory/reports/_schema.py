@@ -1,7 +1,7 @@
 """The versioned JSON Schema of an audit report's JSON, and its check.
 
 ``audit.schema.json`` ships with the package (draft 2020-12). Boards and host
-systems can validate with any JSON Schema library; :func:`validate_audit`
+systems can validate with any JSON Schema library; :func:`check_audit_document`
 checks it with the library's own small checker (:mod:`advisory._json_schema`),
 so writing a report needs no validator at run time. A suppressed entry must
 carry nothing but its name (``if``/``then``/``else`` in the schema).
@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from advisory._json_schema import check_document, read_schema
 
-__all__ = ["SCHEMA_ID", "audit_schema", "validate_audit"]
+__all__ = ["SCHEMA_ID", "audit_schema", "check_audit_document"]
 
 #: The ``$id`` of the schema, written as ``"schema"`` in every report's JSON.
 SCHEMA_ID: Final = "urn:advisory:audit:v1"
@@ -36,7 +36,7 @@ def audit_schema() -> dict[str, Any]:
     return read_schema("advisory.reports", "audit.schema.json")
 
 
-def validate_audit(document: Mapping[str, Any]) -> None:
+def check_audit_document(document: Mapping[str, Any]) -> None:
     """Check an audit report's JSON (parsed) against ``audit.schema.json``.
 
     Parameters
@@ -53,7 +53,7 @@ def validate_audit(document: Mapping[str, Any]) -> None:
 
     Examples
     --------
-    >>> validate_audit({"schema": "urn:advisory:audit:v1"})
+    >>> check_audit_document({"schema": "urn:advisory:audit:v1"})
     Traceback (most recent call last):
     ...
     advisory._errors.InputError: The audit ... the top level lacks the required key 'generated_by'.

@@ -202,7 +202,7 @@ def _definition_files(advisor: Advisor) -> list[tuple[Path, str]]:
 
 
 def _requirements() -> list[str]:
-    from advisory import __version__
+    from advisory._version import __version__
 
     pins = [f"advisory=={__version__}"]
     for name in _REQUIREMENTS:
@@ -334,8 +334,8 @@ def log_training_run(
         )
     uri = _resolve_uri(tracking_uri)
     mlflow = import_mlflow()
-    from advisory import __version__
     from advisory._bundle import read_manifest
+    from advisory._version import __version__
     from advisory.tracking._pyfunc import BUNDLE_ARTIFACT, MODEL_CODE
 
     _check_reachable(mlflow, uri)

@@ -114,7 +114,7 @@ class ReviewModel(_PythonModel):  # type: ignore[misc]
 
     def load_context(self, context: Any) -> None:
         """Load the bundle artifact with :func:`advisory.load` (checked, no pickle)."""
-        from advisory._bundle import load
+        from advisory._advisor import load
 
         self.advisor_ = load(context.artifacts[BUNDLE_ARTIFACT])  # a score-free Reviewer
 
