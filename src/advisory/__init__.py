@@ -34,8 +34,8 @@ from advisory._errors import (
 from advisory._version import __version__
 
 if TYPE_CHECKING:
-    from advisory._advisor import Advisor, load
-    from advisory._host import Reviewer
+    from advisory._advisor import Advisor
+    from advisory._host import Reviewer, load
 
 __all__ = [
     "Advisor",
@@ -64,7 +64,7 @@ def __getattr__(name: str) -> Any:
 
         return Reviewer
     if name == "load":
-        from advisory._advisor import load
+        from advisory._host import load
 
         return load
     raise AttributeError(f"module 'advisory' has no attribute {name!r}")

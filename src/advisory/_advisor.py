@@ -19,12 +19,11 @@ from advisory.definitions import Definitions, load_definitions
 from advisory.definitions._definitions import check_definitions
 
 if TYPE_CHECKING:
-    from advisory._host import Reviewer
     from advisory.context import CaseContext, RecordIndex
     from advisory.explain import Explainer
     from advisory.prompts import Review, ReviewBuilder
 
-__all__ = ["Advisor", "load"]
+__all__ = ["Advisor", "load_advisor"]
 
 _DEFAULT_PARAMS: dict[str, Any] = {"n_resamples": 30, "random_state": 0}
 
@@ -638,43 +637,6 @@ def _select_cases(context: CaseContext, case_ids: list[str]) -> CaseContext:
             for f in fields(CaseContext)
         }
     )
-
-
-def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Reviewer:
-    """Load a bundle for a host system: a score-free :class:`advisory.Reviewer`.
-
-    The reviewer gives reviews and their renderings only, nothing that returns
-    a number per case (no margin, probability or SHAP value, no estimator).
-    Data scientists open the full model with :meth:`Advisor.load`.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The bundle folder.
-    trusted : iterable of str, optional
-        Extra types to trust beyond the library's reviewed list
-        (``advisory._bundle.BUNDLE_TYPES``), after reviewing them.
-
-    Returns
-    -------
-    advisory.Reviewer
-
-    Raises
-    ------
-    advisory.BundleError, advisory.UntrustedTypesError
-        As :meth:`Advisor.load`.
-
-    Examples
-    --------
-    >>> import advisory
-    >>> advisory.load("no/such/folder")
-    Traceback (most recent call last):
-    ...
-    advisory._bundle.BundleError: no/such/folder is not a model bundle: ...
-    """
-    from advisory._host import Reviewer
-
-    return Reviewer(load_advisor(path, trusted=trusted))
 
 
 def load_advisor(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Advisor:

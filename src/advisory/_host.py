@@ -2,15 +2,53 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from advisory._advisor import load_advisor
 
 if TYPE_CHECKING:
     from advisory._advisor import Advisor
     from advisory.context import RecordIndex
     from advisory.prompts import Review
 
-__all__ = ["Reviewer"]
+__all__ = ["Reviewer", "load"]
+
+
+def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Reviewer:
+    """Load a bundle for a host system: a score-free :class:`advisory.Reviewer`.
+
+    The reviewer gives reviews and their renderings only, nothing that returns
+    a number per case (no margin, probability or SHAP value, no estimator).
+    Data scientists open the full model with :meth:`advisory.Advisor.load`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+    trusted : iterable of str, optional
+        Extra types to trust beyond the library's reviewed list
+        (``advisory._bundle.BUNDLE_TYPES``), after reviewing them.
+
+    Returns
+    -------
+    advisory.Reviewer
+
+    Raises
+    ------
+    advisory.BundleError, advisory.UntrustedTypesError
+        As :meth:`advisory.Advisor.load`.
+
+    Examples
+    --------
+    >>> import advisory
+    >>> advisory.load("no/such/folder")
+    Traceback (most recent call last):
+    ...
+    advisory._bundle.BundleError: no/such/folder is not a model bundle: ...
+    """
+    return Reviewer(load_advisor(path, trusted=trusted))
 
 
 class Reviewer:

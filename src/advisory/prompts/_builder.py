@@ -429,7 +429,7 @@ class ReviewBuilder:
         self, X: pd.DataFrame, ids: list[str], dates: list[str], tables: CaseTables
     ) -> list[dict[str, Any]]:
         choices, matrix, seen = self._choose(X, ids, tables)
-        household = Household(self, tables)
+        household = Household(tables, labels=self._source_labels, type_window=self.type_window)
         about = self.about
         out = []
         for i, case_id in enumerate(ids):
@@ -452,8 +452,10 @@ class ReviewBuilder:
                     self._question(kind, j, case_id, reference, matrix[i], seen[i], tables, words)
                     for kind, j in choices[i].slots
                 ],
-                "to_confirm": links_to_confirm(self, case_id, tables, words),
-                "could_not_see": case_gaps(self, case_id, reference, tables, words, ids_of),
+                "to_confirm": links_to_confirm(self._source_labels, case_id, tables, words),
+                "could_not_see": case_gaps(
+                    self._source_labels, case_id, reference, tables, words, ids_of
+                ),
                 "about": {**about, "not_captured": [n.copy() for n in about["not_captured"]]},
             }
             if self._frame_checked:

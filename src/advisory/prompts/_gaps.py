@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from advisory.prompts._tables import CaseTables
-
-if TYPE_CHECKING:
-    from advisory.prompts._builder import ReviewBuilder
 
 __all__ = ["case_gaps", "links_to_confirm"]
 
@@ -33,7 +30,7 @@ def _people(names: list[str]) -> str:
 
 
 def case_gaps(
-    builder: ReviewBuilder,
+    labels: dict[str, str],
     case_id: str,
     reference: str,
     tables: CaseTables,
@@ -74,7 +71,7 @@ def case_gaps(
             item["last"] = last
     out = []
     for agency, item in by_agency.items():
-        label = builder._source_labels.get(agency, agency)
+        label = labels.get(agency, agency)
         parts = []
         if item["people"]:
             period = (
@@ -143,7 +140,7 @@ def case_gaps(
 
 
 def links_to_confirm(
-    builder: ReviewBuilder, case_id: str, tables: CaseTables, words: dict[str, str]
+    labels: dict[str, str], case_id: str, tables: CaseTables, words: dict[str, str]
 ) -> list[dict[str, Any]]:
     """Return records an agency holds that may belong to someone in the brief, as questions."""
     rows = tables.to_confirm.rows(case_id)
@@ -154,7 +151,7 @@ def links_to_confirm(
     for r in rows:
         person = str(c["person_id"][r])
         agency = str(c["agency"][r])
-        label = builder._source_labels.get(agency, agency)
+        label = labels.get(agency, agency)
         relationship = words.get(person, "person")
         record = str(c["agency_record_id"][r])
         described = str(c["described_as"][r])

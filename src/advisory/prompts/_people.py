@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from advisory.prompts._tables import CaseTables
 from advisory.prompts._words import age_words, event_words, kinds_words, relationship_words
-
-if TYPE_CHECKING:
-    from advisory.prompts._builder import ReviewBuilder
 
 __all__ = ["Household"]
 
@@ -26,10 +23,16 @@ def _years(value: Any) -> int | None:
 class Household:
     """Builds the people of each case's brief from the batch's tables."""
 
-    def __init__(self, builder: ReviewBuilder, tables: CaseTables) -> None:
-        self.builder = builder
+    def __init__(
+        self,
+        tables: CaseTables,
+        *,
+        labels: dict[str, str],
+        type_window: dict[tuple[str, str], int],
+    ) -> None:
         self.tables = tables
-        self.labels = builder._source_labels
+        self.labels = labels
+        self.type_window = type_window
         self._starts: dict[str, dict[int, str]] = {}
 
     def people(
@@ -141,9 +144,9 @@ class Household:
         if starts is None:
             starts = self._starts[reference] = {
                 days: (day0 - dt.timedelta(days=days)).isoformat()
-                for days in {365, *self.builder.type_window.values()}
+                for days in {365, *self.type_window.values()}
             }
-        windows = self.builder.type_window
+        windows = self.type_window
         kinds: dict[str, dict[str, dict[str, int]]] = {}
         for r in tables.records.rows(case_id):
             day = tables.day(cols["date"][r])

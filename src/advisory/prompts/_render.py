@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from advisory.prompts._guard import check_language
+from advisory.prompts._schema import check_schema_id
 
 __all__ = ["render_html", "render_text"]
 
@@ -80,7 +81,7 @@ def render_text(review: Mapping[str, Any]) -> str:
     ...
     advisory._errors.InputError: This release renders reviews of schema ...
     """
-    _check_schema(review)
+    check_schema_id(review)
     lines = [
         f"Case {review['case_id']}, referred {review['reference_date']}",
         review["statement"],
@@ -148,7 +149,7 @@ def render_html(review: Mapping[str, Any]) -> str:
     is escaped; there are no scripts, styles or external assets. The fixed
     texts sit in a collapsible ``<details>`` "About these prompts".
     """
-    _check_schema(review)
+    check_schema_id(review)
     ident = _e(f"advisory-review-{review['case_id']}")
     parts = [
         f'<section class="advisory-review" lang="en" aria-labelledby="{ident}">',
@@ -220,15 +221,3 @@ def render_html(review: Mapping[str, Any]) -> str:
     markup = "\n".join(parts) + "\n"
     check_language(html.unescape(markup), where=f"HTML of case {review['case_id']}")
     return markup
-
-
-def _check_schema(review: Mapping[str, Any]) -> None:
-    from advisory._errors import InputError
-    from advisory.prompts._review import SCHEMA_ID
-
-    found = review.get("schema") if isinstance(review, Mapping) else None
-    if found != SCHEMA_ID:
-        raise InputError(
-            f"This release renders reviews of schema {SCHEMA_ID!r}; got {found!r}. Reviews of "
-            "version one are not read: build the review again with this release."
-        )

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Final, Literal
 
 from advisory._checks import check_choice
 from advisory._errors import InputError
+from advisory.prompts._schema import SCHEMA_ID, check_schema_id
 
 __all__ = [
     "NOT_A_DECISION",
@@ -33,8 +34,6 @@ __all__ = [
     "Review",
 ]
 
-#: The ``$id`` of the JSON Schema of :meth:`Review.to_dict`, with its version.
-SCHEMA_ID: Final = "urn:advisory:review:v2"
 
 #: The one line every review carries.
 NOT_A_DECISION: Final = "Not a decision or an assessment: prompts for a visit."
@@ -417,12 +416,7 @@ class Review(_Part):
     }
 
     def __post_init__(self) -> None:
-        if self.schema != SCHEMA_ID:
-            raise InputError(
-                f"This release reads reviews of schema {SCHEMA_ID!r}; got {self.schema!r}. "
-                "Reviews of version one are not read: build the review again with this "
-                "release to get version two."
-            )
+        check_schema_id({"schema": self.schema})
         if self.statement != NOT_A_DECISION:
             raise InputError(
                 "The 'statement' of a Review is fixed (advisory.prompts.NOT_A_DECISION); "
@@ -439,13 +433,7 @@ class Review(_Part):
             If the dict is not a review of schema v2 (a v1 review is refused,
             naming v2).
         """
-        schema = document.get("schema") if isinstance(document, dict) else None
-        if schema != SCHEMA_ID:
-            raise InputError(
-                f"This release reads reviews of schema {SCHEMA_ID!r}; got {schema!r}. "
-                "Reviews of version one are not read: build the review again with this "
-                "release to get version two."
-            )
+        check_schema_id(document)
         out: Review = super(Review, cls).from_dict(document)
         return out
 

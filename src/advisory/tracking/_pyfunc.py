@@ -108,13 +108,13 @@ class ReviewModel(_PythonModel):  # type: ignore[misc]
     ...     "people", "memberships", "relationships", "events", "coverage", "cases")}
     >>> records["snapshot_date"] = "2026-06-30"  # doctest: +SKIP
     >>> reviews = model.predict(records)  # doctest: +SKIP
-    >>> json.loads(reviews.iloc[0])["statement"][:22]  # doctest: +SKIP
-    'This is not a decision'
+    >>> json.loads(reviews.iloc[0])["schema"]  # doctest: +SKIP
+    'urn:advisory:review:v2'
     """
 
     def load_context(self, context: Any) -> None:
         """Load the bundle artifact with :func:`advisory.load` (checked, no pickle)."""
-        from advisory._advisor import load
+        from advisory._host import load
 
         self.advisor_ = load(context.artifacts[BUNDLE_ARTIFACT])  # a score-free Reviewer
 
