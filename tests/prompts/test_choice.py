@@ -57,6 +57,7 @@ def test_a_strength_recorded_and_relied_on_appears(
     advisor: Any, explained: Any, dicts: list[dict[str, Any]]
 ) -> None:
     X, explanation = explained
+    spec = {f.name: f for f in advisor.definitions.spec.factors}
     strengths = [
         j
         for j, name in enumerate(X.columns)
@@ -76,15 +77,16 @@ def test_a_strength_recorded_and_relied_on_appears(
         if any(X.columns[j] in _asked(d) for j in strengths):
             asked += 1
             continue
-        # not asked only when the model relies on it less than half as much as
-        # on each circumstance asked instead
-        weights = [
-            abs(values[i, X.columns.get_loc(f)]) + 1e6 * steady[i, X.columns.get_loc(f)]
-            for f in _asked(d)
-        ]
-        assert all(abs(values[i, best]) + 1e6 < w / 2 or w > 1e6 * 2 for w in weights), d["case_id"]
+        # not asked only when the model relies on it less than a quarter as much
+        # as on each circumstance asked instead
+        weights = [abs(values[i, X.columns.get_loc(f)]) for f in _asked(d)]
+        assert weights and all(abs(values[i, best]) * 4 < w for w in weights), d["case_id"]
+        # and it still appears: its records are on the lines of the people they concern
+        kinds = " ".join(r["kinds"] for p in d["household"] for r in p["records"])
+        types = spec[X.columns[best]].event_types
+        assert any(event_words(t) in kinds for t in types), (d["case_id"], X.columns[best])
     assert relied > 50
-    assert asked / relied > 0.9, (asked, relied)
+    assert asked / relied > 0.85, (asked, relied)
 
 
 def test_the_questions_follow_the_largest_steady_attributions(
@@ -92,17 +94,19 @@ def test_the_questions_follow_the_largest_steady_attributions(
 ) -> None:
     X, explanation = explained
     matrix, values, steady = explanation
-    hits = 0
+    hits = cases = 0
     for i, d in enumerate(dicts):
         recorded = [
             j
             for j in range(X.shape[1])
-            if not np.isnan(matrix[i, j]) and (matrix[i, j] > 0 or X.columns[j] == "child_age")
+            if not np.isnan(matrix[i, j])
+            and (matrix[i, j] > 0 or X.columns[j] in ("child_age", "household_adults"))
         ]
         ranked = sorted(recorded, key=lambda j: (steady[i, j], abs(values[i, j])), reverse=True)
+        cases += 1
         if ranked and X.columns[ranked[0]] in _asked(d):
             hits += 1
-    assert hits / len(dicts) > 0.8
+    assert hits / cases > 0.9, (hits, cases)
 
 
 def test_a_clear_steady_factor_is_never_silently_dropped(

@@ -6,15 +6,17 @@ case it picks the same number of questions:
 - :data:`CIRCUMSTANCES` about recorded circumstances, concerns and strengths
   alike: those whose attribution keeps its direction over the bootstrap refits
   (:attr:`advisory.explain.Explanation.steady`) first, then by exact SHAP
-  magnitude. A strength the model relies on (recorded, steady, pulling the
+  magnitude. (Asking only about steady ones would leave low-margin cases with
+  general questions: their number would then follow the model.) A strength the model relies on (recorded, steady, pulling the
   other way) always takes a place. At most one may be a possible hardship
   indicator (housing, arrears, missed appointments).
 - one about a recorded *absence* the model relies on (no health visitor
   contact for a baby), at the ages the catalogue says it applies.
 - general questions fill any place left.
 
-A strength takes the second place only when the model relies on it at least
-half as much as on the circumstance it replaces.
+A strength takes the second place when the model relies on it at least a
+quarter as much as on the circumstance it replaces (with half, the number of
+strength questions followed the model more than the record count does).
 
 Their order is set by the case id alone (a hash), so position carries nothing
 of the model; a hardship question is never first.
@@ -109,7 +111,8 @@ def choose(
     list of Choice
     """
     n, _ = values.shape
-    size = np.abs(values) + 1e6 * steady  # steady first, then by exact magnitude
+    magnitude = np.abs(values)
+    size = magnitude + 1e6 * steady  # steady first, then by exact magnitude
     key = np.where(recorded, size, -np.inf)
     order = np.argsort(-key, axis=1, kind="stable")[:, : CIRCUMSTANCES + 4].tolist()
     available: list[int] = recorded.sum(axis=1).tolist()
@@ -139,7 +142,7 @@ def choose(
         if s >= 0 and s not in picks and not any(is_strength[j] for j in picks):
             if len(picks) < CIRCUMSTANCES:
                 picks.append(s)
-            elif size[i, s] * 2 >= size[i, picks[-1]]:
+            elif magnitude[i, s] * 4 >= magnitude[i, picks[-1]]:
                 picks[-1] = s
         slots: list[tuple[str, int]] = [("circumstance", j) for j in picks]
         general = 0
