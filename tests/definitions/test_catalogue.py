@@ -138,3 +138,34 @@ def test_repeated_event_type() -> None:
         DefinitionError, match=r"sources\.police\.event_types\[2\] repeats 'arrest'"
     ):
         parse_catalogue(text)
+
+
+def test_review_keys_of_the_reference_catalogue() -> None:
+    catalogue = parse_catalogue(TEXT)
+    police = catalogue.source("police")
+    assert police.key_history == ("missing_person_report",)
+    assert police.chronology == police.event_types  # default: every type
+    assert catalogue.entry("household_rent_arrears").hardship
+    assert not catalogue.entry("adult_arrests").hardship
+    visitor = catalogue.entry("health_visitor_contacts")
+    assert visitor.absence_ages == (0, 4)
+    assert visitor.absence_question is not None and visitor.absence_question.endswith("?")
+
+
+def test_key_history_must_list_the_sources_own_types() -> None:
+    text = edit('key_history = ["missing_person_report"]', 'key_history = ["exclusion"]')
+    with pytest.raises(DefinitionError, match=r"sources\.police\.key_history lists 'exclusion'"):
+        parse_catalogue(text)
+
+
+@pytest.mark.parametrize("ages", ["[4, 0]", "[0]", '["a", "b"]', "[-1, 4]"])
+def test_absence_ages_are_checked(ages: str) -> None:
+    text = edit("absence_ages = [0, 4]", f"absence_ages = {ages}")
+    with pytest.raises(DefinitionError, match=r"absence_ages must be \[youngest, oldest\]"):
+        parse_catalogue(text)
+
+
+def test_an_absence_question_is_a_question() -> None:
+    text = edit("the child's development?\"", "the child's development.\"")
+    with pytest.raises(DefinitionError, match=r"absence_question must be a question"):
+        parse_catalogue(text)
