@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
 
+from advisory._dates import check_date_format, parse_dates
 from advisory._errors import InputError
+from advisory._files import COMPLETE_MARKER, atomic_file, mark_complete
 from advisory.context._records import LINK_COLUMNS, SCHEMA
 
 __all__ = ["read_case_ids", "read_records", "read_table", "write_records"]
@@ -29,14 +30,8 @@ def _write_metadata(data: object, out: Path) -> None:
     if snapshot is None or pd.isna(snapshot):
         return
     text = json.dumps({"snapshot_date": pd.Timestamp(snapshot).date().isoformat()}) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=out, prefix=".records-", suffix=".json")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, out / METADATA)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_file(out / METADATA) as handle:
+        handle.write(text)
 
 
 def _read_metadata(root: Path) -> dict[str, Any]:
@@ -66,9 +61,11 @@ def _read_metadata(root: Path) -> dict[str, Any]:
 def write_records(data: object, folder: str | os.PathLike[str]) -> Path:
     """Write the six record tables as CSV files (``people.csv``, ...) into ``folder``.
 
-    The records' extract date (``data.snapshot_date``), when there is one, is
+    Each file is written whole or not at all (a temporary file, then a rename),
+    dates as ISO 8601, and the marker ``.advisory-complete.json`` last. The
+    records' extract date (``data.snapshot_date``), when there is one, is
     written beside them in ``records.json``, so a review of records read back
-    says the same "Records as of" date; an ``uncertain_links`` table, when
+    says the same "records as of" date; an ``uncertain_links`` table, when
     there is one, is written too.
 
     Parameters
@@ -85,17 +82,23 @@ def write_records(data: object, folder: str | os.PathLike[str]) -> Path:
     """
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
+    (out / COMPLETE_MARKER).unlink(missing_ok=True)
     for name in SCHEMA:
         table: pd.DataFrame = getattr(data, name)
-        table.to_csv(out / f"{name}.csv", index=False)
+        with atomic_file(out / f"{name}.csv") as handle:
+            table.to_csv(handle, index=False, date_format="%Y-%m-%d")
     links = getattr(data, "uncertain_links", None)
     if isinstance(links, pd.DataFrame):
-        links.to_csv(out / "uncertain_links.csv", index=False)
+        with atomic_file(out / "uncertain_links.csv") as handle:
+            links.to_csv(handle, index=False)
     _write_metadata(data, out)
+    mark_complete(out)
     return out
 
 
-def read_records(folder: str | os.PathLike[str]) -> dict[str, Any]:
+def read_records(
+    folder: str | os.PathLike[str], *, date_format: str | None = None
+) -> dict[str, Any]:
     """Read the six record tables from a folder of CSV or Parquet files.
 
     The optional ``uncertain_links`` table is read when present, and the
@@ -103,23 +106,29 @@ def read_records(folder: str | os.PathLike[str]) -> dict[str, Any]:
     under the key ``snapshot_date``.
 
     Each table is ``<name>.csv``, ``<name>.csv.gz`` or ``<name>.parquet``
-    (Parquet needs pyarrow). Dates may be ISO strings; they are checked and
-    parsed by :func:`advisory.context.check_records`.
+    (Parquet needs pyarrow). Dates are read as ISO 8601, or in ``date_format``
+    when given; they are never guessed.
 
     Parameters
     ----------
     folder : str or os.PathLike
         The folder.
+    date_format : str, optional
+        The strftime format of the date columns, such as ``"%d/%m/%Y"``
+        (``--date-format`` on the command line); default ISO 8601. A value
+        not in that format is an error naming the table, column and value.
 
     Returns
     -------
     dict
-        The tables by name, and ``snapshot_date`` when the folder records it.
+        The record tables by name, ready for :func:`build_context`, and
+        ``snapshot_date`` when the folder records it.
 
     Raises
     ------
     advisory.InputError
-        If the folder or a table is missing, or a file cannot be read.
+        If the folder or a table is missing, a file cannot be read, or a date
+        is not ISO 8601 (or not in ``date_format``).
 
     Examples
     --------
@@ -131,6 +140,7 @@ def read_records(folder: str | os.PathLike[str]) -> dict[str, Any]:
     >>> read_records(folder)["snapshot_date"].date().isoformat()
     '2026-06-30'
     """
+    date_format = check_date_format(date_format, "read_records")
     root = Path(folder)
     if not root.is_dir():
         raise InputError(
@@ -153,7 +163,15 @@ def read_records(folder: str | os.PathLike[str]) -> dict[str, Any]:
                 f"The records folder {root} has no {name!r} table; expected {name}.csv, "
                 f"{name}.csv.gz or {name}.parquet."
             )
-        tables[name] = read_table(found[0], text_columns=_ID_COLUMNS)
+        table = read_table(found[0], text_columns=_ID_COLUMNS)
+        for column in _DATE_COLUMNS[name]:
+            if column in table.columns:
+                table[column] = parse_dates(
+                    table[column],
+                    where=f"The {name!r} table's {column!r} column ({found[0].name})",
+                    date_format=date_format,
+                )
+        tables[name] = table
     tables.update(_read_metadata(root))
     return {name: tables[name] for name in sorted(tables)}
 
@@ -171,6 +189,7 @@ def read_table(path: str | os.PathLike[str], *, text_columns: Iterable[str] = ()
     Returns
     -------
     pandas.DataFrame
+        The table as read.
 
     Raises
     ------
@@ -194,11 +213,19 @@ def read_table(path: str | os.PathLike[str], *, text_columns: Iterable[str] = ()
         return pd.read_csv(path, dtype={c: str for c in text_columns})
     except ImportError as exc:
         raise InputError(f"Reading {path} needs pyarrow ({exc}); use CSV instead.") from exc
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
+    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise InputError(f"{path} could not be read as a table: {exc}") from exc
 
 
 _ID_COLUMNS = ("person_id", "other_id", "household_id", "event_id", "case_id")
+_DATE_COLUMNS = {
+    "people": ("birth_date",),
+    "memberships": ("start_date", "end_date"),
+    "relationships": (),
+    "events": ("date",),
+    "coverage": ("start_date", "end_date"),
+    "cases": ("reference_date",),
+}
 
 
 def read_case_ids(path: str | os.PathLike[str]) -> list[str]:

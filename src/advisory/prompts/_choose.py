@@ -7,9 +7,10 @@ case it picks the same number of questions:
   alike: those whose attribution keeps its direction over the bootstrap refits
   (:attr:`advisory.explain.Explanation.steady`) first, then by exact SHAP
   magnitude. (Asking only about steady ones would leave low-margin cases with
-  general questions: their number would then follow the model.) A strength the model relies on (recorded, steady, pulling the
-  other way) always takes a place. At most one may be a possible hardship
-  indicator (housing, arrears, missed appointments).
+  general questions: their number would then follow the model.) A strength
+  the model relies on (recorded, steady, pulling the other way) takes a place
+  (see below). At most one may be a possible hardship indicator (housing,
+  arrears, missed appointments).
 - one about a recorded *absence* the model relies on (no health visitor
   contact for a baby), at the ages the catalogue says it applies.
 - general questions fill any place left.
