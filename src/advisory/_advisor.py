@@ -111,8 +111,8 @@ class Advisor:
     >>> advisor = Advisor.from_definitions(reference_root(), model_params={"n_resamples": 4})
     >>> advisor = advisor.fit(data)
     >>> review = advisor.review(data, case_ids=["C0000010"])[0]
-    >>> review.case_id, review.statement.startswith("This is not a decision")
-    ('C0000010', True)
+    >>> review.case_id, review.statement.startswith("Not a decision"), len(review.questions)
+    ('C0000010', True, 3)
     """
 
     def __init__(

@@ -34,6 +34,7 @@ def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Review
     Returns
     -------
     advisory.Reviewer
+        Reviews and their renderings for the bundle's model; nothing numeric per case.
 
     Raises
     ------
@@ -58,6 +59,11 @@ class Reviewer:
     dict, text or HTML, and nothing that returns a number per case: no
     margin, probability, SHAP value or estimator. Data scientists open the
     full model with :meth:`advisory.Advisor.load`.
+
+    Parameters
+    ----------
+    advisor : advisory.Advisor
+        A fitted advisor, kept private (use :func:`advisory.load` to make one).
 
     Examples
     --------
@@ -92,11 +98,35 @@ class Reviewer:
         return version
 
     def index(self, data: object) -> RecordIndex:
-        """Validate and index records once, for fast reviews of single cases."""
+        """Validate and index records once, for fast reviews of single cases.
+
+        Parameters
+        ----------
+        data : records
+            The six record tables (as attributes or a mapping).
+
+        Returns
+        -------
+        advisory.context.RecordIndex
+            Pass it as ``data`` to :meth:`review` and the other methods.
+        """
         return self.__advisor.index(data)
 
     def review(self, data: object, case_ids: Iterable[str] | None = None) -> list[Review]:
-        """Each case's brief as a :class:`~advisory.prompts.Review` (see :meth:`Advisor.review`)."""
+        """Return each case's brief as a :class:`~advisory.prompts.Review`.
+
+        Parameters
+        ----------
+        data : records, advisory.context.RecordIndex or advisory.context.CaseContext
+            The records holding the cases, or their index (:meth:`index`).
+        case_ids : iterable of str, optional
+            Which cases, in the order wanted (default: every case).
+
+        Returns
+        -------
+        list of advisory.prompts.Review
+            One brief per case (see :meth:`advisory.Advisor.review`).
+        """
         return self.__advisor.review(data, case_ids)
 
     def review_dicts(
@@ -106,21 +136,59 @@ class Reviewer:
         *,
         pause_collector: bool = False,
     ) -> list[dict[str, Any]]:
-        """Each case's brief as plain JSON types (``review.schema.json``), for a batch.
+        """Return each case's brief as plain JSON types (``review.schema.json``), for a batch.
 
-        ``pause_collector=True`` pauses Python's cyclic garbage collector while
-        a large batch is built (an opt-in; it is restored after).
+        Parameters
+        ----------
+        data : records, advisory.context.RecordIndex or advisory.context.CaseContext
+            The records holding the cases, or their index (:meth:`index`).
+        case_ids : iterable of str, optional
+            Which cases, in the order wanted (default: every case).
+        pause_collector : bool, default False
+            Pause Python's cyclic garbage collector while a large batch is
+            built (an opt-in; it is restored after).
+
+        Returns
+        -------
+        list of dict
+            One dict per case, schema ``urn:advisory:review:v2``.
         """
         return self.__advisor.review_dicts(data, case_ids, pause_collector=pause_collector)
 
     def review_text(self, data: object, case_ids: Iterable[str] | None = None) -> list[str]:
-        """Each case's brief as plain text."""
+        """Return each case's brief as plain text.
+
+        Parameters
+        ----------
+        data : records, advisory.context.RecordIndex or advisory.context.CaseContext
+            The records holding the cases, or their index (:meth:`index`).
+        case_ids : iterable of str, optional
+            Which cases, in the order wanted (default: every case).
+
+        Returns
+        -------
+        list of str
+            One text per case, built from its dict.
+        """
         from advisory.prompts import render_text
 
         return [render_text(d) for d in self.review_dicts(data, case_ids)]
 
     def review_html(self, data: object, case_ids: Iterable[str] | None = None) -> list[str]:
-        """Each case's brief as an accessible HTML fragment."""
+        """Return each case's brief as an accessible HTML fragment.
+
+        Parameters
+        ----------
+        data : records, advisory.context.RecordIndex or advisory.context.CaseContext
+            The records holding the cases, or their index (:meth:`index`).
+        case_ids : iterable of str, optional
+            Which cases, in the order wanted (default: every case).
+
+        Returns
+        -------
+        list of str
+            One HTML fragment per case, built from its dict.
+        """
         from advisory.prompts import render_html
 
         return [render_html(d) for d in self.review_dicts(data, case_ids)]
