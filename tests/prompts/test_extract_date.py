@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from advisory import InputError
@@ -37,7 +38,8 @@ def test_the_cli_reviews_say_the_extract_date(tmp_path: Path, capsys: Any) -> No
     assert main(["generate", "--out", str(records), "--cases", "300", "--seed", "4"]) == 0
     snapshot = json.loads((records / "records.json").read_text())["snapshot_date"]
     cases = read_records(records)["cases"]
-    assert snapshot > cases["reference_date"].max()  # not the latest referral
+    latest = pd.Timestamp(cases["reference_date"].max()).date().isoformat()
+    assert snapshot > latest  # the extract date, not the latest referral
     assert main(["train", "--records", str(records), "--out", str(bundle), "--resamples", "3"]) == 0
     assert (
         main(["review", "--bundle", str(bundle), "--records", str(records), "--out", str(out)]) == 0
