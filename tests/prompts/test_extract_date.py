@@ -47,3 +47,10 @@ def test_the_cli_reviews_say_the_extract_date(tmp_path: Path, capsys: Any) -> No
     lines = out.read_text().splitlines()
     assert lines
     assert {json.loads(line)["about"]["data_snapshot_date"] for line in lines} == {snapshot}
+
+
+def test_the_linkage_s_extract_date_is_read_too(tmp_path: Path) -> None:
+    folder = write_records(make_multiagency(n_cases=20, seed=2), tmp_path / "records")
+    (folder / "records.json").unlink()
+    (folder / "snapshot_date.txt").write_text("2026-05-31\n")
+    assert read_records(folder)["snapshot_date"] == pd.Timestamp("2026-05-31")

@@ -12,7 +12,7 @@ import pandas as pd
 
 from advisory._dates import check_date_format, parse_dates
 from advisory._errors import InputError
-from advisory._files import COMPLETE_MARKER, atomic_file, mark_complete
+from advisory._files import COMPLETE_MARKER, atomic_file, make_folder, mark_complete
 from advisory.context._records import LINK_COLUMNS, SCHEMA
 
 __all__ = ["read_case_ids", "read_records", "read_table", "write_records"]
@@ -35,10 +35,20 @@ def _write_metadata(data: object, out: Path) -> None:
 
 
 def _read_metadata(root: Path) -> dict[str, Any]:
-    """Read the extract date written by :func:`write_records`, if the folder has it."""
+    """Read the extract date written by :func:`write_records` (or the linkage), if there."""
     path = root / METADATA
     if not path.exists():
-        return {}
+        text = root / "snapshot_date.txt"  # written by advisory.linkage beside its records
+        if not text.exists():
+            return {}
+        value = text.read_text(encoding="utf-8").strip()
+        try:
+            return {"snapshot_date": pd.Timestamp(pd.to_datetime(value, format="%Y-%m-%d"))}
+        except ValueError as exc:
+            raise InputError(
+                f"The records' {text.name} holds {value!r}; expected an ISO date such as "
+                "'2026-06-30'."
+            ) from exc
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -80,8 +90,7 @@ def write_records(data: object, folder: str | os.PathLike[str]) -> Path:
     pathlib.Path
         The folder.
     """
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_folder(folder, "records folder")
     (out / COMPLETE_MARKER).unlink(missing_ok=True)
     for name in SCHEMA:
         table: pd.DataFrame = getattr(data, name)
