@@ -41,12 +41,12 @@ def _read_metadata(root: Path) -> dict[str, Any]:
         text = root / "snapshot_date.txt"  # written by advisory.linkage beside its records
         if not text.exists():
             return {}
-        value = text.read_text(encoding="utf-8").strip()
+        line = text.read_text(encoding="utf-8").strip()
         try:
-            return {"snapshot_date": pd.Timestamp(pd.to_datetime(value, format="%Y-%m-%d"))}
+            return {"snapshot_date": pd.Timestamp(pd.to_datetime(line, format="%Y-%m-%d"))}
         except ValueError as exc:
             raise InputError(
-                f"The records' {text.name} holds {value!r}; expected an ISO date such as "
+                f"The records' {text.name} holds {line!r}; expected an ISO date such as "
                 "'2026-06-30'."
             ) from exc
     try:
