@@ -77,3 +77,19 @@ def test_links_to_unknown_people_are_refused(small: Any, fitted: Advisor) -> Non
     records = _records(small, _links(small, case))
     with pytest.raises(InputError, match=r"uncertain_links.*P9999999"):
         fitted.review_dicts(records, [case])
+
+
+def test_a_name_the_guard_would_refuse_never_breaks_a_brief(small: Any, fitted: Advisor) -> None:
+    case = str(small.cases["case_id"].iloc[40])
+    links = (
+        _links(small, case)
+        .iloc[:1]
+        .assign(
+            described_as="Olive Green, born 1989-03-04", differences="surname spelled differently"
+        )
+    )
+    d = fitted.review_dicts(_records(small, links), [case])[0]
+    (item,) = d["to_confirm"]
+    assert item["event_id"] == "PNC-4471"
+    assert item["described_as"] == "a person born 1989-03-04"  # the name is data, not wording
+    assert "Green" not in render_text(d)

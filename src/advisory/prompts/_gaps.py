@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Final
 
+from advisory.prompts._guard import LanguageError, check_language
 from advisory.prompts._tables import CaseTables
 
 __all__ = ["case_gaps", "links_to_confirm"]
@@ -139,6 +141,23 @@ def case_gaps(
     return out
 
 
+_BORN: Final = re.compile(r"born \d{4}-\d{2}-\d{2}")
+
+
+def _as_data(key: str, text: str, fallback: str) -> str:
+    """Return an agency's own text when the guard takes it, else ``fallback``.
+
+    Names are data, not wording: a surname such as Green or Low would break
+    the guard's word lists, and a brief must not fail for it. The record id
+    and the date of birth still identify the record.
+    """
+    try:
+        check_language({key: text})
+    except LanguageError:
+        return fallback
+    return text
+
+
 def links_to_confirm(
     labels: dict[str, str], case_id: str, tables: CaseTables, words: dict[str, str]
 ) -> list[dict[str, Any]]:
@@ -154,7 +173,12 @@ def links_to_confirm(
         label = labels.get(agency, agency)
         relationship = words.get(person, "person")
         record = str(c["agency_record_id"][r])
-        described = str(c["described_as"][r])
+        raw = str(c["described_as"][r])
+        born = _BORN.search(raw)
+        described = _as_data(
+            "described_as", raw, f"a person {born.group(0)}" if born else "a person"
+        )
+        differences = _as_data("differences", str(c["differences"][r]), "some details differ")
         out.append(
             {
                 "prompt_id": f"confirm:{record}",
@@ -163,7 +187,7 @@ def links_to_confirm(
                 "agency": label,
                 "event_id": record,
                 "described_as": described,
-                "differences": str(c["differences"][r]),
+                "differences": differences,
                 "question": (
                     f"Is the {label} record of {described} the {relationship} {person}'s, and "
                     "how can it be confirmed before anyone relies on it?"
