@@ -473,19 +473,20 @@ class ReviewBuilder:
     ) -> tuple[list[dict[str, Any]], str | None, list[dict[str, Any]]]:
         """Return the chronology of the past year (newest first, capped) and the key history."""
         cols = tables.records.columns
-        person, agency, event_type = cols["person_id"], cols["agency"], cols["event_type"]
-        event_id, date = cols["event_id"], cols["date"]
+        person, agency, event_id = cols["person_id"], cols["agency"], cols["event_id"]
+        dates, pairs, kinds = tables.record_rows
         start = (dt.date.fromisoformat(reference) - dt.timedelta(days=365)).isoformat()
         chronology: list[dict[str, Any]] = []
         key_history: list[dict[str, Any]] = []
         more = 0
+        key_types, listed = self._key_types, self._chronology_types
         for r in tables.records.rows(case_id):
-            pair = (agency[r], event_type[r])
-            day = tables.day(date[r])
+            pair = pairs[r]
+            day = dates[r]
             assert day is not None
-            if pair in self._key_types:
+            if pair in key_types:
                 target = key_history
-            elif pair in self._chronology_types and day >= start:
+            elif pair in listed and day >= start:
                 if len(chronology) >= _CHRONOLOGY:
                     more += 1
                     continue
@@ -500,7 +501,7 @@ class ReviewBuilder:
                     "person_id": who,
                     "relationship": words.get(who, "relationship not recorded"),
                     "agency": self._source_labels.get(agency[r], str(agency[r])),
-                    "event_type": event_words(str(event_type[r])),
+                    "event_type": kinds[r],
                     "event_id": event_id[r] if isinstance(event_id[r], str) else None,
                 }
             )

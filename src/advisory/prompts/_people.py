@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Final
 
 from advisory.prompts._tables import CaseTables
-from advisory.prompts._words import age_words, event_words, kinds_words, relationship_words
+from advisory.prompts._words import age_words, kinds_words, relationship_words
 
 __all__ = ["Household"]
 
@@ -147,15 +147,17 @@ class Household:
                 for days in {365, *self.type_window.values()}
             }
         windows = self.type_window
+        dates, pairs, words = tables.record_rows
+        people = cols["person_id"]
         kinds: dict[str, dict[str, dict[str, int]]] = {}
         for r in tables.records.rows(case_id):
-            day = tables.day(cols["date"][r])
-            pair = (cols["agency"][r], cols["event_type"][r])
+            day = dates[r]
+            pair = pairs[r]
             if day is None or day < starts[windows.get(pair, 365)]:
                 continue
-            by_agency = kinds.setdefault(str(cols["person_id"][r]), {})
-            counts = by_agency.setdefault(str(cols["agency"][r]), {})
-            kind = event_words(str(cols["event_type"][r]))
+            by_agency = kinds.setdefault(people[r], {})
+            counts = by_agency.setdefault(pair[0], {})
+            kind = words[r]
             counts[kind] = counts.get(kind, 0) + 1
         partial: dict[str, dict[str, str]] = {}
         notes: dict[str, list[str]] = {}

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from advisory.prompts._columns import Groups
+from advisory.prompts._words import event_words
 
 if TYPE_CHECKING:
     from advisory.context import CaseContext
@@ -69,6 +70,16 @@ class CaseTables:
             ["case_id", "factor"],
             ["person_id", "event_type", "date", "event_id"],
         )
+
+    @functools.cached_property
+    def record_rows(self) -> tuple[list[str | None], list[tuple[Any, Any]], list[str]]:
+        """Return each record's ISO date, ``(agency, event_type)`` and type in words, once."""
+        cols = self.records.columns
+        dates = [self.day(v) for v in cols["date"]]
+        pairs = list(zip(cols["agency"], cols["event_type"], strict=True))
+        memo: dict[Any, str] = {}
+        kinds = [memo.get(t) or memo.setdefault(t, event_words(str(t))) for t in cols["event_type"]]
+        return dates, pairs, kinds
 
     def day(self, value: Any) -> str | None:
         """Return the ISO date of a table's value (remembered per batch: dates repeat)."""
