@@ -65,7 +65,7 @@ def load(
     if oversight is not None:
         from advisory.oversight import Store
 
-        store = oversight if isinstance(oversight, Store) else Store.open(oversight)
+        store = oversight if isinstance(oversight, Store) else Store.open(os.fspath(oversight))
     return Reviewer(load_advisor(path, trusted=trusted), oversight=store)
 
 
