@@ -40,7 +40,8 @@ from advisory._version import __version__
 logging.getLogger("advisory").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
-    from advisory._advisor import Advisor, load
+    from advisory._advisor import Advisor
+    from advisory._host import Reviewer, load
 
 __all__ = [
     "Advisor",
@@ -50,6 +51,7 @@ __all__ = [
     "InputError",
     "MissingExtraError",
     "ParameterError",
+    "Reviewer",
     "SmallDataWarning",
     "UnknownNameError",
     "UntrustedTypesError",
@@ -64,8 +66,12 @@ def __getattr__(name: str) -> Any:
         from advisory._advisor import Advisor
 
         return Advisor
+    if name == "Reviewer":
+        from advisory._host import Reviewer
+
+        return Reviewer
     if name == "load":
-        from advisory._advisor import load
+        from advisory._host import load
 
         return load
     raise AttributeError(f"module 'advisory' has no attribute {name!r}")

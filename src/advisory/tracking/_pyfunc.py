@@ -59,8 +59,8 @@ class ReviewModel(_PythonModel):  # type: ignore[misc]
     >>> from advisory.tracking import model_input
     >>> model = mlflow.pyfunc.load_model("models:/advisory-review/1")  # doctest: +SKIP
     >>> reviews = model.predict(model_input(records))  # doctest: +SKIP
-    >>> json.loads(reviews.iloc[0])["statement"][:22]  # doctest: +SKIP
-    'This is not a decision'
+    >>> json.loads(reviews.iloc[0])["schema"]  # doctest: +SKIP
+    'urn:advisory:review:v2'
     """
 
     def load_context(self, context: Any) -> None:
@@ -71,9 +71,9 @@ class ReviewModel(_PythonModel):  # type: ignore[misc]
         context : mlflow.pyfunc.PythonModelContext
             MLflow's context, whose artifacts hold the bundle folder.
         """
-        from advisory._advisor import load
+        from advisory._host import load
 
-        self.advisor_ = load(context.artifacts[BUNDLE_ARTIFACT])
+        self.advisor_ = load(context.artifacts[BUNDLE_ARTIFACT])  # a score-free Reviewer
 
 
 # ``predict`` is attached after the class is created, on purpose. MLflow 3.17
