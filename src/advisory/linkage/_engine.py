@@ -264,7 +264,9 @@ def _train(linker: Any, splink: Any, spec: LinkageSpec, say: Callable[[str], Non
     for rule in spec.em_blocking:
         say(f"training: m probabilities by expectation-maximisation on {', '.join(rule)}")
         linker.training.estimate_parameters_using_expectation_maximisation(
-            splink.block_on(*rule), estimate_without_term_frequencies=True
+            splink.block_on(*rule),
+            estimate_without_term_frequencies=True,
+            max_pairs=float(spec.em_max_pairs),
         )
 
 
