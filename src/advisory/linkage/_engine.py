@@ -53,6 +53,8 @@ class Scored:
         splink's trained model (settings with m and u probabilities).
     charts : dict of str to dict
         Vega-Lite specifications of splink's diagnostic charts.
+    chart_html : dict of str to str
+        The same charts as HTML pages with splink's scripts inline (offline).
     """
 
     pairs: pd.DataFrame
