@@ -838,8 +838,8 @@ def _coverage(
         key = (str(who), str(where))
         if key not in has_linked:
             missing[key] = (
-                f"a {key[1].replace('_', ' ')} record may be this person but was not linked "
-                "(a record to confirm)"
+                f"a {key[1].replace('_', ' ')} record may be this person's but was not linked; "
+                "it is listed as a record to confirm"
             )
     gap_person = hashed[gaps["person"].to_numpy()]
     gap_agency = records["agency"].to_numpy()[gaps["record"].to_numpy()]
