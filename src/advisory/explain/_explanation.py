@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left as bisect
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -485,29 +485,15 @@ class StableAttributions:
         NaN for unknown), ``values`` the attributions and ``reliable`` whether
         each is reliably away from zero, both of shape (n_cases, n_factors).
         """
-        model = self.explainer.model
-        matrix = self._small_matrix(X) if len(X) <= _SMALL_FRAME else None
-        if matrix is None:
-            matrix = model._matrix(X, "explain")
-        if self._shapes is None:
-            values, base = model._attributions(matrix, self.explainer._background)
-            explanation = Explanation(
-                values=values[0],
-                base_value=float(base[0]),
-                margin=np.zeros(len(matrix)),
-                data=pd.DataFrame(),
-                resampled=values[1:] if values.shape[0] > 1 else None,
-                confidence=self.explainer.confidence,
-            )
-            return matrix, values[0], explanation.reliable
-        if len(matrix) <= _SMALL_FRAME:
-            where = self._few_segments(matrix)
-        else:
-            where = self._shapes.segments(matrix) + self._offsets
-        return matrix, self._values[where], self._reliable[where]
+        return self._lookup(X, "reliable")
 
     def steady(self, X: pd.DataFrame) -> tuple[Float, Float, npt.NDArray[np.bool_]]:
         """Return ``(matrix, values, steady)``: as calling it, with :attr:`Explanation.steady`."""
+        return self._lookup(X, "steady")
+
+    def _lookup(
+        self, X: pd.DataFrame, flag: Literal["reliable", "steady"]
+    ) -> tuple[Float, Float, npt.NDArray[np.bool_]]:
         model = self.explainer.model
         matrix = self._small_matrix(X) if len(X) <= _SMALL_FRAME else None
         if matrix is None:
@@ -522,12 +508,14 @@ class StableAttributions:
                 resampled=values[1:] if values.shape[0] > 1 else None,
                 confidence=self.explainer.confidence,
             )
-            return matrix, values[0], explanation.steady
+            flags = explanation.reliable if flag == "reliable" else explanation.steady
+            return matrix, values[0], flags
         if len(matrix) <= _SMALL_FRAME:
             where = self._few_segments(matrix)
         else:
             where = self._shapes.segments(matrix) + self._offsets
-        return matrix, self._values[where], self._steady[where]
+        table = self._reliable if flag == "reliable" else self._steady
+        return matrix, self._values[where], table[where]
 
     def _few_segments(self, matrix: Float) -> npt.NDArray[np.intp]:
         """Segment of each value, offset into the tables, for a few cases (as ``segments``)."""
