@@ -567,7 +567,7 @@ class ReviewBuilder:
         name = self.factor_names[j]
         spec = self._specs[j]
         if kind == "absence":
-            recorded = f"no {self._absence_words(spec)} {_window_words(spec.window_days)}"
+            recorded = f"no record of {self._absence_words(spec)} {_window_words(spec.window_days)}"
             return {
                 "prompt_id": f"absence:{name}",
                 "kind": "absence",
