@@ -11,12 +11,18 @@ from advisory._advisor import load_advisor
 if TYPE_CHECKING:
     from advisory._advisor import Advisor
     from advisory.context import RecordIndex
+    from advisory.oversight import Store
     from advisory.prompts import Review
 
 __all__ = ["Reviewer", "load"]
 
 
-def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Reviewer:
+def load(
+    path: str | os.PathLike[str],
+    *,
+    trusted: Iterable[str] = (),
+    oversight: Store | str | os.PathLike[str] | None = None,
+) -> Reviewer:
     """Load a bundle for a host system: a score-free :class:`advisory.Reviewer`.
 
     The reviewer gives reviews and their renderings only, nothing that returns
@@ -30,6 +36,12 @@ def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Review
     trusted : iterable of str, optional
         Extra types to trust beyond the library's reviewed list
         (``advisory._bundle.BUNDLE_TYPES``), after reviewing them.
+    oversight : advisory.oversight.Store, str or os.PathLike, optional
+        The oversight trail (a store, or its URL or SQLite path; needs the
+        ``oversight`` extra). When given, every review first checks that the
+        model version has not been switched off there (for example because a
+        re-audit is due) and refuses with
+        :class:`advisory.oversight.ModelSwitchedOffError` if it has.
 
     Returns
     -------
@@ -49,7 +61,12 @@ def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Review
     ...
     advisory._bundle.BundleError: no/such/folder is not a model bundle: ...
     """
-    return Reviewer(load_advisor(path, trusted=trusted))
+    store = None
+    if oversight is not None:
+        from advisory.oversight import Store
+
+        store = oversight if isinstance(oversight, Store) else Store.open(os.fspath(oversight))
+    return Reviewer(load_advisor(path, trusted=trusted), oversight=store)
 
 
 class Reviewer:
@@ -64,6 +81,8 @@ class Reviewer:
     ----------
     advisor : advisory.Advisor
         A fitted advisor, kept private (use :func:`advisory.load` to make one).
+    oversight : advisory.oversight.Store, optional
+        The oversight trail whose switch-off of this model version stops reviews.
 
     Examples
     --------
@@ -83,10 +102,16 @@ class Reviewer:
     (False, False)
     """
 
-    __slots__ = ("__advisor",)
+    __slots__ = ("__advisor", "__oversight")
 
-    def __init__(self, advisor: Advisor) -> None:
+    def __init__(self, advisor: Advisor, *, oversight: Store | None = None) -> None:
         self.__advisor = advisor
+        self.__oversight = oversight
+
+    def _check_switched_on(self) -> None:
+        # a version switched off in the oversight trail stops producing reviews
+        if self.__oversight is not None:
+            self.__oversight.check_model_version(self.model_version)
 
     def __repr__(self) -> str:
         return f"<Reviewer of {self.model_version}: pre-visit briefs, no scores>"
@@ -127,6 +152,7 @@ class Reviewer:
         list of advisory.prompts.Review
             One brief per case (see :meth:`advisory.Advisor.review`).
         """
+        self._check_switched_on()
         return self.__advisor.review(data, case_ids)
 
     def review_dicts(
@@ -153,6 +179,7 @@ class Reviewer:
         list of dict
             One dict per case, schema ``urn:advisory:review:v2``.
         """
+        self._check_switched_on()
         return self.__advisor.review_dicts(data, case_ids, pause_collector=pause_collector)
 
     def review_text(self, data: object, case_ids: Iterable[str] | None = None) -> list[str]:
