@@ -11,6 +11,7 @@ import pytest
 
 from advisory.definitions import load_catalogue, reference_root
 from advisory.prompts import render_html, render_text
+from advisory.prompts._gaps import parent_gap
 from advisory.prompts._people import AGE_TO_CONFIRM
 from advisory.prompts._render import CHRONOLOGY_ONLY_KEY, EMPTY
 from advisory.prompts._words import event_words, who_words
@@ -165,3 +166,27 @@ def test_a_parent_too_young_for_the_eldest_child_has_an_age_to_confirm(
             assert (AGE_TO_CONFIRM in p["notes"]) == young, (d["case_id"], p)
             flagged += young
     assert flagged
+
+
+def test_a_child_with_no_parent_recorded_has_it_named_as_a_gap(
+    dicts: list[dict[str, Any]],
+) -> None:
+    for d in dicts:
+        people = [p["relationship"] for p in [*d["household"], *d["elsewhere"]]]
+        gaps = [g for g in d["could_not_see"] if g["prompt_id"] == "gap:parents"]
+        if any(w in ("mother", "father", "parent") for w in people):
+            assert not gaps, d["case_id"]
+            continue
+        assert len(gaps) == 1, d["case_id"]
+        assert gaps[0]["description"].startswith("No parent of the child is recorded")
+        assert "parental responsibility" in gaps[0]["question"]
+        assert gaps[0]["description"] in render_text(d)
+    # the demo's households all hold a parent; a grandmother's household holds none
+    gap = parent_gap([{"relationship": "child"}, {"relationship": "grandmother"}], [])
+    assert [g["prompt_id"] for g in gap] == ["gap:parents"]
+    assert parent_gap([{"relationship": "child"}], [{"relationship": "father"}]) == []
+    document = copy.deepcopy(dicts[0])
+    document["could_not_see"] = [*document["could_not_see"], *gap]
+    text = render_text(document)
+    assert "No parent of the child is recorded, here or elsewhere." in text
+    assert "Who are the child's parents, and who has parental responsibility?" in text
