@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-fast lint typecheck contracts pytest pytest-fast browser postgres java bench clean
+.PHONY: demo test test-fast test-oldest lint typecheck contracts pytest pytest-fast browser postgres java bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "advisory needs Python >= 3.11; set PYTHON=python3.11"'
@@ -39,6 +39,20 @@ test pytest: export ADVISORY_REQUIRE_BROWSER := 1
 test pytest: export ADVISORY_REQUIRE_POSTGRES := 1
 # the linkage's Spark test fails instead of skipping when java is missing
 test pytest: export ADVISORY_REQUIRE_JAVA := 1
+
+## test-oldest: the fast lane in .venv-oldest, every core dependency at the lower bound of its range
+OLDEST := .venv-oldest
+$(OLDEST)/.installed: pyproject.toml
+	rm -rf $(OLDEST)
+	$(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST)/bin/python -c 'import re, tomllib; deps = tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]; print("\n".join(re.sub(r"^([A-Za-z0-9_.-]+)>=([^,]+).*$$", r"\1==\2", d) for d in deps))' > $(OLDEST)/lower-bounds.txt
+	$(OLDEST)/bin/python -m pip install --quiet --constraint $(OLDEST)/lower-bounds.txt -e '.[dev]'
+	touch $@
+
+test-oldest: $(OLDEST)/.installed
+	$(OLDEST)/bin/python -m pip list --format=freeze | grep -iE '^(numpy|pandas|scipy|scikit-learn|skops|tqdm)=='
+	$(OLDEST)/bin/pytest -m "not slow" -p no:cacheprovider
 
 ## browser: Debian's chromium for the audit report's headless browser test (apt, as root or via sudo)
 browser:
@@ -94,4 +108,4 @@ bench: $(VENV)/.installed-dev postgres
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) advisory-demo test-artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(OLDEST) advisory-demo test-artifacts .pytest_cache .mypy_cache .ruff_cache

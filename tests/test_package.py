@@ -41,15 +41,26 @@ def test_version_is_exposed_and_matches_the_package_metadata():
 
 
 @pytest.mark.slow  # over 5 s on a quiet machine; make test runs it
-def test_demo_writes_a_summary(tmp_path, capsys, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # the default MLflow store goes under the working folder
-    assert main(["demo", "--cases", "300", "--out", str(tmp_path)]) == 0
-    assert (tmp_path / "mlflow.db").exists()
+def test_demo_writes_everything_under_out_and_registers_the_model(tmp_path, capsys, monkeypatch):
+    working, out = tmp_path / "working", tmp_path / "out"
+    working.mkdir()
+    monkeypatch.chdir(working)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    # 1,000 referrals: the audit of the later 300 needs groups above the minimum cell size
+    assert main(["demo", "--cases", "1000", "--out", str(out)]) == 0
+    assert list(working.iterdir()) == []  # nothing in the working folder
+    assert (out / "mlflow.db").exists() and (out / "mlruns").is_dir()
     printed = capsys.readouterr().out
     assert "Synthetic multi-agency records" in printed
-    assert (tmp_path / "summary.txt").read_text().startswith("Synthetic multi-agency records")
+    assert "models:/advisory-review/1" in printed
+    assert (out / "summary.txt").read_text().startswith("Synthetic multi-agency records")
+    import mlflow
+
+    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{out / 'mlflow.db'}")
+    assert client.get_model_version("advisory-review", "1").status == "READY"
+    assert (out / "summary.txt").read_text().startswith("Synthetic multi-agency records")
     assert "In team team_b, every prompt was agreed within 10 seconds" in printed
-    assert (tmp_path / "oversight" / "oversight_report.html").exists()
+    assert (out / "oversight" / "oversight_report.html").exists()
 
 
 def test_demo_bad_argument_is_one_line_on_stderr(tmp_path, capsys):

@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from advisory._bundle import BundleError, UntrustedTypesError
@@ -29,9 +30,14 @@ from advisory._errors import (
     InputError,
     MissingExtraError,
     ParameterError,
+    SmallDataWarning,
     UnknownNameError,
 )
 from advisory._version import __version__
+
+# The library logs under "advisory" and stays silent until the application configures
+# logging (the CLI's -v does); the standard practice for libraries.
+logging.getLogger("advisory").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from advisory._advisor import Advisor
@@ -46,6 +52,7 @@ __all__ = [
     "MissingExtraError",
     "ParameterError",
     "Reviewer",
+    "SmallDataWarning",
     "UnknownNameError",
     "UntrustedTypesError",
     "__version__",

@@ -6,8 +6,11 @@ import dataclasses
 import datetime as dt
 import hashlib
 import hmac
+import importlib.metadata
+import logging
 import os
 import secrets
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -15,9 +18,9 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 import pandas as pd
 
-from advisory._checks import check_ids
+from advisory._checks import MIN_TRAINING_CASES, MIN_TRAINING_OUTCOMES, check_ids
 from advisory._dates import check_date_format, parse_date, parse_dates
-from advisory._errors import InputError, ParameterError
+from advisory._errors import InputError, ParameterError, SmallDataWarning
 from advisory._result import DEFAULT_CONFIDENCE
 from advisory.definitions import Definitions, load_definitions
 from advisory.definitions._definitions import check_definitions
@@ -30,6 +33,25 @@ if TYPE_CHECKING:
 __all__ = ["Advisor", "load_advisor"]
 
 _DEFAULT_PARAMS: dict[str, Any] = {"n_resamples": 30, "random_state": 0}
+
+
+_logger = logging.getLogger(__name__)
+
+
+def _training_data(y: Any) -> dict[str, Any]:
+    values = np.asarray(y)
+    with_outcome = int(np.count_nonzero(values == 1))
+    without = len(values) - with_outcome
+    return {
+        "cases": len(values),
+        "with_outcome": with_outcome,
+        "without_outcome": without,
+        "minimum_cases": MIN_TRAINING_CASES,
+        "minimum_each_outcome": MIN_TRAINING_OUTCOMES,
+        "below_minimum": bool(
+            len(values) < MIN_TRAINING_CASES or min(with_outcome, without) < MIN_TRAINING_OUTCOMES
+        ),
+    }
 
 
 def _model_class(family: str) -> Any:
@@ -250,6 +272,19 @@ class Advisor:
         context = self._context(data, case_ids)
         y = self._outcome(data, context)
         model = _model_class(spec.family).from_spec(spec, **self.model_params)
+        self.training_data_ = _training_data(y)
+        if self.training_data_["below_minimum"]:
+            warnings.warn(
+                f"Training on {self.training_data_['cases']:,} cases, "
+                f"{self.training_data_['with_outcome']:,} with the outcome and "
+                f"{self.training_data_['without_outcome']:,} without: below the stated minimum of "
+                f"{MIN_TRAINING_CASES} cases and {MIN_TRAINING_OUTCOMES} of each outcome value. "
+                "The model, its explanations and their intervals will be unstable; the bundle's "
+                "manifest records this (training_data).",
+                SmallDataWarning,
+                stacklevel=2,
+            )
+        _logger.info("fitting the %s model on %d cases", spec.family, len(context.factors))
         model.fit(context.factors, y)
         self.model_ = model
         self.explainer_: Explainer = Explainer(model, confidence=self.confidence)
@@ -455,11 +490,22 @@ class Advisor:
         Returns
         -------
         shap.Explanation
-            Exact SHAP values per case and factor, in log-odds.
+            Features named with the catalogue's labels (:attr:`labels`), the
+            stability intervals in ``lower_bounds`` and ``upper_bounds``.
         """
         self._check_fitted("explain")
         factors = self._context(data, case_ids).factors
-        return self.explainer_.explain(factors, check_additivity=True).to_shap()
+        explanation = self.explainer_.explain(factors, check_additivity=True)
+        return explanation.to_shap(labels=self.labels)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The catalogue's plain-language label of each factor, for plots.
+
+        :meth:`explain` names the features of its ``shap.Explanation`` with
+        these, so shap's plots read as the catalogue does.
+        """
+        return {entry.name: entry.label for entry in self.definitions.catalogue.entries}
 
     def validate(self, data: object, case_ids: Iterable[str] | None = None, **kwargs: Any) -> Any:
         """Refit this model family on earlier cases and compare it with baselines on later ones.
@@ -665,6 +711,11 @@ class Advisor:
             "model_family": spec.family,
             "training_snapshot_date": self.training_snapshot_.isoformat(),
             "training_cases": self.n_cases_,
+            "training_data": dict(getattr(self, "training_data_", {})),
+            "saved_with": {
+                name: importlib.metadata.version(name)
+                for name in ("scikit-learn", "numpy", "scipy", "pandas", "skops")
+            },
             "definitions_sha256": definition_hashes(self.definitions),
             "factors": [
                 {"name": f.name, "kind": f.kind, "levels": list(f.levels)} for f in spec.factors

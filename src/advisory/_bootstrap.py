@@ -34,6 +34,8 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from advisory._progress import progress
+
 __all__ = [
     "CHUNK",
     "MIN_FINITE_SHARE",
@@ -416,7 +418,7 @@ def replicate_counts(
         if isinstance(random_state, np.random.Generator)
         else np.random.default_rng(random_state)
     )
-    for start in range(0, n_boot, CHUNK):
+    for start in progress(range(0, n_boot, CHUNK), desc=f"{n_boot:,} bootstrap replicates"):
         stop = min(start + CHUNK, n_boot)
         yield slice(start, stop), poisson_counts(rng, n_rows, stop - start)
 

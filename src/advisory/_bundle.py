@@ -92,6 +92,12 @@ BUNDLE_TYPES: Final = (
     "pathlib.PosixPath",
     "pathlib.WindowsPath",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    # trusted by newer skops by default, listed here for the older releases supported (0.12)
+    "sklearn._loss.link.Interval",
+    "sklearn._loss.link.LogitLink",
+    "sklearn._loss.loss.HalfBinomialLoss",
+    "sklearn.compose._column_transformer._RemainderColsList",
+    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
     "sklearn.utils.validation.check_array",
 )
 

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Collection, Iterable, Mapping
+from typing import Final
 
 from advisory._errors import ParameterError
 
-__all__ = ["check_choice", "check_fraction", "check_ids", "check_int", "check_positive"]
+__all__ = [
+    "MIN_TRAINING_CASES",
+    "MIN_TRAINING_OUTCOMES",
+    "check_choice",
+    "check_fraction",
+    "check_ids",
+    "check_int",
+    "check_positive",
+]
+
+#: Below these, fitting warns (:class:`~advisory.SmallDataWarning`) and says so in the bundle's
+#: manifest and the validation result: 100 cases, and 10 cases of each outcome value (the
+#: usual floor of ten events per parameter; a floor, not a target).
+MIN_TRAINING_CASES: Final = 100
+MIN_TRAINING_OUTCOMES: Final = 10
 
 
 def check_int(value: object, name: str, owner: str, *, minimum: int = 0) -> int:

@@ -10,11 +10,13 @@ from typing import Any
 from advisory._cli_options import add_date_format, add_force
 from advisory._errors import InputError
 from advisory._files import atomic_folder, check_output
+from advisory._optional import require_extras
 
 __all__ = ["add_commands"]
 
 
 def _audit(args: argparse.Namespace) -> int:
+    require_extras("fairness", feature="advisory audit (its board report)")
     if bool(args.scores) == bool(args.bundle):
         raise InputError(
             "advisory audit needs either --scores FILE (any tool's outcomes, scores and "
@@ -120,6 +122,7 @@ def _audit_scores(args: argparse.Namespace) -> Any:
 
 
 def _report(args: argparse.Namespace) -> int:
+    require_extras("fairness", feature="advisory report")
     out = check_output(
         args.out, inputs=[args.audit], kind="folder", force=args.force, what="report folder (--out)"
     )

@@ -14,6 +14,7 @@ __all__ = [
     "MissingExtraError",
     "OutputError",
     "ParameterError",
+    "SmallDataWarning",
     "UnknownNameError",
 ]
 
@@ -145,3 +146,17 @@ class UnknownNameError(AdvisoryError, KeyError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class SmallDataWarning(UserWarning):
+    """Training or validation data are below a stated minimum; figures will be unstable.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("only 4 cases", SmallDataWarning)
+    >>> caught[0].category.__name__
+    'SmallDataWarning'
+    """

@@ -174,7 +174,7 @@ def read_schema(package: str, name: str) -> dict[str, Any]:
     Examples
     --------
     >>> read_schema("advisory.prompts", "review.schema.json")["$id"]
-    'urn:advisory:review:v1'
+    'urn:advisory:review:v2'
     """
     schema: dict[str, Any] = json.loads(_schema_text(package, name))
     return schema

@@ -7,9 +7,13 @@ fix, with a non-zero exit code, and a traceback only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import logging
 import sys
 import time
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +23,10 @@ from advisory._cli_link import add_commands as add_link_commands
 from advisory._cli_options import add_date_format, add_force
 from advisory._cli_oversight import add_commands as add_oversight_commands
 from advisory._cli_oversight import demo_oversight
-from advisory._errors import AdvisoryError
+from advisory._errors import AdvisoryError, SmallDataWarning
 from advisory._files import atomic_file, atomic_folder, check_output
+from advisory._optional import require_extras
+from advisory._progress import progress, show_progress
 from advisory._version import __version__
 
 if TYPE_CHECKING:
@@ -32,12 +38,17 @@ __all__ = ["main"]
 
 def _demo(args: argparse.Namespace) -> int:
     n_cases = check_int(args.cases, "n_cases", "make_multiagency", minimum=1)
+    require_extras("explain", "fairness", "tracking", feature="advisory demo")
     out = check_output(args.out, kind="folder", force=args.force, what="output folder (--out)")
     with atomic_folder(out, force=args.force) as folder:
-        return _demo_into(args, n_cases, folder, out)
+        log_run = _demo_into(args, n_cases, folder, out)
+    log_run()  # the MLflow store holds absolute paths: it is written where it stays
+    return 0
 
 
-def _demo_into(args: argparse.Namespace, n_cases: int, out: Path, shown_as: Path) -> int:
+def _demo_into(
+    args: argparse.Namespace, n_cases: int, out: Path, shown_as: Path
+) -> Callable[[], None]:
     from advisory import Advisor
     from advisory.context import build_context
     from advisory.datasets import make_multiagency
@@ -116,15 +127,25 @@ def _demo_into(args: argparse.Namespace, n_cases: int, out: Path, shown_as: Path
         "oversight.db and oversight/ (the oversight trail and its page for the board)"
     )
 
-    from advisory.tracking import log_training_run
+    def log_run() -> None:
+        from advisory.tracking import log_training_run
 
-    print("\nLogging the training run to MLflow ...")
-    logged = log_training_run(
-        advisor, data, tracking_uri=args.tracking_uri, validation=validation, audit=audit
-    )
-    print(f"  run {logged.run_id} in {logged.tracking_uri}")
-    print(f"  pyfunc model returning reviews (never scores): {logged.model_uri}")
-    return 0
+        print("\nLogging the training run to MLflow ...")
+        logged = log_training_run(
+            advisor,
+            data,
+            tracking_uri=args.tracking_uri or f"sqlite:///{shown_as.resolve() / 'mlflow.db'}",
+            validation=validation,
+            audit=audit,
+            register_as="advisory-review",
+        )
+        print(f"  run {logged.run_id} in {logged.tracking_uri}")
+        print(
+            f"  pyfunc model returning reviews (never scores): models:/{logged.registered_name}/"
+            f"{logged.registered_version} ({logged.model_uri})"
+        )
+
+    return log_run
 
 
 def _review_examples(context: CaseContext, first: str, among: list[str]) -> list[str]:
@@ -239,13 +260,11 @@ def _review(args: argparse.Namespace) -> int:
         print(f"note: {problem.rows:,} {problem.problem}", file=sys.stderr)
     case_ids = list(records["cases"]["case_id"].astype(str)) if wanted is None else wanted
     step = max(1, min(1_000, len(case_ids) // 10 or 1))
+    batches = progress(range(0, len(case_ids), step), desc="reviewing", unit="batch")
     with atomic_file(out) as handle:
-        for start in range(0, len(case_ids), step):
+        for start in batches:
             for review in advisor.review(index, case_ids[start : start + step]):
                 handle.write(review.to_json() + "\n")
-            done = min(start + step, len(case_ids))
-            print(f"\rreviewed {done:,} of {len(case_ids):,} cases", end="", file=sys.stderr)
-    print(file=sys.stderr)
     print(f"{len(case_ids):,} reviews written to {out} (JSON Lines; no scores).")
     return 0
 
@@ -261,6 +280,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"advisory {__version__}")
     parser.add_argument(
         "--debug", action="store_true", help="show a full traceback when something fails"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="log each step (-vv: more detail)"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print errors only: no progress, no summaries"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser(
@@ -282,7 +307,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--tracking-uri",
-        help="MLflow tracking URI (default: a local store, mlflow.db and mlruns/ here)",
+        help="MLflow tracking URI (default: a local store under --out, mlflow.db and mlruns/)",
     )
     demo.set_defaults(run=_demo)
 
@@ -336,6 +361,40 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
+    print(f"advisory: warning: {message}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _output(verbose: int, quiet: bool) -> Iterator[None]:
+    """Log the steps to standard error with ``-v``; print nothing but errors with ``-q``."""
+    logger = logging.getLogger("advisory")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("advisory: %(message)s"))
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    saved = logger.level
+    mlflow_logger = logging.getLogger("mlflow")  # its own start-up messages, with -q
+    saved_mlflow = mlflow_logger.level
+    if quiet or verbose:
+        logger.addHandler(handler)
+        logger.setLevel(level)
+    if quiet:
+        mlflow_logger.setLevel(logging.WARNING)
+    try:
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(warnings.catch_warnings())
+            warnings.simplefilter("always", SmallDataWarning)
+            warnings.showwarning = _show_warning
+            if quiet:
+                stack.enter_context(show_progress(False))
+                stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+            yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved)
+        mlflow_logger.setLevel(saved_mlflow)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``advisory`` command line.
 
@@ -361,7 +420,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
-        code: int = args.run(args)
+        with _output(args.verbose, args.quiet):
+            code: int = args.run(args)
     except AdvisoryError as exc:
         if args.debug:
             raise

@@ -16,7 +16,7 @@ from advisory.models import ValidationResult
 from advisory.reports import audit_json, render_html, render_model_card
 from advisory.tracking import LoggedRun, log_training_run
 
-from .conftest import MlflowServer
+from .conftest import MlflowServer, using_tracking_uri
 from .mlflow_warnings import MLFLOW_WARNINGS
 
 pytestmark = [pytest.mark.filterwarnings(w) for w in MLFLOW_WARNINGS]
@@ -60,15 +60,15 @@ def _check_run(run: LoggedRun, fitted: Advisor, validation: ValidationResult) ->
     verdicts = json.loads(_text(client, run, "validation/verdicts.json"))
     assert verdicts == validation.verdicts
     top = {f.path for f in client.list_artifacts(run.run_id)}
-    assert {"audit", "bundle", "definitions", "explanation", "validation"} <= top
+    assert {"audit", "definitions", "explanation", "validation"} <= top
+    assert "bundle" not in top  # stored once, inside the model
     png = {f.path for f in client.list_artifacts(run.run_id, "explanation")}
     assert "explanation/global_importance.png" in png
-    bundle = {f.path for f in client.list_artifacts(run.run_id, "bundle")}
-    assert bundle == {
-        "bundle/advisor.skops",
-        "bundle/manifest.json",
-        "bundle/.advisory-complete.json",
-    }
+    with using_tracking_uri(run.tracking_uri):
+        model = Path(mlflow.artifacts.download_artifacts(run.model_uri))
+    bundles = sorted(p.relative_to(model).as_posix() for p in model.rglob("manifest.json"))
+    assert bundles == ["artifacts/bundle/manifest.json"]
+    assert (model / "artifacts" / "bundle" / "advisor.skops").is_file()
 
     assert run.registered_name == "advisory-review"
     assert run.registered_version is not None
@@ -138,3 +138,23 @@ def test_validation_table_and_board_report_are_logged_in_full(
     assert run.data.metrics["audit.n_cases"] == tracked_audit.n_cases
     hidden = len(tracked_audit.suppressed_groups)
     assert run.data.metrics["audit.groups_suppressed"] == hidden
+
+
+def test_per_group_audit_figures_are_an_mlflow_table(
+    local_run: LoggedRun, tracked_audit: Audit
+) -> None:
+    client = mlflow.MlflowClient(tracking_uri=local_run.tracking_uri)
+    with using_tracking_uri(local_run.tracking_uri):  # load_table searches runs in that store
+        table = client.load_table(
+            local_run.experiment_id, "audit/groups.json", run_ids=[local_run.run_id]
+        )
+    expected = tracked_audit.to_frame()
+    assert len(table) == len(expected)
+    assert list(table.columns) == [c for c in expected.columns if c in table.columns]
+    assert {"attribute", "group", "metric", "estimate", "suppressed"} <= set(table.columns)
+    hidden = table[table["suppressed"].astype(bool)]
+    assert hidden["estimate"].isna().all()
+    shown = expected[~expected["suppressed"].astype(bool)]
+    assert sorted(table.dropna(subset=["estimate"])["estimate"]) == pytest.approx(
+        sorted(shown.dropna(subset=["estimate"])["estimate"]), abs=1e-9
+    )

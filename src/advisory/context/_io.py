@@ -11,7 +11,7 @@ from typing import Any, Final
 import pandas as pd
 
 from advisory._dates import check_date_format, parse_dates
-from advisory._errors import InputError
+from advisory._errors import InputError, MissingExtraError
 from advisory._files import COMPLETE_MARKER, atomic_file, make_folder, mark_complete
 from advisory.context._records import LINK_COLUMNS, SCHEMA
 
@@ -221,7 +221,7 @@ def read_table(path: str | os.PathLike[str], *, text_columns: Iterable[str] = ()
             return pd.read_parquet(path)
         return pd.read_csv(path, dtype={c: str for c in text_columns})
     except ImportError as exc:
-        raise InputError(f"Reading {path} needs pyarrow ({exc}); use CSV instead.") from exc
+        raise MissingExtraError("pyarrow", "parquet", f"Reading {path}") from exc
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise InputError(f"{path} could not be read as a table: {exc}") from exc
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from advisory._checks import check_choice, check_fraction, check_int, check_positive
 from advisory._errors import ParameterError
+from advisory._progress import progress
 from advisory.datasets._rates import EVENT_RATES, HARM_MODEL, EventRate
 from advisory.datasets._vocabulary import AGENCIES, AREAS, COVERAGE_STATUSES, ETHNICITIES
 
@@ -605,7 +606,8 @@ class _Generator:
         persons: list[npt.NDArray[np.int64]] = []
         rows: list[npt.NDArray[np.int64]] = []
         days: list[npt.NDArray[np.int64]] = []
-        for r, rate in enumerate(EVENT_RATES):
+        rates = progress(EVENT_RATES, desc="generating agency records", unit="event type")
+        for r, rate in enumerate(rates):
             if rate.agency not in self.params["agencies"]:
                 continue
             start, end = self._exposure(rate)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Self
 
 import numpy as np
@@ -62,7 +63,12 @@ class ExplanationDisplay:
 
     @classmethod
     def from_explanation(
-        cls, explanation: Explanation, *, case: int | None = None, max_factors: int = 10
+        cls,
+        explanation: Explanation,
+        *,
+        case: int | None = None,
+        max_factors: int = 10,
+        labels: Mapping[str, str] | None = None,
     ) -> Self:
         """Prepare the plot of one case (``case=i``) or of global importance (``None``).
 
@@ -74,6 +80,9 @@ class ExplanationDisplay:
             Position of the case; ``None`` plots mean absolute attributions.
         max_factors : int, default=10
             Most factors drawn, largest first.
+        labels : mapping of str to str, optional
+            Names to draw instead of the factor names, such as the catalogue's
+            plain-language labels (:attr:`advisory.Advisor.labels`).
 
         Returns
         -------
@@ -82,11 +91,12 @@ class ExplanationDisplay:
         """
         owner = "ExplanationDisplay.from_explanation"
         check_int(max_factors, "max_factors", owner, minimum=1)
-        names = explanation.factor_names
+        shown = labels or {}
+        names = [shown.get(n, n) for n in explanation.factor_names]
         if case is None:
             importance = explanation.importance().head(max_factors)
             return cls(
-                names=[str(n) for n in importance.index],
+                names=[shown.get(str(n), str(n)) for n in importance.index],
                 values=importance.tolist(),
                 lower=None,
                 upper=None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left as bisect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -269,16 +269,26 @@ class Explanation(JsonResult):
         if not largest <= tolerance:
             raise AdditivityError(largest, tolerance)
 
-    def to_shap(self) -> Any:
+    def to_shap(self, labels: Mapping[str, str] | None = None) -> Any:
         """Convert to ``shap.Explanation`` (needs the ``explain`` extra).
 
         ``data`` holds numbers (category codes for categorical factors) and
-        ``display_data`` the values as shown, so shap's plots work.
+        ``display_data`` the values as shown, so shap's plots work. The
+        stability intervals travel as ``lower_bounds`` and ``upper_bounds``
+        (None when the model kept no refits).
+
+        Parameters
+        ----------
+        labels : mapping of str to str, optional
+            Feature names to show instead of the factor names (the
+            catalogue's plain-language labels); factors not in it keep their
+            names.
 
         Returns
         -------
         shap.Explanation
-            The same values, base values and factor names.
+            The same values and base values; the factor names (or their
+            ``labels``); the stability intervals as ``lower_bounds`` and ``upper_bounds``.
         """
         shap = import_optional("shap", "explain", "Converting to shap.Explanation")
         numeric = np.column_stack(
@@ -294,7 +304,9 @@ class Explanation(JsonResult):
             base_values=self.base_values,
             data=numeric,
             display_data=self._data.astype(object).to_numpy(),
-            feature_names=self.factor_names,
+            feature_names=[(labels or {}).get(n, n) for n in self.factor_names],
+            lower_bounds=self.lower if self.has_stability else None,
+            upper_bounds=self.upper if self.has_stability else None,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping
 from typing import Any, Final, Literal, cast
@@ -413,6 +414,29 @@ class Audit(JsonResult):
             "proxies": None if self._proxies is None else self._proxies.to_dict()["entries"],
             "parity": None if self._parity is None else _parity_section(self._parity),
         }
+
+    def _repr_html_(self) -> str:
+        """Show the audit in a notebook: what was audited, notes, and every group's figures.
+
+        Suppressed groups show no figure (as in :meth:`to_frame`); the full
+        board report is :func:`advisory.reports.write_report`.
+        """
+        evidence = len(self.differences_with_evidence())
+        facts = [
+            f"{self._n_cases:,} cases",
+            f"intervals at {self._confidence:.0%} from {self._n_boot:,} bootstrap replicates",
+            f"groups under {self._min_cell_size} cases suppressed",
+            f"{evidence} differences to a reference group with evidence",
+        ]
+        notes = "".join(f"<li>{html.escape(note)}</li>" for note in self._notes)
+        table = self.to_frame().to_html(index=False, na_rep="", escape=True, border=0)
+        return (
+            '<div class="advisory-audit"><strong>Audit</strong>: '
+            f"{html.escape('; '.join(facts))}."
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + table
+            + "</div>"
+        )
 
     def __repr__(self) -> str:
         shown = int((~self._groups.drop_duplicates(["attribute", "group"])["suppressed"]).sum())

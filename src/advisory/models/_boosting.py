@@ -12,6 +12,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from advisory._checks import check_int, check_positive
 from advisory._compat import hgb_numeric_thresholds
 from advisory._errors import AdvisoryError, InputError
+from advisory._progress import progress
 from advisory.models._additive import AdditiveClassifier
 from advisory.models._base import bootstrap_counts
 from advisory.models._frame import Layout
@@ -200,4 +201,5 @@ def _fit_boosters(
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     with threadpool_limits(limits=1, user_api="openmp"):
-        return [make().fit(matrix, y01, sample_weight=w) for w in weights]
+        fits = progress(weights, desc="fitting the model and its bootstrap refits", unit="fit")
+        return [make().fit(matrix, y01, sample_weight=w) for w in fits]

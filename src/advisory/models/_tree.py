@@ -14,6 +14,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from advisory._checks import check_int
 from advisory._errors import ParameterError
+from advisory._progress import progress
 from advisory.models._base import TransparentClassifier, bootstrap_counts
 from advisory.models._frame import Layout
 from advisory.models._shapes import FactorShape, segment_labels
@@ -284,7 +285,7 @@ class ShallowTreeClassifier(TransparentClassifier):
         trees = [self.tree_]
         if self.n_resamples:
             counts = bootstrap_counts(len(y01), self.n_resamples, self.random_state)
-            trees += [grow(w) for w in counts]
+            trees += [grow(w) for w in progress(counts, desc="bootstrap refits", unit="fit")]
         self.paths_ = [TreePaths.from_tree(t, self._column_factor_) for t in trees]
         self._train_background_ = self._background(matrix)
         leaf_of_node = {int(node): i for i, node in enumerate(self.paths_[0].leaves)}

@@ -15,7 +15,9 @@ model and its baselines are always compared on the same resamples.
 
 from __future__ import annotations
 
+import html
 import numbers
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -26,9 +28,9 @@ from sklearn.base import clone
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from advisory._bootstrap import metrics_by_counts, percentile_interval, replicate_counts
-from advisory._checks import check_int
+from advisory._checks import MIN_TRAINING_CASES, MIN_TRAINING_OUTCOMES, check_int
 from advisory._dates import parse_dates
-from advisory._errors import InputError, ParameterError
+from advisory._errors import InputError, ParameterError, SmallDataWarning
 from advisory._result import DEFAULT_CONFIDENCE, JsonResult, json_number
 from advisory.models._frame import check_target, fit_layout
 
@@ -107,6 +109,10 @@ def _one_hot(matrix: Float, levels: tuple[tuple[str, ...] | None, ...]) -> Float
 # -- the result ---------------------------------------------------------------
 
 
+#: Fewer test cases than this with (or without) the outcome: validation cannot assess.
+MIN_TEST_OUTCOMES: Final = 10
+
+
 @dataclass(frozen=True, kw_only=True)
 class ValidationResult(JsonResult):
     """Validation of a model against baselines on held-out cases.
@@ -149,6 +155,9 @@ class ValidationResult(JsonResult):
     test_prevalence: float
     cutoff: pd.Timestamp | None
     model: Any = field(repr=False)
+    small_training: bool = False
+    """Whether the training cases were below :data:`MIN_TRAINING_CASES` or
+    :data:`MIN_TRAINING_OUTCOMES` of either outcome (a ``SmallDataWarning`` was given)."""
 
     def to_frame(self) -> pd.DataFrame:
         """Every figure in one long table.
@@ -246,6 +255,13 @@ class ValidationResult(JsonResult):
                 "one of ['brier', 'pr_auc', 'roc_auc']",
                 metric,
             )
+        if not self.assessable:
+            return (
+                f"The model cannot be assessed against {BASELINES[baseline]}: "
+                f"{self.n_test_with_outcome} of the {self.n_test} test cases have the outcome and "
+                f"{self.n_test - self.n_test_with_outcome} do not; at least "
+                f"{MIN_TEST_OUTCOMES} of each are needed before a difference means anything."
+            )
         keys = list(self.differences.index)
         position = keys.index((baseline, metric))
         bounds = self.differences[["lower", "upper"]].to_numpy(dtype=np.float64)[position]
@@ -264,6 +280,35 @@ class ValidationResult(JsonResult):
                 f"{span} excludes zero."
             )
         return f"The model is not demonstrably better than {what}: {span} includes zero."
+
+    def _repr_html_(self) -> str:
+        """Show the validation in a notebook: the split, the verdicts, then every figure."""
+        head = (
+            f"{self.split} split: {self.n_train:,} training and {self.n_test:,} test cases, "
+            f"{self.n_test_with_outcome:,} of them with the outcome; intervals at "
+            f"{self.confidence:.0%} from {self.n_boot:,} bootstrap replicates"
+        )
+        verdicts = "".join(f"<li>{html.escape(v)}</li>" for v in self.verdicts.values())
+        table = self.to_frame().to_html(index=False, float_format="{:.3f}".format, border=0)
+        return (
+            f'<div class="advisory-validation"><strong>Validation</strong>: '
+            f"{html.escape(head)}.<ul>{verdicts}</ul>{table}</div>"
+        )
+
+    @property
+    def n_test_with_outcome(self) -> int:
+        """Test cases with the recorded outcome."""
+        return round(self.test_prevalence * self.n_test)
+
+    @property
+    def assessable(self) -> bool:
+        """Whether the test cases hold at least :data:`MIN_TEST_OUTCOMES` of each outcome.
+
+        When they do not, every verdict says the model cannot be assessed,
+        whatever the intervals say.
+        """
+        k = self.n_test_with_outcome
+        return min(k, self.n_test - k) >= MIN_TEST_OUTCOMES
 
     @property
     def verdicts(self) -> dict[str, str]:
@@ -483,7 +528,25 @@ def validate(
         test_prevalence=float(y_test.mean()),
         cutoff=cutoff,
         model=fitted,
+        small_training=_warn_small_training(y01[train]),
     )
+
+
+def _warn_small_training(y_train: Float) -> bool:
+    """Warn (and return True) when the training cases are below the stated minimum."""
+    with_outcome = int(np.count_nonzero(y_train == 1))
+    without = len(y_train) - with_outcome
+    small = len(y_train) < MIN_TRAINING_CASES or min(with_outcome, without) < MIN_TRAINING_OUTCOMES
+    if small:
+        warnings.warn(
+            f"Validation trained the model on {len(y_train):,} cases, {with_outcome:,} with the "
+            f"outcome: below the stated minimum of {MIN_TRAINING_CASES} cases and "
+            f"{MIN_TRAINING_OUTCOMES} of each outcome value; its figures describe an unstable "
+            "model.",
+            SmallDataWarning,
+            stacklevel=3,
+        )
+    return small
 
 
 def _open_fraction(value: object, name: str) -> float:

@@ -19,11 +19,19 @@ from typing import TYPE_CHECKING, Any
 
 from advisory.tracking._errors import TrackingServerError
 from advisory.tracking._log import LoggedRun, log_training_run
+from advisory.tracking._records import input_example, model_input
 
 if TYPE_CHECKING:
     from advisory.tracking._pyfunc import ReviewModel
 
-__all__ = ["LoggedRun", "ReviewModel", "TrackingServerError", "log_training_run"]
+__all__ = [
+    "LoggedRun",
+    "ReviewModel",
+    "TrackingServerError",
+    "input_example",
+    "log_training_run",
+    "model_input",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import json
+import logging
 import math
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Final
 
 from advisory._errors import InputError, ParameterError
-from advisory._optional import import_optional
+from advisory._optional import import_optional, require_extras
 from advisory.tracking._errors import TrackingServerError
 from advisory.tracking._mlflow import import_mlflow
 
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from advisory.models._validation import ValidationResult
 
 __all__ = ["LoggedRun", "log_training_run"]
+
+_logger = logging.getLogger(__name__)
 
 _MODEL_NAME: Final = "review_model"
 _REQUIREMENTS: Final = ("mlflow", "skops", "scikit-learn", "pandas", "numpy", "scipy")
@@ -201,10 +205,16 @@ def _definition_files(advisor: Advisor) -> list[tuple[Path, str]]:
     return files
 
 
-def _requirements() -> list[str]:
+def _requirements(wheel: Path | None) -> list[str]:
+    """Pins of the packages the model loads with, and the project's own wheel.
+
+    The wheel is logged as a model artifact (``artifacts/<wheel>``); MLflow
+    installs requirements from inside the model folder, so the relative path
+    resolves wherever the model is downloaded to.
+    """
     from advisory._version import __version__
 
-    pins = [f"advisory=={__version__}"]
+    pins = [f"artifacts/{wheel.name}" if wheel is not None else f"advisory=={__version__}"]
     for name in _REQUIREMENTS:
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             pins.append(f"{name}=={importlib.metadata.version(name)}")
@@ -224,7 +234,7 @@ def _global_plot(advisor: Advisor, data: object, folder: Path) -> tuple[Path, di
         stale_after_days=advisor.stale_after_days,
     ).factors
     explanation = explain(advisor.model_, factors)
-    display = ExplanationDisplay.from_explanation(explanation)
+    display = ExplanationDisplay.from_explanation(explanation, labels=advisor.labels)
     figure = figure_module.Figure(figsize=(6, 0.4 * len(display.names) + 1), layout="constrained")
     display.plot(ax=figure.add_subplot())
     path = folder / "global_importance.png"
@@ -264,11 +274,17 @@ def log_training_run(
       ``audit/model_card.md``, small groups already suppressed) and metrics
       ``audit.n_cases``, ``audit.groups_reported``, ``audit.groups_suppressed``
       and ``audit.differences_with_evidence``;
-    - ``bundle/``: the bundle written by :meth:`Advisor.save` (load it with
-      :func:`advisory.load` without MLflow);
+    - with ``audit``, also ``audit/groups.json``: every group's figures as an
+      MLflow table (``mlflow.load_table``), suppressed figures withheld;
     - the pyfunc model ``review_model`` (:class:`~advisory.tracking.ReviewModel`),
-      logged from code with the bundle as its artifact and explicit pip
-      requirements, registered as ``register_as`` when given.
+      logged from code with a signature (:func:`~advisory.tracking.input_example`
+      is its input example: one invented case), explicit pip requirements and
+      two artifacts: the bundle written by :meth:`Advisor.save`
+      (``review_model/artifacts/bundle``, stored once; load it with
+      :func:`advisory.load` without MLflow) and the project's own wheel, to
+      which the requirements point, so ``mlflow models serve`` can build the
+      model's environment from any index that has the other packages;
+      registered as ``register_as`` when given.
 
     Parameters
     ----------
@@ -334,11 +350,14 @@ def log_training_run(
         raise ParameterError(
             "validation", owner, "None or an advisory.models.ValidationResult", validation
         )
+    require_extras("tracking", "explain", feature="log_training_run")
     uri = _resolve_uri(tracking_uri)
     mlflow = import_mlflow()
     from advisory._bundle import read_manifest
     from advisory._version import __version__
-    from advisory.tracking._pyfunc import BUNDLE_ARTIFACT, MODEL_CODE
+    from advisory.tracking._pyfunc import BUNDLE_ARTIFACT, MODEL_CODE, WHEEL_ARTIFACT
+    from advisory.tracking._records import input_example, model_signature
+    from advisory.tracking._wheel import pack_wheel
 
     _check_reachable(mlflow, uri)
     definition_files = _definition_files(advisor)
@@ -350,6 +369,8 @@ def log_training_run(
         plot, importance = _global_plot(advisor, data, folder)
         code = folder / "review_model.py"
         code.write_text(MODEL_CODE, encoding="utf-8")
+        (folder / "wheel").mkdir()
+        wheel = pack_wheel(folder / "wheel")
 
         client = mlflow.MlflowClient(tracking_uri=uri)
         found = client.get_experiment_by_name(experiment)
@@ -403,14 +424,18 @@ def log_training_run(
             mlflow.log_dict(importance, "explanation/global_importance.json")
             if audit is not None:
                 _log_audit(mlflow, audit)
-            mlflow.log_artifacts(str(bundle), artifact_path="bundle")
-            info = mlflow.pyfunc.log_model(
-                name=_MODEL_NAME,
-                python_model=str(code),
-                artifacts={BUNDLE_ARTIFACT: str(bundle)},
-                pip_requirements=_requirements(),
-                registered_model_name=register_as,
-            )
+            _logger.info("logging the review model (bundle, wheel, signature)")
+            quiet = {"MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false"}  # its bars, on files too
+            with _environment(quiet):
+                info = mlflow.pyfunc.log_model(
+                    name=_MODEL_NAME,
+                    python_model=str(code),
+                    artifacts={BUNDLE_ARTIFACT: str(bundle), WHEEL_ARTIFACT: str(wheel)},
+                    pip_requirements=_requirements(wheel),
+                    signature=model_signature(),
+                    input_example=input_example(),
+                    registered_model_name=register_as,
+                )
         version = getattr(info, "registered_model_version", None)
         return LoggedRun(
             run_id=run.info.run_id,
@@ -430,7 +455,12 @@ def _log_audit(mlflow: Any, audit: Audit) -> None:
     mlflow.log_text(audit_json(audit), f"audit/{FILE_NAMES['json']}")
     mlflow.log_text(render_html(audit), f"audit/{FILE_NAMES['html']}")
     mlflow.log_text(render_model_card(audit), f"audit/{FILE_NAMES['model_card']}")
-    groups = audit.to_frame().drop_duplicates(["attribute", "group"])
+    table = audit.to_frame()
+    with warnings.catch_warnings():
+        # mlflow 3.17's log_table calls select_dtypes(include="object"), which pandas 3 warns on
+        warnings.filterwarnings("ignore", message=r".*'str' dtypes are included by select_dtypes")
+        mlflow.log_table(_jsonable(table), "audit/groups.json")
+    groups = table.drop_duplicates(["attribute", "group"])
     hidden = int(groups["suppressed"].astype(bool).sum())
     mlflow.log_metrics(
         {
@@ -440,3 +470,12 @@ def _log_audit(mlflow: Any, audit: Audit) -> None:
             "audit.differences_with_evidence": len(audit.differences_with_evidence()),
         }
     )
+
+
+def _jsonable(table: Any) -> Any:
+    """Return the audit table with categorical and boolean columns as plain values."""
+    out = table.copy()
+    for column in out.columns:
+        if str(out[column].dtype) in ("category", "boolean"):
+            out[column] = out[column].astype(object)
+    return out.reset_index(drop=True)

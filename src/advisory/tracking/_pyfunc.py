@@ -9,20 +9,21 @@ folder as an artifact. Nothing is pickled; loading runs
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
 from typing import Any, Final
 
 import pandas as pd
 
-from advisory._errors import InputError
 from advisory.tracking._mlflow import import_mlflow
+from advisory.tracking._records import predict_reviews
 
 _PythonModel: Any = import_mlflow("mlflow.pyfunc").PythonModel
 
-__all__ = ["BUNDLE_ARTIFACT", "MODEL_CODE", "ReviewModel", "predict_reviews"]
+__all__ = ["BUNDLE_ARTIFACT", "MODEL_CODE", "WHEEL_ARTIFACT", "ReviewModel", "predict_reviews"]
 
 #: Name of the pyfunc artifact holding the bundle folder.
 BUNDLE_ARTIFACT: Final = "bundle"
+#: Name of the pyfunc artifact holding the project's own wheel.
+WHEEL_ARTIFACT: Final = "wheel"
 
 #: The script MLflow stores and runs to build the model when loading it.
 MODEL_CODE: Final = """\
@@ -32,82 +33,32 @@ from advisory.tracking import ReviewModel
 mlflow.models.set_model(ReviewModel())
 """
 
-_TABLES: Final = ("people", "memberships", "relationships", "events", "coverage", "cases")
-
-
-def predict_reviews(advisor: Any, model_input: object) -> pd.Series:
-    """Review every case of ``model_input`` and return the reviews as JSON strings.
-
-    Parameters
-    ----------
-    advisor : Advisor
-        A fitted advisor.
-    model_input : mapping
-        The records: a mapping with the six tables of
-        :data:`advisory.context.SCHEMA` (``people``, ``memberships``,
-        ``relationships``, ``events``, ``coverage``, ``cases``) as pandas
-        DataFrames, and optionally ``snapshot_date`` (the date the records
-        were extracted, stated in each review; default: the latest
-        reference date among the cases). Every case in ``cases`` is
-        reviewed, in that table's order. The records are not stored
-        anywhere.
-
-    Returns
-    -------
-    pandas.Series
-        Named ``"review"``, indexed by ``case_id``; each value is one review
-        as JSON (``Review.to_json()``), which carries no score.
-
-    Raises
-    ------
-    advisory.InputError
-        If ``model_input`` is not a mapping of the six tables.
-    """
-    if not isinstance(model_input, Mapping):
-        raise InputError(
-            "The review model's input must be a mapping of the six record tables "
-            f"{list(_TABLES)} to pandas DataFrames; got {type(model_input).__name__}. "
-            "Pass a dict such as {'people': people, ..., 'cases': cases}."
-        )
-    missing = [t for t in _TABLES if not isinstance(model_input.get(t), pd.DataFrame)]
-    if missing:
-        raise InputError(
-            f"The review model's input is missing the record tables {missing} (each a pandas "
-            f"DataFrame); it needs all of {list(_TABLES)}. Add them to the mapping."
-        )
-    case_ids = [str(c) for c in model_input["cases"]["case_id"]]
-    reviews = advisor.review(model_input, case_ids)
-    return pd.Series(
-        [r.to_json() for r in reviews],
-        index=pd.Index(case_ids, name="case_id"),
-        name="review",
-        dtype=object,
-    )
-
 
 class ReviewModel(_PythonModel):  # type: ignore[misc]
     """An MLflow pyfunc model whose ``predict`` returns reviews, never scores.
 
-    :func:`~advisory.tracking.log_training_run` logs it; a host system loads
-    it with ``mlflow.pyfunc.load_model(model_uri)`` and calls
+    :func:`~advisory.tracking.log_training_run` logs it with a signature
+    (:func:`model_signature`) and an input example; a host system loads it
+    with ``mlflow.pyfunc.load_model(model_uri)`` and calls
     ``predict(records)``, where ``records`` is a dict of the six record
-    tables (see :func:`predict_reviews`). The advisor is read from the
-    logged bundle with :func:`advisory.load` in :meth:`load_context`.
+    tables as lists of rows (:func:`model_input` turns DataFrames into that
+    form), or serves it with ``mlflow models serve`` and posts
+    ``{"inputs": records}``. The advisor is read from the logged bundle with
+    :func:`advisory.load` in :meth:`load_context`.
 
     ``predict(context, model_input, params=None)`` returns
     :func:`predict_reviews` of the loaded advisor: a ``pandas.Series`` of
-    review JSON strings indexed by ``case_id``.
+    review JSON strings indexed by ``case_id``. Called directly (not through
+    MLflow's signature check) it takes a dict of DataFrames as well.
 
     Examples
     --------
     A host system, with the records of the cases to review:
 
     >>> import json, mlflow  # doctest: +SKIP
+    >>> from advisory.tracking import model_input
     >>> model = mlflow.pyfunc.load_model("models:/advisory-review/1")  # doctest: +SKIP
-    >>> records = {name: getattr(data, name) for name in (  # doctest: +SKIP
-    ...     "people", "memberships", "relationships", "events", "coverage", "cases")}
-    >>> records["snapshot_date"] = "2026-06-30"  # doctest: +SKIP
-    >>> reviews = model.predict(records)  # doctest: +SKIP
+    >>> reviews = model.predict(model_input(records))  # doctest: +SKIP
     >>> json.loads(reviews.iloc[0])["schema"]  # doctest: +SKIP
     'urn:advisory:review:v2'
     """
