@@ -10,8 +10,8 @@ from advisory.definitions._catalogue import parse_catalogue
 PATH = reference_root() / "explain" / "reference.toml"
 TEXT = PATH.read_text(encoding="utf-8")
 QUESTION = (
-    'question = "What happened around the arrests of {who}, and how do they affect the '
-    "child's care?\""
+    'question = "What led to each recorded arrest, and how does it affect the child (ask each '
+    'adult alone)?"'
 )
 
 
@@ -166,6 +166,6 @@ def test_absence_ages_are_checked(ages: str) -> None:
 
 
 def test_an_absence_question_is_a_question() -> None:
-    text = edit("the child's development?\"", "the child's development.\"")
+    text = edit('have they noticed?"', 'have they noticed."')
     with pytest.raises(DefinitionError, match=r"absence_question must be a question"):
         parse_catalogue(text)

@@ -23,7 +23,7 @@ from advisory.definitions import Definitions
 from advisory.prompts._checked import check_brief
 from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, choose
 from advisory.prompts._columns import as_date
-from advisory.prompts._gaps import case_gaps, links_to_confirm
+from advisory.prompts._gaps import case_gaps, links_to_confirm, parent_gap
 from advisory.prompts._guard import check_identifiers, check_language, check_question
 from advisory.prompts._people import Household
 from advisory.prompts._review import NOT_A_DECISION, OPEN_QUESTION, SCHEMA_ID, Review
@@ -455,7 +455,8 @@ class ReviewBuilder:
                 "to_confirm": links_to_confirm(self._source_labels, case_id, tables, words),
                 "could_not_see": case_gaps(
                     self._source_labels, case_id, reference, tables, words, ids_of
-                ),
+                )
+                + parent_gap(people, elsewhere),
                 "about": {**about, "not_captured": [n.copy() for n in about["not_captured"]]},
             }
             if self._frame_checked:
@@ -567,7 +568,7 @@ class ReviewBuilder:
         name = self.factor_names[j]
         spec = self._specs[j]
         if kind == "absence":
-            recorded = f"no {self._absence_words(spec)} {_window_words(spec.window_days)}"
+            recorded = f"no record of {self._absence_words(spec)} {_window_words(spec.window_days)}"
             return {
                 "prompt_id": f"absence:{name}",
                 "kind": "absence",

@@ -46,7 +46,7 @@ GENERAL: Final = (
     ("strengths", "What is going well for this family, and what have they managed before?"),
 )
 #: What a general question's "recorded" says: it is about no single record.
-GENERAL_RECORDED: Final = "about the whole family"
+GENERAL_RECORDED: Final = "an open question, not from a record"
 _PERMUTATIONS: Final = tuple(permutations(range(N_QUESTIONS)))
 
 Float = npt.NDArray[np.float64]

@@ -8,7 +8,7 @@ from typing import Any, Final
 from advisory.prompts._guard import LanguageError, check_language
 from advisory.prompts._tables import CaseTables
 
-__all__ = ["case_gaps", "links_to_confirm"]
+__all__ = ["case_gaps", "links_to_confirm", "parent_gap"]
 
 _GP: Final = "GP"
 _AGENCY_GAPS: Final = ("unavailable", "unmatched", "no_coverage")
@@ -22,6 +22,40 @@ _HOUSEHOLD_QUESTION: Final = (
     "Who lives with the child now, how are they related to the child, and who else is often "
     "in the home?"
 )
+
+
+def parent_gap(
+    household: list[dict[str, Any]], elsewhere: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Name the child's parents as a gap when the records hold none, here or elsewhere.
+
+    A household with one parent is common and says nothing about the other parent's
+    involvement; naming it in every such brief would cost the one-minute read, so
+    only a child with no parent recorded at all gets the item.
+
+    Examples
+    --------
+    >>> parent_gap([{"relationship": "grandmother"}], [])[0]["description"]
+    'No parent of the child is recorded, here or elsewhere.'
+    >>> parent_gap([{"relationship": "mother"}], [])
+    []
+    """
+    if any(p["relationship"] in _PARENT_WORDS for p in [*household, *elsewhere]):
+        return []
+    return [
+        {
+            "prompt_id": "gap:parents",
+            "kind": "no_parent",
+            "agency": None,
+            "description": "No parent of the child is recorded, here or elsewhere.",
+            "start_date": None,
+            "end_date": None,
+            "question": "Who are the child's parents, and who has parental responsibility?",
+        }
+    ]
+
+
+_PARENT_WORDS: Final = ("mother", "father", "parent")
 
 
 def _people(names: list[str]) -> str:

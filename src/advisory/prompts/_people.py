@@ -14,6 +14,14 @@ _PARTNER: Final = "partner_of_parent"
 _GP: Final = "GP"
 
 
+#: Relationships of the children of the household (the case child and siblings).
+_CHILDREN: Final = ("the child", "sibling", "half_sibling")
+#: A parent fewer years older than the eldest child has an age to confirm.
+_YOUNGEST_PARENT: Final = 14
+#: The note on such a parent's line.
+AGE_TO_CONFIRM: Final = "age to confirm against the eldest child's age"
+
+
 def _years(value: Any) -> int | None:
     if value is None or value != value:  # NaN
         return None
@@ -69,6 +77,12 @@ class Household:
         names = {p: f"{w} {p}" for p, w in words.items()}
         kinds, partial, notes = self._records_of(case_id, reference)
         parent_ids = [str(h["person_id"][r]) for r in parent_rows]
+        child_ages = [
+            y
+            for r in rows
+            if h["relationship"][r] in _CHILDREN and (y := _years(h["age"][r])) is not None
+        ]
+        eldest = max(child_ages, default=None)
         household = []
         for r in rows:
             person = str(h["person_id"][r])
@@ -84,6 +98,15 @@ class Household:
                 other = parent_ids[1]
                 relation = f"with the child's {words[other]} {other}"
             years = _years(h["age"][r])
+            person_notes = notes.get(person, [])
+            if (
+                h["relationship"][r] == "parent"
+                and years is not None
+                and eldest is not None
+                and years - eldest < _YOUNGEST_PARENT
+            ):
+                # a data error, or something to understand: never printed as plain fact
+                person_notes = [*person_notes, AGE_TO_CONFIRM]
             household.append(
                 {
                     "person_id": person,
@@ -94,7 +117,7 @@ class Household:
                     "end_date": None,
                     "relation": relation,
                     "records": self._kinds(kinds.get(person), partial.get(person)),
-                    "notes": notes.get(person, []),
+                    "notes": person_notes,
                 }
             )
         elsewhere: list[dict[str, Any]] = []
@@ -174,5 +197,7 @@ class Household:
             if agency in kinds.get(person, {}):
                 first, last = tables.day(g["start_date"][r]), tables.day(g["end_date"][r])
                 period = f" {first} to {last}" if first and last else ""
-                partial.setdefault(person, {})[agency] = f"at least; none shared{period}"
+                partial.setdefault(person, {})[agency] = (
+                    f"nothing shared{period}, so there may be more"
+                )
         return kinds, partial, notes

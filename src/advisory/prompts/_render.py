@@ -10,6 +10,7 @@ capture, the method) sit behind "About these prompts".
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Mapping
 from typing import Any, Final
@@ -32,9 +33,22 @@ HEADINGS: Final = {
 #: Said when a section has nothing: never as clearance. "Not in these records"
 #: always ends with the open question, so it is never empty.
 EMPTY: Final = {
-    "chronology": "None shared (which is not to say nothing happened).",
-    "key_history": "None in the shared records.",
+    "chronology": "None shared; not proof nothing happened.",
+    "key_history": (
+        "No referrals, plans, missing reports or exclusions shared; not proof none happened."
+    ),
 }
+#: Said instead of ``EMPTY["chronology"]`` when the key history holds a record
+#: of the past year, so the two sections never contradict each other.
+CHRONOLOGY_ONLY_KEY: Final = "None shared besides the key history below."
+
+
+def _chronology_empty(review: Mapping[str, Any]) -> str:
+    """Return what an empty "Past year's records" says, given the key history beside it."""
+    start = (dt.date.fromisoformat(review["reference_date"]) - dt.timedelta(days=365)).isoformat()
+    if any(e["date"] >= start for e in review["key_history"]):
+        return CHRONOLOGY_ONLY_KEY
+    return EMPTY["chronology"]
 
 
 def _cap(text: str) -> str:
@@ -67,6 +81,8 @@ def _entry(e: Mapping[str, Any]) -> str:
 
 
 def _question(q: Mapping[str, Any]) -> tuple[str, str]:
+    if q["kind"] == "general":
+        return q["question"], f"{_cap(q['recorded'])}."
     return q["question"], f"{q['agency']}: {q['recorded']}."
 
 
@@ -97,7 +113,7 @@ def render_text(review: Mapping[str, Any]) -> str:
     if review["chronology_more"]:
         lines.append(f"- {_cap(review['chronology_more'])}.")
     if not review["chronology"]:
-        lines.append(f"- {EMPTY['chronology']}")
+        lines.append(f"- {_chronology_empty(review)}")
     lines += ["", HEADINGS["key_history"]]
     lines += [f"- {_entry(e)}" for e in review["key_history"]]
     if review["key_history_more"]:
@@ -172,7 +188,7 @@ def render_html(review: Mapping[str, Any]) -> str:
         key_history.append(_e(_cap(review["key_history_more"]) + "."))
     parts += [
         f"<h3>{_e(HEADINGS['chronology'])}</h3>",
-        _list(chronology) if chronology else f"<p>{_e(EMPTY['chronology'])}</p>",
+        _list(chronology) if chronology else f"<p>{_e(_chronology_empty(review))}</p>",
         f"<h3>{_e(HEADINGS['key_history'])}</h3>",
         _list(key_history) if key_history else f"<p>{_e(EMPTY['key_history'])}</p>",
         f"<h3>{_e(HEADINGS['questions'])}</h3>",

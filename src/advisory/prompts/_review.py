@@ -249,10 +249,11 @@ class Gap(_Part):
     Attributes
     ----------
     prompt_id : str
-        ``"gap:<agency>"`` or ``"gap:household"``.
+        ``"gap:<agency>"``, ``"gap:household"`` or ``"gap:parents"``.
     kind : str
         ``unavailable``, ``unmatched``, ``no_coverage``, ``stale``,
-        ``no_household``, ``no_relationship`` or ``unknown_age``.
+        ``no_household``, ``no_relationship``, ``unknown_age`` or ``no_parent``
+        (a parent recorded neither in the household nor elsewhere).
     agency : str or None
         The agency, when the gap is an agency's.
     description : str

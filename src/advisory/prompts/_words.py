@@ -39,7 +39,7 @@ _EVENT_WORDS: Final = {
     "early_help_episode": "early help",
     "domestic_abuse_notification": "domestic abuse notification",
     "missing_person_report": "missing person report",
-    "community_contact": "community contact",
+    "community_contact": "police visit or call",
     "emergency_attendance": "emergency attendance",
     "missed_appointment": "missed appointment",
     "mental_health_contact": "mental health contact",
