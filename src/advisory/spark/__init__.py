@@ -14,5 +14,7 @@ Needs the ``spark`` extra (``pip install 'advisory[spark]'``) and Java 17.
 from __future__ import annotations
 
 from advisory.spark._context import SparkCaseContext, context_on_spark
+from advisory.spark._counts import audit_counts_on_spark
+from advisory.spark._reviews import reviews_on_spark
 
-__all__ = ["SparkCaseContext", "context_on_spark"]
+__all__ = ["SparkCaseContext", "audit_counts_on_spark", "context_on_spark", "reviews_on_spark"]

@@ -20,6 +20,7 @@ from advisory.spark._tables import (
     SparkRecords,
     check_references,
     check_spark_tables,
+    collect,
     group_records,
     population,
     spark_sql,
@@ -229,7 +230,7 @@ class SparkCaseContext:
         """
         out: dict[str, pd.DataFrame] = {}
         try:
-            collected = self._ordered.toPandas()
+            collected = collect(self._ordered)
         except Exception as exc:
             raise_group_error(exc)
             raise

@@ -178,6 +178,15 @@ def check_spark_tables(data: object) -> SparkRecords:
     )
 
 
+def collect(frame: Any) -> pd.DataFrame:
+    """Collect a (small) Spark DataFrame into pandas through Arrow.
+
+    pyspark's own ``toPandas`` uses pandas features that pandas 3.1 deprecates.
+    """
+    table: pd.DataFrame = frame.toArrow().to_pandas()
+    return table
+
+
 def _few(values: list[Any]) -> str:
     shown = ", ".join(repr(v) for v in values[:_FEW])
     return shown + (" ..." if len(values) > _FEW else "")
@@ -239,7 +248,8 @@ def population(records: SparkRecords, catalogue: Catalogue) -> Population:
         events.where(functions.col("date").isNotNull())
         .select("agency", day("date").alias("day"))
         .distinct()
-        .toPandas()
+        .toArrow()
+        .to_pandas()
     )
     agency_days = {
         agency: tuple(int(d) for d in np.sort(days.loc[days["agency"] == agency, "day"]))
@@ -250,7 +260,8 @@ def population(records: SparkRecords, catalogue: Catalogue) -> Population:
         coverage.where(functions.col("status").isin(*_STATUS_OK))
         .groupBy("agency")
         .agg(functions.min(day("start_date")).alias("first"))
-        .toPandas()
+        .toArrow()
+        .to_pandas()
     )
     horizon = {str(a): int(f) for a, f in zip(first["agency"], first["first"], strict=True)}
     snapshot = records.snapshot_date
