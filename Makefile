@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-fast lint typecheck contracts pytest pytest-fast browser bench clean
+.PHONY: demo test test-fast lint typecheck contracts pytest pytest-fast browser postgres bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "advisory needs Python >= 3.11; set PYTHON=python3.11"'
@@ -35,6 +35,8 @@ test: $(VENV)/.installed-dev lint typecheck contracts pytest
 test-fast: $(VENV)/.installed-dev lint typecheck contracts pytest-fast
 # the audit report's browser test fails instead of skipping when chromium is missing
 test pytest: export ADVISORY_REQUIRE_BROWSER := 1
+# the oversight tests on PostgreSQL fail instead of skipping when the server is missing
+test pytest: export ADVISORY_REQUIRE_POSTGRES := 1
 
 ## browser: Debian's chromium for the audit report's headless browser test (apt, as root or via sudo)
 browser:
@@ -45,6 +47,17 @@ browser:
 	  command -v apt-get >/dev/null || { echo "chromium is missing and apt-get is not available: install chromium" >&2; exit 1; }; \
 	  $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+## postgres: Debian's postgresql server binaries for the oversight tests (apt, as root or via sudo);
+## the tests start their own throw-away server, so no service is enabled
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null; then sudo="sudo"; \
+	  else echo "postgresql is missing: install Debian's postgresql package as root" >&2; exit 1; fi; \
+	  command -v apt-get >/dev/null || { echo "postgresql is missing and apt-get is not available: install postgresql" >&2; exit 1; }; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -57,14 +70,15 @@ typecheck: $(VENV)/.installed-dev
 contracts: $(VENV)/.installed-dev
 	$(BIN)/lint-imports --no-cache
 
-pytest: $(VENV)/.installed-dev browser
+pytest: $(VENV)/.installed-dev browser postgres
 	$(BIN)/pytest
 
+# the notebooks (minutes each) and the tests marked slow are left to `make test`
 pytest-fast: $(VENV)/.installed-dev
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" -n auto tests src/advisory README.md
 
 ## bench: performance figures and ratios against named peers (not part of `make test`)
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev postgres
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -11,6 +11,7 @@ from benchmarks import (
     bench_datasets,
     bench_explain,
     bench_import,
+    bench_oversight,
     bench_parity,
     bench_review,
     bench_validation,
@@ -26,6 +27,7 @@ SUITES = (
     bench_audit,
     bench_parity,
     bench_validation,
+    bench_oversight,
 )
 
 

@@ -90,21 +90,12 @@ def _peer_seconds(y: np.ndarray, probs: dict[str, np.ndarray], n_boot: int) -> f
 
 def _engine_seconds(y: np.ndarray, probs: dict[str, np.ndarray], n_boot: int) -> float:
     """validate's own engine on the peer's three metrics, same resampling scheme."""
-    from advisory.models._validation import _CELLS, _average_precision, auc_by_counts
+    from advisory._bootstrap import metrics_by_counts, replicate_counts
 
-    rng = np.random.default_rng(0)
-    n = len(y)
-    block = max(1, _CELLS // n)
     start = time.perf_counter()
-    for first in range(0, n_boot, block):
-        size = min(block, n_boot - first)
-        index = rng.integers(0, n, size=(size, n))
-        flat = (index + n * np.arange(size)[:, None]).ravel()
-        counts = np.bincount(flat, minlength=size * n).reshape(size, n).astype(float)
+    for _, counts in replicate_counts(len(y), n_boot, 0):
         for p in probs.values():
-            auc_by_counts(p, y, counts)
-            _average_precision(p, y, counts)
-            counts @ (p - y) ** 2 / counts.sum(axis=1)
+            metrics_by_counts(p, y, counts, ("roc_auc", "pr_auc", "brier"), calibrate=False)
     return time.perf_counter() - start
 
 

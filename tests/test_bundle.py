@@ -56,7 +56,11 @@ def test_no_pickle_in_the_bundle(bundle):
         names = archive.namelist()
     assert "schema.json" in names
     assert not any(name.endswith((".pkl", ".pickle")) for name in names)
-    assert {p.name for p in bundle.iterdir()} == {"advisor.skops", "manifest.json"}
+    assert {p.name for p in bundle.iterdir()} == {
+        "advisor.skops",
+        "manifest.json",
+        ".advisory-complete.json",
+    }
 
 
 def test_a_path_that_is_not_a_bundle(tmp_path):

@@ -23,6 +23,7 @@ def scores_file(tmp_path_factory):
             "plan_started": (rng.uniform(size=n) < score).astype(int),
             "tool_score": score.round(4),
             "flagged": (score > 0.6).astype(int),
+            "decile": np.ceil(score * 10).astype(int),
             "sex": rng.choice(["female", "male"], size=n),
             "area": rng.choice(["North", "South", "East"], size=n, p=[0.5, 0.3, 0.2]),
         }
@@ -67,7 +68,7 @@ def test_audit_of_a_scores_file_writes_the_three_report_files(scores_file, tmp_p
         str(spec),
         "--tool",
         "Existing triage tool v3",
-        "--prediction",
+        "--decision",
         "flagged",
     )
     assert main(args) == 0
@@ -81,13 +82,77 @@ def test_audit_of_a_scores_file_writes_the_three_report_files(scores_file, tmp_p
         "model_version": None,
     }
     assert saved["label"]["column"] == "outcome"
-    assert saved["operating_point"] == "predictions given by the caller"
+    assert saved["operating_point"] == "the tool's own decisions, given by the caller"
+    assert saved["score_kind"] == "probability"
+    assert saved["attribute_labels"]["sex x area"] == "Sex by area"
     assert {d["reference"] for d in saved["disparities"] if d["attribute"] == "area"} == {"South"}
     assert any(g["attribute"] == "sex x area" for g in saved["groups"])
     assert saved["proxies"] is None and saved["parity"] is None
     html = (out / "audit_report.html").read_text()
     assert "Existing triage tool v3" in html
     assert (out / "model_card.md").read_text().startswith("# ")
+
+
+def _tool_args(scores_file, out, *extra):
+    return [
+        "audit",
+        "--scores",
+        str(scores_file),
+        "--outcome",
+        "plan_started",
+        "--sensitive",
+        "area",
+        "--n-boot",
+        "40",
+        "--out",
+        str(out),
+        *extra,
+    ]
+
+
+def test_audit_of_decisions_only(scores_file, tmp_path):
+    out = tmp_path / "decisions"
+    assert main(_tool_args(scores_file, out, "--decision", "flagged")) == 0
+    saved = json.loads((out / "audit.json").read_text())
+    assert saved["score_kind"] == "decisions"
+    metrics = {m for g in saved["groups"] if not g["suppressed"] for m in g["metrics"]}
+    assert metrics == {
+        "observed_rate",
+        "selection_rate",
+        "false_positive_rate",
+        "false_negative_rate",
+        "precision",
+    }
+    assert any("ranking (ROC-AUC, PR-AUC) and calibration could not" in n for n in saved["notes"])
+    assert "decisions only" in (out / "audit_report.html").read_text()
+
+
+def test_audit_of_deciles_with_an_operating_point(scores_file, tmp_path):
+    out = tmp_path / "deciles"
+    extra = ("--score", "decile", "--score-kind", "ordinal", "--flagged-at", "5")
+    assert main(_tool_args(scores_file, out, *extra)) == 0
+    saved = json.loads((out / "audit.json").read_text())
+    assert saved["score_kind"] == "ordinal"
+    assert saved["operating_point"].startswith("flagged when the score is at or above 5 ")
+    metrics = {m for g in saved["groups"] if not g["suppressed"] for m in g["metrics"]}
+    assert {"roc_auc", "pr_auc", "false_positive_rate"} <= metrics
+    assert not metrics & {"brier", "calibration_slope", "mean_predicted"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("--score", "decile"), r"scores must be probabilities.*score_kind='ordinal'"),
+        (("--score", "decile", "--decision", "flagged", "--flagged-at", "5"), "sets the decisions"),
+        (("--flagged-at", "5"), "give --score COLUMN with it"),
+        ((), "--outcome COLUMN and --score COLUMN, --decision COLUMN, or both"),
+    ],
+)
+def test_bad_tool_output_arguments(scores_file, tmp_path, capsys, extra, message):
+    import re
+
+    assert main(_tool_args(scores_file, tmp_path / "bad", *extra)) == 2
+    assert re.search(message, capsys.readouterr().err), message
 
 
 def test_report_renders_a_saved_audit_again(scores_file, tmp_path):

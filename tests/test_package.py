@@ -40,6 +40,7 @@ def test_version_is_exposed_and_matches_the_package_metadata():
     assert advisory.__version__ == version("advisory")
 
 
+@pytest.mark.slow  # over 5 s on a quiet machine; make test runs it
 def test_demo_writes_a_summary(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the default MLflow store goes under the working folder
     assert main(["demo", "--cases", "300", "--out", str(tmp_path)]) == 0
@@ -47,6 +48,8 @@ def test_demo_writes_a_summary(tmp_path, capsys, monkeypatch):
     printed = capsys.readouterr().out
     assert "Synthetic multi-agency records" in printed
     assert (tmp_path / "summary.txt").read_text().startswith("Synthetic multi-agency records")
+    assert "In team team_b, every prompt was agreed within 10 seconds" in printed
+    assert (tmp_path / "oversight" / "oversight_report.html").exists()
 
 
 def test_demo_bad_argument_is_one_line_on_stderr(tmp_path, capsys):

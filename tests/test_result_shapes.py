@@ -33,9 +33,7 @@ def _results() -> dict[str, Any]:
     explanation = explain(model, X)
     attributions = explanation.to_frame()
     return {
-        "Audit": audit(
-            Y, model.predict_proba(X)[:, 1], SENSITIVE.reset_index(drop=True), n_boot=20
-        ),
+        "Audit": audit(Y, model.predict_proba(X)[:, 1], SENSITIVE, n_boot=20),
         "ProxyAudit": proxy_audit(X, SENSITIVE, attributions=attributions, n_boot=20),
         "ParityAudit": parity_audit(attributions, attributions > 0.2, SENSITIVE, n_boot=20),
         "ValidationResult": validate(

@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import hmac
 import os
+import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -13,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 import pandas as pd
 
+from advisory._checks import check_ids
+from advisory._dates import check_date_format, parse_date, parse_dates
 from advisory._errors import InputError, ParameterError
 from advisory._result import DEFAULT_CONFIDENCE
 from advisory.definitions import Definitions, load_definitions
@@ -42,7 +46,7 @@ def _model_class(family: str) -> Any:
     }[family]
 
 
-def _snapshot_date(data: object, context: CaseContext) -> dt.date:
+def _snapshot_date(data: object, context: CaseContext, date_format: str | None = None) -> dt.date:
     """Return the records' snapshot date, the same whichever cases are asked for.
 
     A :class:`~advisory.context.RecordIndex` knows it; raw records give their
@@ -53,14 +57,17 @@ def _snapshot_date(data: object, context: CaseContext) -> dt.date:
 
     if isinstance(data, RecordIndex):
         return data.snapshot_date
+    where = "The records' 'snapshot_date' (their extract date)"
     value = data.get("snapshot_date") if isinstance(data, Mapping) else None
     value = getattr(data, "snapshot_date", value)
-    if value is None or pd.isna(value):
-        cases = data.get("cases") if isinstance(data, Mapping) else getattr(data, "cases", None)
-        if not isinstance(cases, pd.DataFrame) or "reference_date" not in cases.columns:
-            cases = context.cases
-        value = pd.to_datetime(cases["reference_date"]).max()
-    return pd.Timestamp(value).date()
+    if value is not None and not (np.ndim(value) == 0 and pd.isna(value)):
+        return parse_date(value, where=where, date_format=date_format).date()
+    cases = data.get("cases") if isinstance(data, Mapping) else getattr(data, "cases", None)
+    if not isinstance(cases, pd.DataFrame) or "reference_date" not in cases.columns:
+        cases = context.cases
+    where = "The 'cases' table's 'reference_date' column"
+    dates = parse_dates(cases["reference_date"], where=where, date_format=date_format)
+    return pd.Timestamp(dates.max()).date()
 
 
 class Advisor:
@@ -85,6 +92,10 @@ class Advisor:
         Level of the stability intervals that decide which factors are listed.
     lookback_days, stale_after_days : int
         Passed to :func:`advisory.context.index_records`.
+    date_format : str, optional
+        The strftime format of dates written as text in the records, such
+        as ``"%d/%m/%Y"``; by default text dates must be ISO 8601. Dates are
+        never guessed (:func:`advisory.context.check_records`).
 
     Raises
     ------
@@ -112,6 +123,7 @@ class Advisor:
         confidence: float = DEFAULT_CONFIDENCE,
         lookback_days: int = 365,
         stale_after_days: int = 90,
+        date_format: str | None = None,
     ) -> None:
         if not isinstance(definitions, Definitions):
             raise ParameterError(
@@ -128,6 +140,7 @@ class Advisor:
         self.confidence = confidence
         self.lookback_days = lookback_days
         self.stale_after_days = stale_after_days
+        self.date_format = check_date_format(date_format, "Advisor")
 
     @classmethod
     def from_definitions(
@@ -175,6 +188,7 @@ class Advisor:
         Returns
         -------
         advisory.context.RecordIndex
+            The records checked and indexed for this advisor's specification.
         """
         from advisory.context import index_records
 
@@ -183,6 +197,7 @@ class Advisor:
             self.definitions,
             lookback_days=self.lookback_days,
             stale_after_days=self.stale_after_days,
+            date_format=self._date_format,
         )
 
     def _context(self, data: object, case_ids: Iterable[str] | None) -> CaseContext:
@@ -195,10 +210,12 @@ class Advisor:
                     f"({data.definitions.spec.name!r}); build it with advisor.index(records)."
                 )
             return data.context(case_ids)
+        if case_ids is not None:
+            case_ids = check_ids(case_ids, "case_ids", "Advisor")
         if isinstance(data, CaseContext):
             if case_ids is None:
                 return data
-            wanted = [str(c) for c in case_ids]
+            wanted = list(case_ids)
             unknown = [c for c in wanted if c not in set(data.cases["case_id"])]
             if unknown:
                 raise InputError(
@@ -225,6 +242,7 @@ class Advisor:
         Returns
         -------
         self
+            The fitted advisor.
         """
         from advisory.explain import Explainer
 
@@ -241,8 +259,11 @@ class Advisor:
         digest.update(repr(sorted(self.model_params.items())).encode())
         self.model_version_ = f"{spec.name} {spec.family} model, fit-{digest.hexdigest()[:12]}"
         self.n_cases_ = len(context.factors)
-        self.training_cases_ = np.unique(_case_hashes(context.factors.index))
-        self.training_snapshot_ = _snapshot_date(data, context)
+        # Which cases were fitted, for the audit's "used to fit" note: keyed
+        # HMAC digests whose key lives only in this process (never saved).
+        self._case_key = secrets.token_bytes(32)
+        self.training_cases_ = frozenset(_case_hashes(context.factors.index, self._case_key))
+        self.training_snapshot_ = _snapshot_date(data, context, self._date_format)
         self._builders: dict[dt.date, Any] = {}
         return self
 
@@ -261,7 +282,31 @@ class Advisor:
                 f"The outcome column {column!r} is missing for cases {bad}; fitting needs a "
                 "known outcome for every case. Drop those cases or fill in the outcome."
             )
-        return outcome.to_numpy()
+        values = outcome.to_numpy()
+        if outcome.dtype == object or not (
+            pd.api.types.is_bool_dtype(outcome) or pd.api.types.is_numeric_dtype(outcome)
+        ):
+            text = outcome.astype(str).str.strip().str.lower()
+            if text.isin(["0", "1", "true", "false"]).all():
+                values = text.isin(["1", "true"]).to_numpy()
+        found = sorted({str(v) for v in pd.unique(values)})
+        if not set(found) <= {"0", "1", "0.0", "1.0", "True", "False"}:
+            raise InputError(
+                f"The outcome column {column!r} must hold 0/1 (or true/false) for each "
+                f"case; found the values {found[:5]}. Code the outcome as 1 where it "
+                "happened and 0 where it did not."
+            )
+        values = np.asarray(values).astype(np.int64)
+        if len(np.unique(values)) < 2:
+            raise InputError(
+                f"The outcome column {column!r} holds only {int(values[0])} for the "
+                f"{len(values)} cases fitted; a model needs cases with both outcomes (0 and 1)."
+            )
+        return values
+
+    @property
+    def _date_format(self) -> str | None:
+        return getattr(self, "date_format", None)  # bundles saved before the parameter
 
     def _check_fitted(self, method: str) -> None:
         from advisory.models import NotFittedError
@@ -290,6 +335,7 @@ class Advisor:
         Returns
         -------
         list of advisory.prompts.Review
+            One review per case, in the order asked for.
 
         Raises
         ------
@@ -352,7 +398,7 @@ class Advisor:
         """Return the review builder for the records' snapshot date (kept, one per date)."""
         from advisory.prompts import ReviewBuilder
 
-        snapshot = _snapshot_date(data, context)
+        snapshot = _snapshot_date(data, context, self._date_format)
         builder = self._builders.get(snapshot)
         if builder is None:
             builder = ReviewBuilder(
@@ -367,7 +413,14 @@ class Advisor:
     # ---- data scientists ---------------------------------------------------
 
     def decision_function(self, data: object, case_ids: Iterable[str] | None = None) -> pd.Series:
-        """Model margin (log-odds) per case — for validation only, never for a practitioner.
+        """Return the model margin (log-odds) per case: for validation, never for a practitioner.
+
+        Parameters
+        ----------
+        data : records, advisory.context.RecordIndex or advisory.context.CaseContext
+            As for :meth:`review`.
+        case_ids : iterable of str, optional
+            Which cases (default: every case).
 
         Returns
         -------
@@ -385,9 +438,17 @@ class Advisor:
         :meth:`decision_function` (log-odds). For data scientists; a review
         never carries these numbers.
 
+        Parameters
+        ----------
+        data : records, advisory.context.RecordIndex or advisory.context.CaseContext
+            As for :meth:`review`.
+        case_ids : iterable of str, optional
+            Which cases (default: every case).
+
         Returns
         -------
         shap.Explanation
+            Exact SHAP values per case and factor, in log-odds.
         """
         self._check_fitted("explain")
         factors = self._context(data, case_ids).factors
@@ -412,6 +473,7 @@ class Advisor:
         Returns
         -------
         advisory.models.ValidationResult
+            The model against the baselines, with intervals and verdicts.
         """
         self._check_fitted("validate")
         context = self._context(data, case_ids)
@@ -478,6 +540,11 @@ class Advisor:
             policy = dataclasses.replace(policy, n_boot=n_boot)
         context = self._context(data, case_ids)
         factors = context.factors
+        if factors.empty:
+            raise InputError(
+                "Advisor.audit was given no cases (case_ids is empty); an audit needs cases "
+                "with outcomes, such as those after the training snapshot date."
+            )
         y = self._outcome(data, context)
         attributions = self.explainer_.explain(factors).to_frame()
         mentions = self._builder(data, context).mentions(context)
@@ -497,14 +564,21 @@ class Advisor:
             callouts=mentions == "stands_out",
             validation=validation,
             training_share=self.training_share(factors.index),
+            training_snapshot=self.training_snapshot_,
+            reference_dates=context.cases.set_index("case_id")["reference_date"].reindex(
+                factors.index
+            ),
+            date_format=self._date_format,
             random_state=random_state,
         )
 
-    def training_share(self, case_ids: Iterable[object]) -> float:
-        """Share of ``case_ids`` this advisor was fitted on.
+    def training_share(self, case_ids: Iterable[object]) -> float | None:
+        """Share of ``case_ids`` this advisor was fitted on, or None when it cannot be known.
 
-        The advisor keeps hashes of its training cases, never their ids, so an
-        audit can say when its figures are optimistic.
+        The advisor that was fitted keeps its training cases as HMAC-SHA256
+        digests under a random key that exists only in this process; neither
+        is saved in a bundle, so a loaded advisor answers None (no training
+        case id leaves the process, not even hashed).
 
         Parameters
         ----------
@@ -513,8 +587,8 @@ class Advisor:
 
         Returns
         -------
-        float
-            Between 0 and 1; 0.0 for no case ids.
+        float or None
+            Between 0 and 1 (0.0 for no case ids); None after loading a bundle.
 
         Examples
         --------
@@ -531,15 +605,22 @@ class Advisor:
         """
         self._check_fitted("training_share")
         known = getattr(self, "training_cases_", None)
-        hashes = _case_hashes(case_ids)
-        if known is None or len(hashes) == 0:
+        key = getattr(self, "_case_key", None)
+        ids = list(case_ids)
+        if known is None or key is None:
+            return None
+        if not ids:
             return 0.0
-        return float(np.isin(hashes, known).mean())
+        return sum(h in known for h in _case_hashes(ids, key)) / len(ids)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Return the state a bundle saves: everything but the caches."""
+        """Return the state a bundle saves: everything but the caches and the training cases.
+
+        The training cases' keyed digests and their key stay in this process.
+        """
         state = dict(self.__dict__)
-        state.pop("_builders", None)
+        for name in _UNSAVED:
+            state.pop(name, None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -583,10 +664,19 @@ class Advisor:
         return write_bundle(self, path, manifest)
 
 
-def _case_hashes(case_ids: Iterable[object]) -> np.ndarray[Any, np.dtype[np.uint64]]:
-    """Hash case ids (so a bundle can tell training cases without storing ids)."""
-    values = np.asarray([str(c) for c in case_ids], dtype=object)
-    return pd.util.hash_array(values, hash_key="advisory-cases-1").astype(np.uint64)
+#: Attributes never saved: the cache of renderers (rebuilt on demand), and the
+#: training cases' keyed digests with their key (privacy).
+_UNSAVED: tuple[str, ...] = ("_builders", "training_cases_", "_case_key")
+
+
+def _case_hashes(case_ids: Iterable[object], key: bytes) -> list[bytes]:
+    """HMAC-SHA256 of each case id under ``key`` (a random key held by this process only).
+
+    With a public or fixed key, hashing every id of a known form recovers the
+    training ids; with a secret random key that is never saved, the digests
+    tell nothing to anyone without the key.
+    """
+    return [hmac.new(key, str(c).encode(), hashlib.sha256).digest() for c in case_ids]
 
 
 def _select_cases(context: CaseContext, case_ids: list[str]) -> CaseContext:
@@ -649,4 +739,43 @@ def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Adviso
             f"The definitions inside {model_file} do not match the manifest's hashes; the "
             "bundle is inconsistent. Save it again from its source."
         )
+    _cross_check(advisor, manifest, model_file)
     return advisor
+
+
+def _cross_check(advisor: Advisor, manifest: dict[str, Any], model_file: Path) -> None:
+    """Validate the loaded definitions again and check the manifest against the model."""
+    from advisory._bundle import BundleError, short
+    from advisory._errors import DefinitionError
+    from advisory.definitions._catalogue import check_wording
+
+    definitions = advisor.definitions
+    try:
+        check_wording(definitions.catalogue, source=f"{model_file} (catalogue)")
+        check_definitions(definitions, spec_source=f"{model_file} (model specification)")
+    except DefinitionError as exc:
+        raise BundleError(
+            f"The definitions inside {model_file} fail validation: {exc}. Do not load it."
+        ) from None
+    spec = definitions.spec
+    found = {
+        "model_family": spec.family,
+        "model_version": getattr(advisor, "model_version_", None),
+        "training_snapshot_date": advisor.training_snapshot_.isoformat(),
+        "factors": [
+            {"name": f.name, "kind": f.kind, "levels": list(f.levels)} for f in spec.factors
+        ],
+    }
+    for key, value in found.items():
+        if manifest.get(key) != value:
+            raise BundleError(
+                f"The manifest's {key} {short(manifest.get(key))} does not match the model "
+                f"in {model_file} ({short(value)}); the bundle is inconsistent or was edited. "
+                "Do not load it."
+            )
+    names = list(getattr(advisor.model_, "feature_names_in_", [f.name for f in spec.factors]))
+    if names != [f.name for f in spec.factors]:
+        raise BundleError(
+            f"The model in {model_file} was fitted on the factors {short(names)}, not those "
+            "of its specification; the bundle is inconsistent. Do not load it."
+        )

@@ -12,10 +12,27 @@ A bundle is a folder with two files:
   ``advisor.skops`` and of each definition, the training data's snapshot date
   and the factor schema.
 
-Loading checks the manifest (format, version compatibility, checksum), then
-lists the types the skops file would construct and refuses any that are not
-on this library's reviewed list (:data:`BUNDLE_TYPES`) unless the caller
-trusts them explicitly. Nothing in the file runs before those checks pass.
+Both are written whole or not at all (a temporary file, then a rename), the
+manifest after the model file, and the folder's completion marker
+(``.advisory-complete.json``) last.
+
+Loading checks the manifest (format, version compatibility, checksum, the
+type of every field), then lists the types the skops file would construct
+and refuses any that are not on this library's reviewed list
+(:data:`BUNDLE_TYPES`) unless the caller trusts them explicitly. Nothing in
+the file runs before those checks pass. The model file is always
+``advisor.skops`` in the bundle folder itself: a manifest naming another
+file, or a file that resolves outside the folder (a symbolic link), is
+refused. :func:`advisory.load` then validates the definitions inside again
+as if read from their files (the wording guard included) and checks the
+manifest's model family, factors, snapshot date and model version against
+the loaded model.
+
+Privacy: a bundle holds **no training case ids**, not even hashed. While the
+advisor that was fitted is in memory, it knows its training cases as HMAC-
+SHA256 digests under a random key that exists only in that process; neither
+the digests nor the key are saved. So a loaded bundle cannot tell which cases
+it was fitted on; its audit uses the training snapshot date instead.
 """
 
 from __future__ import annotations
@@ -28,7 +45,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
 
-from advisory._errors import AdvisoryError
+from advisory._errors import AdvisoryError, ParameterError
+from advisory._files import COMPLETE_MARKER, mark_complete, write_bytes, write_text
 from advisory._version import __version__
 
 __all__ = [
@@ -52,6 +70,7 @@ _MANIFEST: Final = "manifest.json"
 BUNDLE_TYPES: Final = (
     "advisory._advisor.Advisor",
     "advisory.definitions._audit_policy.AuditPolicy",
+    "advisory.definitions._audit_policy.DriftLimits",
     "advisory.definitions._audit_policy.OperatingPoint",
     "advisory.definitions._audit_policy.SensitiveAttribute",
     "advisory.definitions._catalogue.Catalogue",
@@ -101,6 +120,31 @@ class UntrustedTypesError(AdvisoryError, TypeError):
         )
 
 
+_MANIFEST_TYPES: Final[dict[str, type]] = {
+    "format": str,
+    "format_version": int,
+    "model_file": str,
+    "model_sha256": str,
+    "model_family": str,
+    "model_version": str,
+    "training_snapshot_date": str,
+    "factors": list,
+    "definitions_sha256": dict,
+}
+_KIND_NAMES: Final[dict[type, str]] = {
+    str: "text",
+    int: "a whole number",
+    list: "a list",
+    dict: "an object",
+}
+
+
+def short(value: object) -> str:
+    """Return ``repr(value)`` cut to 60 characters, for messages."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -138,6 +182,7 @@ def write_bundle(obj: object, path: str | os.PathLike[str], manifest: dict[str, 
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     payload: bytes = sio.dumps(obj)
+    (folder / COMPLETE_MARKER).unlink(missing_ok=True)
     document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -147,8 +192,9 @@ def write_bundle(obj: object, path: str | os.PathLike[str], manifest: dict[str, 
         "model_file": _MODEL_FILE,
         "model_sha256": _sha256(payload),
     }
-    (folder / _MODEL_FILE).write_bytes(payload)
-    (folder / _MANIFEST).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    write_bytes(folder / _MODEL_FILE, payload)
+    write_text(folder / _MANIFEST, json.dumps(document, indent=2) + "\n")
+    mark_complete(folder)
     return folder
 
 
@@ -170,10 +216,24 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
         )
     try:
         manifest: dict[str, Any] = json.loads(manifest_file.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        found = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise BundleError(
-            f"{manifest_file} is not valid JSON ({exc}); the bundle is damaged."
-        ) from exc
+            f"{manifest_file} is not valid JSON ({found}); the bundle is damaged."
+        ) from None
+    except OSError as exc:
+        raise BundleError(f"{manifest_file} cannot be read ({exc.strerror or exc}).") from exc
+    if not isinstance(manifest, dict):
+        raise BundleError(
+            f"{manifest_file} holds a JSON {type(manifest).__name__}; expected an object with "
+            "the keys format, format_version, model_file, model_sha256, ... The bundle is damaged."
+        )
+    for key, kind in _MANIFEST_TYPES.items():
+        if not isinstance(manifest.get(key), kind) or isinstance(manifest.get(key), bool):
+            raise BundleError(
+                f"{manifest_file} has {key}={short(manifest.get(key))}; expected "
+                f"{_KIND_NAMES[kind]}. The bundle is damaged or was edited."
+            )
     if manifest.get("format") != FORMAT:
         raise BundleError(
             f"{manifest_file} has format {manifest.get('format')!r}; expected {FORMAT!r}."
@@ -217,10 +277,29 @@ def read_bundle(
     """
     import skops.io as sio
 
+    if isinstance(trusted, (str, bytes)) or not isinstance(trusted, Iterable):
+        raise ParameterError(
+            "trusted", "advisory.load", "a list of type names (a single one as a list)", trusted
+        )
+    trusted = list(trusted)
+    if not all(isinstance(t, str) for t in trusted):
+        raise ParameterError("trusted", "advisory.load", "a list of type names (str)", trusted)
     manifest = read_manifest(path)
-    model_file = Path(path) / str(manifest.get("model_file", _MODEL_FILE))
+    folder = Path(path)
+    if manifest["model_file"] != _MODEL_FILE:
+        raise BundleError(
+            f"The manifest of {folder} names the model file {short(manifest['model_file'])}; "
+            f"a bundle's model file is always {_MODEL_FILE!r} in the bundle folder. The "
+            "manifest was edited: do not load it."
+        )
+    model_file = folder / _MODEL_FILE
     if not model_file.is_file():
         raise BundleError(f"The bundle {path} has no {model_file.name}; it is incomplete.")
+    if model_file.resolve().parent != folder.resolve():
+        raise BundleError(
+            f"{model_file} resolves to {model_file.resolve()}, outside the bundle folder; a "
+            "bundle is self-contained. Do not load it; copy the real file into the folder."
+        )
     payload = model_file.read_bytes()
     if _sha256(payload) != manifest.get("model_sha256"):
         raise BundleError(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 
 from advisory._errors import ParameterError
 
-__all__ = ["check_choice", "check_fraction", "check_int", "check_positive"]
+__all__ = ["check_choice", "check_fraction", "check_ids", "check_int", "check_positive"]
 
 
 def check_int(value: object, name: str, owner: str, *, minimum: int = 0) -> int:
@@ -84,3 +84,32 @@ def check_choice(value: object, name: str, owner: str, choices: Collection[str])
     if not isinstance(value, str) or value not in choices:
         raise ParameterError(name, owner, f"one of {sorted(choices)}", value)
     return value
+
+
+def check_ids(value: object, name: str, owner: str) -> list[str]:
+    """Return a list of identifiers as strings, refusing a bare string where a list is meant.
+
+    ``case_ids="C0000007"`` would otherwise be read as the eight one-letter
+    ids ``"C", "0", ...``; a mapping would give its keys; a number is not a list.
+
+    Examples
+    --------
+    >>> check_ids(["C0000007", "C0000008"], "case_ids", "Advisor.review")
+    ['C0000007', 'C0000008']
+    >>> check_ids("C0000007", "case_ids", "Advisor.review")
+    Traceback (most recent call last):
+    ...
+    advisory._errors.ParameterError: The 'case_ids' parameter of Advisor.review must be a list ...
+    """
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise ParameterError(
+            name,
+            owner,
+            'a list of identifiers (a single one as a list: ["C0000007"])',
+            value,
+        )
+    values: list[object] = list(value)
+    bad = [v for v in values if type(v) is bool or not isinstance(v, (str, numbers.Integral))]
+    if bad:
+        raise ParameterError(name, owner, "a list of identifiers (text or whole numbers)", bad[0])
+    return [str(v) for v in values]

@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from advisory._cli_options import add_date_format, add_force
 from advisory._errors import InputError
+from advisory._files import atomic_folder, check_output
 
 __all__ = ["add_commands"]
 
@@ -19,8 +21,16 @@ def _audit(args: argparse.Namespace) -> int:
             "sensitive attributes) or --bundle FOLDER with --records FOLDER (a model of "
             "this library); give exactly one of them."
         )
+    given = [args.scores, args.bundle, args.records, args.cases, args.policy, args.label_spec]
+    out = check_output(
+        args.out,
+        inputs=[p for p in given if p],
+        kind="folder",
+        force=args.force,
+        what="report folder (--out)",
+    )
     result = _audit_bundle(args) if args.bundle else _audit_scores(args)
-    return _write(result, args.out)
+    return _write(result, out, force=args.force)
 
 
 def _audit_bundle(args: argparse.Namespace) -> Any:
@@ -30,7 +40,7 @@ def _audit_bundle(args: argparse.Namespace) -> Any:
     if not args.records:
         raise InputError("advisory audit --bundle needs --records FOLDER with the audited cases.")
     advisor = advisory.load(args.bundle, trusted=args.trust or ())
-    records = read_records(args.records)
+    records = read_records(args.records, date_format=args.date_format)
     cases = read_case_ids(args.cases) if args.cases else None
     print(f"Auditing {advisor.model_version_} on the records in {args.records} ...")
     return advisor.audit(records, cases, n_boot=args.n_boot, random_state=args.seed)
@@ -51,8 +61,21 @@ def _audit_scores(args: argparse.Namespace) -> Any:
     from advisory.definitions import load_audit_policy, load_model_spec
     from advisory.fairness import audit
 
-    if not args.outcome or not args.score:
-        raise InputError("advisory audit --scores needs --outcome COLUMN and --score COLUMN.")
+    decision = args.decision or args.prediction
+    if args.decision and args.prediction:
+        raise InputError("--decision and --prediction name the same column; give one of them.")
+    if args.flagged_at is not None and not args.score:
+        raise InputError("--flagged-at is a cut on the scores: give --score COLUMN with it.")
+    if args.flagged_at is not None and decision:
+        raise InputError(
+            "--flagged-at sets the decisions from the scores; leave out --decision, or "
+            "--flagged-at."
+        )
+    if not args.outcome or not (args.score or decision):
+        raise InputError(
+            "advisory audit --scores needs --outcome COLUMN and --score COLUMN, --decision "
+            "COLUMN, or both."
+        )
     policy = load_audit_policy(args.policy) if args.policy else None
     sensitive = list(args.sensitive or ())
     if policy is not None:
@@ -65,7 +88,8 @@ def _audit_scores(args: argparse.Namespace) -> Any:
     if not sensitive:
         raise InputError("advisory audit --scores needs --sensitive COLUMN (or --policy FILE).")
     table = read_table(args.scores, text_columns=sensitive)
-    wanted = [args.outcome, args.score, *([args.prediction] if args.prediction else []), *sensitive]
+    wanted = [args.outcome, *([args.score] if args.score else [])]
+    wanted += [*([decision] if decision else []), *sensitive]
     missing = [c for c in wanted if c not in table.columns]
     if missing:
         raise InputError(
@@ -74,7 +98,9 @@ def _audit_scores(args: argparse.Namespace) -> Any:
         )
     label = load_model_spec(args.label_spec).outcome if args.label_spec else None
     keywords: dict[str, Any] = {
-        "predictions": table[args.prediction] if args.prediction else None,
+        "predictions": table[decision] if decision else None,
+        "score_kind": args.score_kind,
+        "flagged_at": args.flagged_at,
         "random_state": args.seed,
         "label": label,
         "subject": args.tool,
@@ -89,12 +115,14 @@ def _audit_scores(args: argparse.Namespace) -> Any:
     elif args.n_boot:
         raise InputError("--policy sets n_boot; leave out --n-boot or edit the policy.")
     print(f"Auditing {len(table):,} cases from {args.scores} ...")
-    return audit(
-        table[args.outcome], table[args.score], table[sensitive], policy=policy, **keywords
-    )
+    scores = table[args.score] if args.score else None
+    return audit(table[args.outcome], scores, table[sensitive], policy=policy, **keywords)
 
 
 def _report(args: argparse.Namespace) -> int:
+    out = check_output(
+        args.out, inputs=[args.audit], kind="folder", force=args.force, what="report folder (--out)"
+    )
     path = Path(args.audit)
     if not path.is_file():
         raise InputError(f"The audit file {path} does not exist; give an audit.json.")
@@ -102,16 +130,17 @@ def _report(args: argparse.Namespace) -> int:
         saved = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path} is not JSON: {exc}") from exc
-    return _write(saved, args.out)
+    return _write(saved, out, force=args.force)
 
 
-def _write(result: Any, out: str) -> int:
+def _write(result: Any, out: Path, *, force: bool) -> int:
     from advisory.reports import write_report
 
-    files = write_report(result, out)
-    print(f"Board report: {files.html}")
-    print(f"Audit (JSON): {files.json}")
-    print(f"Model card:   {files.model_card}")
+    with atomic_folder(out, force=force) as folder:
+        files = write_report(result, folder)
+    print(f"Board report: {out / files.html.name}")
+    print(f"Audit (JSON): {out / files.json.name}")
+    print(f"Model card:   {out / files.model_card.name}")
     return 0
 
 
@@ -127,10 +156,30 @@ def add_commands(commands: Any) -> None:
         ),
     )
     audit.add_argument("--out", required=True, help="folder for the report files")
+    add_force(audit)
+    add_date_format(audit)
     audit.add_argument("--scores", help="CSV or Parquet file: one row per case")
     audit.add_argument("--outcome", help="column of the recorded outcome (0/1)")
-    audit.add_argument("--score", help="column of the tool's probabilities in [0, 1]")
-    audit.add_argument("--prediction", help="column of the tool's decisions (0/1), if any")
+    audit.add_argument(
+        "--score", help="column of the tool's scores (probabilities, or see --score-kind)"
+    )
+    audit.add_argument(
+        "--score-kind",
+        choices=("probability", "ordinal"),
+        default="probability",
+        help="probability: scores in [0, 1] (default); ordinal: ranks, bands or deciles, "
+        "higher meaning the outcome is more likely (ranking only, no calibration)",
+    )
+    audit.add_argument(
+        "--decision", help="column of the tool's decisions (0/1: flagged or not), if any"
+    )
+    audit.add_argument("--prediction", help=argparse.SUPPRESS)  # the old name of --decision
+    audit.add_argument(
+        "--flagged-at",
+        type=float,
+        help="the tool's operating point: a case is flagged when its score is at or above "
+        "this (e.g. 5 for 'decile 5 or higher')",
+    )
     audit.add_argument(
         "--sensitive", action="append", help="a sensitive attribute column (repeatable)"
     )
@@ -159,4 +208,5 @@ def add_commands(commands: Any) -> None:
     )
     report.add_argument("audit", help="audit.json written by 'advisory audit'")
     report.add_argument("--out", required=True, help="folder for the report files")
+    add_force(report)
     report.set_defaults(run=_report)

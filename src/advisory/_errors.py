@@ -12,6 +12,7 @@ __all__ = [
     "DefinitionError",
     "InputError",
     "MissingExtraError",
+    "OutputError",
     "ParameterError",
     "UnknownNameError",
 ]
@@ -78,6 +79,13 @@ class DefinitionError(AdvisoryError, ValueError):
 
 class InputError(AdvisoryError, ValueError):
     """Input data (a table, column or value) cannot be used as given."""
+
+
+class OutputError(AdvisoryError, OSError):
+    """An output cannot be written as asked: it is an input, exists, or its place is not writable.
+
+    Nothing was written, and any previous file at the path is unchanged.
+    """
 
 
 class MissingExtraError(AdvisoryError, ImportError):

@@ -7,6 +7,7 @@ set. It reads nothing private of the :class:`~advisory.Advisor`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -43,7 +44,10 @@ def audit_model(
     attributions: pd.DataFrame,
     callouts: pd.DataFrame,
     validation: ValidationResult,
-    training_share: float,
+    training_share: float | None,
+    training_snapshot: dt.date,
+    reference_dates: pd.Series,
+    date_format: str | None = None,
     random_state: int,
 ) -> Audit:
     """Audit a fitted model's scores, explanations and review call-outs by group.
@@ -69,9 +73,17 @@ def audit_model(
         Whether each factor was called out in each case's review.
     validation : advisory.models.ValidationResult
         The model against simple baselines.
-    training_share : float
+    training_share : float or None
         Share of the audited cases the model was fitted on; above 0 a note
-        says the figures on them are optimistic.
+        says the figures on them are optimistic. None when it cannot be known
+        (a loaded bundle keeps no training case ids): then cases dated on or
+        before ``training_snapshot`` get that note.
+    training_snapshot : datetime.date
+        The training data's snapshot date.
+    reference_dates : pandas.Series
+        The audited cases' reference dates, in the order of ``factors``.
+    date_format : str, optional
+        The strftime format of text dates in ``data``; default ISO 8601.
     random_state : int
         Seed of the bootstraps.
 
@@ -81,7 +93,7 @@ def audit_model(
         With ``subject``, ``label``, ``validity``, ``proxies`` and ``parity`` set.
     """
     ids = [str(c) for c in factors.index]
-    sensitive, notes = case_attributes(data, ids, policy)
+    sensitive, notes = case_attributes(data, ids, policy, date_format=date_format)
     base = audit(
         y, scores, sensitive.reset_index(drop=True), policy=policy, random_state=random_state
     )
@@ -103,11 +115,20 @@ def audit_model(
         attributions, callouts, by_name, reference_groups=references or None, **common
     )
     extra = list(notes)
-    if training_share > 0:
+    if training_share is not None and training_share > 0:
         extra.append(
             f"{training_share:.0%} of the audited cases were used to fit the model, so its "
             "figures on them are optimistic; audit cases the model has not seen."
         )
+    elif training_share is None:
+        early = float((reference_dates.dt.date <= training_snapshot).mean())
+        if early > 0:
+            extra.append(
+                f"{early:.0%} of the audited cases are dated on or before the training data's "
+                f"snapshot date ({training_snapshot.isoformat()}), so the model may have been "
+                "fitted on them and its figures on them may be optimistic; the bundle stores "
+                "no training case ids to check. Audit later cases."
+            )
     spec = definitions.spec
     return base.with_sections(
         more_notes=tuple(extra),

@@ -68,6 +68,7 @@ class JsonResult(ABC):
         Returns
         -------
         str
+            The JSON text.
         """
         return json.dumps(self.to_dict(), indent=indent)
 

@@ -15,7 +15,11 @@ from typing import TYPE_CHECKING
 
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
+from advisory._cli_options import add_date_format, add_force
+from advisory._cli_oversight import add_commands as add_oversight_commands
+from advisory._cli_oversight import demo_oversight
 from advisory._errors import AdvisoryError
+from advisory._files import atomic_file, atomic_folder, check_output
 from advisory._version import __version__
 
 if TYPE_CHECKING:
@@ -26,15 +30,19 @@ __all__ = ["main"]
 
 
 def _demo(args: argparse.Namespace) -> int:
+    n_cases = check_int(args.cases, "n_cases", "make_multiagency", minimum=1)
+    out = check_output(args.out, kind="folder", force=args.force, what="output folder (--out)")
+    with atomic_folder(out, force=args.force) as folder:
+        return _demo_into(args, n_cases, folder, out)
+
+
+def _demo_into(args: argparse.Namespace, n_cases: int, out: Path, shown_as: Path) -> int:
     from advisory import Advisor
     from advisory.context import build_context
     from advisory.datasets import make_multiagency
     from advisory.definitions import load_definitions, reference_root
     from advisory.reports import write_report
 
-    n_cases = check_int(args.cases, "n_cases", "make_multiagency", minimum=1)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     print(f"Generating synthetic multi-agency records for {n_cases:,} referrals ...")
     started = time.perf_counter()
     data = make_multiagency(n_cases=n_cases, seed=args.seed)
@@ -82,18 +90,23 @@ def _demo(args: argparse.Namespace) -> int:
     audit = advisor.audit(data, later, validation=validation)
     files = write_report(audit, out / "report")
     print(_audit_summary(audit))
-    print(f"  audited in {time.perf_counter() - started:.1f} s; report: {files.html}")
+    print(
+        f"  audited in {time.perf_counter() - started:.1f} s; "
+        f"report: {shown_as / 'report' / files.html.name}"
+    )
 
     (out / "summary.txt").write_text(summary + "\n\n" + context_summary + "\n", encoding="utf-8")
     context.factors.to_csv(out / "factors.csv")
     context.gaps.to_csv(out / "gaps.csv", index=False)
     validation.to_frame().to_csv(out / "validation.csv")
-    with (out / "reviews.jsonl").open("w", encoding="utf-8") as handle:
+    with atomic_file(out / "reviews.jsonl") as handle:
         for review in reviews:
             handle.write(review.to_json() + "\n")
+    demo_oversight(out, seed=args.seed)
     print(
-        f"\nWritten to {out}: summary.txt, factors.csv (NaN = unknown), gaps.csv, "
-        "validation.csv, reviews.jsonl, report/ (board report, audit.json, model card)"
+        f"\nWritten to {shown_as}: summary.txt, factors.csv (NaN = unknown), gaps.csv, "
+        "validation.csv, reviews.jsonl, report/ (board report, audit.json, model card), "
+        "oversight.db and oversight/ (the oversight trail and its page for the board)"
     )
 
     from advisory.tracking import log_training_run
@@ -172,10 +185,12 @@ def _generate(args: argparse.Namespace) -> int:
     from advisory.datasets import make_multiagency
 
     n_cases = check_int(args.cases, "n_cases", "make_multiagency", minimum=1)
+    out = check_output(args.out, kind="folder", force=args.force, what="output folder (--out)")
     data = make_multiagency(n_cases=n_cases, seed=args.seed)
-    folder = write_records(data, args.out)
+    with atomic_folder(out, force=args.force) as folder:
+        write_records(data, folder)
     print(data.summary())
-    print(f"Records written to {folder} (one CSV file per table).")
+    print(f"Records written to {out} (one CSV file per table).")
     return 0
 
 
@@ -184,14 +199,22 @@ def _train(args: argparse.Namespace) -> int:
     from advisory.context import read_records
     from advisory.definitions import reference_root
 
-    records = read_records(args.records)
     root = Path(args.definitions) if args.definitions else reference_root()
     params = {"n_resamples": check_int(args.resamples, "resamples", "advisory train", minimum=2)}
+    out = check_output(
+        args.out,
+        inputs=[args.records, root],
+        kind="folder",
+        force=args.force,
+        what="bundle folder (--out)",
+    )
+    records = read_records(args.records, date_format=args.date_format)
     print(f"Training on {len(records['cases']):,} cases with the definitions in {root} ...")
     advisor = Advisor.from_definitions(root, model_params={**params, "random_state": 0})
     advisor.fit(records)
-    folder = advisor.save(args.out)
-    print(f"Model bundle written to {folder} ({advisor.model_version_}).")
+    with atomic_folder(out, force=args.force) as folder:
+        advisor.save(folder)
+    print(f"Model bundle written to {out} ({advisor.model_version_}).")
     return 0
 
 
@@ -199,16 +222,17 @@ def _review(args: argparse.Namespace) -> int:
     import advisory
     from advisory.context._io import read_case_ids, read_records
 
+    inputs = [args.bundle, args.records, *([args.cases] if args.cases else [])]
+    out = check_output(args.out, inputs=inputs, force=args.force, what="output file (--out)")
+    wanted = read_case_ids(args.cases) if args.cases else None
     advisor = advisory.load(args.bundle, trusted=args.trust or ())
-    records = read_records(args.records)
+    records = read_records(args.records, date_format=args.date_format)
     index = advisor.index(records)
-    case_ids = list(records["cases"]["case_id"].astype(str))
-    if args.cases:
-        case_ids = read_case_ids(args.cases)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    for problem in index.problems.itertuples(index=False):
+        print(f"note: {problem.rows:,} {problem.problem}", file=sys.stderr)
+    case_ids = list(records["cases"]["case_id"].astype(str)) if wanted is None else wanted
     step = max(1, min(1_000, len(case_ids) // 10 or 1))
-    with out.open("w", encoding="utf-8") as handle:
+    with atomic_file(out) as handle:
         for start in range(0, len(case_ids), step):
             for review in advisor.review(index, case_ids[start : start + step]):
                 handle.write(review.to_json() + "\n")
@@ -241,6 +265,7 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     demo.add_argument("--out", default="advisory-demo", help="folder for the demo's outputs")
+    add_force(demo)
     demo.add_argument("--cases", type=int, default=5_000, help="number of synthetic referrals")
     demo.add_argument("--seed", type=int, default=0, help="seed of the synthetic records")
     demo.add_argument(
@@ -255,6 +280,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Write synthetic records (one CSV file per table) to a folder.",
     )
     generate.add_argument("--out", required=True, help="folder for the record files")
+    add_force(generate)
     generate.add_argument("--cases", type=int, default=5_000, help="number of referrals")
     generate.add_argument("--seed", type=int, default=0, help="seed")
     generate.set_defaults(run=_generate)
@@ -269,6 +295,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--records", required=True, help="folder of record tables (CSV/Parquet)")
     train.add_argument("--out", required=True, help="bundle folder to write")
+    add_force(train)
+    add_date_format(train)
     train.add_argument(
         "--definitions", help="folder with models/, explain/, fairness/ (default: reference)"
     )
@@ -284,11 +312,14 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--records", required=True, help="folder of record tables")
     review.add_argument("--cases", help="CSV file with a case_id column (default: all cases)")
     review.add_argument("--out", required=True, help="JSON Lines file to write")
+    add_force(review)
+    add_date_format(review)
     review.add_argument(
         "--trust", action="append", help="an extra type to trust in the bundle (repeatable)"
     )
     review.set_defaults(run=_review)
     add_audit_commands(commands)
+    add_oversight_commands(commands)
     return parser
 
 
@@ -303,7 +334,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit code: 0 on success, 2 for a problem with the input.
+        The exit code: 0 on success, 2 for a problem with the input or an
+        output (one line on standard error, a traceback only with
+        ``--debug``), 130 when interrupted (Ctrl-C; no output is left
+        half-written), 1 for an unexpected error.
 
     Examples
     --------
@@ -318,9 +352,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AdvisoryError as exc:
         if args.debug:
             raise
-        print(f"advisory: {exc}", file=sys.stderr)
+        print(f"advisory: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("\nadvisory: interrupted; no output was written or changed.", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        if args.debug:
+            raise
+        print(f"advisory: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"advisory: unexpected {type(exc).__name__}: {_one_line(exc)} (this is a bug; "
+            "run again with --debug for the traceback and report it). No output was changed.",
+            file=sys.stderr,
+        )
+        return 1
     return code
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -71,8 +71,8 @@ def test_unparseable_reference_date(small, definitions):
     cases.loc[cases.index[0], "reference_date"] = "31/31/2024"
     with pytest.raises(
         InputError,
-        match=r"'reference_date' column has values that are not dates: "
-        r"'31/31/2024'. Use ISO dates",
+        match=r"'reference_date' column has values that are not ISO 8601 dates: "
+        r"'31/31/2024'. Use ISO 8601 dates",
     ):
         build_context(_with(small, "cases", cases), definitions)
 

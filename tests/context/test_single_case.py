@@ -9,6 +9,7 @@ from advisory import InputError
 from advisory.context import build_context
 
 
+@pytest.mark.slow  # over 5 s on a quiet machine; make test runs it
 def test_every_case_alone_equals_the_batch(index, context):
     for case_id in list(index.case_ids[:300]) + list(index.case_ids[-50:]):
         alone = index.context([case_id])

@@ -123,6 +123,7 @@ def test_tree_matches_shap_tree_explainer_on_probabilities(factors):
     np.testing.assert_allclose(ours, expected, atol=1e-6)  # shap works in single precision
 
 
+@pytest.mark.slow  # over 5 s on a quiet machine; make test runs it
 def test_tree_with_a_categorical_matches_shap_exact_per_factor(models, factors):
     # The categorical factor's indicators are one player: compare with shap's
     # exact explainer over the original factors (categories as codes).

@@ -1,9 +1,24 @@
-"""Ground truth on real case context: planted factors lead, noise is not called out.
+"""Ground truth on real case context, over several seeds: what a model must recover.
+
+The generator plants circumstances (domestic abuse, neglect, ...) that drive both
+the outcome and the records of several agencies. What the tests expect, honestly:
+
+- every planted circumstance is recovered through at least one of its **direct
+  records** (:func:`advisory.datasets._planted.direct_records`: factors driven by
+  that circumstance alone), which carries a real share of the model's attribution;
+- other records of the same circumstance are **redundant** given it and may get no
+  weight (on seed 3 rent arrears, health-visitor contacts and missing-person
+  reports do, because housing instability, early help and missed appointments
+  carry their circumstances better); they are printed, not asserted;
+- noise factors are never called out, and factors driven by some planted
+  circumstance carry nearly all of the attribution.
 
 Measure the figures with ``python -m pytest tests/explain/test_ground_truth.py -s``.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -13,65 +28,61 @@ from advisory.models import AdditiveBoostingClassifier, ScorecardClassifier
 
 pytestmark = pytest.mark.slow
 
+SEEDS = (3, 7, 11)
+N_CASES = 20_000
+MODELS: dict[str, Any] = {
+    "boosting": AdditiveBoostingClassifier,
+    "scorecard": ScorecardClassifier,
+}
 
-@pytest.fixture(scope="module")
-def context():
+
+@pytest.fixture(scope="module", params=SEEDS, ids=[f"seed{s}" for s in SEEDS])
+def context(request):
     from advisory.context import build_context
     from advisory.datasets import make_multiagency, planted_factor_roles
+    from advisory.datasets._planted import direct_records
     from advisory.definitions import load_definitions, reference_root
 
-    data = make_multiagency(20_000, seed=11)
+    data = make_multiagency(N_CASES, seed=request.param)
     definitions = load_definitions(reference_root())
     X = build_context(data, definitions).factors
     y = data.cases.set_index("case_id")["outcome"].loc[X.index]
-    roles = planted_factor_roles(definitions.spec, data.truth)
-    return X, y, roles, definitions.spec
+    spec = definitions.spec
+    roles = planted_factor_roles(spec, data.truth)
+    return request.param, X, y, spec, roles, direct_records(spec, data.truth)
 
 
-def _measure(cls, context, **params):
-    X, y, roles, spec = context
-    model = cls.from_spec(spec, n_resamples=30, random_state=0, **params).fit(X, y)
+@pytest.fixture(scope="module", params=list(MODELS))
+def measured(request, context) -> dict[str, Any]:
+    seed, X, y, spec, roles, direct = context
+    model = MODELS[request.param].from_spec(spec, n_resamples=10, random_state=0).fit(X, y)
     expl = explain(model, X)
-    informative = [f for f, r in roles.items() if r == "informative"]
-    noise = [f for f, r in roles.items() if r == "noise"]
-    top = set(expl.importance().index[: len(informative)])
-    recall = len(top & set(informative)) / len(informative)
-    called_out = pd.DataFrame(expl.reliable, columns=expl.factor_names)[noise].mean()
-    print(f"\n{cls.__name__}: recall {recall:.3f}; noise call-out {called_out.round(4).to_dict()}")
-    return recall, called_out
+    share = expl.importance() / expl.importance().sum()
+    called_out = pd.DataFrame(expl.reliable, columns=expl.factor_names).mean()
+    redundant = sorted(f for names in direct.values() for f in names if share[f] == 0)
+    print(
+        f"\nseed {seed} {request.param}: share per circumstance (best direct record) "
+        f"{ {c: round(float(share[list(n)].max()), 3) for c, n in direct.items()} }; "
+        f"redundant (no weight): {redundant}"
+    )
+    return {"share": share, "called_out": called_out, "roles": roles, "direct": direct}
 
 
-@pytest.fixture(scope="module")
-def boosting(context):
-    return _measure(AdditiveBoostingClassifier, context)
+def test_every_planted_circumstance_is_recovered_through_a_direct_record(measured):
+    share, direct = measured["share"], measured["direct"]
+    assert all(direct.values()), direct  # each circumstance has a direct record to find
+    best = {c: float(share[list(names)].max()) for c, names in direct.items()}
+    # measured 0.057 at the least (support, seed 11, boosting) over seeds 3, 7, 11 and both
+    assert min(best.values()) >= 0.02, best
 
 
-@pytest.fixture(scope="module")
-def scorecard(context):
-    return _measure(ScorecardClassifier, context)
+def test_noise_is_never_called_out(measured):
+    noise = [f for f, r in measured["roles"].items() if r == "noise"]
+    assert len(noise) == 4
+    called_out = measured["called_out"][noise]
+    assert (called_out <= 0.01).all(), called_out  # measured 0 for all four
 
 
-def test_boosting_recovers_planted_factors(boosting):
-    recall, _ = boosting
-    assert recall >= 0.9  # measured 1.000 (17 of 17)
-
-
-def test_boosting_does_not_call_out_noise(boosting):
-    _, called_out = boosting
-    assert (called_out < 0.05).all(), called_out  # measured 0 for all four
-
-
-def test_scorecard_does_not_call_out_noise(scorecard):
-    _, called_out = scorecard
-    # Measured 0 for all four: the cross-validated group penalty removes each
-    # noise factor entirely (before it, household_repairs_requests was called
-    # out for 5.3% of cases on one bin of 1,052 cases).
-    assert (called_out <= 0.01).all(), called_out
-
-
-def test_scorecard_recovers_planted_factors(scorecard):
-    recall, _ = scorecard
-    # Measured 0.941 (16 of 17; before the cross-validated penalty, 0.82). The
-    # miss is child_missing_person_reports (1.4% of cases non-zero), whose
-    # weights cross-validation does not support: it is removed.
-    assert recall >= 0.9
+def test_planted_factors_carry_nearly_all_the_attribution(measured):
+    planted = [f for f, r in measured["roles"].items() if r == "informative"]
+    assert float(measured["share"][planted].sum()) >= 0.85, measured["share"].round(3)

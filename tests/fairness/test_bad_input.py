@@ -38,8 +38,10 @@ def test_scores_outside_unit_interval() -> None:
         InputError, match=r"scores must be probabilities in \[0, 1\]; found \[1.5\]"
     ):
         audit(Y, np.r_[SCORES[:-1], 1.5], GROUPS)
-    with pytest.raises(InputError, match="scores must be probabilities"):
+    with pytest.raises(InputError, match="scores has 1 missing or infinite values"):
         audit(Y, np.r_[SCORES[:-1], np.nan], GROUPS)
+    with pytest.raises(InputError, match="score_kind='ordinal'"):
+        audit(Y, np.r_[SCORES[:-1], 7], GROUPS)
 
 
 def test_one_group_column() -> None:

@@ -13,6 +13,8 @@ from advisory.fairness import Audit, label_section, validity_section
 from advisory.models import NotFittedError
 from advisory.reports import audit_json, check_audit_document
 
+from .recovery import published_counts, solve_exactly, subtract_margins
+
 
 @pytest.fixture(scope="module")
 def split():
@@ -80,6 +82,18 @@ def test_suppressed_groups_stay_suppressed_in_proxies_and_parity(result):
 
 
 _SUPPRESSED_KEYS = {"attribute", "group", "factor", "suppressed"}
+
+
+def test_no_withheld_group_size_can_be_worked_out_from_the_report(result):
+    """Margins minus published cells, in every direction and combination, over every table
+    of the model's audit and its report (five attributes, two intersections, proxies)."""
+    doc = json.loads(audit_json(result))
+    tables = published_counts(doc)["n"]
+    assert any(v is None for t in tables.values() for v in t.values())
+    assert subtract_margins(tables, doc["n_cases"]) == {}
+    assert solve_exactly(tables, doc["n_cases"]) == {}
+    # what the board reads: the report names attributes by the policy's labels
+    assert doc["attribute_labels"]["deprivation_decile"] == "Deprivation decile"
 
 
 def test_the_audit_is_deterministic_under_its_seed(advisor, split, validation, result):

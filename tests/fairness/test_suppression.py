@@ -59,19 +59,32 @@ def test_intersection_line_cannot_reveal_a_cell() -> None:
     assert np.isnan(cells["B & yes"]) or np.isnan(_visible_counts(result, "disability")["yes"])
 
 
-def test_zero_positive_group_is_suppressed_and_metrics_withheld() -> None:
+def test_zero_positive_group_shows_its_size_but_withholds_every_outcome_metric() -> None:
     sizes = {("A", "no"): 200, ("B", "no"): 100, ("C", "no"): 50}
     y, scores, groups = _data(sizes)
     y[groups["ethnicity"].to_numpy() == "C"] = 0
     result = audit(y, scores, groups[["ethnicity"]], n_boot=20)
     frame = result.to_frame()
-    hidden = frame[frame["group"] == "C"]
-    assert hidden["suppressed"].all()
-    assert hidden[["n", "estimate", "lower", "upper"]].isna().all().all()
+    rows = frame[frame["group"] == "C"].set_index("metric")
+    assert not rows["suppressed"].any()
+    assert rows.loc["mean_predicted", "estimate"] == pytest.approx(
+        scores[groups["ethnicity"].to_numpy() == "C"].mean()
+    )
+    outcome = rows.drop(index="mean_predicted")
+    assert outcome["withheld"].all()
+    assert outcome[["estimate", "lower", "upper"]].isna().all().all()
     assert "C" not in set(result.disparities("roc_auc").reset_index()["group"])
-    text = result.to_json()
-    record = next(g for g in json.loads(text)["groups"] if g["group"] == "C")
-    assert record == {"attribute": "ethnicity", "group": "C", "suppressed": True}
+    record = next(g for g in json.loads(result.to_json())["groups"] if g["group"] == "C")
+    assert record["n"] == 50
+    assert record["metrics"]["observed_rate"] == {
+        "kind": "threshold-free",
+        "estimate": None,
+        "interval": [None, None],
+        "withheld": True,
+    }
+    # the zero cannot be worked out either: another group's outcome metrics go too
+    observed = result.by_group("observed_rate").loc["ethnicity"]
+    assert int(observed["withheld"].sum()) == 2
 
 
 def test_all_groups_suppressed_is_an_error() -> None:

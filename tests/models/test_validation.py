@@ -8,8 +8,9 @@ import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from advisory import InputError, ParameterError
+from advisory._bootstrap import metrics_by_counts
 from advisory.models import ScorecardClassifier, ValidationResult, validate
-from advisory.models._validation import _average_precision, _logistic_baseline, auc_by_counts
+from advisory.models._validation import _logistic_baseline
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +31,8 @@ def test_vectorised_auc_and_pr_auc_match_sklearn():
     y = (rng.random(n) < 0.2).astype(float)
     score = np.round(rng.random(n) + 0.3 * y, 2)  # with ties
     counts = np.vstack([np.ones(n), np.bincount(rng.integers(0, n, n), minlength=n)])
-    auc = auc_by_counts(score, y, counts)
-    ap = _average_precision(score, y, counts)
+    values = metrics_by_counts(score, y, counts, ("roc_auc", "pr_auc"), calibrate=False)
+    auc, ap = values["roc_auc"], values["pr_auc"]
     for k in range(2):
         assert abs(auc[k] - roc_auc_score(y, score, sample_weight=counts[k])) < 1e-12
         assert abs(ap[k] - average_precision_score(y, score, sample_weight=counts[k])) < 1e-12

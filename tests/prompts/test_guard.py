@@ -86,9 +86,11 @@ def test_questions_must_be_questions():
         check_question("Has the worker been told they must act?")
 
 
-def test_catalogue_and_guard_share_one_word_list():
-    assert vars(_catalogue)["RISK_WORDS"] is _language.RISK_WORDS
-    assert vars(_catalogue)["_RISK_PATTERN"] is _language.RISK_PATTERN
+def test_catalogue_and_guard_share_one_rule_set():
+    from advisory.prompts import _guard
+
+    assert vars(_catalogue)["check_free_text"] is _language.check_free_text
+    assert _guard._CHECKS["text"] is _language.check_free_text
 
 
 def test_reference_catalogue_wording_passes_the_guard():

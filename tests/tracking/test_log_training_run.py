@@ -64,7 +64,11 @@ def _check_run(run: LoggedRun, fitted: Advisor, validation: ValidationResult) ->
     png = {f.path for f in client.list_artifacts(run.run_id, "explanation")}
     assert "explanation/global_importance.png" in png
     bundle = {f.path for f in client.list_artifacts(run.run_id, "bundle")}
-    assert bundle == {"bundle/advisor.skops", "bundle/manifest.json"}
+    assert bundle == {
+        "bundle/advisor.skops",
+        "bundle/manifest.json",
+        "bundle/.advisory-complete.json",
+    }
 
     assert run.registered_name == "advisory-review"
     assert run.registered_version is not None

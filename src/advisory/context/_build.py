@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import fields
 
 import numpy as np
 import pandas as pd
 
-from advisory._checks import check_int
+from advisory._checks import check_ids, check_int
 from advisory._errors import InputError
 from advisory.context._compute import compute_context
 from advisory.context._index import RecordArrays
@@ -28,6 +28,23 @@ class RecordIndex:
     Build it with :func:`index_records`. Host systems keep one and call
     :meth:`context` per case; a batch goes through exactly the same
     computation, so the results are identical.
+
+    Parameters
+    ----------
+    data : object or mapping
+        The six tables of :data:`advisory.context.SCHEMA`.
+    definitions : advisory.definitions.Definitions
+        The model specification (factors) and catalogue (record vocabulary).
+    lookback_days : int, default=365
+        Window for each household member's recent records by agency.
+    stale_after_days : int, default=90
+        A source with no record of anyone in this many days before a
+        reference date is reported stale.
+    chunk_size : int, default=20_000
+        Cases computed together; larger batches are split into chunks.
+    date_format : str, optional
+        The ``strftime`` format of dates held as text (for example
+        ``"%d/%m/%Y"``); without it, text dates must be ISO 8601.
     """
 
     def __init__(
@@ -38,6 +55,7 @@ class RecordIndex:
         lookback_days: int = 365,
         stale_after_days: int = 90,
         chunk_size: int = 20_000,
+        date_format: str | None = None,
     ) -> None:
         if not isinstance(definitions, Definitions):
             raise InputError(
@@ -48,11 +66,13 @@ class RecordIndex:
         self.stale_after_days = check_int(stale_after_days, "stale_after_days", _OWNER, minimum=1)
         self.chunk_size = check_int(chunk_size, "chunk_size", _OWNER, minimum=1)
         self.definitions = definitions
-        snapshot = data.get("snapshot_date") if isinstance(data, Mapping) else None
-        snapshot = getattr(data, "snapshot_date", snapshot)
-        records = check_records(data, definitions.catalogue)
-        if snapshot is None or pd.isna(snapshot):
+        records = check_records(data, definitions.catalogue, date_format=date_format)
+        snapshot = records.snapshot_date
+        if snapshot is None:
             snapshot = records.cases["reference_date"].max()
+        #: Data problems found in the records but not refused (see
+        #: :func:`~advisory.context.check_records`).
+        self.problems: pd.DataFrame = records.problems
         #: The records' extraction date: ``snapshot_date`` of the records when
         #: they give one, else the latest reference date of all their cases
         #: (the same for every case asked for).
@@ -66,12 +86,17 @@ class RecordIndex:
         return self._case_position
 
     def context(self, case_ids: Iterable[str] | None = None) -> CaseContext:
-        """Context of the given cases (default: every case).
+        """Return the context of the given cases (default: every case).
 
         Parameters
         ----------
         case_ids : iterable of str, optional
             Which cases, in the order wanted.
+
+        Returns
+        -------
+        CaseContext
+            Factors, provenance, household and gaps of those cases.
 
         Raises
         ------
@@ -81,7 +106,7 @@ class RecordIndex:
         if case_ids is None:
             positions = np.arange(len(self._case_position))
         else:
-            wanted = pd.Index([str(c) for c in case_ids])
+            wanted = pd.Index(check_ids(case_ids, "case_ids", "RecordIndex.context"))
             positions = self._case_position.get_indexer(wanted)
             if (positions < 0).any():
                 missing = list(wanted[positions < 0][:5])
@@ -117,6 +142,7 @@ def index_records(
     *,
     lookback_days: int = 365,
     stale_after_days: int = 90,
+    date_format: str | None = None,
 ) -> RecordIndex:
     """Validate and index multi-agency records for fast case look-ups.
 
@@ -132,10 +158,14 @@ def index_records(
     stale_after_days : int, default=90
         A source with no record of anyone for this many days before a
         reference date is reported as stale.
+    date_format : str, optional
+        The strftime format of text dates (``"%d/%m/%Y"``); default ISO 8601.
+        See :func:`~advisory.context.check_records`.
 
     Returns
     -------
     RecordIndex
+        The records, checked and indexed for single-case look-ups.
 
     Examples
     --------
@@ -148,7 +178,11 @@ def index_records(
     (1, 24)
     """
     return RecordIndex(
-        data, definitions, lookback_days=lookback_days, stale_after_days=stale_after_days
+        data,
+        definitions,
+        lookback_days=lookback_days,
+        stale_after_days=stale_after_days,
+        date_format=date_format,
     )
 
 
@@ -159,6 +193,7 @@ def build_context(
     case_ids: Iterable[str] | None = None,
     lookback_days: int = 365,
     stale_after_days: int = 90,
+    date_format: str | None = None,
 ) -> CaseContext:
     """Compute the point-in-time context of cases from multi-agency records.
 
@@ -179,10 +214,14 @@ def build_context(
         Which cases (default: all).
     lookback_days, stale_after_days : int
         See :func:`index_records`.
+    date_format : str, optional
+        The strftime format of text dates; default ISO 8601 (see
+        :func:`~advisory.context.check_records`).
 
     Returns
     -------
     CaseContext
+        Factors, provenance, household and gaps of every case.
 
     Examples
     --------
@@ -195,6 +234,10 @@ def build_context(
     ['child_prior_referrals', 'child_previous_protection_plan']
     """
     index = index_records(
-        data, definitions, lookback_days=lookback_days, stale_after_days=stale_after_days
+        data,
+        definitions,
+        lookback_days=lookback_days,
+        stale_after_days=stale_after_days,
+        date_format=date_format,
     )
     return index.context(case_ids)

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from advisory._dates import check_date_format, parse_dates
 from advisory._errors import InputError
+from advisory._files import COMPLETE_MARKER, atomic_file, mark_complete
 from advisory.context._records import SCHEMA
 
 __all__ = ["read_case_ids", "read_records", "read_table", "write_records"]
@@ -18,6 +20,9 @@ _SUFFIXES = (".csv", ".csv.gz", ".parquet")
 
 def write_records(data: object, folder: str | os.PathLike[str]) -> Path:
     """Write the six record tables as CSV files (``people.csv``, ...) into ``folder``.
+
+    Each file is written whole or not at all (a temporary file, then a rename),
+    dates as ISO 8601, and the marker ``.advisory-complete.json`` last.
 
     Parameters
     ----------
@@ -33,32 +38,43 @@ def write_records(data: object, folder: str | os.PathLike[str]) -> Path:
     """
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
+    (out / COMPLETE_MARKER).unlink(missing_ok=True)
     for name in SCHEMA:
         table: pd.DataFrame = getattr(data, name)
-        table.to_csv(out / f"{name}.csv", index=False)
+        with atomic_file(out / f"{name}.csv") as handle:
+            table.to_csv(handle, index=False, date_format="%Y-%m-%d")
+    mark_complete(out)
     return out
 
 
-def read_records(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
+def read_records(
+    folder: str | os.PathLike[str], *, date_format: str | None = None
+) -> dict[str, pd.DataFrame]:
     """Read the six record tables from a folder of CSV or Parquet files.
 
     Each table is ``<name>.csv``, ``<name>.csv.gz`` or ``<name>.parquet``
-    (Parquet needs pyarrow). Dates may be ISO strings; they are checked and
-    parsed by :func:`advisory.context.check_records`.
+    (Parquet needs pyarrow). Dates are read as ISO 8601, or in ``date_format``
+    when given; they are never guessed.
 
     Parameters
     ----------
     folder : str or os.PathLike
         The folder.
+    date_format : str, optional
+        The strftime format of the date columns, such as ``"%d/%m/%Y"``
+        (``--date-format`` on the command line); default ISO 8601. A value
+        not in that format is an error naming the table, column and value.
 
     Returns
     -------
     dict of str to pandas.DataFrame
+        The record tables by name, ready for :func:`build_context`.
 
     Raises
     ------
     advisory.InputError
-        If the folder or a table is missing, or a file cannot be read.
+        If the folder or a table is missing, a file cannot be read, or a date
+        is not ISO 8601 (or not in ``date_format``).
 
     Examples
     --------
@@ -68,6 +84,7 @@ def read_records(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
     >>> sorted(read_records(folder))
     ['cases', 'coverage', 'events', 'memberships', 'people', 'relationships']
     """
+    date_format = check_date_format(date_format, "read_records")
     root = Path(folder)
     if not root.is_dir():
         raise InputError(
@@ -84,7 +101,15 @@ def read_records(folder: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
                 f"The records folder {root} has no {name!r} table; expected {name}.csv, "
                 f"{name}.csv.gz or {name}.parquet."
             )
-        tables[name] = read_table(found[0], text_columns=_ID_COLUMNS)
+        table = read_table(found[0], text_columns=_ID_COLUMNS)
+        for column in _DATE_COLUMNS[name]:
+            if column in table.columns:
+                table[column] = parse_dates(
+                    table[column],
+                    where=f"The {name!r} table's {column!r} column ({found[0].name})",
+                    date_format=date_format,
+                )
+        tables[name] = table
     return tables
 
 
@@ -101,6 +126,7 @@ def read_table(path: str | os.PathLike[str], *, text_columns: Iterable[str] = ()
     Returns
     -------
     pandas.DataFrame
+        The table as read.
 
     Raises
     ------
@@ -124,11 +150,19 @@ def read_table(path: str | os.PathLike[str], *, text_columns: Iterable[str] = ()
         return pd.read_csv(path, dtype={c: str for c in text_columns})
     except ImportError as exc:
         raise InputError(f"Reading {path} needs pyarrow ({exc}); use CSV instead.") from exc
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
+    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise InputError(f"{path} could not be read as a table: {exc}") from exc
 
 
 _ID_COLUMNS = ("person_id", "other_id", "household_id", "event_id", "case_id")
+_DATE_COLUMNS = {
+    "people": ("birth_date",),
+    "memberships": ("start_date", "end_date"),
+    "relationships": (),
+    "events": ("date",),
+    "coverage": ("start_date", "end_date"),
+    "cases": ("reference_date",),
+}
 
 
 def read_case_ids(path: str | os.PathLike[str]) -> list[str]:

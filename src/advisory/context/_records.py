@@ -6,6 +6,7 @@ Nothing is dropped: a record that cannot be used is an error.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -14,7 +15,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from advisory._dates import check_date_format, parse_date, parse_dates
 from advisory._errors import InputError
+from advisory._language import WordingError, check_free_text
 from advisory.definitions import Catalogue
 
 __all__ = ["COVERAGE_STATUSES", "SCHEMA", "Records", "check_records"]
@@ -51,6 +54,12 @@ class Records:
     cases: pd.DataFrame
     person_codes: dict[str, npt.NDArray[np.int64]]
     """Row of ``people`` for each ``"table.column"`` holding person ids."""
+    snapshot_date: pd.Timestamp | None = None
+    """The records' extract date, when they give one (``snapshot_date``)."""
+    problems: pd.DataFrame = dataclasses.field(default_factory=lambda: _problems([]))
+    """Data problems found but not refused, one row each: ``table``, ``ids``
+    (a few of the rows' ids), ``rows`` (how many) and ``problem`` (what and why
+    it is kept)."""
 
 
 def _few(values: Any) -> str:
@@ -81,20 +90,18 @@ def _table(data: object, name: str) -> pd.DataFrame:
     return table
 
 
-def _dates(table: pd.DataFrame, name: str, column: str, *, required: bool, key: str) -> pd.Series:
-    values = table[column]
-    if not pd.api.types.is_datetime64_any_dtype(values):
-        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
-        bad = parsed.isna() & values.notna()
-        if bad.any():
-            raise InputError(
-                f"The {name!r} table's {column!r} column has values that are not dates: "
-                f"{_few(values[bad])}. Use ISO dates such as '2024-03-31'."
-            )
-        values = parsed
-    if getattr(values.dt, "tz", None) is not None:
-        values = values.dt.tz_localize(None)
-    values = values.astype("datetime64[s]")
+def _dates(
+    table: pd.DataFrame,
+    name: str,
+    column: str,
+    *,
+    required: bool,
+    key: str,
+    date_format: str | None,
+) -> pd.Series:
+    values = parse_dates(
+        table[column], where=f"The {name!r} table's {column!r} column", date_format=date_format
+    )
     if required and values.isna().any():
         ids = table.loc[values.isna().to_numpy(), key]
         raise InputError(
@@ -191,7 +198,179 @@ def _no_overlap(coverage: pd.DataFrame, person: npt.NDArray[np.int64]) -> None:
         )
 
 
-def check_records(data: object, catalogue: Catalogue) -> Records:
+#: The oldest plausible age in years; an older birth date is an error in the records.
+MAX_AGE_YEARS: Final = 120
+
+
+def _problems(rows: list[dict[str, object]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["table", "ids", "rows", "problem"])
+
+
+def _stays(memberships: pd.DataFrame, person: npt.NDArray[np.int64]) -> None:
+    """Refuse duplicated stays and a person in two households (or one twice) at once."""
+    table = memberships.assign(_person=person)
+    duplicated = table.duplicated(["person_id", "household_id", "start_date", "end_date"])
+    if duplicated.any():
+        raise InputError(
+            "The 'memberships' table has duplicated household stays (same person, household "
+            f"and dates) for person_id {_few(table.loc[duplicated, 'person_id'])}. A repeated "
+            "stay would list the person twice in the household; remove the repeated rows."
+        )
+    start = table["start_date"].to_numpy(dtype="datetime64[s]")
+    end = table["end_date"].to_numpy(dtype="datetime64[s]")
+    order = np.lexsort((start, person))
+    same = person[order][1:] == person[order][:-1]
+    previous_end = end[order][:-1]
+    overlap = same & (np.isnat(previous_end) | (start[order][1:] <= previous_end))
+    if overlap.any():
+        ids = table["person_id"].to_numpy()[order][1:][overlap]
+        homes = table["household_id"].to_numpy()[order]
+        first = int(np.flatnonzero(overlap)[0])
+        raise InputError(
+            "The 'memberships' table has a person in two household stays at once "
+            f"(person_id {_few(ids)}; e.g. households {homes[first]!r} and "
+            f"{homes[first + 1]!r}). A review lists who lives with the child on the "
+            "reference date, which must be one household: end one stay before the next "
+            "starts (record shared care as a relationship)."
+        )
+
+
+def _people_dates(
+    records: dict[str, pd.DataFrame], codes: dict[str, npt.NDArray[np.int64]]
+) -> None:
+    """Refuse birth dates the records contradict: implausible ages, births after events."""
+    people, cases = records["people"], records["cases"]
+    birth = people["birth_date"].to_numpy(dtype="datetime64[s]")
+    latest = cases["reference_date"].max()
+    oldest = np.datetime64((latest - pd.DateOffset(years=MAX_AGE_YEARS)).date(), "s")
+    too_old = ~np.isnat(birth) & (birth < oldest)
+    if too_old.any():
+        raise InputError(
+            "The 'people' table's 'birth_date' column gives ages over "
+            f"{MAX_AGE_YEARS} years on the latest reference date ({latest.date()}) for "
+            f"person_id {_few(people.loc[too_old, 'person_id'])} (birth dates "
+            f"{_few(people.loc[too_old, 'birth_date'].dt.date.astype(str))}). Correct the "
+            "birth dates or leave them empty (unknown)."
+        )
+    child_birth = birth[codes["cases.person_id"]]
+    unborn = ~np.isnat(child_birth) & (child_birth > cases["reference_date"].to_numpy())
+    if unborn.any():
+        raise InputError(
+            "The 'cases' table has reference dates before the child's birth date for "
+            f"case_id {_few(cases.loc[unborn, 'case_id'])}; a case is reviewed as of its "
+            "reference date, when the child must be born (its age would be negative). "
+            "Correct the birth date or the reference date."
+        )
+    members = records["memberships"]
+    member_birth = birth[codes["memberships.person_id"]]
+    starts = members["start_date"].to_numpy(dtype="datetime64[s]")
+    before = ~np.isnat(member_birth) & (starts < member_birth)
+    if before.any():
+        raise InputError(
+            "The 'memberships' table has household stays that start before the person's "
+            f"birth date for person_id {_few(members.loc[before, 'person_id'])}; the person "
+            "would be listed in the household, with a negative age, before they were born. "
+            "Start the stay on the birth date or later."
+        )
+
+
+def _free_text(table: pd.DataFrame, name: str, column: str, key: str) -> None:
+    """Check free text shown in reviews (relationships, gap reasons) by the guard's rules."""
+    values = table[column]
+    for value in pd.unique(values[values.notna()].astype(str)):
+        try:
+            check_free_text(value)
+        except WordingError as breach:
+            rows = (values.astype(str) == value).to_numpy()
+            raise InputError(
+                f"The {name!r} table's {column!r} column has {value!r} for {key} "
+                f"{_few(table.loc[rows, key])}: {breach.found!r} {breach.rule}. Reviews show "
+                "this text to practitioners; reword it in the records (plain words, no "
+                "risk level, score, rank or instruction)."
+            ) from None
+
+
+def _duplicate_events(
+    events: pd.DataFrame, person: npt.NDArray[np.int64]
+) -> list[dict[str, object]]:
+    """Report events that repeat another's details under a new id (kept, counted apart)."""
+    if len(events) < 2:
+        return []
+    seconds = events["date"].to_numpy(dtype="datetime64[s]").view(np.int64)
+    keys = [
+        (seconds - seconds.min()) // 86_400 if (seconds % 86_400 == 0).all() else seconds,
+        events["event_type"].cat.codes.to_numpy().astype(np.int64),
+        events["agency"].cat.codes.to_numpy().astype(np.int64),
+        person,
+    ]
+    sizes = [int(k.max()) + 1 for k in keys]
+    if float(np.prod(np.asarray(sizes, dtype=float))) < 2.0**62:  # one sortable key
+        combined = np.zeros(len(events), dtype=np.int64)
+        for key, size in zip(keys, sizes, strict=True):
+            combined = combined * size + key
+        order = np.argsort(combined, kind="stable")
+        same = combined[order][1:] == combined[order][:-1]
+    else:
+        order = np.lexsort(keys)
+        same = np.ones(len(order) - 1, dtype=bool)
+        for key in keys:
+            same &= key[order][1:] == key[order][:-1]
+    if not same.any():
+        return []
+    details = [c for c in events.columns if c != "event_id"]
+    candidates = np.zeros(len(events), dtype=bool)
+    candidates[order[1:][same]] = candidates[order[:-1][same]] = True
+    rows = events.loc[candidates]
+    repeated = pd.Series(False, index=events.index)
+    repeated[candidates] = rows.duplicated(details).to_numpy()  # every other column too
+    if not repeated.any():
+        return []
+    return [
+        {
+            "table": "events",
+            "ids": list(dict.fromkeys(events.loc[repeated, "event_id"]))[:_FEW],
+            "rows": int(repeated.sum()),
+            "problem": (
+                "events with the same person, agency, event type and date (and every other "
+                "column) as another event under a different event_id: possible duplicates. "
+                "They are kept and counted as separate records, because two records of one "
+                "kind on one day are possible; remove them from the records if they are "
+                "copies."
+            ),
+        }
+    ]
+
+
+def _snapshot(
+    data: object, cases: pd.DataFrame, events: pd.DataFrame, date_format: str | None
+) -> pd.Timestamp | None:
+    """Return the records' extract date, checked against the dates in them."""
+    value = data.get("snapshot_date") if isinstance(data, Mapping) else None
+    value = getattr(data, "snapshot_date", value)
+    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+        return None
+    snapshot = parse_date(
+        value, where="The records' 'snapshot_date' (their extract date)", date_format=date_format
+    )
+    late = cases["reference_date"] > snapshot
+    if late.any():
+        raise InputError(
+            f"The records' snapshot_date (their extract date) {snapshot.date()} is before "
+            f"the reference date of case_id {_few(cases.loc[late, 'case_id'])}; a case "
+            "cannot be referred after the records were extracted. Correct the snapshot_date "
+            "or the reference dates."
+        )
+    late = events["date"] > snapshot
+    if late.any():
+        raise InputError(
+            f"The 'events' table has events dated after the records' snapshot_date "
+            f"{snapshot.date()} (event_id {_few(events.loc[late, 'event_id'])}); records "
+            "cannot hold events after their extract date. Correct the dates."
+        )
+    return snapshot
+
+
+def check_records(data: object, catalogue: Catalogue, *, date_format: str | None = None) -> Records:
     """Check multi-agency records against the documented schema.
 
     Parameters
@@ -201,11 +380,17 @@ def check_records(data: object, catalogue: Catalogue) -> Records:
         :class:`advisory.datasets.MultiAgencyData`) or as mapping keys.
     catalogue : advisory.definitions.Catalogue
         Defines the agencies (sources) and their event types.
+    date_format : str, optional
+        The strftime format of dates written as text, such as ``"%d/%m/%Y"``;
+        by default text dates must be ISO 8601 (``2021-01-04``). Dates are
+        never guessed: ``04/01/2021`` without a format is an error, and
+        numbers are never read as dates.
 
     Returns
     -------
     Records
-        The tables with ids as strings and dates as ``datetime64[s]``.
+        The tables with ids as strings and dates as ``datetime64[s]``, the
+        extract date, and the data problems found but kept (``problems``).
 
     Raises
     ------
@@ -214,7 +399,20 @@ def check_records(data: object, catalogue: Catalogue) -> Records:
         missing tables or columns, unparseable or missing dates, duplicate
         ids, references to unknown people, unknown agencies or event types,
         periods that end before they start, overlapping coverage periods,
-        unknown coverage statuses and an empty cases table.
+        unknown coverage statuses and an empty cases table; and for records
+        that contradict themselves: a person in two household stays at once
+        or a stay repeated, a relationship of a person to themselves, an age
+        over :data:`MAX_AGE_YEARS`, a child born after the case's reference
+        date, a stay that starts before the person's birth, a reference date or
+        event after the records' ``snapshot_date``, and free text shown in
+        reviews (``relationship``, coverage ``reason``) that states a risk
+        level, a rank, a number or an instruction.
+
+    Notes
+    -----
+    Events that repeat another event's details under a new ``event_id`` are
+    not refused (two records of one kind on one day happen): they are kept,
+    counted as separate records, and reported in ``problems``.
 
     Examples
     --------
@@ -229,6 +427,7 @@ def check_records(data: object, catalogue: Catalogue) -> Records:
     ...
     advisory._errors.InputError: The 'cases' table's 'reference_date' column has values ...
     """
+    date_format = check_date_format(date_format, "check_records")
     tables = {name: _table(data, name).copy() for name in SCHEMA}
     people, memberships, relationships = (
         tables["people"],
@@ -241,7 +440,9 @@ def check_records(data: object, catalogue: Catalogue) -> Records:
     _unique(people["person_id"], "people", "person_id")
     known = pd.Index(people["person_id"])
     person_codes: dict[str, npt.NDArray[np.int64]] = {}
-    people["birth_date"] = _dates(people, "people", "birth_date", required=False, key="person_id")
+    people["birth_date"] = _dates(
+        people, "people", "birth_date", required=False, key="person_id", date_format=date_format
+    )
 
     for name, columns in [
         ("memberships", ("person_id", "household_id")),
@@ -258,15 +459,38 @@ def check_records(data: object, catalogue: Catalogue) -> Records:
     _unique(cases["case_id"], "cases", "case_id")
     if cases.empty:
         raise InputError("The 'cases' table is empty; give at least one case to build context for.")
+    if memberships.empty:
+        raise InputError(
+            "The 'memberships' table is empty; a review lists who lives with each child, so "
+            "give at least each case child's household stay (person_id, household_id, "
+            "start_date, end_date)."
+        )
 
-    events["date"] = _dates(events, "events", "date", required=True, key="event_id")
-    cases["reference_date"] = _dates(cases, "cases", "reference_date", required=True, key="case_id")
+    events["date"] = _dates(
+        events, "events", "date", required=True, key="event_id", date_format=date_format
+    )
+    cases["reference_date"] = _dates(
+        cases, "cases", "reference_date", required=True, key="case_id", date_format=date_format
+    )
     for name, table in (("memberships", memberships), ("coverage", coverage)):
-        table["start_date"] = _dates(table, name, "start_date", required=True, key="person_id")
-        table["end_date"] = _dates(table, name, "end_date", required=False, key="person_id")
+        for column, required in (("start_date", True), ("end_date", False)):
+            table[column] = _dates(
+                table, name, column, required=required, key="person_id", date_format=date_format
+            )
         _ordered(table["start_date"], table["end_date"], table["person_id"], name)
+    snapshot = _snapshot(data, cases, events, date_format)
+    _people_dates(tables, person_codes)
+    _stays(memberships, person_codes["memberships.person_id"])
+    itself = (relationships["person_id"] == relationships["other_id"]).to_numpy()
+    if itself.any():
+        raise InputError(
+            "The 'relationships' table relates a person to themselves for person_id "
+            f"{_few(relationships.loc[itself, 'person_id'])}; a relationship needs two "
+            "different people. Correct other_id or remove the row."
+        )
 
     relationships["relationship"] = relationships["relationship"].astype(str)
+    _free_text(relationships, "relationships", "relationship", "person_id")
     for table, columns in ((events, ("agency", "event_type")), (coverage, ("agency", "status"))):
         for column in columns:
             table[column] = _categorical(table[column])
@@ -280,6 +504,7 @@ def check_records(data: object, catalogue: Catalogue) -> Records:
         )
     if "reason" not in coverage.columns:
         coverage["reason"] = np.nan
+    _free_text(coverage, "coverage", "reason", "person_id")
     _no_overlap(coverage, person_codes["coverage.person_id"])
     return Records(
         people=people.reset_index(drop=True),
@@ -289,4 +514,6 @@ def check_records(data: object, catalogue: Catalogue) -> Records:
         coverage=coverage.reset_index(drop=True),
         cases=cases.reset_index(drop=True),
         person_codes=person_codes,
+        snapshot_date=snapshot,
+        problems=_problems(_duplicate_events(events, person_codes["events.person_id"])),
     )

@@ -62,6 +62,16 @@ class CaseContext:
     def case(self, case_id: str) -> CaseContext:
         """Return the context of one case, as a :class:`CaseContext` of one row.
 
+        Parameters
+        ----------
+        case_id : str
+            The case.
+
+        Returns
+        -------
+        CaseContext
+            Every table restricted to that case.
+
         Raises
         ------
         advisory.InputError
@@ -84,6 +94,11 @@ class CaseContext:
 
     def summary(self) -> str:
         """Describe the context in a few plain lines: cases, unknowns and gaps.
+
+        Returns
+        -------
+        str
+            One line per figure.
 
         Examples
         --------

@@ -4,13 +4,16 @@ Tests, notebooks and demos use these records; nothing is downloaded.
 :func:`make_multiagency` returns a :class:`MultiAgencyData` whose ``truth``
 documents every planted effect, bias and coverage gap;
 :func:`planted_factor_roles` says which factors of a specification were
-planted as informative, proxy or noise.
+planted as informative, proxy or noise. :func:`simulate_oversight` simulates
+practitioners (careful, rubber-stamp, random) responding to review prompts and
+cases over periods with a planted population shift, for the oversight monitor.
 """
 
 from __future__ import annotations
 
 from advisory.datasets._multiagency import MultiAgencyData, Truth, make_multiagency
 from advisory.datasets._planted import planted_factor_roles
+from advisory.datasets._practitioners import SimulatedOversight, simulate_oversight
 from advisory.datasets._vocabulary import AGENCIES, ETHNICITIES, EVENT_TYPES
 
 __all__ = [
@@ -18,7 +21,9 @@ __all__ = [
     "ETHNICITIES",
     "EVENT_TYPES",
     "MultiAgencyData",
+    "SimulatedOversight",
     "Truth",
     "make_multiagency",
     "planted_factor_roles",
+    "simulate_oversight",
 ]

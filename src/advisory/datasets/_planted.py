@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from advisory.datasets._multiagency import Truth
     from advisory.definitions import ModelSpec
 
-__all__ = ["planted_factor_roles"]
+__all__ = ["direct_records", "planted_factor_roles"]
 
 # Whose records a factor counts, as the generator's ``who`` (child or adult).
 _PEOPLE: Final[Mapping[str, tuple[str, ...]]] = {
@@ -39,7 +39,11 @@ def planted_factor_roles(spec: ModelSpec, truth: Truth) -> dict[str, str]:
     counts adult rows, one on the whole household counts both):
 
     - ``"informative"`` when any of those rows is informative (its rate is
-      driven by a circumstance of the harm model);
+      driven by a circumstance of the harm model). This says the factor is
+      driven by a planted circumstance, not that it is informative *given the
+      other factors*: when several factors record the same circumstance, a
+      model may rightly give the weaker ones no weight (see
+      :func:`direct_records` for what every model must recover);
     - ``"proxy"`` when none is informative but some is a proxy (driven only
       by disability or deprivation);
     - ``"noise"`` when every row is noise;
@@ -109,3 +113,65 @@ def planted_factor_roles(spec: ModelSpec, truth: Truth) -> dict[str, str]:
         else:
             roles[factor.name] = "noise" if found == {"noise"} else "unplanted"
     return roles
+
+
+def direct_records(spec: ModelSpec, truth: Truth) -> dict[str, tuple[str, ...]]:
+    """Return the factors that record each planted circumstance directly.
+
+    A factor records a circumstance of the harm model (``domestic_abuse``,
+    ``neglect``, ...) *directly* when every planted rate row it counts is
+    driven by that circumstance and by no other circumstance of the harm
+    model (drivers outside it, such as deprivation, do not count). The child's
+    age records ``child_under_2``. Factors driven by several circumstances
+    (prior referrals, arrests) record none of them directly.
+
+    What a model is expected to recover: **each circumstance through at least
+    one of its direct records**. The others may get no weight at all, because
+    the circumstance is already carried (better) by another factor: they are
+    redundant given the rest, not missed.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        The model specification.
+    truth : Truth
+        The planted truth of :func:`make_multiagency` data.
+
+    Returns
+    -------
+    dict of str to tuple of str
+        Each circumstance of the harm model (its terms but the intercept) to
+        the factors recording it directly, in the specification's order.
+
+    Examples
+    --------
+    >>> from advisory.datasets import make_multiagency
+    >>> from advisory.datasets._planted import direct_records
+    >>> from advisory.definitions import load_definitions, reference_root
+    >>> spec = load_definitions(reference_root()).spec
+    >>> records = direct_records(spec, make_multiagency(50, seed=0).truth)
+    >>> records["domestic_abuse"], records["child_under_2"]
+    (('adult_domestic_abuse_notifications',), ('child_age',))
+    >>> "child_prior_referrals" in sum(records.values(), ())
+    False
+    """
+    rates = truth.event_rates
+    circumstances = [c for c in truth.harm_model if c != "intercept"]
+    drivers = [c for c in circumstances if c in rates.columns]
+    found: dict[str, list[str]] = {c: [] for c in circumstances}
+    for factor in spec.factors:
+        if factor.kind == "child_age":
+            if "child_under_2" in found:
+                found["child_under_2"].append(factor.name)
+            continue
+        rows = rates[
+            (rates["agency"] == factor.source)
+            & rates["event_type"].isin(factor.event_types)
+            & rates["who"].isin(_PEOPLE.get(factor.who, ()))
+        ]
+        if rows.empty:
+            continue
+        driving = {c for c in drivers if (rows[c] != 0).any()}
+        if len(driving) == 1:
+            found[driving.pop()].append(factor.name)
+    return {c: tuple(names) for c, names in found.items()}

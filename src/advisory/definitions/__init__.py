@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from advisory.definitions._audit_policy import (
     AuditPolicy,
+    DriftLimits,
     OperatingPoint,
     SensitiveAttribute,
     load_audit_policy,
@@ -60,6 +61,7 @@ __all__ = [
     "Catalogue",
     "CatalogueEntry",
     "Definitions",
+    "DriftLimits",
     "FactorSpec",
     "ModelSpec",
     "OperatingPoint",

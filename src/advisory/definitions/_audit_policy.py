@@ -14,6 +14,7 @@ __all__ = [
     "OPERATING_POINT_METRICS",
     "THRESHOLD_FREE_METRICS",
     "AuditPolicy",
+    "DriftLimits",
     "OperatingPoint",
     "SensitiveAttribute",
     "load_audit_policy",
@@ -47,10 +48,12 @@ _TOP_KEYS: Final = (
     "metrics",
     "intersections",
     "operating_point",
+    "drift",
     "attributes",
 )
-_ATTRIBUTE_KEYS: Final = ("name", "column", "reference_group", "description")
+_ATTRIBUTE_KEYS: Final = ("name", "column", "label", "reference_group", "description")
 _OPERATING_POINT_KEYS: Final = ("threshold", "description")
+_DRIFT_KEYS: Final = ("population_stability_limit", "calibration_limit", "min_new_cases")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,12 +71,21 @@ class SensitiveAttribute:
         in the audited data) or a named group.
     description : str
         Why the attribute is audited and what its groups are, in plain language.
+    label : str
+        How the report names the attribute ("Deprivation decile"); by default
+        the name with spaces and a capital.
     """
 
     name: str
     column: str
     reference_group: str
     description: str
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            words = self.name.replace("_", " ").strip()
+            object.__setattr__(self, "label", words[:1].upper() + words[1:])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +102,28 @@ class OperatingPoint:
 
     threshold: float
     description: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DriftLimits:
+    """How far the population and calibration may move before a re-audit is due.
+
+    Attributes
+    ----------
+    population_stability_limit : float
+        A factor's population stability index (new cases against the audited
+        ones) above this, with its whole interval, makes a re-audit due
+        (default 0.2).
+    calibration_limit : float
+        A change in calibration in the large (observed minus expected rate)
+        beyond this, with its whole interval, makes a re-audit due (default 0.05).
+    min_new_cases : int
+        New cases needed before drift is judged at all (default 200).
+    """
+
+    population_stability_limit: float = 0.2
+    calibration_limit: float = 0.05
+    min_new_cases: int = 200
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,6 +149,8 @@ class AuditPolicy:
         Combinations of attribute names audited together.
     operating_point : OperatingPoint or None
         The host system's operating point, if it declares one.
+    drift : DriftLimits
+        The drift that makes a re-audit due (``[drift]`` table).
 
     Examples
     --------
@@ -134,6 +170,7 @@ class AuditPolicy:
     attributes: tuple[SensitiveAttribute, ...]
     intersections: tuple[tuple[str, ...], ...] = ()
     operating_point: OperatingPoint | None = None
+    drift: DriftLimits = DriftLimits()
 
     @property
     def attribute_names(self) -> tuple[str, ...]:
@@ -180,7 +217,8 @@ def parse_audit_policy(text: str, source: str = "<string>") -> AuditPolicy:
     Traceback (most recent call last):
     ...
     advisory._errors.DefinitionError: <string>: attributes[0] has unknown key 'n_boot';
-    expected one of ['column', 'description', 'name', 'reference_group']. Check the spelling.
+    expected one of ['column', 'description', 'label', 'name', 'reference_group'].
+    Check the spelling.
     >>> parse_audit_policy("n_boot = 10\n" + text)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
@@ -200,6 +238,8 @@ def parse_audit_policy(text: str, source: str = "<string>") -> AuditPolicy:
             threshold=op_table.number("threshold"), description=op_table.text("description")
         )
     )
+    drift_table = top.optional_table("drift", _DRIFT_KEYS)
+    drift = DriftLimits() if drift_table is None else _drift(drift_table)
     metrics = top.texts("metrics", default=THRESHOLD_FREE_METRICS)
     known = THRESHOLD_FREE_METRICS + OPERATING_POINT_METRICS
     for i, metric in enumerate(metrics):
@@ -233,6 +273,7 @@ def parse_audit_policy(text: str, source: str = "<string>") -> AuditPolicy:
         attributes=attributes,
         intersections=_intersections(top, names),
         operating_point=operating_point,
+        drift=drift,
     )
 
 
@@ -261,12 +302,32 @@ def load_audit_policy(path: str | os.PathLike[str], *, source: str | None = None
     return parse_audit_policy(read_definition_file(path, name), name)
 
 
+def _drift(t: Table) -> DriftLimits:
+    values: dict[str, float] = {}
+    for key, default, top in (
+        ("population_stability_limit", 0.2, 10.0),
+        ("calibration_limit", 0.05, 1.0),
+    ):
+        value = t.number(key) if t.has(key) else default
+        if not 0 < value < top:
+            raise t.error(
+                key, f"must be a number above 0 and below {top:g}; got {value!r} instead."
+            )
+        values[key] = value
+    return DriftLimits(
+        population_stability_limit=values["population_stability_limit"],
+        calibration_limit=values["calibration_limit"],
+        min_new_cases=t.integer("min_new_cases", minimum=10, default=200),
+    )
+
+
 def _attribute(t: Table) -> SensitiveAttribute:
     return SensitiveAttribute(
         name=check_name(t.text("name"), t.source, t.path("name")),
         column=t.text("column"),
         reference_group=t.text("reference_group"),
         description=t.text("description"),
+        label=t.text("label", default=""),
     )
 
 

@@ -7,15 +7,15 @@ import string
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from advisory._errors import UnknownNameError
-from advisory._language import RISK_PATTERN as _RISK_PATTERN
-from advisory._language import RISK_WORDS
+from advisory._errors import DefinitionError, UnknownNameError
+from advisory._language import QUESTION_OPENERS, WordingError, check_free_text
 from advisory.definitions._toml import Table, read_definition_file, read_toml
 
 __all__ = [
     "Catalogue",
     "CatalogueEntry",
     "Source",
+    "check_wording",
     "load_catalogue",
     "parse_catalogue",
 ]
@@ -87,7 +87,18 @@ class CatalogueEntry:
     question: str
 
     def question_for(self, who: str) -> str:
-        """Return the question with ``{who}`` replaced by ``who`` (plain words)."""
+        """Return the question with ``{who}`` replaced by ``who``.
+
+        Parameters
+        ----------
+        who : str
+            Whose records, in plain words (e.g. ``"the child"``).
+
+        Returns
+        -------
+        str
+            The review question for that person.
+        """
         return self.question.replace("{" + PLACEHOLDER + "}", who)
 
 
@@ -129,6 +140,16 @@ class Catalogue:
     def source(self, name: str) -> Source:
         """Return the source called ``name``.
 
+        Parameters
+        ----------
+        name : str
+            The source's name.
+
+        Returns
+        -------
+        Source
+            Its label, what it never captures and its event types.
+
         Raises
         ------
         advisory.UnknownNameError
@@ -145,6 +166,16 @@ class Catalogue:
 
     def entry(self, name: str) -> CatalogueEntry:
         """Return the entry of factor ``name``.
+
+        Parameters
+        ----------
+        name : str
+            The factor's name.
+
+        Returns
+        -------
+        CatalogueEntry
+            Its label, source, direction and review question.
 
         Raises
         ------
@@ -193,13 +224,13 @@ def parse_catalogue(text: str, source: str = "<string>") -> Catalogue:
     """
     top = Table(read_toml(text, source), source=source, where="", keys=_TOP_KEYS)
     schema_version = top.schema_version()
-    reminder = top.text("reminder")
+    reminder = _plain_text(top, "reminder")
     sources = tuple(
         Source(
             name=name,
             label=_plain_label(t),
             event_types=t.texts("event_types"),
-            not_captured=t.text("not_captured"),
+            not_captured=_plain_text(t, "not_captured"),
         )
         for name, t in top.named_tables("sources", _SOURCE_KEYS).items()
     )
@@ -255,28 +286,96 @@ def load_catalogue(path: str | os.PathLike[str], *, source: str | None = None) -
     return parse_catalogue(read_definition_file(path, name), name)
 
 
-def _check_wording(t: Table, key: str, value: str) -> None:
-    word = _RISK_PATTERN.search(value)
-    if word is not None:
-        raise t.error(
-            key,
-            f"uses the word {word.group(0)!r}; wording must not state a risk level, score "
-            f"or likelihood (avoid {list(RISK_WORDS)}). Rephrase it.",
-        )
+def _wording_problem(value: str, *, question: bool = False) -> str | None:
+    """Return what is wrong with one catalogue text by the review guard's rules, or None."""
     if "\n" in value or value != value.strip():
-        raise t.error(
-            key, f"must be a single line without leading or trailing spaces; got {value!r}."
+        return f"must be a single line without leading or trailing spaces; got {value!r}."
+    markup = next((c for c in value if c in "<>&"), None)
+    if markup is not None:
+        return (
+            f"holds {markup!r}; catalogue wording is plain text, never markup (reviews are "
+            f"rendered as text, HTML and JSON from it). Remove it; got {value!r}."
         )
+    if question:
+        if not value.endswith("?"):
+            return (
+                "must be a question ending with '?', never an instruction or a statement; "
+                f"got {value!r}."
+            )
+        if not any(value == o or value.startswith(o + " ") for o in QUESTION_OPENERS):
+            return (
+                f"must begin with one of {list(QUESTION_OPENERS)}, as an open question; "
+                f"got {value!r}."
+            )
+        value = value.replace("{" + PLACEHOLDER + "}", "the child")
+    try:
+        check_free_text(value)
+    except WordingError as breach:
+        return (
+            f"is {value!r}: {breach.found!r} {breach.rule}. Catalogue wording must not state "
+            "a risk level, score, rank, number or instruction; rephrase it."
+        )
+    return None
+
+
+def _check_wording(t: Table, key: str, value: str) -> None:
+    """Run the review guard's free-text rules on one catalogue text, at load time."""
+    problem = _wording_problem(value)
+    if problem is not None:
+        raise t.error(key, problem)
+
+
+def check_wording(catalogue: Catalogue, *, source: str = "the catalogue") -> None:
+    """Check every text of a catalogue object by the review guard's rules.
+
+    :func:`load_catalogue` runs the same checks on the file; this runs them on
+    a catalogue that did not come from a file now (for example one loaded
+    from a model bundle), so edited wording cannot skip them.
+
+    Raises
+    ------
+    DefinitionError
+        Naming the entry and key, the text and the rule it breaks.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from advisory.definitions import load_catalogue, reference_root
+    >>> catalogue = load_catalogue(reference_root() / "explain" / "reference.toml")
+    >>> check_wording(catalogue)
+    >>> edited = dataclasses.replace(catalogue, reminder="Nine in ten families")
+    >>> check_wording(edited)
+    Traceback (most recent call last):
+    ...
+    advisory._errors.DefinitionError: the catalogue: reminder is 'Nine in ten families': ...
+    """
+    texts: list[tuple[str, str, bool]] = [("reminder", catalogue.reminder, False)]
+    for s in catalogue.sources:
+        texts += [(f"sources.{s.name}.label", s.label, False)]
+        texts += [(f"sources.{s.name}.not_captured", s.not_captured, False)]
+    for e in catalogue.entries:
+        texts += [(f"factors.{e.name}.label", e.label, False)]
+        texts += [(f"factors.{e.name}.question", e.question, True)]
+    for where, value, question in texts:
+        if not isinstance(value, str):
+            raise DefinitionError(source, where, f"must be text; got {value!r}.")
+        problem = _wording_problem(value, question=question)
+        if problem is not None:
+            raise DefinitionError(source, where, problem)
 
 
 def _plain_label(t: Table) -> str:
     label = t.text("label")
-    if any(c in label for c in "{}<>"):
-        raise t.error(
-            "label", f"must be plain text without braces or markup; got {label!r} instead."
-        )
+    if any(c in label for c in "{}"):
+        raise t.error("label", f"must be plain text without braces; got {label!r} instead.")
     _check_wording(t, "label", label)
     return label
+
+
+def _plain_text(t: Table, key: str) -> str:
+    text = t.text(key)
+    _check_wording(t, key, text)
+    return text
 
 
 def _question(t: Table) -> str:
@@ -314,5 +413,7 @@ def _question(t: Table) -> str:
             f"must not contain digits (numbers come from the records, not the question); "
             f"got {question!r}.",
         )
-    _check_wording(t, "question", question)
+    problem = _wording_problem(question, question=True)
+    if problem is not None:
+        raise t.error("question", problem)
     return question

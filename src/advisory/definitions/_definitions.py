@@ -43,6 +43,11 @@ def reference_root() -> pathlib.Path:
     It has the same ``models/``, ``explain/`` and ``fairness/`` folders as the
     repository root, with byte-identical copies of the reference files.
 
+    Returns
+    -------
+    pathlib.Path
+        The folder, inside the installed package.
+
     Examples
     --------
     >>> sorted(p.name for p in reference_root().iterdir() if p.is_dir())

@@ -206,6 +206,16 @@ class ModelSpec:
     def factor(self, name: str) -> FactorSpec:
         """Return the factor called ``name``.
 
+        Parameters
+        ----------
+        name : str
+            The factor's name.
+
+        Returns
+        -------
+        FactorSpec
+            How the factor is computed from records.
+
         Raises
         ------
         advisory.UnknownNameError

@@ -29,6 +29,7 @@ class ExplanationDisplay:
     lower, upper : list of float or None
         Interval ends drawn as error bars, when available.
     title : str
+        The plot's title.
 
     Examples
     --------
@@ -77,6 +78,7 @@ class ExplanationDisplay:
         Returns
         -------
         ExplanationDisplay
+            The display, drawn.
         """
         owner = "ExplanationDisplay.from_explanation"
         check_int(max_factors, "max_factors", owner, minimum=1)
@@ -107,9 +109,17 @@ class ExplanationDisplay:
         )
 
     def plot(self, ax: Any = None) -> Self:
-        """Draw the bars on ``ax`` (a new figure when ``None``); return self.
+        """Draw the bars on ``ax`` (a new figure when ``None``).
 
-        Sets ``ax_`` and ``figure_``.
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Where to draw; a new figure when not given.
+
+        Returns
+        -------
+        ExplanationDisplay
+            This display, with ``ax_`` and ``figure_`` set.
         """
         plt = import_optional("matplotlib.pyplot", "explain", "Plotting explanations")
         if ax is None:

@@ -180,7 +180,13 @@ class Explanation(JsonResult):
         return out
 
     def to_frame(self) -> pd.DataFrame:
-        """Return the attributions as a DataFrame indexed like :attr:`data`."""
+        """Return the attributions as a DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per case (indexed like :attr:`data`), one column per factor.
+        """
         return pd.DataFrame(self._values, index=self._data.index, columns=self._data.columns)
 
     def to_dict(self) -> dict[str, Any]:
@@ -222,7 +228,13 @@ class Explanation(JsonResult):
         }
 
     def importance(self) -> pd.Series:
-        """Global importance: mean absolute attribution per factor, largest first."""
+        """Return the global importance: mean absolute attribution per factor.
+
+        Returns
+        -------
+        pandas.Series
+            ``mean_abs_shap`` per factor, largest first.
+        """
         series = pd.Series(np.abs(self._values).mean(axis=0), index=self.factor_names)
         return series.sort_values(ascending=False, kind="stable").rename("mean_abs_shap")
 
@@ -246,6 +258,11 @@ class Explanation(JsonResult):
 
         ``data`` holds numbers (category codes for categorical factors) and
         ``display_data`` the values as shown, so shap's plots work.
+
+        Returns
+        -------
+        shap.Explanation
+            The same values, base values and factor names.
         """
         shap = import_optional("shap", "explain", "Converting to shap.Explanation")
         numeric = np.column_stack(
@@ -335,6 +352,8 @@ class Explainer:
         Returns
         -------
         Explanation
+            Exact SHAP values of the cases, with stability intervals when the model kept
+            refits.
         """
         model = self.model
         matrix = model._matrix(X, "explain")
@@ -547,6 +566,7 @@ def explain(
     Returns
     -------
     Explanation
+        Exact SHAP values of the cases, with stability intervals when the model kept refits.
 
     Examples
     --------

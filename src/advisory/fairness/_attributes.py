@@ -8,6 +8,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from advisory._dates import parse_dates
 from advisory._errors import InputError
 from advisory.definitions import AuditPolicy
 
@@ -42,7 +43,11 @@ def _age_band(birth: pd.Series, reference: pd.Series) -> pd.Series:
 
 
 def case_attributes(
-    records: object, case_ids: Sequence[str], policy: AuditPolicy
+    records: object,
+    case_ids: Sequence[str],
+    policy: AuditPolicy,
+    *,
+    date_format: str | None = None,
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """Each case's sensitive attributes, one column per attribute of ``policy``.
 
@@ -62,6 +67,8 @@ def case_attributes(
         The cases, in order.
     policy : advisory.definitions.AuditPolicy
         Whose attribute columns to read.
+    date_format : str, optional
+        The strftime format of text dates (for ``age_band``); default ISO 8601.
 
     Returns
     -------
@@ -105,8 +112,17 @@ def case_attributes(
                 chosen["person_id"].map(child[column]).to_numpy(), index=ids, dtype=object
             )
         elif column == "age_band" and "birth_date" in child.columns:
-            birth = pd.to_datetime(chosen["person_id"].map(child["birth_date"]))
-            values = _age_band(birth, pd.to_datetime(chosen["reference_date"]))
+            birth = parse_dates(
+                chosen["person_id"].map(child["birth_date"]),
+                where="The 'people' table's 'birth_date' column",
+                date_format=date_format,
+            )
+            reference = parse_dates(
+                chosen["reference_date"],
+                where="The 'cases' table's 'reference_date' column",
+                date_format=date_format,
+            )
+            values = _age_band(birth, reference)
         else:
             raise InputError(
                 f"No records table has the sensitive attribute column {column!r} "

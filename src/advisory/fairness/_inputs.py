@@ -25,7 +25,6 @@ __all__ = [
     "finite_values",
     "group_labels",
     "hidden_groups",
-    "percentile_interval",
     "sensitive_frame",
     "sensitive_labels",
 ]
@@ -98,6 +97,10 @@ def sensitive_frame(sensitive_features: object) -> pd.DataFrame:
         )
     if sensitive_features.shape[1] == 0:
         raise InputError("sensitive_features has no columns; pass one column per attribute.")
+    if sensitive_features.shape[0] == 0:
+        raise InputError(
+            "sensitive_features has no rows: there are no cases to audit; pass one row per case."
+        )
     return sensitive_features
 
 
@@ -110,6 +113,8 @@ def group_labels(column: pd.Series, name: object) -> npt.NDArray[np.object_]:
             "record them as an explicit group (e.g. 'Not recorded') rather than dropping cases."
         )
     values: npt.NDArray[np.object_] = column.astype(str).to_numpy(dtype=object)
+    if len(values) == 0:
+        raise InputError(f"sensitive_features column {name!r} is empty; there are no cases.")
     if len(np.unique(values)) < 2:
         raise InputError(
             f"sensitive_features column {name!r} has only one group "
@@ -206,15 +211,6 @@ def finite_values(frame: pd.DataFrame, name: str) -> FloatArray:
             "(explain every case with the fitted model)."
         )
     return values
-
-
-def percentile_interval(values: npt.NDArray[np.float64], alpha: float) -> tuple[float, float]:
-    """Return the percentile bootstrap interval; NaNs when over a tenth of replicates failed."""
-    finite = values[np.isfinite(values)]
-    if len(finite) < 0.9 * len(values):
-        return np.nan, np.nan
-    lo, hi = np.quantile(finite, [alpha, 1 - alpha])
-    return float(lo), float(hi)
 
 
 def assess_difference(lo: float, hi: float, null: float) -> str:

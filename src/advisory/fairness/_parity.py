@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from advisory._bootstrap import percentile_bounds, replicate_counts
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
 from advisory._result import DEFAULT_CONFIDENCE, JsonResult
@@ -32,16 +33,13 @@ from advisory.fairness._inputs import (
     check_labels,
     finite_values,
     hidden_groups,
-    percentile_interval,
     sensitive_labels,
 )
-from advisory.fairness._metrics import poisson_counts
+from advisory.fairness._suppression import CountTable, suppress_jointly
 
 __all__ = ["PARITY_UNITS", "ParityAudit", "ParityEntry", "parity_audit"]
 
 _OWNER: Final = "parity_audit"
-#: Bootstrap replicates drawn together (memory ~ n_cases x this x 5 bytes).
-_CHUNK: Final = 100
 
 #: What the figures of each section mean, one sentence each.
 PARITY_UNITS: Final[Mapping[str, str]] = {
@@ -172,6 +170,11 @@ class ParityAudit(JsonResult):
         ``group_value``, ``reference_value``, ``difference`` with ``_lower``
         and ``_upper`` for each, and ``assessment``. Suppressed rows have no
         figures (NaN).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per entry.
         """
         rows = []
         for section, entries in (("attribution", self.attribution), ("callouts", self.callouts)):
@@ -306,6 +309,7 @@ def parity_audit(
     Returns
     -------
     ParityAudit
+        Attribution and call-out parity by group, against each reference group.
 
     Notes
     -----
@@ -456,14 +460,11 @@ def _run(
         for a in groups_of
     }
     boot = {a: np.empty((len(layout[a][0]), n_boot, matrix.shape[1])) for a in groups_of}
-    rng = np.random.default_rng(seed)
-    for start in range(0, n_boot, _CHUNK):
-        stop = min(start + _CHUNK, n_boot)
-        counts = poisson_counts(rng, n, stop - start)
+    for reps, counts in replicate_counts(n, n_boot, seed):
         for a in groups_of:
             weights = np.take(counts, orders[a], axis=1).astype(np.float32)
             for g, (lo, hi) in enumerate(zip(bounds[a][:-1], bounds[a][1:], strict=True)):
-                boot[a][g, start:stop] = weights[:, lo:hi] @ sorted_values[a][lo:hi]
+                boot[a][g, reps] = weights[:, lo:hi] @ sorted_values[a][lo:hi]
 
     notes: list[str] = []
     sections: dict[Section, list[ParityEntry]] = {"attribution": [], "callouts": []}
@@ -473,7 +474,6 @@ def _run(
     if flags is not None:
         first = 1 + (n_factors if values is not None else 0)
         columns["callouts"] = slice(first, first + n_factors)
-    alpha = (1 - confidence) / 2
     for section, cols in columns.items():
         shift = centre if section == "attribution" and centre is not None else np.zeros(n_factors)
         cells: list[tuple[str, str, str, int, FloatArray, FloatArray, FloatArray, FloatArray]] = []
@@ -514,7 +514,7 @@ def _run(
         for attribute, name, factor, at, mg, mr, dg, dr in cells:
             est_g, est_r = float(mg[0]), float(mr[0])
             diff = dg - dr
-            lo, hi = percentile_interval(diff, alpha)
+            lo, hi = percentile_bounds(diff, confidence)
             if scale is not None:
                 sd = float(np.nanstd(diff))
                 lo, hi = est_g - est_r - scale * sd, est_g - est_r + scale * sd
@@ -525,8 +525,8 @@ def _run(
                 suppressed=False,
                 reference=references[attribute],
                 label=words.get(factor, factor),
-                group_value=Estimate(est_g, *percentile_interval(dg, alpha)),
-                reference_value=Estimate(est_r, *percentile_interval(dr, alpha)),
+                group_value=Estimate(est_g, *percentile_bounds(dg, confidence)),
+                reference_value=Estimate(est_r, *percentile_bounds(dr, confidence)),
                 difference=Estimate(est_g - est_r, lo, hi),
                 assessment=assess_difference(lo, hi, 0.0),
             )
@@ -571,9 +571,9 @@ def _withheld_cells(
     Suppressed groups lose every cell. For call-outs, a cell is also withheld
     when fewer than ``min_cell_size`` of the group's reviews list the factor,
     or fewer than that do not (a rate times a published count would reveal
-    them); then, per factor, when exactly one group's cell is withheld the
-    smallest other group's is too, so the withheld count cannot be recovered
-    from the total.
+    them); then, per factor, the audit's secondary suppression
+    (:func:`~advisory.fairness._suppression.suppress_jointly`) withholds the
+    smallest other groups until no withheld count follows from the total.
     """
     n_factors = cols.stop - cols.start
     out = {(g, j) for g, name in enumerate(names) if (attribute, name) in hidden
@@ -584,11 +584,12 @@ def _withheld_cells(
     called = np.rint(sums[:, cols])
     small = (called < min_cell_size) | (sizes[:, None] - called < min_cell_size)
     for j in range(n_factors):
-        line = {g for g in range(len(names)) if small[g, j] or (g, j) in out}
-        if len(line) == 1:
-            visible = [g for g in range(len(names)) if g not in line]
-            line.add(min(visible, key=lambda g: (sizes[g], names[g])))
-        out |= {(g, j) for g in line}
+        primary = {(names[g],) for g in range(len(names)) if small[g, j] or (g, j) in out}
+        counts: dict[tuple[str, ...], int] = {
+            (name,): int(sizes[g]) for g, name in enumerate(names)
+        }
+        line = suppress_jointly([CountTable((attribute,), counts, frozenset(primary))])[0]
+        out |= {(names.index(key[0]), j) for key in line}
     return out
 
 

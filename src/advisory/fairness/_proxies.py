@@ -27,6 +27,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from advisory._bootstrap import (
+    GroupData,
+    group_metrics,
+    metrics_by_counts,
+    percentile_bounds,
+    replicate_counts,
+)
 from advisory._checks import check_int
 from advisory._errors import InputError, ParameterError
 from advisory._result import DEFAULT_CONFIDENCE, JsonResult
@@ -39,16 +46,13 @@ from advisory.fairness._inputs import (
     check_labels,
     finite_values,
     hidden_groups,
-    percentile_interval,
     sensitive_labels,
 )
-from advisory.fairness._metrics import GroupData, group_metrics, point_estimates, poisson_counts
+from advisory.fairness._metrics import point_estimates
 
 __all__ = ["PROXY_UNITS", "Carrier", "ProxyAudit", "ProxyEntry", "proxy_audit"]
 
 _OWNER: Final = "proxy_audit"
-#: Bootstrap replicates drawn together (memory ~ n_cases x this bytes).
-_CHUNK: Final = 100
 #: At most this many carriers are reported per group, strongest first.
 _MAX_CARRIERS: Final = 5
 #: A numeric factor with more distinct values is cut at this many quantiles.
@@ -196,12 +200,16 @@ class ProxyAudit(JsonResult):
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """Return one row per attribute and group; carriers as a tuple of factor names.
+        """Return the proxy audit as one table.
 
-        Columns: ``attribute``, ``group``, ``suppressed``, ``n``, ``auc``,
-        ``auc_lower``, ``auc_upper``, ``assessment``, ``carriers``,
-        ``strengths``, ``attribution_share``, ``share_lower``, ``share_upper``
-        (missing figures are NaN; suppressed rows have none).
+        Returns
+        -------
+        pandas.DataFrame
+            One row per attribute and group; columns ``attribute``, ``group``,
+            ``suppressed``, ``n``, ``auc``, ``auc_lower``, ``auc_upper``,
+            ``assessment``, ``carriers`` (a tuple of factor names),
+            ``strengths``, ``attribution_share``, ``share_lower`` and
+            ``share_upper`` (missing figures are NaN; suppressed rows have none).
         """
         rows = []
         for e in self.entries:
@@ -364,13 +372,17 @@ def _single_factor(
     the held-out labels are exchangeable given the scores, so its null
     variance is exact (only the normal approximation is not).
     """
-    from advisory.models._validation import auc_by_counts
-
     pos = np.bincount(codes, weights=y, minlength=levels)
     tot = np.bincount(codes, minlength=levels).astype(np.float64)
     weights = np.r_[pos, tot - pos][None, :]
     auc = float(
-        auc_by_counts(np.r_[scores, scores], np.r_[np.ones(levels), np.zeros(levels)], weights)[0]
+        metrics_by_counts(
+            np.r_[scores, scores],
+            np.r_[np.ones(levels), np.zeros(levels)],
+            weights,
+            ("roc_auc",),
+            calibrate=False,
+        )["roc_auc"][0]
     )
     _, tie_group = np.unique(scores, return_inverse=True)
     ties = np.bincount(tie_group, weights=tot)
@@ -447,6 +459,7 @@ def proxy_audit(
     Returns
     -------
     ProxyAudit
+        One entry per attribute and group, with its carriers.
 
     Notes
     -----
@@ -574,21 +587,19 @@ def proxy_audit(
     # bootstrap: one Poisson draw per chunk, shared by every group
     auc_boot = np.empty((len(work), n_boot))
     mass_boot = None if magnitude is None else np.empty((n_boot, len(names)))
-    for start in range(0, n_boot, _CHUNK):
-        stop = min(start + _CHUNK, n_boot)
-        counts = poisson_counts(rng, n, stop - start)
+    for reps, counts in replicate_counts(n, n_boot, rng):
         for i, w in enumerate(work):
             rows = test_rows_of[w.attribute][w.ranked.order]
             taken = np.take(counts, rows, axis=1)
-            auc_boot[i, start:stop] = group_metrics(taken, w.ranked, ("roc_auc",))["roc_auc"]
+            auc_boot[i, reps] = group_metrics(taken, w.ranked, ("roc_auc",))["roc_auc"]
         if mass_boot is not None and magnitude is not None:
-            mass_boot[start:stop] = counts.astype(np.float64) @ magnitude
+            mass_boot[reps] = counts.astype(np.float64) @ magnitude
 
     alpha = (1 - confidence) / 2
     z = NormalDist().inv_cdf(1 - alpha / len(names))
     results: dict[tuple[str, str], ProxyEntry] = {}
     for i, w in enumerate(work):
-        lo, hi = percentile_interval(auc_boot[i], alpha)
+        lo, hi = percentile_bounds(auc_boot[i], confidence)
         if not (math.isfinite(lo) and math.isfinite(hi)):
             assessment = NOT_ESTIMATED
         else:
@@ -607,7 +618,7 @@ def proxy_audit(
             with np.errstate(invalid="ignore", divide="ignore"):
                 point = float(mass_point[chosen].sum() / mass_point.sum())
                 dist = mass_boot[:, chosen].sum(axis=1) / mass_boot.sum(axis=1)
-            share = Estimate(point, *percentile_interval(dist, alpha))
+            share = Estimate(point, *percentile_bounds(dist, confidence))
         results[(w.attribute, w.name)] = ProxyEntry(
             attribute=w.attribute,
             group=w.name,

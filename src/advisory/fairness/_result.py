@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any, Literal, cast
+from typing import Any, Final, Literal, cast
 
 import pandas as pd
 
@@ -16,7 +16,24 @@ from advisory.fairness._metrics import Metric
 from advisory.fairness._parity import ParityAudit
 from advisory.fairness._proxies import ProxyAudit
 
-__all__ = ["Audit"]
+__all__ = ["Audit", "ScoreKind", "attribute_label"]
+
+#: What the audited tool gave: probabilities, ordinal scores, or decisions only.
+ScoreKind = Literal["probability", "ordinal", "decisions"]
+SCORE_KINDS: Final = ("probability", "ordinal", "decisions")
+
+
+def attribute_label(name: str) -> str:
+    """Return a readable label for an attribute named in code.
+
+    Examples
+    --------
+    >>> attribute_label("deprivation_decile")
+    'Deprivation decile'
+    """
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
 
 _EXTERNAL = {
     "kind": "external_scores",
@@ -24,7 +41,7 @@ _EXTERNAL = {
     "model_version": None,
 }
 
-_GROUP_COLUMNS = ["attribute", "group", "n", "suppressed", "metric", "kind"]
+_GROUP_COLUMNS = ["attribute", "group", "n", "suppressed", "metric", "kind", "withheld"]
 _GROUP_COLUMNS += ["estimate", "lower", "upper"]
 _DIFFERENT = ("higher than the reference group", "lower than the reference group")
 _SECTIONS = ("subject", "label", "validity", "proxies", "parity")
@@ -34,13 +51,16 @@ class Audit(JsonResult):
     """What a fairness audit measured, by group, with intervals.
 
     Suppressed groups (small or disclosive cells) have no count, estimate or
-    interval in any output; they are marked ``suppressed``.
+    interval in any output; they are marked ``suppressed``. A metric of a
+    reported group whose numbers would reveal a small count is marked
+    ``withheld`` and has no estimate or interval.
 
     Parameters
     ----------
     groups : pandas.DataFrame
         Long table: ``attribute``, ``group``, ``n``, ``suppressed``,
-        ``metric``, ``kind``, ``estimate``, ``lower``, ``upper``.
+        ``metric``, ``kind``, ``withheld``, ``estimate``, ``lower``,
+        ``upper``.
     disparities : pandas.DataFrame
         Long table: ``attribute``, ``group``, ``reference``, ``metric``,
         ``measure`` (difference or ratio), ``estimate``, ``lower``, ``upper``,
@@ -58,6 +78,12 @@ class Audit(JsonResult):
         metrics were computed.
     notes : tuple of str
         Plain statements about what could not be reported and why.
+    score_kind : {"probability", "ordinal", "decisions"}, default="probability"
+        What the audited tool gave: probabilities, ordinal scores (ranks,
+        bands, deciles) or decisions only.
+    attribute_labels : mapping, optional
+        Readable label of each attribute and intersection (by default the
+        name with spaces, e.g. "Deprivation decile").
     subject : dict, optional
         What was audited (:func:`advisory.fairness.subject_section`); by
         default another tool's scores.
@@ -82,15 +108,23 @@ class Audit(JsonResult):
         min_cell_size: int,
         operating_point: str | None,
         notes: tuple[str, ...],
+        score_kind: ScoreKind = "probability",
+        attribute_labels: Mapping[str, str] | None = None,
         subject: Mapping[str, Any] | None = None,
         label: Mapping[str, Any] | None = None,
         validity: Mapping[str, Any] | None = None,
         proxies: ProxyAudit | None = None,
         parity: ParityAudit | None = None,
     ) -> None:
-        hidden = groups["suppressed"].to_numpy(dtype=bool)
+        check_choice(score_kind, "score_kind", "Audit", SCORE_KINDS)
         groups = groups.copy()
-        groups.loc[hidden, ["n", "estimate", "lower", "upper"]] = math.nan
+        if "withheld" not in groups.columns:
+            groups.insert(6, "withheld", groups["suppressed"].to_numpy(dtype=bool))
+        hidden = groups["suppressed"].to_numpy(dtype=bool)
+        withheld = hidden | groups["withheld"].to_numpy(dtype=bool)
+        groups["withheld"] = withheld
+        groups.loc[hidden, "n"] = math.nan
+        groups.loc[withheld, ["estimate", "lower", "upper"]] = math.nan
         self._groups = groups.reset_index(drop=True)
         self._disparities = disparities.reset_index(drop=True)
         self._n_cases = n_cases
@@ -99,6 +133,11 @@ class Audit(JsonResult):
         self._min_cell_size = min_cell_size
         self._operating_point = operating_point
         self._notes = notes
+        self._score_kind: ScoreKind = score_kind
+        labels = dict(attribute_labels or {})
+        self._attribute_labels = {
+            a: labels.get(a, attribute_label(a)) for a in dict.fromkeys(self._groups["attribute"])
+        }
         self._subject = dict(subject or _EXTERNAL)
         self._label = None if label is None else dict(label)
         self._validity = None if validity is None else dict(validity)
@@ -119,6 +158,7 @@ class Audit(JsonResult):
         Returns
         -------
         Audit
+            A new audit; this one is unchanged.
 
         Examples
         --------
@@ -153,6 +193,8 @@ class Audit(JsonResult):
             min_cell_size=self._min_cell_size,
             operating_point=self._operating_point,
             notes=(*self._notes, *more_notes),
+            score_kind=self._score_kind,
+            attribute_labels=self._attribute_labels,
             **{**current, **sections},
         )
 
@@ -186,6 +228,16 @@ class Audit(JsonResult):
         """``(attribute, group)`` pairs withheld as small or disclosive."""
         rows = self._groups[self._groups["suppressed"].astype(bool)]
         return frozenset(zip(rows["attribute"], rows["group"], strict=True))
+
+    @property
+    def score_kind(self) -> ScoreKind:
+        """What the tool gave: ``"probability"``, ``"ordinal"`` or ``"decisions"``."""
+        return self._score_kind
+
+    @property
+    def attribute_labels(self) -> dict[str, str]:
+        """Readable label of each attribute and intersection, e.g. "Deprivation decile"."""
+        return dict(self._attribute_labels)
 
     @property
     def n_cases(self) -> int:
@@ -275,7 +327,7 @@ class Audit(JsonResult):
         return rows.drop(columns=["metric", "measure"]).set_index(["attribute", "group"])
 
     def differences_with_evidence(self) -> pd.DataFrame:
-        """Differences to the reference group whose interval excludes no difference.
+        """Return the differences to the reference group whose interval excludes none.
 
         Returns
         -------
@@ -288,14 +340,29 @@ class Audit(JsonResult):
         return d[found].reset_index(drop=True)
 
     def to_frame(self) -> pd.DataFrame:
-        """Return every group metric as one long table (suppressed values withheld)."""
+        """Return every group metric as one long table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``attribute``, ``group``, ``n``, ``suppressed``, ``metric``,
+            ``kind``, ``estimate``, ``lower`` and ``upper``; suppressed groups
+            have no count, estimate or interval.
+        """
         return self._groups.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything the audit reports, as JSON-ready builtins.
+        """Return everything the audit reports, as JSON-ready builtins.
 
         Suppressed groups appear with ``"suppressed": true`` and nothing else
         (no count, estimate, interval, or reason that would reveal why).
+
+        Returns
+        -------
+        dict
+            The audit report's document (``urn:advisory:audit:v1`` without
+            ``schema`` and ``generated_by``, which :func:`advisory.reports.audit_json`
+            adds).
         """
         groups: list[dict[str, Any]] = []
         for (attribute, group), rows in self._groups.groupby(["attribute", "group"], sort=False):
@@ -311,6 +378,7 @@ class Audit(JsonResult):
                         "kind": str(r["kind"]),
                         "estimate": _num(r["estimate"]),
                         "interval": [_num(r["lower"]), _num(r["upper"])],
+                        **({"withheld": True} if bool(r["withheld"]) else {}),
                     }
                     for _, r in rows.iterrows()
                 }
@@ -334,6 +402,8 @@ class Audit(JsonResult):
             "n_boot": self._n_boot,
             "min_cell_size": self._min_cell_size,
             "operating_point": self._operating_point,
+            "score_kind": self._score_kind,
+            "attribute_labels": dict(self._attribute_labels),
             "notes": list(self._notes),
             "groups": groups,
             "disparities": disparities,

@@ -51,6 +51,7 @@ def subject_section(
     Returns
     -------
     dict
+        ``kind``, ``description`` and ``model_version``.
 
     Examples
     --------
@@ -77,6 +78,7 @@ def label_section(outcome: Outcome) -> dict[str, Any]:
     Returns
     -------
     dict
+        ``column``, ``label``, ``records``, ``window_days`` and ``known_biases``.
 
     Examples
     --------
@@ -114,6 +116,22 @@ def validity_section(result: ValidationResult) -> dict[str, Any]:
     Returns
     -------
     dict
+        The audit report's validity section: the figures of
+        :meth:`advisory.models.ValidationResult.to_dict` without the cut-off date.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from advisory.models import ScorecardClassifier, validate
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame({"contacts": rng.poisson(2.0, 400).astype(float)})
+    >>> y = (rng.uniform(size=400) < 0.2 + 0.1 * (X["contacts"] > 2)).astype(int)
+    >>> result = validate(
+    ...     ScorecardClassifier(), X, y, split="random", n_boot=100, baseline_factor="contacts"
+    ... )
+    >>> section = validity_section(result)
+    >>> section["split"], "cutoff" in section
+    ('random', False)
     """
     from advisory.models import ValidationResult
 

@@ -49,15 +49,19 @@ class AdditiveBoostingClassifier(AdditiveClassifier):
     max_iter : int, default=200
         Boosting rounds.
     learning_rate : float, default=0.05
+        Shrinkage of each round.
     max_leaf_nodes : int, default=6
         Leaves per single-factor tree (>= 2).
     min_samples_leaf : int, default=20
+        Fewest training cases in a leaf.
     l2_regularization : float, default=1.0
         Must be > 0.
     monotone_constraints : dict of str to {-1, 0, 1} or None, default=None
+        Direction each factor's shape must keep (1 increasing, -1 decreasing).
     n_resamples : int, default=30
         Bootstrap refits kept for stability intervals (0 for none).
     random_state : int, RandomState or None, default=None
+        Seed of the boosting and the bootstrap refits.
 
     Attributes
     ----------

@@ -199,10 +199,13 @@ class ShallowTreeClassifier(TransparentClassifier):
     max_depth : int, default=3
         Depth of the tree (1 to 6).
     min_samples_leaf : int, default=50
+        Fewest training cases in a leaf.
     monotone_constraints : dict of str to {-1, 0, 1} or None, default=None
+        Direction each factor's effect must keep (1 increasing, -1 decreasing).
     n_resamples : int, default=30
         Bootstrap refits kept for stability intervals (0 for none).
     random_state : int, RandomState or None, default=None
+        Seed of the tree and the bootstrap refits.
 
     Attributes
     ----------
@@ -372,6 +375,7 @@ class ShallowTreeClassifier(TransparentClassifier):
         Returns
         -------
         pandas.DataFrame
+            One row per factor and segment: the centred partial dependence.
         """
         self._check_fitted()
         return self._shape_table_.copy()

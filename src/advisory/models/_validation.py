@@ -8,9 +8,9 @@ bootstrap intervals of the differences, and each comparison ends in a plain
 sentence that says when the model is not demonstrably better.
 
 Every metric is computed on bootstrap *counts* (how often each test case is
-drawn in each replicate, from one matrix of resampled indices per block of
-replicates), so all replicates are evaluated at once and the model and its
-baselines are always compared on the same resamples.
+drawn in each replicate) by the one bootstrap engine the audits also use
+(:mod:`advisory._bootstrap`), so all replicates are evaluated at once and the
+model and its baselines are always compared on the same resamples.
 """
 
 from __future__ import annotations
@@ -25,12 +25,14 @@ import pandas as pd
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
+from advisory._bootstrap import metrics_by_counts, percentile_interval, replicate_counts
 from advisory._checks import check_int
+from advisory._dates import parse_dates
 from advisory._errors import InputError, ParameterError
 from advisory._result import DEFAULT_CONFIDENCE, JsonResult, json_number
 from advisory.models._frame import check_target, fit_layout
 
-__all__ = ["ValidationResult", "auc_by_counts", "validate"]
+__all__ = ["ValidationResult", "validate"]
 
 Float = npt.NDArray[np.float64]
 
@@ -47,114 +49,15 @@ BASELINES: Final = {
     "prior_referral_rule": "the single prior-referral rule",
     "logistic_regression": "a plain logistic regression",
 }
-_CELLS: Final = 4_000_000  # replicate x case cells per block, to bound memory
 
 
 # -- metrics on bootstrap counts ---------------------------------------------
 
 
-def _groups(score: Float) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Order of ``score`` ascending and the start of each group of tied scores."""
-    order = np.argsort(score, kind="stable")
-    s = score[order]
-    starts = np.flatnonzero(np.concatenate([[True], s[1:] != s[:-1]]))
-    return order, starts
-
-
-def auc_by_counts(score: Float, y: Float, counts: Float) -> Float:
-    """ROC-AUC of each bootstrap replicate, from case counts, via ranks.
-
-    Tied scores count one half, as in the Mann-Whitney statistic, so each
-    value equals ``sklearn.metrics.roc_auc_score`` on the resample.
-
-    Parameters
-    ----------
-    score : ndarray of shape (n_cases,)
-        Scores; higher means the outcome is more likely.
-    y : ndarray of shape (n_cases,)
-        0/1 outcomes.
-    counts : ndarray of shape (n_replicates, n_cases)
-        How many times each case is drawn in each replicate.
-
-    Returns
-    -------
-    ndarray of shape (n_replicates,)
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> auc_by_counts(np.array([0.1, 0.4, 0.35, 0.8]), np.array([0.0, 0.0, 1.0, 1.0]),
-    ...               np.ones((1, 4))).tolist()
-    [0.75]
-    """
-    order, starts = _groups(score)
-    w = counts[:, order]
-    pos = np.add.reduceat(w * y[order], starts, axis=1)
-    neg = np.add.reduceat(w * (1.0 - y[order]), starts, axis=1)
-    below = np.cumsum(neg, axis=1) - neg
-    n_pos, n_neg = pos.sum(axis=1), neg.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: Float = (pos * (below + 0.5 * neg)).sum(axis=1) / (n_pos * n_neg)
-    return out
-
-
-def _average_precision(score: Float, y: Float, counts: Float) -> Float:
-    """Average precision (PR-AUC, as ``sklearn.metrics.average_precision_score``)."""
-    order, starts = _groups(-score)
-    w = counts[:, order]
-    pos = np.add.reduceat(w * y[order], starts, axis=1)
-    total = np.add.reduceat(w, starts, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        precision = np.cumsum(pos, axis=1) / np.cumsum(total, axis=1)
-        out: Float = np.nansum(pos * precision, axis=1) / pos.sum(axis=1)
-    return out
-
-
-def _recalibration(p: Float, y: Float, counts: Float) -> tuple[Float, Float]:
-    """Calibration-in-the-large and slope per replicate, by vectorised Newton steps.
-
-    Calibration-in-the-large is ``a`` in ``logit P(y) = a + logit(p)``
-    (0 when mean predictions match mean outcomes); the slope is ``b`` in
-    ``logit P(y) = a + b logit(p)`` (1 when predictions are neither too
-    extreme nor too modest). A constant prediction has no slope (NaN).
-    """
-    lp = np.log(p / (1.0 - p))
-    a = np.zeros(counts.shape[0])
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        for _ in range(50):
-            q = 1.0 / (1.0 + np.exp(-(a[:, None] + lp)))
-            step = (counts @ y - (counts * q).sum(1)) / (counts * q * (1 - q)).sum(1)
-            a += step
-            if np.all(np.abs(np.nan_to_num(step)) < 1e-10):
-                break
-    if np.ptp(lp) < 1e-12:
-        return a, np.full(counts.shape[0], np.nan)
-    c, b = np.zeros(counts.shape[0]), np.ones(counts.shape[0])
-    wy = counts @ y
-    wyl = counts @ (y * lp)
-    # a replicate whose design is degenerate (too few outcomes) gives NaN, not an error
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        for _ in range(50):
-            q = 1.0 / (1.0 + np.exp(-(c[:, None] + b[:, None] * lp)))
-            v = counts * q * (1 - q)
-            g0, g1 = wy - (counts * q).sum(1), wyl - (counts * q) @ lp
-            h00, h01, h11 = v.sum(1), v @ lp, v @ lp**2
-            det = h00 * h11 - h01**2
-            d0, d1 = (h11 * g0 - h01 * g1) / det, (h00 * g1 - h01 * g0) / det
-            c, b = c + d0, b + d1
-            if np.all(np.abs(np.nan_to_num(d1)) < 1e-10):
-                break
-    return a, b
-
-
-def _metrics(p: Float, y: Float, counts: Float) -> Float:
-    """All metrics per replicate, shape (n_metrics, n_replicates)."""
-    n = counts.sum(axis=1)
-    brier = counts @ (p - y) ** 2 / n
-    citl, slope = _recalibration(p, y, counts)
-    return np.vstack(
-        [auc_by_counts(p, y, counts), _average_precision(p, y, counts), brier, citl, slope]
-    )
+def _metrics(p: Float, y: Float, counts: npt.NDArray[Any]) -> Float:
+    """All metrics per replicate, shape (n_metrics, n_replicates), from the one engine."""
+    values = metrics_by_counts(p, y, counts, METRICS)
+    return np.vstack([values[m] for m in METRICS])
 
 
 # -- baselines ----------------------------------------------------------------
@@ -330,6 +233,7 @@ class ValidationResult(JsonResult):
         Returns
         -------
         str
+            One plain sentence.
         """
         if baseline not in BASELINES:
             raise ParameterError(
@@ -382,7 +286,7 @@ def _split(
         raise ParameterError(
             "dates", owner, "the reference date of each case for split='temporal'", None
         )
-    stamps = pd.to_datetime(pd.Series(np.asarray(dates)), errors="coerce")
+    stamps = parse_dates(pd.Series(np.asarray(dates)), where="dates passed to validate")
     if len(stamps) != n:
         raise InputError(
             f"dates passed to validate has {len(stamps)} values but X has {n} rows; "
@@ -468,6 +372,7 @@ def validate(
     Returns
     -------
     ValidationResult
+        Figures of the model and each baseline on the held-out cases, with paired intervals.
 
     Examples
     --------
@@ -545,31 +450,23 @@ def validate(
     n_test = len(y_test)
     ones = np.ones((1, n_test))
     point = {k: _metrics(p, y_test, ones)[:, 0] for k, p in probs.items()}
-    block = max(1, _CELLS // n_test)
-    replicates: dict[str, list[Float]] = {k: [] for k in probs}
+    boots = {k: np.empty((len(METRICS), n_boot)) for k in probs}
     # BLAS's own threads wait on each other on a busy machine (measured: 20.7 s
     # against 12.5 s on one thread for 20,000 cases); these products are small.
     with threadpool_limits(limits=1, user_api="blas"):
-        for start in range(0, n_boot, block):
-            size = min(block, n_boot - start)
-            index = rng.integers(0, n_test, size=(size, n_test))
-            flat = (index + n_test * np.arange(size)[:, None]).ravel()
-            counts = np.bincount(flat, minlength=size * n_test).reshape(size, n_test)
-            weights = counts.astype(float)
+        for at, counts in replicate_counts(n_test, n_boot, rng):
             for k, p in probs.items():
-                replicates[k].append(_metrics(p, y_test, weights))
-    boots = {k: np.concatenate(v, axis=1) for k, v in replicates.items()}
-    q = ((1 - confidence) / 2, (1 + confidence) / 2)
+                boots[k][:, at] = _metrics(p, y_test, counts)
 
     rows = []
     for k in probs:
-        lo, hi = _quantiles(boots[k], q)
+        lo, hi = percentile_interval(boots[k], confidence)
         for m, name in enumerate(METRICS):
             rows.append((k, name, point[k][m], lo[m], hi[m]))
     metrics = pd.DataFrame(rows, columns=["scorer", "metric", "estimate", "lower", "upper"])
     diff_rows = []
     for b in BASELINES:
-        lo, hi = _quantiles(boots["model"] - boots[b], q)
+        lo, hi = percentile_interval(boots["model"] - boots[b], confidence)
         for m, name in enumerate(METRICS):
             diff_rows.append((b, name, point["model"][m] - point[b][m], lo[m], hi[m]))
     differences = pd.DataFrame(
@@ -598,14 +495,3 @@ def _open_fraction(value: object, name: str) -> float:
     ):
         raise ParameterError(name, "validate", "a number in (0, 1)", value)
     return float(value)
-
-
-def _quantiles(values: Float, q: tuple[float, float]) -> tuple[Float, Float]:
-    """Percentile interval per row, NaN where a row has no finite value."""
-    lo = np.full(values.shape[0], np.nan)
-    hi = np.full(values.shape[0], np.nan)
-    for m, row in enumerate(values):
-        finite = row[np.isfinite(row)]
-        if len(finite):
-            lo[m], hi[m] = np.quantile(finite, q)
-    return lo, hi

@@ -43,12 +43,12 @@ from typing import Final
 
 from advisory._errors import AdvisoryError
 from advisory._language import (
-    INSTRUCTION_PATTERN,
+    BANNED_PREFIXES,
     QUESTION_OPENERS,
-    RANK_PATTERN,
-    RANK_WORDS,
-    RISK_PATTERN,
-    RISK_WORDS,
+    WordingError,
+    check_free_text,
+    check_identifier_words,
+    check_words,
 )
 
 __all__ = [
@@ -83,27 +83,8 @@ INT_KEYS: Final = frozenset({"events", "age_years"})
 
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _IDENTIFIER: Final = re.compile(r"[A-Za-z][A-Za-z0-9_:\-/]*")
-_MASK: Final = re.compile(
-    r"\b\d{4}-\d{2}-\d{2}\b"  # ISO dates
-    r"|\bv\d+(?:\.\d+){2,}\b"  # versions v1.2.3
-    r"|(?<![\w.])[A-Za-z][A-Za-z_\-]*\d[A-Za-z0-9_\-]*"  # identifiers with digits
-)
-_LEADING_LETTERS: Final = re.compile(r"[A-Za-z_\-]+")
-_NUMBER: Final = re.compile(r"\d+")
-_DECIMAL: Final = re.compile(r"\d*[.,·]\d+")
-_PERCENT: Final = re.compile(r"%|\bper ?cent\b|\bpct\b", re.IGNORECASE)
-_RATIO: Final = re.compile(r"\d+\s*(?:/|:|\bin\b|\bof\b|\bout of\b)\s*\d", re.IGNORECASE)
-_BEFORE: Final = re.compile(
-    r"(?:[#\u2116+\-\u2212\u00b1]|\b(?:top|bottom|position|number|no|place|level|category))\s*$",
-    re.IGNORECASE,
-)
-_AFTER_WORD: Final = re.compile(r"\s+([A-Za-z]+)")
-_NOT_A_RECORD_WORD: Final = frozenset(
-    {"per", "pc", "pct", "point", "points", "pts", "times", "x", "out", "in", "of"}
-)
 _PIECES: Final = re.compile(r"\n|(<[^<>]*>)")
-_YEAR: Final = re.compile(r"(?:19|20)\d\d")
-_BANNED_PREFIXES: Final = frozenset(RISK_WORDS + RANK_WORDS + ("top", "bottom", "pct"))
+_BANNED_PREFIXES: Final = BANNED_PREFIXES
 
 _APPROVED_MAX: Final = 100_000
 _SEPARATORS: Final = re.compile(r"[_:\-/]")
@@ -133,74 +114,14 @@ class LanguageError(AdvisoryError, ValueError):
         )
 
 
-class _BreachError(Exception):
-    """A broken rule, before the place it was found in is known."""
-
-    def __init__(self, found: str, rule: str) -> None:
-        self.found = found
-        self.rule = rule
-        self.path: list[str] = []
-
-
-def _check_number(text: str, match: re.Match[str]) -> str | None:
-    start, end = match.span()
-    if _BEFORE.search(text, max(0, start - 24), start) is not None:
-        return "follows a sign or a ranking word, so it reads as a score or a position"
-    if _YEAR.fullmatch(match.group(0)) is not None:
-        return None
-    after = _AFTER_WORD.match(text, end)
-    if after is None:
-        return "is a bare number; only counts of records followed by a word are allowed"
-    if after.group(1).lower() in _NOT_A_RECORD_WORD:
-        return "reads as a rate, ratio or score rather than a count of records"
-    return None
-
-
-def _check_words(text: str) -> None:
-    found = RISK_PATTERN.search(text)
-    if found is not None:
-        raise _BreachError(found.group(0), "states a risk level, a score or a likelihood")
-    found = RANK_PATTERN.search(text)
-    if found is not None:
-        raise _BreachError(found.group(0), "ranks, bands, grades or predicts")
-    found = INSTRUCTION_PATTERN.search(text)
-    if found is not None:
-        raise _BreachError(found.group(0), "instructs an action instead of asking")
-
-
-def _check_free_text(text: str) -> None:
-    _check_words(text)
-    if not any(c.isdigit() for c in text):
-        return
-    for ident in _MASK.finditer(text):
-        prefix = _LEADING_LETTERS.match(ident.group(0))
-        if prefix is not None and prefix.group(0).strip("_-").lower() in _BANNED_PREFIXES:
-            raise _BreachError(ident.group(0), "reads as a score, rank or band")
-    masked = _MASK.sub("§", text)
-    for pattern, rule in (
-        (_PERCENT, "is a percentage"),
-        (_DECIMAL, "is a decimal number, which reads as a probability or a score"),
-        (_RATIO, "is a ratio or a share"),
-    ):
-        found = pattern.search(masked)
-        if found is not None:
-            raise _BreachError(found.group(0), rule)
-    for number in _NUMBER.finditer(masked):
-        problem = _check_number(masked, number)
-        if problem is not None:
-            context = masked[max(0, number.start() - 12) : number.end() + 12]
-            raise _BreachError(context.replace("§", "…"), problem)
+_BreachError = WordingError  # a broken rule, before the place it was found in is known
 
 
 def _check_identifier(text: str) -> None:
     if _IDENTIFIER.fullmatch(text) is None:
         raise _BreachError(text, "is not an identifier (a letter, then letters, digits, _ - : /)")
-    segments = _SEPARATORS.split(text)
-    for segment in segments:
-        prefix = _LEADING_LETTERS.match(segment)
-        if prefix is not None and prefix.group(0).lower() in _BANNED_PREFIXES:
-            raise _BreachError(text, "reads as a score, rank or band")
-    _check_words(" ".join(segments))
+    check_identifier_words(text)
+    check_words(" ".join(_SEPARATORS.split(text)))
 
 
 def _check_date(text: str) -> None:
@@ -208,7 +129,7 @@ def _check_date(text: str) -> None:
         raise _BreachError(text, "is not an ISO date (YYYY-MM-DD)")
 
 
-_CHECKS: Final = {"text": _check_free_text, "id": _check_identifier, "date": _check_date}
+_CHECKS: Final = {"text": check_free_text, "id": _check_identifier, "date": _check_date}
 # Strings already found acceptable, by kind; renderings repeat them a lot.
 _APPROVED: Final[dict[str, set[str]]] = {kind: set() for kind in _CHECKS}
 _DIGIT_RUN: Final = re.compile(r"\d+")

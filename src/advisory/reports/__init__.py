@@ -11,6 +11,10 @@ rendered again):
   see :func:`audit_schema`) and ``generated_by``;
 - ``model_card.md``: the same facts, compactly, in Markdown.
 
+:func:`write_oversight_report` writes the board's oversight section (how the
+prompts are used, and drift since the audit) from :mod:`advisory.oversight`'s
+results.
+
 Everything is rendered from ``Audit.to_dict()``, so both inputs give the same
 report. The report assesses and describes; where an interval cannot tell a
 difference from none it says "insufficient evidence of a difference".
@@ -30,6 +34,7 @@ True
 
 from __future__ import annotations
 
+from advisory.reports._oversight import render_oversight_html, write_oversight_report
 from advisory.reports._render import audit_json, render_html, render_model_card
 from advisory.reports._schema import SCHEMA_ID, audit_schema, check_audit_document
 from advisory.reports._write import FILE_NAMES, ReportFiles, write_report
@@ -43,5 +48,7 @@ __all__ = [
     "check_audit_document",
     "render_html",
     "render_model_card",
+    "render_oversight_html",
+    "write_oversight_report",
     "write_report",
 ]

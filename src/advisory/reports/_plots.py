@@ -40,7 +40,8 @@ def metric_chart(table: dict[str, Any], confidence: float) -> dict[str, str]:
     ----------
     table : dict
         One entry of the view's ``tables`` (rows with ``attribute``,
-        ``group``, ``reference``, ``suppressed``, ``estimate``, ``interval``).
+        ``group``, ``reference``, ``suppressed``, ``estimate``, ``interval``,
+        and ``withheld`` where a measure was withheld).
     confidence : float
         Level of the intervals, for the axis label and the alt text.
 
@@ -51,7 +52,7 @@ def metric_chart(table: dict[str, Any], confidence: float) -> dict[str, str]:
         chart shows, in words).
     """
     keep = ("attribute", "group", "reference", "suppressed", "estimate", "interval")
-    rows = [{k: r[k] for k in keep} for r in table["rows"]]
+    rows = [{**{k: r[k] for k in keep}, "withheld": bool(r.get("withheld"))} for r in table["rows"]]
     key = json.dumps([table["name"], table["percent"], rows, confidence])
     return dict(_chart(key))
 
@@ -78,6 +79,8 @@ def _chart(key: str) -> tuple[tuple[str, str], ...]:
             note = ""
             if r["suppressed"]:
                 note = " (suppressed)"
+            elif r["withheld"]:
+                note = " (withheld)"
             elif r["estimate"] is None:
                 note = " (not estimated)"
             elif r["reference"]:

@@ -147,9 +147,8 @@ def _markdown_text(value: object) -> str:
 
 def _html(document: Mapping[str, Any], title: str | None) -> str:
     view = build_view(document, title=title)
-    for table in view["tables"]:
-        if table["kind"] == "threshold-free":
-            table["plot"] = metric_chart(table, view["confidence"])
+    for table in view["tables"]:  # operating-point metrics too: they are all a tool may give
+        table["plot"] = metric_chart(table, view["confidence"])
     return _environment("html").get_template("report.html.j2").render(**view) + "\n"
 
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from advisory.reports._words import could_not, level, metric_words, with_interval
+from advisory.fairness._result import attribute_label
+from advisory.reports._words import (
+    could_not,
+    fmt,
+    level,
+    metric_words,
+    with_interval,
+    withheld,
+)
 
 __all__ = ["build_view"]
 
@@ -92,7 +100,10 @@ def _metric_tables(doc: Mapping[str, Any], rows: list[Row]) -> list[Row]:
                 "interval": None,
                 "text": could_not(),
             }
-            if cell is not None:
+            if cell is not None and cell.get("withheld"):
+                entry["text"] = withheld()
+                entry["withheld"] = True
+            elif cell is not None:
                 text = with_interval(
                     cell["estimate"], cell["interval"], confidence, percent=words.percent
                 )
@@ -149,13 +160,23 @@ def _disparities(doc: Mapping[str, Any]) -> list[Row]:
                 row["sentence"] = (
                     f"{words.name} for {d['attribute']} group \u201c{d['group']}\u201d is "
                     f"{d['assessment'].replace('the reference group', '')}for the reference "
-                    f"group \u201c{d['reference']}\u201d: difference {text}."
+                    f"group \u201c{d['reference']}\u201d: difference "
+                    f"{_difference_words(d, words, confidence, text)}."
                 )
         elif words.ratio:
             text = with_interval(d["estimate"], d["interval"], confidence)
             head, _, tail = text.partition(" (")
             row["ratio"] = text if text == could_not() else f"{head} times ({tail}"
     return list(rows.values())
+
+
+def _difference_words(d: Mapping[str, Any], words: Any, confidence: float, text: str) -> str:
+    """Write a difference for a sentence; in percentage points, saying of what."""
+    if not (words.percent and words.of):
+        return str(text)
+    lo, hi = (fmt(b, percent=True, signed=True).removesuffix(" points") for b in d["interval"])
+    shown = fmt(d["estimate"], percent=True, signed=True).removesuffix(" points")
+    return f"{shown} percentage points of {words.of} ({level(confidence)} interval {lo} to {hi})"
 
 
 def _estimate(
@@ -317,9 +338,10 @@ def _limitations(doc: Mapping[str, Any]) -> list[str]:
     conf = doc["confidence"]
     chance = 100 - round(100 * conf)
     return [
-        f"The intervals come from {doc['n_boot']:,} bootstrap resamples of the "
-        f"{doc['n_cases']:,} cases audited. They show the uncertainty due to the number of "
-        "cases only, not errors in the records or changes over time.",
+        f"The intervals (exact binomial intervals for rates, {doc['n_boot']:,} bootstrap "
+        f"resamples of the {doc['n_cases']:,} cases audited for the other measures) show the "
+        "uncertainty due to the number of cases only, not errors in the records or changes "
+        "over time.",
         f"Each comparison has its own {level(conf)} interval. With many comparisons, some will "
         f"show a difference by chance alone: about {chance} in 100 when there is none.",
         "\u201cInsufficient evidence of a difference\u201d does not show that groups are "
@@ -384,6 +406,13 @@ def _glossary(doc: Mapping[str, Any], tables: list[Row]) -> list[tuple[str, str]
             "disclose something about individual children.",
         ),
         (
+            "Withheld",
+            f"One measure of a reported group left out because it would reveal fewer than "
+            f"{doc['min_cell_size']} children (for example, the few children without the "
+            "outcome behind a false positive rate), or a number that could be worked out "
+            "from the other tables.",
+        ),
+        (
             "Proxy",
             "Factors that together reveal a group (for example, areas and services that "
             "stand in for ethnicity), so a model can treat the group differently without "
@@ -414,6 +443,36 @@ def _glossary(doc: Mapping[str, Any], tables: list[Row]) -> list[tuple[str, str]
     return terms
 
 
+def _labelled(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Copy the document with every attribute named by its readable label."""
+    labels = dict(doc.get("attribute_labels") or {})
+
+    def name(attribute: str) -> str:
+        return str(labels.get(attribute) or attribute_label(attribute))
+
+    def relabel(entries: Any) -> Any:
+        return [{**e, "attribute": name(e["attribute"])} for e in entries]
+
+    out = dict(doc)
+    out["groups"] = relabel(doc["groups"])
+    out["disparities"] = relabel(doc["disparities"])
+    if doc["proxies"] is not None:
+        out["proxies"] = relabel(doc["proxies"])
+    if doc["parity"] is not None:
+        parity = dict(doc["parity"])
+        for section in ("attribution", "callouts"):
+            parity[section] = relabel(parity[section])
+        out["parity"] = parity
+    return out
+
+
+_KIND_WORDS: Final = {
+    "probability": "probabilities",
+    "ordinal": "ordinal scores (ranks, bands or deciles), so calibration was not assessed",
+    "decisions": "decisions only, so ranking and calibration could not be assessed",
+}
+
+
 def build_view(doc: Mapping[str, Any], *, title: str | None) -> dict[str, Any]:
     """Everything the templates print, from a validated audit document.
 
@@ -428,6 +487,7 @@ def build_view(doc: Mapping[str, Any], *, title: str | None) -> dict[str, Any]:
     -------
     dict
     """
+    doc = _labelled(doc)
     subject = doc["subject"]
     external = subject["kind"] == "external_scores"
     references = {d["attribute"]: d["reference"] for d in doc["disparities"]}
@@ -457,8 +517,18 @@ def build_view(doc: Mapping[str, Any], *, title: str | None) -> dict[str, Any]:
             f"{len(suppressed)} group(s) were suppressed (fewer than {doc['min_cell_size']} "
             "cases, or disclosive); nothing is reported about them."
         )
+    held = sum(1 for t in tables for r in t["rows"] if r.get("withheld"))
+    if held:
+        not_assessed.append(
+            f"{held} group measurement(s) were withheld: each would reveal fewer than "
+            f"{doc['min_cell_size']} children (for example, few children with the outcome in "
+            "the group), or a number that could be worked out from the other tables."
+        )
     blanks = sum(
-        1 for t in tables for r in t["rows"] if not r["suppressed"] and r["estimate"] is None
+        1
+        for t in tables
+        for r in t["rows"]
+        if not r["suppressed"] and not r.get("withheld") and r["estimate"] is None
     )
     if blanks:
         not_assessed.append(
@@ -466,8 +536,9 @@ def build_view(doc: Mapping[str, Any], *, title: str | None) -> dict[str, Any]:
             "children with the outcome in the group)."
         )
     not_assessed += list(doc["notes"])
+    outputs = "decisions" if doc.get("score_kind") == "decisions" else "scores"
     kind_words = (
-        "scores from another tool" if external else "a model built with this library (advisory)"
+        f"{outputs} from another tool" if external else "a model built with this library (advisory)"
     )
     return {
         "title": title or "Bias and validity audit",
@@ -481,6 +552,8 @@ def build_view(doc: Mapping[str, Any], *, title: str | None) -> dict[str, Any]:
         "min_cell_size": doc["min_cell_size"],
         "suppressed_words": (f"suppressed: fewer than {doc['min_cell_size']} cases or disclosive"),
         "operating_point": doc["operating_point"],
+        "score_kind": doc.get("score_kind", "probability"),
+        "score_kind_words": _KIND_WORDS[doc.get("score_kind", "probability")],
         "attributes": list(dict.fromkeys(r["attribute"] for r in group_rows)),
         "references": references,
         "summary": {

@@ -19,6 +19,7 @@ __all__ = [
     "level",
     "metric_words",
     "with_interval",
+    "withheld",
 ]
 
 
@@ -30,6 +31,7 @@ class MetricWords:
     meaning: str
     percent: bool
     ratio: bool = True  # False where 0 is a natural value, so a ratio has no meaning
+    of: str = ""  # what a difference in percentage points is a difference of
 
 
 METRIC_WORDS: Final[dict[str, MetricWords]] = {
@@ -67,40 +69,49 @@ METRIC_WORDS: Final[dict[str, MetricWords]] = {
     ),
     "mean_predicted": MetricWords(
         "Average score",
-        "the average of the scores in the group, read as a proportion of children",
+        "the average of the scores in the group: the predicted probability of the outcome, "
+        "averaged over the group's children and shown as a percentage",
         True,
+        of="the average predicted probability",
     ),
     "observed_rate": MetricWords(
         "Observed rate",
         "the share of children in the group whose records show the outcome",
         True,
+        of="the share of children with the outcome",
     ),
     "predicted_minus_observed": MetricWords(
         "Average score minus observed rate",
-        "how far the average score sits above (positive) or below (negative) what was "
-        "recorded for the group",
+        "how far the average predicted probability sits above (positive) or below "
+        "(negative) the share of the group's children whose records show the outcome, in "
+        "percentage points",
         True,
         ratio=False,
+        of="predicted probability minus observed share",
     ),
     "selection_rate": MetricWords(
         "Selection rate (at the operating point)",
         "the share of children in the group at or above the operating point",
         True,
+        of="the share of children selected",
     ),
     "false_positive_rate": MetricWords(
         "False positive rate (at the operating point)",
         "among children without the outcome, the share at or above the operating point",
         True,
+        of="the share of children without the outcome who were selected",
     ),
     "false_negative_rate": MetricWords(
         "False negative rate (at the operating point)",
         "among children with the outcome, the share below the operating point",
         True,
+        of="the share of children with the outcome who were not selected",
     ),
     "precision": MetricWords(
         "Precision (at the operating point)",
         "among children at or above the operating point, the share with the outcome",
         True,
+        of="the share of selected children with the outcome",
     ),
 }
 
@@ -116,6 +127,11 @@ def metric_words(metric: str) -> MetricWords:
     'new metric'
     """
     return METRIC_WORDS.get(metric, MetricWords(metric.replace("_", " "), "", False))
+
+
+def withheld() -> str:
+    """Return the words shown in place of a number withheld to protect small counts."""
+    return "withheld: it would reveal a small number of children"
 
 
 def could_not() -> str:

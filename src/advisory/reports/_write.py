@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from advisory._errors import ParameterError
+from advisory._errors import OutputError, ParameterError
+from advisory._files import COMPLETE_MARKER, mark_complete, write_text
 from advisory.reports._render import _html, _markdown, audit_document
 
 if TYPE_CHECKING:
@@ -59,13 +60,15 @@ def write_report(
         report's JSON (to render a saved audit again).
     folder : str or path-like
         Created if missing; files already there with the same names are
-        replaced.
+        replaced, each whole or not at all (a temporary file, then a rename),
+        and the marker ``.advisory-complete.json`` is written last.
     title : str, optional
         The report's title (default "Bias and validity audit").
 
     Returns
     -------
     ReportFiles
+        The paths of the three files written.
 
     Raises
     ------
@@ -87,7 +90,7 @@ def write_report(
     ...     files = write_report(result, folder)
     ...     again = write_report(json.loads(files.json.read_text()), folder)
     ...     sorted(p.name for p in files.html.parent.iterdir())
-    ['audit.json', 'audit_report.html', 'model_card.md']
+    ['.advisory-complete.json', 'audit.json', 'audit_report.html', 'model_card.md']
     """
     import json
 
@@ -98,11 +101,14 @@ def write_report(
         )
     document = audit_document(audit, "write_report")
     html, markdown = _html(document, title), _markdown(document, title)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"The report folder {path} cannot be created ({exc}).") from exc
     files = ReportFiles(**{role: path / name for role, name in FILE_NAMES.items()})
-    files.json.write_text(
-        json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    files.html.write_text(html, encoding="utf-8")
-    files.model_card.write_text(markdown, encoding="utf-8")
+    (path / COMPLETE_MARKER).unlink(missing_ok=True)
+    write_text(files.json, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    write_text(files.html, html)
+    write_text(files.model_card, markdown)
+    mark_complete(path)
     return files

@@ -296,6 +296,8 @@ def log_training_run(
     Returns
     -------
     LoggedRun
+        Where the run is: its id, experiment, tracking and artifact URIs, the
+        pyfunc model's URI and, when registered, its name and version.
 
     Raises
     ------

@@ -113,7 +113,13 @@ class ReviewModel(_PythonModel):  # type: ignore[misc]
     """
 
     def load_context(self, context: Any) -> None:
-        """Load the bundle artifact with :func:`advisory.load` (checked, no pickle)."""
+        """Load the bundle artifact with :func:`advisory.load` (checked, no pickle).
+
+        Parameters
+        ----------
+        context : mlflow.pyfunc.PythonModelContext
+            MLflow's context, whose artifacts hold the bundle folder.
+        """
         from advisory._advisor import load
 
         self.advisor_ = load(context.artifacts[BUNDLE_ARTIFACT])
@@ -127,7 +133,22 @@ class ReviewModel(_PythonModel):  # type: ignore[misc]
 def _predict(  # type: ignore[no-untyped-def]
     self: ReviewModel, context: Any, model_input, params: dict[str, Any] | None = None
 ) -> pd.Series:
-    """Review every case of the records ``model_input``; see :func:`predict_reviews`."""
+    """Review every case of the records ``model_input``.
+
+    Parameters
+    ----------
+    context : mlflow.pyfunc.PythonModelContext
+        MLflow's context (unused: the advisor was loaded in ``load_context``).
+    model_input : mapping
+        The record tables, as for :func:`predict_reviews`.
+    params : dict, optional
+        Unused; accepted as MLflow passes it.
+
+    Returns
+    -------
+    pandas.Series
+        Review JSON strings indexed by ``case_id`` (:func:`predict_reviews`).
+    """
     return predict_reviews(self.advisor_, model_input)
 
 
