@@ -7,6 +7,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -97,7 +98,7 @@ def test_bad_arguments_are_refused(tmp_path) -> None:
 
 
 @pytest.fixture(scope="module")
-def postgres() -> Iterator[object]:
+def postgres() -> Iterator[Any]:
     from benchmarks._postgres import TemporaryPostgres, find_postgres_bin
 
     if find_postgres_bin() is None:
@@ -113,7 +114,7 @@ def postgres() -> Iterator[object]:
 def test_postgresql_records_give_the_same_context(data, definitions, postgres) -> None:
     import sqlalchemy
 
-    url = postgres.new_database()  # type: ignore[attr-defined]
+    url = postgres.new_database()
     engine = sqlalchemy.create_engine(url)
     with engine.begin() as connection:
         for name, table in _tables(data).items():
