@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip
 export MLFLOW_DISABLE_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-fast lint typecheck contracts pytest pytest-fast browser postgres bench clean
+.PHONY: demo test test-fast lint typecheck contracts pytest pytest-fast browser postgres java bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "advisory needs Python >= 3.11; set PYTHON=python3.11"'
@@ -37,6 +37,8 @@ test-fast: $(VENV)/.installed-dev lint typecheck contracts pytest-fast
 test pytest: export ADVISORY_REQUIRE_BROWSER := 1
 # the oversight tests on PostgreSQL fail instead of skipping when the server is missing
 test pytest: export ADVISORY_REQUIRE_POSTGRES := 1
+# the linkage's Spark test fails instead of skipping when java is missing
+test pytest: export ADVISORY_REQUIRE_JAVA := 1
 
 ## browser: Debian's chromium for the audit report's headless browser test (apt, as root or via sudo)
 browser:
@@ -59,6 +61,16 @@ postgres:
 	  $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
+## java: a Java 17 runtime for the linkage's Spark (local mode) test (apt, as root or via sudo)
+java:
+	@command -v java >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null; then sudo="sudo"; \
+	  else echo "java is missing: install a Java 17 runtime as root" >&2; exit 1; fi; \
+	  command -v apt-get >/dev/null || { echo "java is missing and apt-get is not available: install a Java 17 runtime" >&2; exit 1; }; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -70,7 +82,7 @@ typecheck: $(VENV)/.installed-dev
 contracts: $(VENV)/.installed-dev
 	$(BIN)/lint-imports --no-cache
 
-pytest: $(VENV)/.installed-dev browser postgres
+pytest: $(VENV)/.installed-dev browser postgres java
 	$(BIN)/pytest
 
 # the notebooks (minutes each) and the tests marked slow are left to `make test`

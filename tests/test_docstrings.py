@@ -3,7 +3,8 @@
 ruff's pydocstyle rules (numpy convention) only see public modules, and this
 library keeps its code in private modules behind each package's ``__all__``;
 so the public names themselves are checked here with numpydoc's validator.
-``advisory.prompts`` is left to the review v2 rewrite (issue 13), which owns it.
+``advisory.prompts`` is left to the review v2 rewrite (issue 13), which owns it, and
+``advisory.oversight`` to its owner (issue 15).
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ PACKAGES = (
     "advisory.definitions",
     "advisory.explain",
     "advisory.fairness",
+    "advisory.linkage",
     "advisory.models",
+    # advisory.oversight (issue 15, merged while this check was written) joins once its
+    # docstrings pass: 19 of its public names and methods lack Returns or Parameters
     "advisory.reports",
     "advisory.tracking",
 )

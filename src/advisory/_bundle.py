@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from advisory._errors import AdvisoryError, ParameterError
-from advisory._files import COMPLETE_MARKER, mark_complete, write_bytes, write_text
+from advisory._files import COMPLETE_MARKER, make_folder, mark_complete, write_bytes, write_text
 from advisory._version import __version__
 
 __all__ = [
@@ -179,8 +179,7 @@ def write_bundle(obj: object, path: str | os.PathLike[str], manifest: dict[str, 
     """
     import skops.io as sio
 
-    folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_folder(path, "bundle folder")
     payload: bytes = sio.dumps(obj)
     (folder / COMPLETE_MARKER).unlink(missing_ok=True)
     document = {

@@ -127,9 +127,10 @@ def parse_dates(values: pd.Series, *, where: str, date_format: str | None = None
         uniques: pd.Index[Any] | pd.Series[Any]
         try:
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            distinct = len(uniques)
         except TypeError:  # unhashable cells (lists): read value by value below
-            codes, uniques = np.zeros(0, dtype=np.intp), values
-        if len(uniques) * 4 < len(values):
+            distinct = len(values)
+        if distinct * 4 < len(values):
             once = parse_dates(
                 pd.Series(np.asarray(uniques, dtype=object)), where=where, date_format=date_format
             ).to_numpy()

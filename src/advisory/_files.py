@@ -31,6 +31,7 @@ __all__ = [
     "atomic_folder",
     "check_output",
     "is_complete",
+    "make_folder",
     "mark_complete",
     "write_bytes",
     "write_text",
@@ -220,6 +221,27 @@ def atomic_folder(path: str | os.PathLike[str], *, force: bool = False) -> Itera
         mark_complete(target)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def make_folder(path: str | os.PathLike[str], what: str = "output folder") -> Path:
+    """Create ``path`` (and its parents) or raise :class:`~advisory.OutputError` naming it.
+
+    Examples
+    --------
+    >>> make_folder("/proc/advisory-cannot-be-here")
+    Traceback (most recent call last):
+    ...
+    advisory._errors.OutputError: The output folder /proc/advisory-cannot-be-here cannot be ...
+    """
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"The {what} {folder} cannot be created ({exc.strerror or exc}); "
+            "choose a folder you can write to."
+        ) from exc
+    return folder
 
 
 def mark_complete(folder: str | os.PathLike[str]) -> None:

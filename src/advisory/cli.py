@@ -11,10 +11,11 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
+from advisory._cli_link import add_commands as add_link_commands
 from advisory._cli_options import add_date_format, add_force
 from advisory._cli_oversight import add_commands as add_oversight_commands
 from advisory._cli_oversight import demo_oversight
@@ -45,8 +46,14 @@ def _demo_into(args: argparse.Namespace, n_cases: int, out: Path, shown_as: Path
 
     print(f"Generating synthetic multi-agency records for {n_cases:,} referrals ...")
     started = time.perf_counter()
-    data = make_multiagency(n_cases=n_cases, seed=args.seed)
-    summary = data.summary()
+    data: Any
+    if args.extracts:
+        from advisory._cli_link import linked_demo_records
+
+        data, summary = linked_demo_records(n_cases, args.seed)
+    else:
+        data = make_multiagency(n_cases=n_cases, seed=args.seed)
+        summary = data.summary()
     print(summary)
     print(f"  generated in {time.perf_counter() - started:.1f} s")
 
@@ -269,6 +276,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--cases", type=int, default=5_000, help="number of synthetic referrals")
     demo.add_argument("--seed", type=int, default=0, help="seed of the synthetic records")
     demo.add_argument(
+        "--extracts",
+        action="store_true",
+        help="start from per-agency extracts (own ids, recording errors) and link them first",
+    )
+    demo.add_argument(
         "--tracking-uri",
         help="MLflow tracking URI (default: a local store, mlflow.db and mlruns/ here)",
     )
@@ -319,6 +331,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.set_defaults(run=_review)
     add_audit_commands(commands)
+    add_link_commands(commands)
     add_oversight_commands(commands)
     return parser
 

@@ -18,6 +18,7 @@ import pytest
 
 import advisory
 from advisory import Advisor, BundleError, ParameterError
+from advisory._errors import OutputError
 
 
 @pytest.fixture
@@ -180,3 +181,14 @@ def test_an_audit_of_a_loaded_bundle_says_what_it_cannot_check(
     loaded = advisory.load(bundle)
     result = loaded.audit(small_data, _training_ids(small_data)[:250], n_boot=20)
     assert any("stores no training case ids" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    "where", ["/proc/advisory-bundle", "{tmp}/a-file/bundle"], ids=["/proc", "under a file"]
+)
+def test_saving_where_nothing_can_be_written_is_a_clear_error(
+    fitted: Advisor, tmp_path: Path, where: str
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(OutputError, match=r"The bundle folder .* cannot be created"):
+        fitted.save(where.format(tmp=tmp_path))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from advisory._dates import check_date_format, parse_dates
 from advisory._errors import InputError
-from advisory._files import COMPLETE_MARKER, atomic_file, mark_complete
+from advisory._files import COMPLETE_MARKER, atomic_file, make_folder, mark_complete
 from advisory.context._records import SCHEMA
 
 __all__ = ["read_case_ids", "read_records", "read_table", "write_records"]
@@ -36,8 +36,7 @@ def write_records(data: object, folder: str | os.PathLike[str]) -> Path:
     pathlib.Path
         The folder.
     """
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_folder(folder, "records folder")
     (out / COMPLETE_MARKER).unlink(missing_ok=True)
     for name in SCHEMA:
         table: pd.DataFrame = getattr(data, name)

@@ -40,8 +40,9 @@ class Definitions:
 def reference_root() -> pathlib.Path:
     """Return the folder holding the reference definitions shipped with advisory.
 
-    It has the same ``models/``, ``explain/`` and ``fairness/`` folders as the
-    repository root, with byte-identical copies of the reference files.
+    It has the same ``models/``, ``explain/``, ``fairness/`` and ``linkage/``
+    folders as the repository root, with byte-identical copies of the
+    reference files.
 
     Returns
     -------
@@ -51,7 +52,7 @@ def reference_root() -> pathlib.Path:
     Examples
     --------
     >>> sorted(p.name for p in reference_root().iterdir() if p.is_dir())
-    ['explain', 'fairness', 'models']
+    ['explain', 'fairness', 'linkage', 'models']
     """
     return pathlib.Path(str(importlib.resources.files("advisory") / "reference"))
 

@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 from advisory.fairness._audit import audit
+from advisory.fairness._linkage import LinkageQuality, linkage_quality
 from advisory.fairness._metrics import METRICS, Metric
 from advisory.fairness._parity import ParityAudit, parity_audit
 from advisory.fairness._proxies import ProxyAudit, proxy_audit
@@ -37,11 +38,13 @@ from advisory.fairness._sections import label_section, subject_section, validity
 __all__ = [
     "METRICS",
     "Audit",
+    "LinkageQuality",
     "Metric",
     "ParityAudit",
     "ProxyAudit",
     "audit",
     "label_section",
+    "linkage_quality",
     "parity_audit",
     "proxy_audit",
     "subject_section",

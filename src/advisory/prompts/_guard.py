@@ -22,6 +22,17 @@ and HTML renderings) is rejected when it
    percentages (``73%``), signed numbers (``+2``), ``#3``, ordinals
    (``3rd``), ratios (``3/10``, ``1 in 5``, ``3 out of 10``), numbers after a
    ranking word (``top 10``, ``position 3``) and any other bare number.
+   Numbers in words count as numbers (``two adults`` passes like ``2
+   adults``; ``nine in ten`` is a ratio); shares in words (``a third``),
+   ``per cent`` and numeric characters other than 0-9 (``¾``, ``²``) are
+   rejected, and so is an identifier holding a banned word after its digits
+   (``C-87percent``).
+
+The free-text rules live in :func:`advisory._language.check_free_text`, which
+the catalogue also runs on every text when the definitions load. Text is
+checked after :func:`advisory._language.normalise`: NFKC, invisible format
+characters and accents removed, look-alike letters of other scripts read as
+Latin, so ``r\u0456sk`` and ``hi\u200bgh`` are caught.
 
 Structured renderings (the dict behind JSON) are walked key by key: dates
 (keys such as ``date`` or ``latest``) must be ISO dates; identifiers (keys such

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from advisory._errors import OutputError, ParameterError
-from advisory._files import COMPLETE_MARKER, mark_complete, write_text
+from advisory._errors import ParameterError
+from advisory._files import COMPLETE_MARKER, make_folder, mark_complete, write_text
 from advisory.reports._render import _html, _markdown, audit_document
 
 if TYPE_CHECKING:
@@ -101,10 +101,7 @@ def write_report(
         )
     document = audit_document(audit, "write_report")
     html, markdown = _html(document, title), _markdown(document, title)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"The report folder {path} cannot be created ({exc}).") from exc
+    make_folder(path, "report folder")
     files = ReportFiles(**{role: path / name for role, name in FILE_NAMES.items()})
     (path / COMPLETE_MARKER).unlink(missing_ok=True)
     write_text(files.json, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
