@@ -110,11 +110,13 @@ def group_index(
 ) -> RecordIndex:
     """Index one group's records, with what only all the records can say put back in."""
     index = index_records(
-        {**tables, "snapshot_date": people.snapshot_date},
+        {**tables, "snapshot_date": people.given_snapshot_date},
         definitions,
         lookback_days=lookback_days,
         stale_after_days=stale_after_days,
     )
+    # without a given date, the latest reference date of all the records, not of this group
+    index.snapshot_date = people.snapshot_date
     arrays = index.arrays
     index.arrays = dataclasses.replace(
         arrays,

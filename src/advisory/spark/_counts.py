@@ -11,7 +11,8 @@ import pandas as pd
 
 from advisory._checks import check_int
 from advisory._errors import InputError
-from advisory.fairness._suppression import suppress
+from advisory.fairness._audit import _primary
+from advisory.fairness._suppression import CountTable, suppress_jointly
 from advisory.spark._tables import spark_sql
 
 __all__ = ["audit_counts_on_spark"]
@@ -31,10 +32,10 @@ def audit_counts_on_spark(
 
     One Spark aggregation per attribute and intersection; the small tables of
     counts come back to the driver, where :func:`advisory.fairness.audit`'s
-    own suppression decides which groups are withheld (primary: fewer than
-    ``min_cell_size`` cases, or no positive or no negative outcome; then
-    secondary suppression along every line of each table). So a board sees
-    the group sizes the audit would publish, for records of any size.
+    own suppression decides which group sizes are withheld (fewer than
+    ``min_cell_size`` cases, then joint suppression over every table so that
+    no withheld size can be worked out from the others). So a board sees the
+    group sizes the audit would publish, for records of any size.
 
     Parameters
     ----------
@@ -105,23 +106,34 @@ def audit_counts_on_spark(
                 f"The attribute column {attribute!r} has only one group; an audit needs at "
                 "least two groups to compare."
             )
-    rows = []
+    cells: dict[tuple[str, ...], dict[tuple[str, ...], int]] = {}
     for combo, table in counted.items():
         found = {
-            tuple(str(v) for v in key): (int(n), int(p))
-            for *key, n, p in table[[*combo, "n", "positives"]].itertuples(index=False)
+            tuple(str(v) for v in key): int(n)
+            for *key, n in table[[*combo, "n"]].itertuples(index=False)
         }
-        cells = {
-            key: found.get(key, (0, 0)) for key in itertools.product(*[groups[a] for a in combo])
+        cells[combo] = {
+            key: found.get(key, 0) for key in itertools.product(*[groups[a] for a in combo])
         }
-        hidden = suppress(cells, min_cell_size)
-        for key, (n, _) in cells.items():
-            rows.append(
-                {
-                    "attribute": " x ".join(combo),
-                    "group": " & ".join(key),
-                    "n": np.nan if key in hidden else float(n),
-                    "suppressed": key in hidden,
-                }
+    # the audit's first layer: a group's size is withheld for its own sake, then jointly
+    hidden = suppress_jointly(
+        [
+            CountTable(
+                combo,
+                counts,
+                frozenset(k for k, n in counts.items() if _primary({"n": n}, 0, min_cell_size)),
             )
+            for combo, counts in cells.items()
+        ]
+    )
+    rows = [
+        {
+            "attribute": " x ".join(combo),
+            "group": " & ".join(key),
+            "n": np.nan if key in withheld else float(n),
+            "suppressed": key in withheld,
+        }
+        for (combo, counts), withheld in zip(cells.items(), hidden, strict=True)
+        for key, n in counts.items()
+    ]
     return pd.DataFrame(rows, columns=["attribute", "group", "n", "suppressed"])

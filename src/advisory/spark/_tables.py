@@ -73,11 +73,15 @@ class Population:
         applicable) coverage starts.
     snapshot_date : datetime.date
         The records' extraction date: given, or the latest reference date.
+    given_snapshot_date : datetime.date or None
+        The extraction date given with the records (checked in every group
+        as :func:`advisory.context.check_records` checks it), or None.
     """
 
     agency_days: dict[str, tuple[int, ...]]
     agency_horizon: dict[str, int]
     snapshot_date: dt.date
+    given_snapshot_date: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -268,7 +272,12 @@ def population(records: SparkRecords, catalogue: Catalogue) -> Population:
     if snapshot is None:
         latest = records.tables["cases"].agg(functions.max("reference_date")).collect()[0][0]
         snapshot = pd.Timestamp(latest).date() if latest is not None else dt.date(1970, 1, 1)
-    return Population(agency_days=agency_days, agency_horizon=horizon, snapshot_date=snapshot)
+    return Population(
+        agency_days=agency_days,
+        agency_horizon=horizon,
+        snapshot_date=snapshot,
+        given_snapshot_date=records.snapshot_date,
+    )
 
 
 def group_records(records: SparkRecords, n_groups: int) -> Any:
