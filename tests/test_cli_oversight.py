@@ -28,7 +28,7 @@ def test_the_oversight_commands_end_to_end(
         "team_b"
     }
     assert main(["oversight", "report", "--db", db, "--out", str(out)]) == 2
-    assert "exists; pass --force" in capsys.readouterr().err
+    assert "already exists; nothing was changed. Pass --force" in capsys.readouterr().err
     assert main(["oversight", "verify", "--db", db]) == 0
     assert "All 494 records match" in capsys.readouterr().out  # 90 x 3 prompts, 44 own views
     switch = ["--db", db, "--model-version", "simulated-1", "--reason", "due", "--by", "board"]
@@ -74,3 +74,13 @@ def test_the_drift_command_switches_a_version_off_when_a_reaudit_is_due(
 
     with Store.open(db) as store, pytest.raises(ModelSwitchedOffError, match="A re-audit is due"):
         check_model_version(store, "m1")
+
+
+def test_an_oversight_output_that_is_its_own_database_is_refused(tmp_path, capsys):
+    database = tmp_path / "trail.db"
+    assert main(["oversight", "init", "--db", str(database)]) == 0
+    before = database.read_bytes()
+    argv = ["oversight", "report", "--db", str(database), "--out", str(database), "--force"]
+    assert main(argv) == 2
+    assert "is also an input" in capsys.readouterr().err
+    assert database.read_bytes() == before

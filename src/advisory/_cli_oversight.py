@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from advisory._errors import InputError
+from advisory._files import check_output, write_text
 
 __all__ = ["add_commands", "demo_oversight"]
 
@@ -42,24 +41,30 @@ def _simulate(args: argparse.Namespace) -> int:
 def _write_atomic(path: Path, text: str, force: bool) -> None:
     if path.exists() and not force:
         raise InputError(f"{path} exists; pass --force to replace it.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text(path, text)
+
+
+def _check_outputs(args: argparse.Namespace, *outputs: str | None, inputs: list[Any]) -> None:
+    """Refuse, before any work, an output that is an input, exists or cannot be written.
+
+    An existing output is replaced only with --force; the trail's database is
+    an input when it is given as a file path.
+    """
+    db = getattr(args, "db", None)
+    if isinstance(db, str) and "://" not in db:
+        inputs = [*inputs, db]
+    for output in outputs:
+        if output:
+            check_output(
+                output, inputs=[i for i in inputs if i], force=args.force, what="output file"
+            )
 
 
 def _report(args: argparse.Namespace) -> int:
     from advisory.oversight import monitor
 
     out = Path(args.out)
-    for target in (out, Path(args.html) if args.html else None):
-        if target is not None and target.exists() and not args.force:
-            raise InputError(f"{target} exists; pass --force to replace it.")
+    _check_outputs(args, args.out, args.html, inputs=[args.groups])
     groups = None
     if args.groups:
         from advisory.context._io import read_table
@@ -89,8 +94,7 @@ def _drift(args: argparse.Namespace) -> int:
     from advisory.oversight import drift
 
     out = Path(args.out)
-    if out.exists() and not args.force:
-        raise InputError(f"{out} exists; pass --force to replace it.")
+    _check_outputs(args, args.out, inputs=[args.audited, args.new, args.policy])
     if args.switch_off_when_due and not (args.db and args.model_version and args.by):
         raise InputError("--switch-off-when-due needs --db, --model-version and --by.")
     policy_path = args.policy or reference_root() / "fairness" / "reference.toml"

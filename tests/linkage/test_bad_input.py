@@ -144,3 +144,37 @@ def test_folder_round_trip_and_missing_events(extracts: AgencyExtracts, tmp_path
         read_extracts(root)
     with pytest.raises(InputError, match="does not exist"):
         read_extracts(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "date_format", "expected"),
+    [
+        ("next week", None, r"'snapshot_date' has values that are not ISO 8601 dates"),
+        ("30/06/2026", None, r"'snapshot_date' has values that are not ISO 8601 dates"),
+        (20260630, None, r"'snapshot_date' holds numbers, not dates"),
+        ("30/06/2026", "%d/%m/%Y", pd.Timestamp("2026-06-30")),
+        ("2026-06-30", None, pd.Timestamp("2026-06-30")),
+    ],
+)
+def test_the_extract_date_is_read_like_every_other_date(
+    extracts: AgencyExtracts, snapshot: object, date_format: str | None, expected: object
+) -> None:
+    data = {**vars(extracts), "snapshot_date": snapshot}
+    if isinstance(expected, str):
+        with pytest.raises(InputError, match=expected):
+            check_extracts(data, reference_linkage_spec(), date_format=date_format)
+        return
+    if date_format is not None:  # every date of the extracts is then written that way
+        for name in ("people", "events"):
+            data[name] = {
+                agency: table.assign(
+                    **{
+                        c: table[c].dt.strftime(date_format)
+                        for c in ("birth_date", "date")
+                        if c in table.columns
+                    }
+                )
+                for agency, table in getattr(extracts, name).items()
+            }
+    checked = check_extracts(data, reference_linkage_spec(), date_format=date_format)
+    assert checked.snapshot_date == expected

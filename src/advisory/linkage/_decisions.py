@@ -9,6 +9,7 @@ from typing import Final
 
 import pandas as pd
 
+from advisory._dates import parse_dates
 from advisory._errors import InputError
 
 __all__ = ["DECISION_COLUMNS", "LinkDecisions"]
@@ -88,12 +89,10 @@ class LinkDecisions:
             raise InputError(
                 f"The link decisions' 'decision' column has {unknown}; expected {list(_DECISIONS)}."
             )
-        dates = pd.to_datetime(out["decided_on"].astype(str), format="ISO8601", errors="coerce")
+        where = "The link decisions' 'decided_on' column"
+        dates = parse_dates(out["decided_on"], where=where)  # ISO 8601 only, never guessed
         if dates.isna().any():
-            raise InputError(
-                "The link decisions' 'decided_on' column has values that are not ISO 8601 dates: "
-                f"{list(out.loc[dates.isna(), 'decided_on'][:3])}."
-            )
+            raise InputError(f"{where} is missing for {int(dates.isna().sum())} decisions.")
         out["decided_on"] = dates.dt.date
         key = ["person_id", "agency", "agency_record_id"]
         both = out.groupby(key)["decision"].nunique()

@@ -14,7 +14,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from advisory._dates import parse_dates
+from advisory._dates import parse_date, parse_dates
 from advisory._errors import InputError
 from advisory.linkage._spec import LinkageSpec
 
@@ -366,7 +366,11 @@ def check_extracts(data: object, spec: LinkageSpec, *, date_format: str | None =
         events=pd.concat(all_events, ignore_index=True),
         case_tables=case_tables,
         case_people=people[spec.case_agency],
-        snapshot_date=None if snapshot is None else pd.Timestamp(snapshot),
+        snapshot_date=None
+        if snapshot is None
+        else parse_date(
+            snapshot, where="The extracts' 'snapshot_date'", date_format=date_format
+        ).normalize(),
     )
 
 

@@ -38,7 +38,13 @@ class Calibration:
     beyond_limit: bool
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the calibration change as plain JSON types."""
+        """Return the calibration change as plain JSON types.
+
+        Returns
+        -------
+        dict
+            Every field, by name.
+        """
         return {
             "audited": self.audited,
             "new": self.new,
@@ -55,6 +61,25 @@ class DriftCheck(JsonResult):
     """Population stability per factor, calibration drift and whether a re-audit is due.
 
     Built by :func:`drift`.
+
+    Parameters
+    ----------
+    stability : pandas.DataFrame
+        Per factor: population stability index with its bootstrap interval.
+    calibration : Calibration or None
+        The change in calibration in the large, when outcomes were given.
+    limits : DriftLimits
+        The limits the check applied.
+    n_audited, n_new : int
+        Cases in the audited period and in the new one.
+    reaudit_due : bool
+        Whether a re-audit is due.
+    statement : str
+        In plain words, whether a re-audit is due and why.
+    confidence : float
+        Level of the intervals.
+    n_boot : int
+        Bootstrap replicates.
     """
 
     def __init__(
@@ -107,7 +132,13 @@ class DriftCheck(JsonResult):
         return self._statement
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the check as plain JSON types."""
+        """Return the check as plain JSON types.
+
+        Returns
+        -------
+        dict
+            The figures, limits, stability rows, calibration and statement.
+        """
         return {
             "n_audited": self._n_audited,
             "n_new": self._n_new,
@@ -128,7 +159,13 @@ class DriftCheck(JsonResult):
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """Return the stability table (one row per factor)."""
+        """Return the stability table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per factor.
+        """
         return self.stability
 
     def __repr__(self) -> str:

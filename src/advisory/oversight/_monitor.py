@@ -53,7 +53,13 @@ class Finding:
     text: str
 
     def to_dict(self) -> dict[str, str]:
-        """Return the finding as plain JSON types."""
+        """Return the finding as plain JSON types.
+
+        Returns
+        -------
+        dict
+            ``topic``, ``subject`` and ``text``.
+        """
         return {"topic": self.topic, "subject": self.subject, "text": self.text}
 
 
@@ -80,6 +86,21 @@ class OversightMonitor(JsonResult):
     intervals at the chosen confidence. Rates by the child's group are
     suppressed by the audit's small-cell rule (primary and secondary); teams
     are reported, practitioners never one by one.
+
+    Parameters
+    ----------
+    settings : dict
+        What the monitor was run with.
+    n_reviews, n_responses : int
+        Reviews and responses in the trail.
+    tables : dict of str to pandas.DataFrame
+        The rate tables by name.
+    by_group : dict of str to pandas.DataFrame
+        Rates by each attribute of the child, suppressed.
+    reasons : pandas.DataFrame
+        Reasons given for disagreeing or marking a prompt not relevant.
+    findings : tuple of Finding
+        Plain-language observations for the board.
     """
 
     def __init__(
@@ -147,7 +168,18 @@ class OversightMonitor(JsonResult):
         return self._tables["decisions"].copy()
 
     def by_group(self, attribute: str) -> pd.DataFrame:
-        """Rates by a group of the child (an attribute of the ``groups`` table), suppressed."""
+        """Return the rates by a group of the child, suppressed.
+
+        Parameters
+        ----------
+        attribute : str
+            An attribute of the ``groups`` table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per group, small groups withheld.
+        """
         if attribute not in self._by_group:
             raise InputError(
                 f"The monitor has no groups for {attribute!r}; it has {sorted(self._by_group)}."
@@ -170,7 +202,13 @@ class OversightMonitor(JsonResult):
         return _NOTE
 
     def to_dict(self) -> dict[str, Any]:
-        """Return every table and finding as plain JSON types (a board-report section)."""
+        """Return every table and finding as plain JSON types (a board-report section).
+
+        Returns
+        -------
+        dict
+            Settings, counts, every table, rates by group, reasons, findings and the note.
+        """
         return {
             "settings": self.settings,
             "n_reviews": self._n_reviews,
@@ -183,7 +221,13 @@ class OversightMonitor(JsonResult):
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """Every rate table in one long frame, with ``table`` and ``key`` columns."""
+        """Return every rate table in one long frame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rate tables stacked, with ``table`` and ``key`` columns.
+        """
         parts = []
         for name, table in [*self._tables.items(), *(
             (f"by_group:{a}", t) for a, t in self._by_group.items()

@@ -93,7 +93,13 @@ class Verification:
     problem: str
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the verification as plain JSON types."""
+        """Return the verification as plain JSON types.
+
+        Returns
+        -------
+        dict
+            Every field, by name.
+        """
         return {
             "ok": self.ok,
             "n_records": self.n_records,
@@ -147,6 +153,11 @@ class Store:
     No review text and no name is stored: a review is recorded by its case
     id, a review id, the hash of its dict and the ids of its prompts; team
     and practitioner are pseudonymous ids the host supplies.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The database; :meth:`open` makes it from a URL and prepares the tables.
 
     Examples
     --------
@@ -524,6 +535,18 @@ class Store:
     def record_prompts_shown(self, review_id: str, *, at: dt.datetime | None = None) -> int:
         """Record when the review's prompts were shown to the practitioner.
 
+        Parameters
+        ----------
+        review_id : str
+            The review, as :meth:`record_review` returned it.
+        at : datetime.datetime, optional
+            When; now when not given.
+
+        Returns
+        -------
+        int
+            The record's sequence number.
+
         Raises
         ------
         OversightError
@@ -799,11 +822,34 @@ class Store:
     def switch_on(
         self, model_version: str, *, reason: str, by: str, at: dt.datetime | None = None
     ) -> int:
-        """Switch a model version back on after a re-audit (recorded in the trail)."""
+        """Switch a model version back on after a re-audit (recorded in the trail).
+
+        Parameters
+        ----------
+        model_version : str
+            The version.
+        reason : str
+            Why, in words (for example the re-audit's conclusion).
+        by : str
+            Pseudonymous id of who switched it on.
+        at : datetime.datetime, optional
+            When; now when not given.
+
+        Returns
+        -------
+        int
+            The record's sequence number.
+        """
         return self._switch("model_switched_on", model_version, reason, by, at)
 
     def check_model_version(self, model_version: str) -> None:
-        """Raise :class:`ModelSwitchedOffError` if the version was switched off."""
+        """Raise :class:`ModelSwitchedOffError` if the version was switched off.
+
+        Parameters
+        ----------
+        model_version : str
+            The version about to review a case.
+        """
         with self._read() as conn:
             off = self._switched_off(conn, model_version)
         if off is not None:
@@ -816,12 +862,17 @@ class Store:
             yield conn
 
     def records(self, kinds: Sequence[str] | None = None) -> pd.DataFrame:
-        """Every record of the trail, in order, as a DataFrame (one row per record).
+        """Return every record of the trail, in order.
 
         Parameters
         ----------
         kinds : sequence of str, optional
             Only records of these kinds.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per record.
         """
         import pandas as pd
 
@@ -914,5 +965,18 @@ def check_model_version(store: Store, model_version: str) -> None:
     ------
     ModelSwitchedOffError
         If the version was switched off and not switched on again.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from advisory.oversight import Store, check_model_version
+    >>> store = Store.open(f"sqlite:///{tempfile.mkdtemp()}/t.db")
+    >>> _ = store.switch_off("m1", reason="re-audit due", by="B1")
+    >>> check_model_version(store, "m2")  # another version: nothing to refuse
+    >>> check_model_version(store, "m1")
+    Traceback (most recent call last):
+    ...
+    advisory.oversight._errors.ModelSwitchedOffError: ...
+    >>> store.close()
     """
     store.check_model_version(model_version)
