@@ -229,6 +229,11 @@ class SparkCaseContext:
 
         Rows come back in the order the pandas path gives: cases in the order
         of the ``cases`` table, each case's rows as computed.
+
+        Returns
+        -------
+        advisory.context.CaseContext
+            Equal to :func:`advisory.context.build_context` on the same records.
         """
         out: dict[str, pd.DataFrame] = {}
         try:
@@ -305,6 +310,7 @@ def context_on_spark(
     Returns
     -------
     SparkCaseContext
+        One Spark DataFrame per table of :class:`advisory.context.CaseContext`.
 
     Raises
     ------

@@ -62,6 +62,12 @@ def audit_counts_on_spark(
     advisory.InputError
         Before any Spark job, for a missing column; then for missing
         attribute values, an attribute with one group, or outcomes not 0 or 1.
+
+    Examples
+    --------
+    Not run here (it needs a Spark session; ``tests/spark`` runs it):
+
+    >>> audit_counts_on_spark(cases, ["sex", "ethnicity"], "outcome")  # doctest: +SKIP
     """
     sql = spark_sql()
     functions = sql.functions

@@ -105,6 +105,13 @@ def reviews_on_spark(
     ------
     advisory.InputError, advisory.BundleError, advisory.UntrustedTypesError
         For unusable tables (before any Spark job) or an unusable bundle.
+
+    Examples
+    --------
+    Not run here (it needs a Spark session; ``tests/spark`` runs it):
+
+    >>> reviews = reviews_on_spark(tables, "bundle/")  # doctest: +SKIP
+    >>> reviews.write.json("reviews/")  # doctest: +SKIP
     """
     from advisory._advisor import load
     from advisory.spark._context import group_index, prepare, run_groups
