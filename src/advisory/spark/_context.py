@@ -318,6 +318,15 @@ def context_on_spark(
         Before any Spark job, for a missing table or column or a column of the
         wrong type, naming table and column; later, for records the checks
         refuse, naming the households of the group that failed.
+
+    Examples
+    --------
+    Spark needs a running session and Java 17, so this is not run here
+    (``tests/spark/test_spark.py`` runs it in local mode):
+
+    >>> tables = {n: spark.read.parquet(f"records/{n}") for n in SCHEMA}  # doctest: +SKIP
+    >>> context = context_on_spark(tables, definitions)  # doctest: +SKIP
+    >>> context.factors.write.parquet("context/factors")  # doctest: +SKIP
     """
     if not isinstance(definitions, Definitions):
         raise InputError(
