@@ -13,6 +13,7 @@ Run one size on its own (peak memory is the process's)::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import resource
 import sys
 import time
@@ -21,7 +22,13 @@ import numpy as np
 import pandas as pd
 
 from advisory.datasets import make_agency_extracts
-from advisory.linkage import check_extracts, exact_match_clusters, link_extracts, pairwise_quality
+from advisory.linkage import (
+    check_extracts,
+    exact_match_clusters,
+    link_extracts,
+    pairwise_quality,
+    reference_linkage_spec,
+)
 from benchmarks._table import Row, render
 
 RECORDS_PER_CASE = 12.2
@@ -37,14 +44,17 @@ def _truth(extracts, uids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return person.to_numpy(), group.to_numpy()
 
 
-def measure(n_records: int, seed: int = 0) -> list[Row]:
+def measure(n_records: int, seed: int = 0, link: float | None = None) -> list[Row]:
     n_cases = max(50, round(n_records / RECORDS_PER_CASE))
     extracts = make_agency_extracts(n_cases=n_cases, seed=seed)
     n = extracts.n_records
     spec_checked = None
 
     wall, cpu = time.perf_counter(), time.process_time()
-    result = link_extracts(extracts)
+    spec = reference_linkage_spec()
+    if link is not None:  # another upper threshold, to see its effect at this scale
+        spec = dataclasses.replace(spec, link=link)
+    result = link_extracts(extracts, spec)
     splink_wall, splink_cpu = time.perf_counter() - wall, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
@@ -114,8 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_linkage", description=__doc__)
     parser.add_argument("--records", type=int, default=100_000, help="agency records (about)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--link", type=float, help="upper threshold instead of the reference's")
     args = parser.parse_args(argv)
-    print(render(measure(args.records, args.seed)))
+    print(render(measure(args.records, args.seed, args.link)))
     return 0
 
 

@@ -68,8 +68,8 @@ def test_review_selected_cases_in_order(fitted, data):
     reviews = fitted.review(data, case_ids=ids)
     assert [r.case_id for r in reviews] == ids
     assert all(isinstance(r, Review) for r in reviews)
-    assert reviews[0].data_snapshot_date == data.snapshot_date.date()
-    assert reviews[0].model_version.startswith("cp_plan_12m additive_boosting model, fit-")
+    assert reviews[0].about.data_snapshot_date == data.snapshot_date.date().isoformat()
+    assert reviews[0].about.model_version.startswith("cp_plan_12m additive_boosting model, fit-")
 
 
 def test_review_dicts_are_the_reviews_dicts(fitted, data):
@@ -135,8 +135,8 @@ def test_a_review_is_the_same_alone_and_in_a_batch_without_a_snapshot_date(fitte
 
     records = {name: getattr(data, name) for name in SCHEMA}  # no snapshot_date
     batch = fitted.review(records)
-    latest = data.cases["reference_date"].max().date()
-    assert {r.data_snapshot_date for r in batch} == {latest}
+    latest = data.cases["reference_date"].max().date().isoformat()
+    assert {r.about.data_snapshot_date for r in batch} == {latest}
     for position in (0, 7, len(batch) - 1):
         alone = fitted.review(records, [batch[position].case_id])[0]
         assert alone.to_json() == batch[position].to_json()

@@ -33,12 +33,14 @@ def bundle(advisor, tmp_path):
 
 
 def test_round_trip_gives_identical_outputs_and_reviews(advisor, data, bundle):
-    loaded = advisory.load(bundle)
+    loaded = Advisor.load(bundle)
     assert np.array_equal(loaded.decision_function(data), advisor.decision_function(data))
     cases = list(data.cases["case_id"][:5])
     assert [r.to_dict() for r in loaded.review(data, cases)] == [
         r.to_dict() for r in advisor.review(data, cases)
     ]
+    host = advisory.load(bundle)
+    assert host.review_dicts(data, cases) == advisor.review_dicts(data, cases)
 
 
 def test_manifest_records_versions_hashes_snapshot_and_schema(advisor, data, bundle):
@@ -194,7 +196,7 @@ def test_saving_keeps_no_cache_and_leaves_the_advisor_alone(advisor, data, tmp_p
     assert "_builders" not in advisor.__getstate__()
     advisor.save(tmp_path / "b")
     assert advisor._builders == cached  # saving does not touch the live advisor
-    loaded = advisory.load(tmp_path / "b")
+    loaded = Advisor.load(tmp_path / "b")
     assert loaded._builders == {}
 
 

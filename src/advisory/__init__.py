@@ -34,7 +34,8 @@ from advisory._errors import (
 from advisory._version import __version__
 
 if TYPE_CHECKING:
-    from advisory._advisor import Advisor, load
+    from advisory._advisor import Advisor
+    from advisory._host import Reviewer, load
 
 __all__ = [
     "Advisor",
@@ -44,6 +45,7 @@ __all__ = [
     "InputError",
     "MissingExtraError",
     "ParameterError",
+    "Reviewer",
     "UnknownNameError",
     "UntrustedTypesError",
     "__version__",
@@ -57,8 +59,12 @@ def __getattr__(name: str) -> Any:
         from advisory._advisor import Advisor
 
         return Advisor
+    if name == "Reviewer":
+        from advisory._host import Reviewer
+
+        return Reviewer
     if name == "load":
-        from advisory._advisor import load
+        from advisory._host import load
 
         return load
     raise AttributeError(f"module 'advisory' has no attribute {name!r}")

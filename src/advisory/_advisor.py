@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from advisory.explain import Explainer
     from advisory.prompts import Review, ReviewBuilder
 
-__all__ = ["Advisor", "load"]
+__all__ = ["Advisor", "load_advisor"]
 
 _DEFAULT_PARAMS: dict[str, Any] = {"n_resamples": 30, "random_state": 0}
 
@@ -111,8 +111,8 @@ class Advisor:
     >>> advisor = Advisor.from_definitions(reference_root(), model_params={"n_resamples": 4})
     >>> advisor = advisor.fit(data)
     >>> review = advisor.review(data, case_ids=["C0000010"])[0]
-    >>> review.case_id, review.statement.startswith("This is not a decision")
-    ('C0000010', True)
+    >>> review.case_id, review.statement.startswith("Not a decision"), len(review.questions)
+    ('C0000010', True, 3)
     """
 
     def __init__(
@@ -319,7 +319,7 @@ class Advisor:
     # ---- practitioners -----------------------------------------------------
 
     def review(self, data: object, case_ids: Iterable[str] | None = None) -> list[Review]:
-        """Review prompts for cases: what stands out, strengths, gaps — never a score.
+        """Pre-visit briefs for cases (review schema v2) — never a score.
 
         Parameters
         ----------
@@ -349,12 +349,16 @@ class Advisor:
         return reviews
 
     def review_dicts(
-        self, data: object, case_ids: Iterable[str] | None = None
+        self,
+        data: object,
+        case_ids: Iterable[str] | None = None,
+        *,
+        pause_collector: bool = False,
     ) -> list[dict[str, Any]]:
         """Review prompts for many cases as plain JSON types, for a host system's batch.
 
         The same as ``[r.to_dict() for r in advisor.review(data, case_ids)]``,
-        guarded the same way, several times faster for large batches
+        guarded the same way, without building objects
         (:meth:`advisory.prompts.ReviewBuilder.review_dicts`).
 
         Parameters
@@ -363,6 +367,9 @@ class Advisor:
             As for :meth:`review`.
         case_ids : iterable of str, optional
             Which cases, in the order wanted (default: every case).
+        pause_collector : bool, default False
+            Pause the cyclic garbage collector while a large batch is built
+            (opt in; see :meth:`advisory.prompts.ReviewBuilder.review_dicts`).
 
         Returns
         -------
@@ -388,11 +395,11 @@ class Advisor:
         >>> [d["case_id"] for d in dicts]
         ['C0000010', 'C0000011']
         >>> sorted(dicts[0])[:4]
-        ['about', 'case_id', 'could_not_see', 'household']
+        ['about', 'case_id', 'chronology', 'chronology_more']
         """
         self._check_fitted("review_dicts")
         context = self._context(data, case_ids)
-        return self._builder(data, context).review_dicts(context)
+        return self._builder(data, context).review_dicts(context, pause_collector=pause_collector)
 
     def _builder(self, data: object, context: CaseContext) -> ReviewBuilder:
         """Return the review builder for the records' snapshot date (kept, one per date)."""
@@ -547,7 +554,7 @@ class Advisor:
             )
         y = self._outcome(data, context)
         attributions = self.explainer_.explain(factors).to_frame()
-        mentions = self._builder(data, context).mentions(context)
+        asked = self._builder(data, context).asked(context)
         if validation is None:
             # validate needs at least 100 replicates for its intervals
             replicates = max(policy.n_boot, 100)
@@ -561,7 +568,7 @@ class Advisor:
             policy=policy,
             model_version=self.model_version_,
             attributions=attributions,
-            callouts=mentions == "stands_out",
+            callouts=asked,
             validation=validation,
             training_share=self.training_share(factors.index),
             training_snapshot=self.training_snapshot_,
@@ -635,7 +642,9 @@ class Advisor:
         The bundle folder holds ``advisor.skops`` and a ``manifest.json`` with
         the library version, checksums of the model file and the definitions,
         the training data's snapshot date and the factor schema. Load it with
-        :func:`advisory.load`, which refuses altered files and unreviewed types.
+        :meth:`Advisor.load` (the full model, for data scientists) or
+        :func:`advisory.load` (a score-free reviewer, for host systems); both
+        refuse altered files and unreviewed types.
 
         Parameters
         ----------
@@ -662,6 +671,32 @@ class Advisor:
             ],
         }
         return write_bundle(self, path, manifest)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Advisor:
+        """Open a bundle as the full model, for data scientists (margins, SHAP values, audits).
+
+        Host systems use :func:`advisory.load` instead, which gives a
+        score-free :class:`advisory.Reviewer`.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The bundle folder written by :meth:`save`.
+        trusted : iterable of str, optional
+            Extra types to trust, after reviewing them.
+
+        Returns
+        -------
+        Advisor
+
+        Raises
+        ------
+        advisory.BundleError, advisory.UntrustedTypesError
+            If the bundle is altered, damaged, newer than this library, or
+            would construct an unreviewed type.
+        """
+        return load_advisor(path, trusted=trusted)
 
 
 #: Attributes never saved: the cache of renderers (rebuilt on demand), and the
@@ -694,7 +729,7 @@ def _select_cases(context: CaseContext, case_ids: list[str]) -> CaseContext:
     )
 
 
-def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Advisor:
+def load_advisor(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Advisor:
     """Load a bundle written by :meth:`Advisor.save`, checking it first.
 
     Parameters
@@ -722,8 +757,7 @@ def load(path: str | os.PathLike[str], *, trusted: Iterable[str] = ()) -> Adviso
 
     Examples
     --------
-    >>> import advisory
-    >>> advisory.load("no/such/folder")
+    >>> Advisor.load("no/such/folder")
     Traceback (most recent call last):
     ...
     advisory._bundle.BundleError: no/such/folder is not a model bundle: ...

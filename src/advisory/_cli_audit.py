@@ -34,12 +34,12 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _audit_bundle(args: argparse.Namespace) -> Any:
-    import advisory
+    from advisory import Advisor
     from advisory.context._io import read_case_ids, read_records
 
     if not args.records:
         raise InputError("advisory audit --bundle needs --records FOLDER with the audited cases.")
-    advisor = advisory.load(args.bundle, trusted=args.trust or ())
+    advisor = Advisor.load(args.bundle, trusted=args.trust or ())
     records = read_records(args.records, date_format=args.date_format)
     cases = read_case_ids(args.cases) if args.cases else None
     print(f"Auditing {advisor.model_version_} on the records in {args.records} ...")

@@ -70,7 +70,8 @@ def audit_model(
     attributions : pandas.DataFrame
         Exact SHAP values per case and factor.
     callouts : pandas.DataFrame of bool
-        Whether each factor was called out in each case's review.
+        Whether each case's review asks about each factor
+        (:meth:`advisory.prompts.ReviewBuilder.asked`).
     validation : advisory.models.ValidationResult
         The model against simple baselines.
     training_share : float or None

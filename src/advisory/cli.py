@@ -84,8 +84,8 @@ def _demo_into(args: argparse.Namespace, n_cases: int, out: Path, shown_as: Path
     print(f"  trained and validated in {time.perf_counter() - started:.1f} s")
 
     print(
-        "\nReview prompts for two later referrals the model has not seen "
-        "(no score, rank or threshold - questions only):"
+        "\nPre-visit briefs for two later referrals the model has not seen "
+        "(no score, rank or threshold; the same number of questions for each):"
     )
     example = _example_case(context, later)
     reviews = advisor.review(data, case_ids=_review_examples(context, example, later))

@@ -64,7 +64,7 @@ def _fit(data: MultiAgencyData) -> Advisor:
 def _inputs(
     advisor: Advisor, data: MultiAgencyData, *, reviews: bool
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
-    """Factors, attributions, call-outs (from the reviews) and the child's groups."""
+    """Factors, attributions, what the reviews ask about, and the child's groups."""
     context = advisor.index(data).context(None)
     factors = context.factors
     attributions = advisor.explainer_.explain(factors).to_frame()
@@ -72,8 +72,9 @@ def _inputs(
     if reviews:
         mentions = pd.DataFrame(False, index=factors.index, columns=factors.columns)
         for review in advisor.review(context):
-            for prompt in review.stands_out:
-                mentions.loc[review.case_id, prompt.factor] = True
+            for question in review.questions:
+                if question.kind != "general":
+                    mentions.loc[review.case_id, question.factor] = True
     people = data.people.set_index("person_id")
     child = data.cases.set_index("case_id")["person_id"].reindex(factors.index)
     sensitive = pd.DataFrame(

@@ -226,3 +226,16 @@ def test_write_is_atomic_and_charts_work_offline(
     with pytest.raises(OutputError, match="already exists"):
         linked.write(out)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".linked")]
+
+
+def test_a_person_id_clash_is_refused_not_merged(
+    extracts: AgencyExtracts, linked: LinkageResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import advisory.linkage._link as link_module
+
+    checked = check_extracts(extracts, linked.spec)
+    monkeypatch.setattr(
+        link_module, "person_ids", lambda uids: np.full(len(uids), "L0", dtype=object)
+    )
+    with pytest.raises(InputError, match="same linked person id"):
+        _assemble(checked, linked.scored, linked.spec, LinkDecisions.empty(), "duckdb")

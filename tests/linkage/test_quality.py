@@ -7,7 +7,7 @@ import pandas as pd
 
 from advisory.datasets import AgencyExtracts
 from advisory.fairness import linkage_quality
-from advisory.fairness._linkage import wilson_interval
+from advisory.fairness._binomial import wilson_interval
 from advisory.linkage import LinkageResult
 
 

@@ -76,6 +76,7 @@ def _bad(old: str, new: str) -> str:
             "u_max_pairs = 10",
             "training.u_max_pairs must be a whole number",
         ),
+        ("em_max_pairs = 2000000", "em_max_pairs = 2.5", "training.em_max_pairs must be a whole"),
         ("case_agency =", "case_agncy =", "unknown key 'case_agncy'.*did you mean 'case_agency'"),
         (
             'em_blocking = [["birth_date"], ["name_tokens"]]',

@@ -28,3 +28,11 @@ def test_a_score_field_is_rejected_by_the_schema(reviews):
     schema = review_schema()
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validators.validator_for(schema)(schema).validate(document)
+
+
+def test_a_v1_review_is_refused_by_the_schema(reviews):
+    document = json.loads(reviews[0].to_json())
+    document["schema"] = "urn:advisory:review:v1"
+    schema = review_schema()
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validators.validator_for(schema)(schema).validate(document)

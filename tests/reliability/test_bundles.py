@@ -134,7 +134,7 @@ def test_trusted_must_be_a_list_of_type_names(copy: Path, trusted: object) -> No
 def test_definitions_edited_with_their_hashes_updated_are_validated_on_load(
     fitted: Advisor, tmp_path: Path
 ) -> None:
-    loaded = advisory.load(fitted.save(tmp_path / "good"))
+    loaded = advisory.Advisor.load(fitted.save(tmp_path / "good"))
     catalogue = loaded.definitions.catalogue
     police = dataclasses.replace(catalogue.sources[1], label="Police in nine in ten homes")
     bad = dataclasses.replace(
@@ -172,13 +172,13 @@ def test_no_training_id_can_be_recovered_from_a_bundle(
         assert digest not in contents
     # the advisor that was fitted knows its cases; a loaded bundle cannot tell
     assert fitted.training_share(ids[:10]) == 1.0
-    assert advisory.load(bundle).training_share(ids) is None
+    assert advisory.Advisor.load(bundle).training_share(ids) is None
 
 
 def test_an_audit_of_a_loaded_bundle_says_what_it_cannot_check(
     bundle: Path, small_data: Any
 ) -> None:
-    loaded = advisory.load(bundle)
+    loaded = advisory.Advisor.load(bundle)
     result = loaded.audit(small_data, _training_ids(small_data)[:250], n_boot=20)
     assert any("stores no training case ids" in note for note in result.notes)
 

@@ -74,7 +74,8 @@ def test_host_gets_review_json_without_scores(
     assert list(out) == expected
     for text in out:
         review = json.loads(text)
-        assert review["statement"].startswith("This is not a decision")
+        assert review["statement"].startswith("Not a decision")
+        assert review["schema"] == "urn:advisory:review:v2"
         assert _keys(review) & SCORE_KEYS == set()
     assert list(registered.predict(records)) == list(out)
     before = mlflow.get_tracking_uri()

@@ -79,6 +79,11 @@ class RecordIndex:
         self.snapshot_date: dt.date = pd.Timestamp(snapshot).date()
         self.arrays = RecordArrays.build(records, definitions.catalogue.source_names)
         self._case_position: pd.Index = pd.Index(records.cases["case_id"])
+        self._key_types = tuple(
+            (source.name, event_type)
+            for source in definitions.catalogue.sources
+            for event_type in source.key_history
+        )
 
     @property
     def case_ids(self) -> pd.Index:
@@ -120,6 +125,7 @@ class RecordIndex:
                 positions[start : start + self.chunk_size],
                 lookback_days=self.lookback_days,
                 stale_after_days=self.stale_after_days,
+                key_types=self._key_types,
             )
             for start in range(0, max(len(positions), 1), self.chunk_size)
         ]

@@ -116,8 +116,13 @@ class _Computation:
         *,
         lookback_days: int,
         stale_after_days: int,
+        key_types: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.arrays = arrays
+        self.key_types = key_types
+        windows = [int(f.window_days or 0) for f in spec.factors if f.window_days is not None]
+        #: the review's window of each person's records: the widest factor window
+        self.record_days = max([lookback_days, *windows])
         self.spec = spec
         self.agency_code = {name: i for i, name in enumerate(arrays.agencies)}
         self.case_ids = arrays.case_ids[positions]
@@ -143,6 +148,9 @@ class _Computation:
             household=self._household(),
             household_events=self._household_events(),
             gaps=self._gaps(),
+            records=self._records(),
+            connected=self._connected(),
+            to_confirm=self._to_confirm(),
         )
 
     # -- coverage of the people a factor counts ---------------------------------
@@ -462,9 +470,19 @@ class _Computation:
         return _frame(columns)
 
     def _household(self) -> pd.DataFrame:
-        m = self.members
+        m, arrays = self.members, self.arrays
         adult = np.select([m.adult == 1, m.adult == 0], ["adult", "child"], "unknown")
-        since = np.where(m.membership >= 0, self.arrays.m_start[np.maximum(m.membership, 0)], OPEN)
+        start = arrays.m_start[np.maximum(m.membership, 0)]
+        since = np.where(m.membership >= 0, start, OPEN)
+        # a move-in is recorded when someone joined a household that existed before
+        # them, after their birth (the start of the records is not a move-in)
+        household_start = arrays.h_first_start[arrays.m_household[np.maximum(m.membership, 0)]]
+        moved = (
+            (m.membership >= 0)
+            & (start > household_start)
+            & (start > arrays.birth[m.person])
+            & (np.abs(start) < OPEN)
+        )
         return _frame(
             {
                 "case_id": self.case_ids[m.case],
@@ -473,8 +491,98 @@ class _Computation:
                 "age": m.age_years,
                 "adult_or_child": adult.astype(object),
                 "member_since": day_to_date(since),
+                "sex": arrays.sex[m.person],
+                "moved_in": day_to_date(np.where(moved, start, OPEN)),
             }
         )
+
+    def _records(self) -> pd.DataFrame:
+        """Each member's own shared records in the window, and key history at any date."""
+        m, events, arrays = self.members, self.events, self.arrays
+        stop = self.day[m.case]
+        first = stop - self.record_days
+        lo, hi = events.window(m.person, first, stop)
+        position, owner = slices(lo, hi)
+        key_codes = [i for i, pair in enumerate(arrays.event_types) if pair in self.key_types]
+        if key_codes:
+            early, _ = events.window(m.person, np.full(len(stop), -OPEN + 1), first)
+            before, before_owner = slices(early, lo)
+            keep = np.isin(events.type[before], key_codes)
+            position = np.concatenate([position, before[keep]])
+            owner = np.concatenate([owner, before_owner[keep]])
+        rows = events.row[position]
+        type_names = np.array([t for _, t in arrays.event_types] or [""], dtype=object)
+        agencies = np.array(arrays.agencies or ("",), dtype=object)
+        day = events.day[position]
+        order = np.lexsort((-day, m.case[owner]))  # case by case, newest first
+        owner, position, rows, day = owner[order], position[order], rows[order], day[order]
+        return _frame(
+            {
+                "case_id": self.case_ids[m.case[owner]],
+                "person_id": arrays.person_ids[m.person[owner]],
+                "agency": agencies[events.agency[position]],
+                "event_type": type_names[events.type[position]],
+                "event_id": arrays.event_ids[rows],
+                "date": day_to_date(day),
+            }
+        )
+
+    def _connected(self) -> pd.DataFrame:
+        """People related to the child who do not live in the household on the reference date."""
+        m, arrays = self.members, self.arrays
+        query, other = arrays.related(self.child)
+        inside = set(zip(m.case.tolist(), m.person.tolist(), strict=True))
+        keep = np.array(
+            [(c, p) not in inside for c, p in zip(query.tolist(), other.tolist(), strict=True)],
+            dtype=bool,
+        )
+        case, person = query[keep], other[keep]
+        born = arrays.birth[person] < self.day[case]  # not someone born after the referral
+        case, person = case[born], person[born]
+        day = self.day[case]
+        # when they left the child's household (the latest end of a membership there)
+        left = np.full(len(case), -OPEN, dtype=np.int64)
+        rows, owner = slices(arrays.m_person_start[person], arrays.m_person_start[person + 1])
+        membership = arrays.m_by_person[rows]
+        same = (arrays.m_household[membership] == m.household[case[owner]]) & (
+            arrays.m_end[membership] < day[owner]
+        )
+        np.maximum.at(left, owner[same], arrays.m_end[membership[same]])
+        birth = arrays.birth[person]
+        age = np.where(birth > -OPEN, np.floor((day - birth) / 365.25), np.nan)
+        return _frame(
+            {
+                "case_id": self.case_ids[case],
+                "person_id": arrays.person_ids[person],
+                "relationship": arrays.relationship(self.child[case], person),
+                "sex": arrays.sex[person],
+                "age": age,
+                "left_on": day_to_date(np.where(left > -OPEN, left, OPEN)),
+            }
+        )
+
+    def _to_confirm(self) -> pd.DataFrame:
+        """Uncertain links of agency records to the household's or connected people."""
+        links = self.arrays.records.uncertain_links
+        columns = ["case_id", "person_id", "relationship", *links.columns[1:]]
+        if links.empty:
+            return _frame({c: np.zeros(0, dtype=object) for c in columns})
+        m, arrays = self.members, self.arrays
+        people = pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "case_id": self.case_ids[m.case],
+                        "person_id": arrays.person_ids[m.person],
+                        "relationship": m.relationship,
+                    }
+                ),
+                self._connected()[["case_id", "person_id", "relationship"]].astype(object),
+            ],
+            ignore_index=True,
+        )
+        found = people.merge(links, on="person_id", how="inner", sort=False)
+        return _frame({c: found[c].to_numpy(dtype=object) for c in columns})
 
     def _household_events(self) -> pd.DataFrame:
         m, events, arrays = self.members, self.events, self.arrays
@@ -618,12 +726,18 @@ def compute_context(
     *,
     lookback_days: int,
     stale_after_days: int,
+    key_types: tuple[tuple[str, str], ...] = (),
 ) -> CaseContext:
-    """Compute every table for the cases at ``positions`` of the cases table."""
+    """Compute every table for the cases at ``positions`` of the cases table.
+
+    ``key_types`` are the ``(agency, event_type)`` pairs of key history: the
+    records table holds them at any date, other records only in the window.
+    """
     return _Computation(
         arrays,
         spec,
         positions,
         lookback_days=lookback_days,
         stale_after_days=stale_after_days,
+        key_types=key_types,
     ).run()

@@ -98,6 +98,7 @@ class RecordArrays:
     person_ids: npt.NDArray[np.object_]
     birth: IntArray
     adult_role: npt.NDArray[np.int8]  # 1 adult, 0 child, -1 unknown (from a 'role' column)
+    sex: npt.NDArray[np.object_]  # 'female', 'male' or None (from an optional 'sex' column)
     agencies: tuple[str, ...]
     # events, sorted by (person, day)
     ev_key: IntArray
@@ -119,6 +120,7 @@ class RecordArrays:
     m_by_household: IntArray
     m_household_start: IntArray
     household_ids: npt.NDArray[np.object_]
+    h_first_start: IntArray  # per household: the earliest start of any of its memberships
     # relationships: key child << 32 | other, sorted
     rel_key: IntArray
     rel_value: npt.NDArray[np.object_]
@@ -151,6 +153,11 @@ class RecordArrays:
             adult_role = np.where(role == "adult", 1, np.where(role == "child", 0, -1))
         else:
             adult_role = np.full(n_people, -1)
+        sex = np.full(n_people, None, dtype=object)
+        if "sex" in people.columns:
+            words = people["sex"].astype("string").str.strip().str.lower()
+            sex[(words == "female").fillna(False).to_numpy(dtype=bool)] = "female"
+            sex[(words == "male").fillna(False).to_numpy(dtype=bool)] = "male"
 
         events = records.events
         ev_person = codes["events.person_id"]
@@ -172,6 +179,8 @@ class RecordArrays:
         m_end = day_numbers(memberships["end_date"], missing=OPEN)
         m_by_person = np.lexsort((m_start, m_person)).astype(np.int64)
         m_by_household = np.lexsort((m_start, m_household)).astype(np.int64)
+        h_first_start = np.full(len(household_ids), OPEN, dtype=np.int64)
+        np.minimum.at(h_first_start, m_household, m_start)
 
         relationships = records.relationships
         rel_key = (codes["relationships.person_id"] << 32) | codes["relationships.other_id"]
@@ -198,6 +207,7 @@ class RecordArrays:
             person_ids=person_ids,
             birth=birth,
             adult_role=adult_role.astype(np.int8),
+            sex=sex,
             agencies=agencies,
             ev_key=event_key(ev_person, ev_day),
             ev_person=ev_person,
@@ -222,6 +232,7 @@ class RecordArrays:
                 m_household[m_by_household], np.arange(len(household_ids) + 1)
             ),
             household_ids=np.asarray(household_ids, dtype=object),
+            h_first_start=h_first_start,
             rel_key=rel_key[rel_order],
             rel_value=relationships["relationship"].to_numpy(dtype=object)[rel_order],
             cv_key=event_key(cv_group, cv_start),
@@ -255,6 +266,13 @@ class RecordArrays:
         out = np.full(len(key), None, dtype=object)
         out[found] = self.rel_value[pos_safe[found]]
         return out
+
+    def related(self, child: IntArray) -> tuple[IntArray, IntArray]:
+        """Everyone the relationships table relates to each child: ``(query, other)``."""
+        lo = np.searchsorted(self.rel_key, child << 32)
+        hi = np.searchsorted(self.rel_key, (child + 1) << 32)
+        rows, owner = slices(lo, hi)
+        return owner, (self.rel_key[rows] & 0xFFFFFFFF).astype(np.int64)
 
     def covered_days(self, group: IntArray, first: IntArray, last: IntArray) -> tuple[Any, Any]:
         """Days in ``[first, last]`` covered (ok, any status) for each coverage group."""

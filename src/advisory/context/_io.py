@@ -2,27 +2,81 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, Final
 
 import pandas as pd
 
 from advisory._dates import check_date_format, parse_dates
 from advisory._errors import InputError
 from advisory._files import COMPLETE_MARKER, atomic_file, make_folder, mark_complete
-from advisory.context._records import SCHEMA
+from advisory.context._records import LINK_COLUMNS, SCHEMA
 
 __all__ = ["read_case_ids", "read_records", "read_table", "write_records"]
 
 _SUFFIXES = (".csv", ".csv.gz", ".parquet")
+#: The small file beside the tables that holds what is not a table: the
+#: records' extract date (``{"snapshot_date": "2026-06-30"}``).
+METADATA: Final = "records.json"
+_OPTIONAL: Final = ("uncertain_links",)
+
+
+def _write_metadata(data: object, out: Path) -> None:
+    """Write the extract date beside the tables (atomically), when the records have one."""
+    snapshot = getattr(data, "snapshot_date", None)
+    if snapshot is None or pd.isna(snapshot):
+        return
+    text = json.dumps({"snapshot_date": pd.Timestamp(snapshot).date().isoformat()}) + "\n"
+    with atomic_file(out / METADATA) as handle:
+        handle.write(text)
+
+
+def _read_metadata(root: Path) -> dict[str, Any]:
+    """Read the extract date written by :func:`write_records` (or the linkage), if there."""
+    path = root / METADATA
+    if not path.exists():
+        text = root / "snapshot_date.txt"  # written by advisory.linkage beside its records
+        if not text.exists():
+            return {}
+        line = text.read_text(encoding="utf-8").strip()
+        try:
+            return {"snapshot_date": pd.Timestamp(pd.to_datetime(line, format="%Y-%m-%d"))}
+        except ValueError as exc:
+            raise InputError(
+                f"The records' {text.name} holds {line!r}; expected an ISO date such as "
+                "'2026-06-30'."
+            ) from exc
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"The records metadata {path} is not readable JSON: {exc}.") from exc
+    value = found.get("snapshot_date") if isinstance(found, dict) else None
+    if not isinstance(value, str):
+        raise InputError(
+            f"The records metadata {path} must hold an ISO date under 'snapshot_date' "
+            f"(such as '2026-06-30'); found {found!r}."
+        )
+    try:
+        return {"snapshot_date": pd.Timestamp(pd.to_datetime(value, format="%Y-%m-%d"))}
+    except ValueError as exc:
+        raise InputError(
+            f"The records metadata {path} has snapshot_date {value!r}; expected an ISO date "
+            "such as '2026-06-30'."
+        ) from exc
 
 
 def write_records(data: object, folder: str | os.PathLike[str]) -> Path:
     """Write the six record tables as CSV files (``people.csv``, ...) into ``folder``.
 
     Each file is written whole or not at all (a temporary file, then a rename),
-    dates as ISO 8601, and the marker ``.advisory-complete.json`` last.
+    dates as ISO 8601, and the marker ``.advisory-complete.json`` last. The
+    records' extract date (``data.snapshot_date``), when there is one, is
+    written beside them in ``records.json``, so a review of records read back
+    says the same "records as of" date; an ``uncertain_links`` table, when
+    there is one, is written too.
 
     Parameters
     ----------
@@ -42,14 +96,23 @@ def write_records(data: object, folder: str | os.PathLike[str]) -> Path:
         table: pd.DataFrame = getattr(data, name)
         with atomic_file(out / f"{name}.csv") as handle:
             table.to_csv(handle, index=False, date_format="%Y-%m-%d")
+    links = getattr(data, "uncertain_links", None)
+    if isinstance(links, pd.DataFrame):
+        with atomic_file(out / "uncertain_links.csv") as handle:
+            links.to_csv(handle, index=False)
+    _write_metadata(data, out)
     mark_complete(out)
     return out
 
 
 def read_records(
     folder: str | os.PathLike[str], *, date_format: str | None = None
-) -> dict[str, pd.DataFrame]:
+) -> dict[str, Any]:
     """Read the six record tables from a folder of CSV or Parquet files.
+
+    The optional ``uncertain_links`` table is read when present, and the
+    extract date from ``records.json`` (written by :func:`write_records`)
+    under the key ``snapshot_date``.
 
     Each table is ``<name>.csv``, ``<name>.csv.gz`` or ``<name>.parquet``
     (Parquet needs pyarrow). Dates are read as ISO 8601, or in ``date_format``
@@ -66,8 +129,9 @@ def read_records(
 
     Returns
     -------
-    dict of str to pandas.DataFrame
-        The record tables by name, ready for :func:`build_context`.
+    dict
+        The record tables by name, ready for :func:`build_context`, and
+        ``snapshot_date`` when the folder records it.
 
     Raises
     ------
@@ -81,7 +145,9 @@ def read_records(
     >>> from advisory.datasets import make_multiagency
     >>> folder = write_records(make_multiagency(n_cases=20, seed=0), tempfile.mkdtemp())
     >>> sorted(read_records(folder))
-    ['cases', 'coverage', 'events', 'memberships', 'people', 'relationships']
+    ['cases', 'coverage', 'events', 'memberships', 'people', 'relationships', 'snapshot_date']
+    >>> read_records(folder)["snapshot_date"].date().isoformat()
+    '2026-06-30'
     """
     date_format = check_date_format(date_format, "read_records")
     root = Path(folder)
@@ -90,7 +156,13 @@ def read_records(
             f"The records folder {root} does not exist; expected a folder with "
             f"{', '.join(n + '.csv' for n in SCHEMA)} (or .parquet)."
         )
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[str, Any] = {}
+    for name in _OPTIONAL:
+        found = [
+            root / f"{name}{suffix}" for suffix in _SUFFIXES if (root / f"{name}{suffix}").exists()
+        ]
+        if found:
+            tables[name] = read_table(found[0], text_columns=LINK_COLUMNS)
     for name in SCHEMA:
         found = [
             root / f"{name}{suffix}" for suffix in _SUFFIXES if (root / f"{name}{suffix}").exists()
@@ -109,7 +181,8 @@ def read_records(
                     date_format=date_format,
                 )
         tables[name] = table
-    return tables
+    tables.update(_read_metadata(root))
+    return {name: tables[name] for name in sorted(tables)}
 
 
 def read_table(path: str | os.PathLike[str], *, text_columns: Iterable[str] = ()) -> pd.DataFrame:

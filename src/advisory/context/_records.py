@@ -20,7 +20,7 @@ from advisory._errors import InputError
 from advisory._language import WordingError, check_free_text
 from advisory.definitions import Catalogue
 
-__all__ = ["COVERAGE_STATUSES", "SCHEMA", "Records", "check_records"]
+__all__ = ["COVERAGE_STATUSES", "LINK_COLUMNS", "SCHEMA", "Records", "check_records"]
 
 #: Required columns of each table; other columns are kept and ignored.
 SCHEMA: Final[dict[str, tuple[str, ...]]] = {
@@ -31,6 +31,11 @@ SCHEMA: Final[dict[str, tuple[str, ...]]] = {
     "coverage": ("person_id", "agency", "start_date", "end_date", "status"),
     "cases": ("case_id", "person_id", "reference_date"),
 }
+
+#: Columns of the optional ``uncertain_links`` table: agency records that may
+#: belong to a linked person (a link between the linkage's two thresholds),
+#: each to be confirmed by a practitioner before it is relied on.
+LINK_COLUMNS: Final = ("person_id", "agency", "agency_record_id", "described_as", "differences")
 
 #: Coverage statuses: shared; exists but not shared; not matched; not applicable.
 COVERAGE_STATUSES: Final = ("available", "unavailable", "unmatched", "not_applicable")
@@ -60,6 +65,42 @@ class Records:
     """Data problems found but not refused, one row each: ``table``, ``ids``
     (a few of the rows' ids), ``rows`` (how many) and ``problem`` (what and why
     it is kept)."""
+    uncertain_links: pd.DataFrame = dataclasses.field(default_factory=lambda: _no_links())
+    """Optional: the columns of :data:`LINK_COLUMNS` (empty when not given)."""
+
+
+def _no_links() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in LINK_COLUMNS})
+
+
+def _uncertain_links(data: object, known: pd.Index) -> pd.DataFrame:
+    """Validate the optional ``uncertain_links`` table; empty when the records have none."""
+    table = data.get("uncertain_links") if isinstance(data, Mapping) else None
+    table = getattr(data, "uncertain_links", table)
+    if table is None:
+        return _no_links()
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(
+            "The 'uncertain_links' table must be a pandas DataFrame; "
+            f"got {type(table).__name__} instead."
+        )
+    missing = [c for c in LINK_COLUMNS if c not in table.columns]
+    if missing:
+        raise InputError(
+            f"The 'uncertain_links' table has no column {missing[0]!r}; expected columns "
+            f"{list(LINK_COLUMNS)}, found {list(map(str, table.columns))}."
+        )
+    out = table[list(LINK_COLUMNS)].copy()
+    for column in LINK_COLUMNS:
+        if out[column].isna().any():
+            raise InputError(
+                f"The 'uncertain_links' table's {column!r} column has "
+                f"{int(out[column].isna().sum())} missing values; every row needs all of "
+                f"{list(LINK_COLUMNS)}."
+            )
+        out[column] = out[column].astype(str)
+    _known(out["person_id"], known, "uncertain_links", "person_id")
+    return out.reset_index(drop=True)
 
 
 def _few(values: Any) -> str:
@@ -520,4 +561,5 @@ def check_records(data: object, catalogue: Catalogue, *, date_format: str | None
         person_codes=person_codes,
         snapshot_date=snapshot,
         problems=_problems(_duplicate_events(events, person_codes["events.person_id"])),
+        uncertain_links=_uncertain_links(data, known),
     )

@@ -49,6 +49,22 @@ class CaseContext:
         ``unmatched``, ``no_coverage``, ``stale``, ``no_household``,
         ``no_relationship``, ``unknown_age``), ``agency``, ``person_id``,
         ``relationship``, ``start_date``, ``end_date`` and ``reason``.
+    records : pandas.DataFrame
+        Each household member's own shared records, newest first:
+        ``person_id``, ``agency``, ``event_type``, ``event_id`` and ``date``;
+        every record in the window of the widest factor, and the catalogue's
+        key history (earlier referrals, plans, ...) at any earlier date.
+    connected : pandas.DataFrame
+        People related to the child who do not live in the household on the
+        reference date (a parent living elsewhere): ``person_id``,
+        ``relationship``, ``sex``, ``age`` and ``left_on`` (when they left the
+        child's household, where recorded).
+    to_confirm : pandas.DataFrame
+        Agency records that may belong to a household member or connected
+        person (links the linkage could not settle): ``person_id``,
+        ``relationship``, ``agency``, ``agency_record_id``, ``described_as``
+        and ``differences``; empty when the records carry no
+        ``uncertain_links`` table.
     """
 
     cases: pd.DataFrame
@@ -58,6 +74,9 @@ class CaseContext:
     household: pd.DataFrame
     household_events: pd.DataFrame
     gaps: pd.DataFrame
+    records: pd.DataFrame
+    connected: pd.DataFrame
+    to_confirm: pd.DataFrame
 
     def case(self, case_id: str) -> CaseContext:
         """Return the context of one case, as a :class:`CaseContext` of one row.

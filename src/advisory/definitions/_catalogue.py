@@ -28,8 +28,16 @@ DIRECTIONS: Final[tuple[Direction, ...]] = ("concern", "strength")
 PLACEHOLDER: Final = "who"
 
 _TOP_KEYS: Final = ("schema_version", "reminder", "sources", "factors")
-_SOURCE_KEYS: Final = ("label", "event_types", "not_captured")
-_ENTRY_KEYS: Final = ("label", "source", "direction", "question")
+_SOURCE_KEYS: Final = ("label", "event_types", "not_captured", "key_history", "chronology")
+_ENTRY_KEYS: Final = (
+    "label",
+    "source",
+    "direction",
+    "question",
+    "hardship",
+    "absence_question",
+    "absence_ages",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,12 +54,19 @@ class Source:
         Every event type this source records.
     not_captured : str
         What this source's records never capture, in plain language.
+    key_history : tuple of str
+        Event types a review always shows, at any date, whatever the model
+        says (earlier referrals, plans, missing episodes, exclusions).
+    chronology : tuple of str
+        Event types a review's short chronology shows (default: all).
     """
 
     name: str
     label: str
     event_types: tuple[str, ...]
     not_captured: str
+    key_history: tuple[str, ...] = ()
+    chronology: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +85,16 @@ class CatalogueEntry:
         Whether the factor is a possible concern or a strength.
     question : str
         The review question; it may contain the placeholder ``{who}``.
+    hardship : bool
+        Whether the factor may indicate hardship or poverty rather than
+        harm (housing, arrears, missed appointments): a review asks about it
+        as context and support, never as its first question.
+    absence_question : str or None
+        The question a review asks when the model relies on the *absence*
+        of such records (``None``: an absence is never asked about).
+    absence_ages : tuple of int or None
+        ``(youngest, oldest)``: the child's ages in whole years at which an
+        absence applies (a health visitor sees children under five).
 
     Examples
     --------
@@ -85,6 +110,9 @@ class CatalogueEntry:
     source: str
     direction: Direction
     question: str
+    hardship: bool = False
+    absence_question: str | None = None
+    absence_ages: tuple[int, int] | None = None
 
     def question_for(self, who: str) -> str:
         """Return the question with ``{who}`` replaced by ``who``.
@@ -226,13 +254,7 @@ def parse_catalogue(text: str, source: str = "<string>") -> Catalogue:
     schema_version = top.schema_version()
     reminder = _plain_text(top, "reminder")
     sources = tuple(
-        Source(
-            name=name,
-            label=_plain_label(t),
-            event_types=t.texts("event_types"),
-            not_captured=_plain_text(t, "not_captured"),
-        )
-        for name, t in top.named_tables("sources", _SOURCE_KEYS).items()
+        _source(name, t) for name, t in top.named_tables("sources", _SOURCE_KEYS).items()
     )
     source_names = [s.name for s in sources]
     entries = []
@@ -251,6 +273,11 @@ def parse_catalogue(text: str, source: str = "<string>") -> Catalogue:
                 source=entry_source,
                 direction=t.choice("direction", DIRECTIONS),
                 question=_question(t),
+                hardship=t.boolean("hardship", default=False),
+                absence_question=_question(t, "absence_question")
+                if t.has("absence_question")
+                else None,
+                absence_ages=_ages(t),
             )
         )
     return Catalogue(
@@ -284,6 +311,46 @@ def load_catalogue(path: str | os.PathLike[str], *, source: str | None = None) -
     """
     name = str(path) if source is None else source
     return parse_catalogue(read_definition_file(path, name), name)
+
+
+def _source(name: str, t: Table) -> Source:
+    event_types = t.texts("event_types")
+    subsets = {}
+    for key in ("key_history", "chronology"):
+        chosen = t.texts(key, default=(), minimum=1) if t.has(key) else ()
+        strange = [e for e in chosen if e not in event_types]
+        if strange:
+            raise t.error(
+                key,
+                f"lists {strange[0]!r}, which is not among this source's event_types "
+                f"{list(event_types)}.",
+            )
+        subsets[key] = chosen
+    return Source(
+        name=name,
+        label=_plain_label(t),
+        event_types=event_types,
+        not_captured=_plain_text(t, "not_captured"),
+        key_history=subsets["key_history"],
+        chronology=subsets["chronology"] or event_types,
+    )
+
+
+def _ages(t: Table) -> tuple[int, int] | None:
+    if not t.has("absence_ages"):
+        return None
+    value = t.data["absence_ages"]
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)
+        or value[0] > value[1]
+    ):
+        raise t.error(
+            "absence_ages",
+            f"must be [youngest, oldest], two whole years with youngest <= oldest; got {value!r}.",
+        )
+    return (int(value[0]), int(value[1]))
 
 
 def _wording_problem(value: str, *, question: bool = False) -> str | None:
@@ -356,6 +423,8 @@ def check_wording(catalogue: Catalogue, *, source: str = "the catalogue") -> Non
     for e in catalogue.entries:
         texts += [(f"factors.{e.name}.label", e.label, False)]
         texts += [(f"factors.{e.name}.question", e.question, True)]
+        if e.absence_question is not None:
+            texts += [(f"factors.{e.name}.absence_question", e.absence_question, True)]
     for where, value, question in texts:
         if not isinstance(value, str):
             raise DefinitionError(source, where, f"must be text; got {value!r}.")
@@ -378,13 +447,13 @@ def _plain_text(t: Table, key: str) -> str:
     return text
 
 
-def _question(t: Table) -> str:
-    question = t.text("question")
+def _question(t: Table, key: str = "question") -> str:
+    question = t.text(key)
     try:
         fields = list(string.Formatter().parse(question))
     except ValueError as exc:
         raise t.error(
-            "question",
+            key,
             f"has an unmatched brace ({exc}); the only placeholder allowed is {{who}}.",
         ) from exc
     for _, field, spec, conversion in fields:
@@ -397,23 +466,23 @@ def _question(t: Table) -> str:
                 + "}"
             )
             raise t.error(
-                "question",
+                key,
                 f"has the placeholder {shown!r}; the only placeholder allowed is "
                 "{who}. Remove it or write it out.",
             )
     if not question.rstrip().endswith("?"):
         raise t.error(
-            "question",
+            key,
             f"must be a question ending with '?', never an instruction or a statement; "
             f"got {question!r}.",
         )
     if any(c.isdigit() for c in question):
         raise t.error(
-            "question",
+            key,
             f"must not contain digits (numbers come from the records, not the question); "
             f"got {question!r}.",
         )
     problem = _wording_problem(question, question=True)
     if problem is not None:
-        raise t.error("question", problem)
+        raise t.error(key, problem)
     return question

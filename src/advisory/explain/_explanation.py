@@ -179,6 +179,22 @@ class Explanation(JsonResult):
         out: npt.NDArray[np.bool_] = ((lower > 0) | (upper < 0)) & same_sign
         return out
 
+    @property
+    def steady(self) -> npt.NDArray[np.bool_]:
+        """Whether each attribution keeps its direction over the bootstrap refits.
+
+        The rule reviews use to choose what to ask about. Like
+        :attr:`reliable`, but a refit that gives exactly zero (it did not use
+        the factor, as a boosting refit that never split on it) abstains
+        instead of counting against the direction: the interval may end at
+        zero, never cross it. A zero attribution is never steady.
+        """
+        lower, upper, values = self.lower, self.upper, self._values
+        out: npt.NDArray[np.bool_] = ((values > 0) & (lower >= 0) & (upper > 0)) | (
+            (values < 0) & (upper <= 0) & (lower < 0)
+        )
+        return out
+
     def to_frame(self) -> pd.DataFrame:
         """Return the attributions as a DataFrame.
 
@@ -439,14 +455,16 @@ class StableAttributions:
             (int(offset), None if f.levels is not None else f.thresholds.tolist(), f.n_known)
             for offset, f in zip(self._offsets, shapes.factors, strict=True)
         ]
-        self._reliable = Explanation(
+        segments = Explanation(
             values=table[:1],
             base_value=0.0,
             margin=np.zeros(1),
             data=pd.DataFrame(),
             resampled=table[1:, None, :] if table.shape[0] > 1 else None,
             confidence=explainer.confidence,
-        ).reliable[0]
+        )
+        self._reliable = segments.reliable[0]
+        self._steady = segments.steady[0]
 
     def __call__(self, X: pd.DataFrame) -> tuple[Float, Float, npt.NDArray[np.bool_]]:
         """Return ``(matrix, values, reliable)`` for the cases ``X``.
@@ -475,6 +493,29 @@ class StableAttributions:
         else:
             where = self._shapes.segments(matrix) + self._offsets
         return matrix, self._values[where], self._reliable[where]
+
+    def steady(self, X: pd.DataFrame) -> tuple[Float, Float, npt.NDArray[np.bool_]]:
+        """Return ``(matrix, values, steady)``: as calling it, with :attr:`Explanation.steady`."""
+        model = self.explainer.model
+        matrix = self._small_matrix(X) if len(X) <= _SMALL_FRAME else None
+        if matrix is None:
+            matrix = model._matrix(X, "explain")
+        if self._shapes is None:
+            values, base = model._attributions(matrix, self.explainer._background)
+            explanation = Explanation(
+                values=values[0],
+                base_value=float(base[0]),
+                margin=np.zeros(len(matrix)),
+                data=pd.DataFrame(),
+                resampled=values[1:] if values.shape[0] > 1 else None,
+                confidence=self.explainer.confidence,
+            )
+            return matrix, values[0], explanation.steady
+        if len(matrix) <= _SMALL_FRAME:
+            where = self._few_segments(matrix)
+        else:
+            where = self._shapes.segments(matrix) + self._offsets
+        return matrix, self._values[where], self._steady[where]
 
     def _few_segments(self, matrix: Float) -> npt.NDArray[np.intp]:
         """Segment of each value, offset into the tables, for a few cases (as ``segments``)."""

@@ -8,13 +8,13 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from advisory._errors import InputError
+from advisory.fairness._binomial import wilson_interval
 from advisory.fairness._suppression import suppress
 from advisory.linkage import LinkageResult
 
-__all__ = ["LinkageQuality", "linkage_quality", "wilson_interval"]
+__all__ = ["LinkageQuality", "linkage_quality"]
 
 _NOT_RECORDED: Final = "not recorded"
 _METRICS: Final = {
@@ -24,30 +24,6 @@ _METRICS: Final = {
     "missed_match_rate": "records of a person in the picture not linked to them",
     "false_match_rate": "linked records linked to someone they do not belong to",
 }
-
-
-def wilson_interval(
-    count: np.ndarray[Any, Any], n: np.ndarray[Any, Any], confidence_level: float
-) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Wilson score interval of a proportion (honest at 0 and 1 and at small counts).
-
-    Examples
-    --------
-    >>> low, high = wilson_interval(np.array([0]), np.array([20]), 0.95)
-    >>> float(low[0]), round(float(high[0]), 3)
-    (0.0, 0.161)
-    """
-    z = float(norm.ppf(0.5 + confidence_level / 2))
-    n = np.asarray(n, dtype=float)
-    p = np.divide(count, n, out=np.zeros_like(n), where=n > 0)
-    safe = np.where(n > 0, n, 1.0)
-    centre = (p + z * z / (2 * safe)) / (1 + z * z / safe)
-    half = z * np.sqrt(p * (1 - p) / safe + z * z / (4 * safe * safe)) / (1 + z * z / safe)
-    low = np.clip(centre - half, 0.0, 1.0)
-    high = np.clip(centre + half, 0.0, 1.0)
-    low[np.isclose(p, 0.0)] = 0.0
-    high[np.isclose(p, 1.0)] = 1.0
-    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -259,7 +235,7 @@ def linkage_quality(
         hidden = suppress(cells, min_cell_size)
         n = counts["size"].to_numpy()
         count = counts["sum"].to_numpy()
-        low, high = wilson_interval(count, n, confidence_level)
+        low, high = wilson_interval(count, n, confidence=confidence_level)
         for i, name in enumerate(names):
             withheld = (name,) in hidden
             rows.append(

@@ -51,7 +51,7 @@ def _name_change(a: Any, b: Any, what: str) -> str | None:
         return f"{what} not recorded" if (a is None) != (b is None) else None
     if a == b:
         return None
-    if difflib.SequenceMatcher(None, a, b).ratio() >= 0.7 or a.startswith(b) or b.startswith(a):
+    if difflib.SequenceMatcher(None, a, b).ratio() >= 0.7 or a[:4] == b[:4]:
         return f"{what} spelled differently"
     return f"{what} different"
 

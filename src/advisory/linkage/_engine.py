@@ -53,6 +53,8 @@ class Scored:
         splink's trained model (settings with m and u probabilities).
     charts : dict of str to dict
         Vega-Lite specifications of splink's diagnostic charts.
+    chart_html : dict of str to str
+        The same charts as HTML pages with splink's scripts inline (offline).
     """
 
     pairs: pd.DataFrame
@@ -264,7 +266,9 @@ def _train(linker: Any, splink: Any, spec: LinkageSpec, say: Callable[[str], Non
     for rule in spec.em_blocking:
         say(f"training: m probabilities by expectation-maximisation on {', '.join(rule)}")
         linker.training.estimate_parameters_using_expectation_maximisation(
-            splink.block_on(*rule), estimate_without_term_frequencies=True
+            splink.block_on(*rule),
+            estimate_without_term_frequencies=True,
+            max_pairs=float(spec.em_max_pairs),
         )
 
 

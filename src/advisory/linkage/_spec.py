@@ -75,6 +75,7 @@ _TRAINING_KEYS: Final = (
     "prior_rules",
     "prior_recall",
     "em_blocking",
+    "em_max_pairs",
 )
 
 
@@ -118,6 +119,9 @@ class LinkageSpec:
     prior_rules : tuple of tuple of str
     prior_recall : float
     em_blocking : tuple of tuple of str
+    em_max_pairs : int
+        At most about this many pairs per expectation-maximisation session
+        (splink samples records to stay near it).
     """
 
     name: str
@@ -137,6 +141,7 @@ class LinkageSpec:
     prior_rules: tuple[tuple[str, ...], ...]
     prior_recall: float
     em_blocking: tuple[tuple[str, ...], ...]
+    em_max_pairs: int
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -180,6 +185,15 @@ def _column(source: str, where: str, column: str, *, derived: bool) -> str:
             f"{list(allowed)}.",
         )
     return column
+
+
+def _pairs(training: Table, key: str, default: int) -> int:
+    value = training.data.get(key, default)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1_000:
+        raise training.error(key, f"must be a whole number of pairs >= 1000; got {value!r}.")
+    return value
 
 
 def parse_linkage_spec(text: str, source: str = "<string>") -> LinkageSpec:
@@ -266,13 +280,8 @@ def parse_linkage_spec(text: str, source: str = "<string>") -> LinkageSpec:
             _column(source, f"blocking[{i}].columns", column, derived=True)
         blocking.append(columns)
     training = top.table("training", _TRAINING_KEYS)
-    u_max_pairs = training.data.get("u_max_pairs", 1_000_000)
-    if isinstance(u_max_pairs, float) and u_max_pairs.is_integer():
-        u_max_pairs = int(u_max_pairs)
-    if isinstance(u_max_pairs, bool) or not isinstance(u_max_pairs, int) or u_max_pairs < 1_000:
-        raise training.error(
-            "u_max_pairs", f"must be a whole number of pairs >= 1000; got {u_max_pairs!r}."
-        )
+    u_max_pairs = _pairs(training, "u_max_pairs", 1_000_000)
+    em_max_pairs = _pairs(training, "em_max_pairs", 2_000_000)
     return LinkageSpec(
         name=check_name(top.text("name"), source, "name"),
         description=top.text("description"),
@@ -291,6 +300,7 @@ def parse_linkage_spec(text: str, source: str = "<string>") -> LinkageSpec:
         prior_rules=_rules(training, "prior_rules"),
         prior_recall=training.open_fraction("prior_recall", default=0.8),
         em_blocking=_rules(training, "em_blocking"),
+        em_max_pairs=em_max_pairs,
     )
 
 

@@ -34,10 +34,8 @@ def python_columns(table: pd.DataFrame, columns: Sequence[str]) -> dict[str, lis
     out: dict[str, list[Any]] = {}
     for c in columns:
         column = table[c]
-        if column.dtype.kind == "M":  # distinct dates are few: convert each once
-            codes, uniques = pd.factorize(column)
-            labels = [*uniques.tolist(), None]
-            out[c] = [labels[k] for k in codes.tolist()]
+        if column.dtype.kind == "M":  # ISO text straight from numpy ('NaT' when missing)
+            out[c] = column.to_numpy(dtype="datetime64[D]").astype(str).tolist()
         else:
             out[c] = column.tolist()
     return out

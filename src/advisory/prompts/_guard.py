@@ -61,6 +61,7 @@ from advisory._language import (
     check_identifier_words,
     check_words,
 )
+from advisory.prompts._memo import BoundedMemo
 
 __all__ = [
     "DATE_KEYS",
@@ -142,10 +143,12 @@ def _check_date(text: str) -> None:
 
 _CHECKS: Final = {"text": check_free_text, "id": _check_identifier, "date": _check_date}
 # Strings already found acceptable, by kind; renderings repeat them a lot.
-_APPROVED: Final[dict[str, set[str]]] = {kind: set() for kind in _CHECKS}
+_APPROVED: Final[dict[str, BoundedMemo[str, bool]]] = {
+    kind: BoundedMemo(_APPROVED_MAX) for kind in _CHECKS
+}
 _DIGIT_RUN: Final = re.compile(r"\d+")
 # Shapes of identifiers found acceptable: each run of digits written as one 0.
-_APPROVED_SHAPES: Final[set[str]] = set()
+_APPROVED_SHAPES: Final[BoundedMemo[str, bool]] = BoundedMemo(_APPROVED_MAX)
 
 
 def identifier_shape(text: str) -> str:
@@ -177,15 +180,11 @@ def _check_text(text: str, kind: str = "text") -> None:
             return
         _check_identifier(text)  # names the identifier itself when it fails
         if shape != text:
-            if len(_APPROVED_SHAPES) >= _APPROVED_MAX:
-                _APPROVED_SHAPES.clear()
-            _APPROVED_SHAPES.add(shape)
+            _APPROVED_SHAPES.put(shape, True)
             return
     else:
         _CHECKS[kind](text)
-    if len(approved) >= _APPROVED_MAX:
-        approved.clear()
-    approved.add(text)
+    approved.put(text, True)
 
 
 def check_identifiers(values: Iterable[str], *, where: str) -> None:

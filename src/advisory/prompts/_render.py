@@ -1,99 +1,136 @@
-"""Plain-text and HTML renderings of a review, each passed through the guard."""
+"""Plain-text and HTML renderings of a review, built from its dict and guarded.
+
+Both read the dict of :meth:`~advisory.prompts.Review.to_dict` (or a host's
+parsed JSON), so every rendering shows exactly what the data holds. The page
+reads: who lives here, people elsewhere, the chronology, key history, the
+questions for this visit, records to confirm, what the records could not see,
+and one line saying it is not a decision. The fixed texts (what records never
+capture, the method) sit behind "About these prompts".
+"""
 
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Any, Final
 
 from advisory.prompts._guard import check_language
-
-if TYPE_CHECKING:
-    from advisory.prompts._review import FactorPrompt, HouseholdMember, Record, Review
+from advisory.prompts._schema import check_schema_id
 
 __all__ = ["render_html", "render_text"]
 
-HEADINGS = {
-    "stands_out": "Factors that stand out compared with a typical case",
-    "strengths": "Strengths, and what pulls the other way",
-    "could_not_see": "What the data could not see",
-    "household": "Household on the reference date (each person separately)",
-    "about": "About this review",
+HEADINGS: Final = {
+    "household": "Who lives here",
+    "elsewhere": "Living elsewhere",
+    "chronology": "Past year's records",
+    "key_history": "Key history",
+    "questions": "Questions for the visit",
+    "to_confirm": "Records to confirm",
+    "could_not_see": "Not in these records",
+    "about": "About these prompts",
 }
-NONE_STAND_OUT = "No recorded factor stands out clearly for this case."
-NONE_STRENGTHS = "No recorded strength or factor pulling the other way stands out clearly."
-NO_GAPS = "No gap in the shared records of this household was found."
+#: Said when a section has nothing: never as clearance. "Not in these records"
+#: always ends with the open question, so it is never empty.
+EMPTY: Final = {
+    "chronology": "None shared (which is not to say nothing happened).",
+    "key_history": "None in the shared records.",
+}
 
 
-def _records(n: int) -> str:
-    return f"{n} record" if n == 1 else f"{n} records"
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
-def _record_line(r: Record) -> str:
-    return f"{r.date.isoformat()}: {r.event_type} ({r.agency}), {r.relationship} {r.person_id}"
-
-
-def _member_line(m: HouseholdMember) -> str:
-    age = "age unknown" if m.age_years is None else f"{m.age_years} years old"
-    since = "" if m.member_since is None else f", in the household since {m.member_since}"
-    contact = [
-        (f"{c.agency} {_records(c.events)}" if c.events else f"{c.agency} no records")
-        + ("" if c.latest is None else f", latest on {c.latest}")
-        + ("" if c.coverage == "complete" else f" ({c.coverage})")
-        for c in m.recent_contact
+def _person(p: Mapping[str, Any], *, elsewhere: bool) -> str:
+    parts = [f"{_cap(p['relationship'])} {p['person_id']}, {p['age']}"]
+    if p["member_since"]:
+        parts.append(f"moved in {p['member_since']}")
+    if elsewhere and p["end_date"]:
+        parts.append(f"left the household {p['end_date']}")
+    if p["relation"]:
+        parts.append(p["relation"])
+    line = ", ".join(parts) + "."
+    shown = [
+        f"{r['agency']} ({r['partial']}): {r['kinds']}" if r["partial"] else r["kinds"]
+        for r in p["records"]
     ]
-    recent = "; ".join(contact) if contact else "no recent agency records"
-    return f"{m.relationship} ({m.person_id}), {age}{since}. Recent contact: {recent}"
+    if shown:
+        line += " " + _cap("; ".join(shown)) + "."
+    for note in p["notes"]:
+        line += f" {_cap(note)}."
+    return line
 
 
-def _prompt_lines(p: FactorPrompt) -> list[str]:
+def _entry(e: Mapping[str, Any]) -> str:
+    when = e["when"].replace(" before the referral", " before")
+    return f"{e['date']} ({when}): {e['relationship']}, {e['event_type']} ({e['agency']})"
+
+
+def _question(q: Mapping[str, Any]) -> tuple[str, str]:
+    return q["question"], f"{q['agency']}: {q['recorded']}."
+
+
+def render_text(review: Mapping[str, Any]) -> str:
+    """Render a review dict as plain text; raises ``LanguageError`` on a breach.
+
+    Examples
+    --------
+    >>> from advisory.prompts import render_text
+    >>> render_text({"schema": "urn:advisory:review:v1"})
+    Traceback (most recent call last):
+    ...
+    advisory._errors.InputError: This release reads reviews of schema 'urn:advisory:review:v2'; ...
+    """
+    check_schema_id(review)
     lines = [
-        f"- {p.label} ({p.emphasis})",
-        f"  Recorded: {p.observed} ({p.agency})",
-    ]
-    lines += [f"    {_record_line(r)}" for r in p.records]
-    lines.append(f"  Question: {p.question}")
-    return lines
-
-
-def render_text(review: Review) -> str:
-    """Render ``review`` as plain text; raises ``LanguageError`` on a breach."""
-    lines = [
-        f"Review prompts for case {review.case_id}, as of {review.reference_date.isoformat()}",
-        review.statement,
+        f"Case {review['case_id']}, referred {review['reference_date']}",
+        review["statement"],
         "",
-        HEADINGS["stands_out"],
+        HEADINGS["household"],
     ]
-    for p in review.stands_out:
-        lines += _prompt_lines(p)
-    if not review.stands_out:
-        lines.append(f"- {NONE_STAND_OUT}")
-    lines += ["", HEADINGS["strengths"]]
-    for p in review.strengths:
-        lines += _prompt_lines(p)
-    if not review.strengths:
-        lines.append(f"- {NONE_STRENGTHS}")
+    lines += [f"- {_person(p, elsewhere=False)}" for p in review["household"]]
+    if review["elsewhere"]:
+        lines += ["", HEADINGS["elsewhere"]]
+        lines += [f"- {_person(p, elsewhere=True)}" for p in review["elsewhere"]]
+    lines += ["", HEADINGS["chronology"]]
+    lines += [f"- {_entry(e)}" for e in review["chronology"]]
+    if review["chronology_more"]:
+        lines.append(f"- {_cap(review['chronology_more'])}.")
+    if not review["chronology"]:
+        lines.append(f"- {EMPTY['chronology']}")
+    lines += ["", HEADINGS["key_history"]]
+    lines += [f"- {_entry(e)}" for e in review["key_history"]]
+    if review["key_history_more"]:
+        lines.append(f"- {_cap(review['key_history_more'])}.")
+    if not review["key_history"]:
+        lines.append(f"- {EMPTY['key_history']}")
+    lines += ["", HEADINGS["questions"]]
+    for q in review["questions"]:
+        lead, recorded = _question(q)
+        lines.append(f"- {lead}")
+        if recorded:
+            lines.append(f"  {recorded}")
+    if review["to_confirm"]:
+        lines += ["", HEADINGS["to_confirm"]]
+        for c in review["to_confirm"]:
+            lines.append(
+                f"- {c['agency']} record {c['event_id']}: {c['described_as']} may be the "
+                f"{c['relationship']} {c['person_id']} ({c['differences']})."
+            )
+            lines.append(f"  {c['question']}")
     lines += ["", HEADINGS["could_not_see"]]
-    for g in review.gaps:
-        lines += [f"- {g.description}", f"  Question: {g.question}"]
-    if not review.gaps:
-        lines.append(f"- {NO_GAPS}")
-    lines += [f"- Unknown: {u.label}: {u.reason}" for u in review.unknown]
-    lines += [review.reminder, "What each agency's records never capture:"]
-    lines += [f"- {n.agency}: {n.text}" for n in review.not_captured]
-    lines.append(f"Question: {review.open_question}")
-    lines += ["", HEADINGS["household"]]
-    lines += [f"- {_member_line(m)}" for m in review.household]
-    if not review.household:
-        lines.append("- No household members are recorded for this case.")
+    for g in review["could_not_see"]:
+        lines += [f"- {g['description']}", f"  {g['question']}"]
+    about = review["about"]
     lines += [
+        f"- {about['open_question']}",
         "",
-        HEADINGS["about"],
-        f"Model: {review.model_version}",
-        f"Explanation: {review.explanation_method}",
-        f"Records as of: {review.data_snapshot_date.isoformat()}",
+        f"About these prompts: model {about['model_version']}; records as of "
+        f"{about['data_snapshot_date']}. Questions are chosen with the model's explanation; "
+        "their number and order say nothing about the case.",
     ]
     text = "\n".join(lines) + "\n"
-    check_language(text, where=f"text of case {review.case_id}")
+    check_language(text, where=f"text of case {review['case_id']}")
     return text
 
 
@@ -101,71 +138,86 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _prompt_html(p: FactorPrompt) -> str:
-    records = ""
-    if p.records:
-        items = "".join(f"<li>{_e(_record_line(r))}</li>" for r in p.records)
-        records = (
-            f"<details><summary>{_e(_records(len(p.records)))} behind this</summary>"
-            f"<ul>{items}</ul></details>"
-        )
-    return (
-        f'<li class="advisory-prompt"><h4>{_e(p.label)}</h4>'
-        f"<p><strong>{_e(p.emphasis.capitalize())}.</strong> Recorded: {_e(p.observed)} "
-        f"({_e(p.agency)})</p>{records}"
-        f'<p class="advisory-question"><strong>Question:</strong> {_e(p.question)}</p></li>'
-    )
+def _list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
-def render_html(review: Review) -> str:
-    """Render ``review`` as an accessible HTML fragment; raises ``LanguageError`` on a breach.
+def render_html(review: Mapping[str, Any]) -> str:
+    """Render a review dict as an accessible HTML fragment; raises ``LanguageError`` on a breach.
 
     Headings and lists carry the structure; nothing relies on colour; all text
-    is escaped; there are no scripts, styles or external assets.
+    is escaped; there are no scripts, styles or external assets. The fixed
+    texts sit in a collapsible ``<details>`` "About these prompts".
     """
-    ident = _e(f"advisory-review-{review.case_id}")
+    check_schema_id(review)
+    ident = _e(f"advisory-review-{review['case_id']}")
     parts = [
         f'<section class="advisory-review" lang="en" aria-labelledby="{ident}">',
-        f'<h2 id="{ident}">Review prompts for case {_e(review.case_id)}, as of '
-        f"{_e(review.reference_date.isoformat())}</h2>",
-        f'<p class="advisory-statement"><strong>{_e(review.statement)}</strong></p>',
-        f"<h3>{_e(HEADINGS['stands_out'])}</h3>",
-        "<ul>" + "".join(_prompt_html(p) for p in review.stands_out) + "</ul>"
-        if review.stands_out
-        else f"<p>{_e(NONE_STAND_OUT)}</p>",
-        f"<h3>{_e(HEADINGS['strengths'])}</h3>",
-        "<ul>" + "".join(_prompt_html(p) for p in review.strengths) + "</ul>"
-        if review.strengths
-        else f"<p>{_e(NONE_STRENGTHS)}</p>",
-        f"<h3>{_e(HEADINGS['could_not_see'])}</h3>",
-    ]
-    gap_items = [
-        f'<li>{_e(g.description)}<p class="advisory-question"><strong>Question:</strong> '
-        f"{_e(g.question)}</p></li>"
-        for g in review.gaps
-    ] + [f"<li>Unknown: {_e(u.label)}: {_e(u.reason)}</li>" for u in review.unknown]
-    parts.append("<ul>" + "".join(gap_items) + "</ul>" if gap_items else f"<p>{_e(NO_GAPS)}</p>")
-    parts += [
-        f"<p>{_e(review.reminder)}</p>",
-        "<h4>What each agency's records never capture</h4>",
-        "<ul>"
-        + "".join(
-            f"<li><strong>{_e(n.agency)}:</strong> {_e(n.text)}</li>" for n in review.not_captured
-        )
-        + "</ul>",
-        f'<p class="advisory-question"><strong>Question:</strong> {_e(review.open_question)}</p>',
+        f'<h2 id="{ident}">Case {_e(review["case_id"])}, referred '
+        f"{_e(review['reference_date'])}</h2>",
+        f'<p class="advisory-statement">{_e(review["statement"])}</p>',
         f"<h3>{_e(HEADINGS['household'])}</h3>",
-        "<ul>" + "".join(f"<li>{_e(_member_line(m))}</li>" for m in review.household) + "</ul>"
-        if review.household
-        else "<p>No household members are recorded for this case.</p>",
-        f"<h3>{_e(HEADINGS['about'])}</h3>",
+        _list([_e(_person(p, elsewhere=False)) for p in review["household"]]),
+    ]
+    if review["elsewhere"]:
+        parts += [
+            f"<h3>{_e(HEADINGS['elsewhere'])}</h3>",
+            _list([_e(_person(p, elsewhere=True)) for p in review["elsewhere"]]),
+        ]
+    chronology = [_e(_entry(e)) for e in review["chronology"]]
+    if review["chronology_more"]:
+        chronology.append(_e(_cap(review["chronology_more"]) + "."))
+    key_history = [_e(_entry(e)) for e in review["key_history"]]
+    if review["key_history_more"]:
+        key_history.append(_e(_cap(review["key_history_more"]) + "."))
+    parts += [
+        f"<h3>{_e(HEADINGS['chronology'])}</h3>",
+        _list(chronology) if chronology else f"<p>{_e(EMPTY['chronology'])}</p>",
+        f"<h3>{_e(HEADINGS['key_history'])}</h3>",
+        _list(key_history) if key_history else f"<p>{_e(EMPTY['key_history'])}</p>",
+        f"<h3>{_e(HEADINGS['questions'])}</h3>",
+    ]
+    items = []
+    for q in review["questions"]:
+        lead, recorded = _question(q)
+        items.append(
+            f'<p class="advisory-question">{_e(lead)}</p>'
+            + (f"<p>{_e(recorded)}</p>" if recorded else "")
+        )
+    parts.append(_list(items))
+    if review["to_confirm"]:
+        parts += [
+            f"<h3>{_e(HEADINGS['to_confirm'])}</h3>",
+            _list(
+                [
+                    _e(
+                        f"{c['agency']} record {c['event_id']}: {c['described_as']} may be the "
+                        f"{c['relationship']} {c['person_id']} ({c['differences']}). "
+                        f"{c['question']}"
+                    )
+                    for c in review["to_confirm"]
+                ]
+            ),
+        ]
+    gaps = [f"{_e(g['description'])} {_e(g['question'])}" for g in review["could_not_see"]]
+    about = review["about"]
+    parts += [
+        f"<h3>{_e(HEADINGS['could_not_see'])}</h3>",
+        _list(gaps) if gaps else "",
+        f'<p class="advisory-question">{_e(about["open_question"])}</p>',
+        f"<details><summary>{_e(HEADINGS['about'])}</summary>",
+        f"<p>{_e(about['reminder'])}</p>",
+        "<h4>What each agency's records never capture</h4>",
+        _list(
+            [f"<strong>{_e(n['agency'])}:</strong> {_e(n['text'])}" for n in about["not_captured"]]
+        ),
         "<dl>",
-        f"<dt>Model</dt><dd>{_e(review.model_version)}</dd>",
-        f"<dt>Explanation</dt><dd>{_e(review.explanation_method)}</dd>",
-        f"<dt>Records as of</dt><dd>{_e(review.data_snapshot_date.isoformat())}</dd>",
-        "</dl>",
+        f"<dt>Model</dt><dd>{_e(about['model_version'])}</dd>",
+        f"<dt>Explanation</dt><dd>{_e(about['explanation_method'])}</dd>",
+        f"<dt>Records as of</dt><dd>{_e(about['data_snapshot_date'])}</dd>",
+        "</dl></details>",
         "</section>",
     ]
     markup = "\n".join(parts) + "\n"
-    check_language(html.unescape(markup), where=f"HTML of case {review.case_id}")
+    check_language(html.unescape(markup), where=f"HTML of case {review['case_id']}")
     return markup

@@ -1,493 +1,296 @@
-"""The review of one case: what stands out, strengths, what the data could not see.
+"""The review of one case (schema v2): a practitioner's pre-visit brief, as pure data.
 
-Every type here is a frozen dataclass that has no field for a probability,
-score, rank, band, label, threshold, base value, margin or attribution:
-relative strength is carried only by order and by qualitative words.
+Every type here is a frozen dataclass of plain JSON types (text, ISO dates as
+text, whole numbers for ages and record counts, tuples of parts). None has a
+field for a probability, score, rank, band, label, threshold, base value,
+margin or attribution. :meth:`Review.to_dict` gives the one layout every
+rendering is built from (:func:`~advisory.prompts.render_text`,
+:func:`~advisory.prompts.render_html`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import json
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 from advisory._checks import check_choice
 from advisory._errors import InputError
-from advisory.prompts._guard import LanguageError, check_language, passed_before
+from advisory.prompts._schema import SCHEMA_ID, check_schema_id
 
 __all__ = [
     "NOT_A_DECISION",
     "OPEN_QUESTION",
     "SCHEMA_ID",
-    "AgencyContact",
-    "DataGap",
-    "FactorPrompt",
-    "HouseholdMember",
-    "Record",
+    "About",
+    "Gap",
+    "LinkToConfirm",
+    "Person",
+    "Question",
+    "RecordEntry",
+    "RecordKinds",
     "Response",
     "Review",
-    "SourceNote",
-    "UnknownFactor",
 ]
 
-#: The ``$id`` of the JSON Schema of :meth:`Review.to_dict`, with its version.
-SCHEMA_ID: Final = "urn:advisory:review:v1"
 
-#: The fixed statement every review carries.
-NOT_A_DECISION: Final = (
-    "This is not a decision and not an assessment of the child or family. It points to "
-    "recorded circumstances that stand out compared with a typical case, to strengths, and "
-    "to what the records could not see, so that a practitioner can consider them with "
-    "everything else they know. Professional judgement decides what happens next."
-)
+#: The one line every review carries.
+NOT_A_DECISION: Final = "Not a decision or an assessment: prompts for a visit."
 
 #: The closing question that invites what the records never hold.
-OPEN_QUESTION: Final = (
-    "What do you know from the child, the family and other professionals that these "
-    "records could not show?"
-)
+OPEN_QUESTION: Final = "What do the child, family and professionals know that records cannot show?"
 
 Verdict = Literal["agree", "disagree", "not_relevant"]
 VERDICTS: Final[tuple[Verdict, ...]] = ("agree", "disagree", "not_relevant")
 
 
-def _iso(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return value.to_dict()  # type: ignore[union-attr]
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
-# Pieces of reviews (prompts, unknown factors, notes, contacts) whose rendering
-# has passed the language guard, by identity, with their JSON text and dict.
-# Pieces are frozen, so what passed once passes always: the builder shares such
-# pieces across many reviews, and a review holding them does not check them
-# again. The dicts are templates, never handed out (see piece_dicts).
-_GUARDED: dict[int, tuple[object, str, dict[str, Any], tuple[str, ...]]] = {}
-_GUARDED_MAX: Final = 100_000
-# Whether the fixed frame of a review dict (its keys and fixed texts) has passed
-# the guard once, with real values, in this process.
-_FRAME_CHECKED: dict[str, bool] = {"review": False}
-# json.dumps(..., ensure_ascii=False) with its other defaults, built once
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
+class _Part:
+    """A part of a review: plain fields, ``to_dict`` and ``from_dict``."""
 
-
-def guard_piece(piece: Any) -> bool:
-    """Check the rendering of a piece shared by reviews once; return whether it passed.
-
-    A piece that fails is not remembered: the review holding it fails its
-    own check, which names where.
-
-    Parameters
-    ----------
-    piece : FactorPrompt, UnknownFactor, SourceNote, AgencyContact, ...
-        A frozen piece of a review with a ``to_dict`` method.
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> guard_piece(SourceNote(agency="Police", text="Incidents never reported."))
-    True
-    >>> guard_piece(SourceNote(agency="Police", text="Risk level: high"))
-    False
-    """
-    found = _GUARDED.get(id(piece))
-    if found is not None and found[0] is piece:
-        return True
-    document = piece.to_dict()
-    try:
-        check_language(document)
-    except LanguageError:
-        return False
-    if len(_GUARDED) >= _GUARDED_MAX:
-        _GUARDED.clear()
-    lists = tuple(key for key, value in document.items() if type(value) is list)
-    _GUARDED[id(piece)] = (piece, _dumps(document), document, lists)
-    return True
-
-
-def piece_dicts(pieces: tuple[Any, ...]) -> list[dict[str, Any]]:
-    """Return the dicts of ``pieces``, new ones, checking those not guarded before.
-
-    A piece that passed :func:`guard_piece` is copied from its checked
-    template (its lists of records or contacts copied too, so a caller may
-    change what it gets); any other piece is rendered and checked.
-
-    Raises
-    ------
-    LanguageError
-        If a piece not guarded before breaks the guard (without the place in
-        the review: build the review's own dict to name it).
-    """
-    out = []
-    for piece in pieces:
-        found = _GUARDED.get(id(piece))
-        if found is not None and found[0] is piece:
-            document = found[2].copy()
-            for key in found[3]:  # the lists of records or contacts, and their dicts
-                document[key] = [item.copy() for item in document[key]]
-        else:
-            document = piece.to_dict()
-            _check_new(piece, document)
-        out.append(document)
-    return out
-
-
-def _check_new(piece: Any, document: dict[str, Any]) -> None:
-    """Check the dict of a piece not guarded before, skipping its nested pieces that were.
-
-    A text's rule depends only on its own key (an item of a list takes the
-    list's key), so a member's shared contacts need no second look.
-    """
-    nested = [key for key, value in document.items() if type(value) is list]
-    if not nested:
-        check_language(document)
-        return
-    check_language({key: value for key, value in document.items() if key not in nested})
-    for key in nested:
-        for item, item_document in zip(getattr(piece, key), document[key], strict=True):
-            found = _GUARDED.get(id(item))
-            if found is None or found[0] is not item:
-                check_language({key: [item_document]})
-
-
-def review_document(
-    case_id: str,
-    reference_date: str,
-    stands_out: list[dict[str, Any]],
-    strengths: list[dict[str, Any]],
-    gaps: list[dict[str, Any]],
-    unknown: list[dict[str, Any]],
-    reminder: str,
-    not_captured: list[dict[str, Any]],
-    household: list[dict[str, Any]],
-    about: dict[str, str],
-) -> dict[str, Any]:
-    """Return the dict of a review from its parts' dicts (the one layout of ``to_dict``)."""
-    return {
-        "schema": SCHEMA_ID,
-        "case_id": case_id,
-        "reference_date": reference_date,
-        "statement": NOT_A_DECISION,
-        "stands_out": stands_out,
-        "strengths": strengths,
-        "could_not_see": {
-            "gaps": gaps,
-            "unknown_factors": unknown,
-            "reminder": reminder,
-            "not_captured": not_captured,
-            "open_question": {"prompt_id": "open", "question": OPEN_QUESTION},
-        },
-        "household": household,
-        "about": about,
-    }
-
-
-def _piece_json(piece: Any) -> str:
-    """Return the JSON text of a piece, checking it unless it passed before."""
-    found = _GUARDED.get(id(piece))
-    if found is not None and found[0] is piece:
-        return found[1]
-    document = piece.to_dict()
-    check_language(document)
-    return _dumps(document)
-
-
-def _check_own(fields: dict[str, str]) -> None:
-    """Check those of a review's own texts that have not passed before.
-
-    A text's rule depends only on its own key, so checking the new texts
-    alone (usually just the case id) is the same as checking them all.
-    """
-    fresh = {key: value for key, value in fields.items() if not passed_before(key, value)}
-    if fresh:
-        check_language(fresh)
-
-
-# JSON of texts every review of a builder repeats (statement, reminder, about)
-_TEXT_JSON: dict[object, str] = {}
-
-
-def _text_json(value: str | tuple[str, str, str]) -> str:
-    """Return the JSON of a repeated text, or of the 'about' block for a tuple."""
-    found = _TEXT_JSON.get(value)
-    if found is None:
-        if len(_TEXT_JSON) >= 1_000:
-            _TEXT_JSON.clear()
-        if isinstance(value, tuple):
-            keys = ("model_version", "explanation_method", "data_snapshot_date")
-            found = _dumps(dict(zip(keys, value, strict=True)))
-        else:
-            found = _dumps(value)
-        _TEXT_JSON[value] = found
-    return found
-
-
-def _unchecked(pieces: tuple[Any, ...], documents: list[dict[str, Any]]) -> None:
-    """Check the dicts of the pieces that have not passed the guard before.
-
-    A tuple of pieces whose every piece passed (such as the catalogue's notes,
-    shared by every review of a builder) is remembered as a whole.
-    """
-    if not pieces:
-        return
-    seen = _GUARDED_TUPLES.get(id(pieces))
-    if seen is not None and seen is pieces:
-        return
-    for piece, document in zip(pieces, documents, strict=True):
-        found = _GUARDED.get(id(piece))
-        if found is None or found[0] is not piece:
-            _check_new(piece, document)
-    if len(_GUARDED_TUPLES) >= _GUARDED_MAX:
-        _GUARDED_TUPLES.clear()
-    _GUARDED_TUPLES[id(pieces)] = pieces
-
-
-# Tuples of pieces that passed the guard, by id (kept, so an id is not reused)
-_GUARDED_TUPLES: dict[int, tuple[Any, ...]] = {}
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Record:
-    """One record behind a factor: who, which agency, what and when.
-
-    Attributes
-    ----------
-    person_id : str
-        The household member the record concerns.
-    relationship : str
-        Their relationship to the child, in words (``"the child"``, ``"parent"``).
-    agency : str
-        The agency's plain-language name.
-    event_type : str
-        What was recorded, in words (``"domestic abuse notification"``).
-    date : datetime.date
-        When.
-    event_id : str or None
-        The record's identifier in the source system (``None`` for
-        membership records).
-    """
-
-    person_id: str
-    relationship: str
-    agency: str
-    event_type: str
-    date: dt.date
-    event_id: str | None
+    __slots__ = ()
+    _nested: ClassVar[dict[str, type[_Part]]] = {}
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the record as plain JSON types."""
-        return {
-            "person_id": self.person_id,
-            "relationship": self.relationship,
-            "agency": self.agency,
-            "event_type": self.event_type,
-            "date": self.date.isoformat(),
-            "event_id": self.event_id,
-        }
+        """Return the part as plain JSON types (the layout of ``review.schema.json``)."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls, document: dict[str, Any]) -> Any:
+        """Build the part from its dict (as from :meth:`to_dict` or parsed JSON)."""
+        values = {}
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            value = document[f.name]
+            part = cls._nested.get(f.name)
+            if part is not None:
+                value = (
+                    tuple(part.from_dict(v) for v in value)
+                    if isinstance(value, list)
+                    else part.from_dict(value)
+                )
+            elif isinstance(value, list):
+                value = tuple(value)
+            values[f.name] = value
+        return cls(**values)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class FactorPrompt:
-    """A factor of the case that stands out, or a strength, with its question.
-
-    Attributes
-    ----------
-    prompt_id : str
-        Stable id of the prompt within the review (``"stands_out:adult_arrests"``),
-        used to record a practitioner's :class:`Response`.
-    factor : str
-        The factor's name in the model specification.
-    label : str
-        Plain-language label from the catalogue.
-    emphasis : str
-        Qualitative words only: ``"stands out most"`` / ``"also stands out"``,
-        or ``"pulls the other way most"`` / ``"also pulls the other way"``.
-    observed : str
-        What the records show, in words, including ``"unknown (reason)"``.
-    agency : str
-        The agency whose records the factor uses.
-    records : tuple of Record
-        The records behind the value, with dates and household members.
-    question : str
-        The review question from the catalogue.
-    """
-
-    prompt_id: str
-    factor: str
-    label: str
-    emphasis: str
-    observed: str
-    agency: str
-    records: tuple[Record, ...]
-    question: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the prompt as plain JSON types."""
-        return {
-            "prompt_id": self.prompt_id,
-            "factor": self.factor,
-            "label": self.label,
-            "emphasis": self.emphasis,
-            "observed": self.observed,
-            "agency": self.agency,
-            "records": [r.to_dict() for r in self.records],
-            "question": self.question,
-        }
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class DataGap:
-    """Something the records of this case could not see, with a question about it.
-
-    Attributes
-    ----------
-    prompt_id : str
-        Stable id of the prompt (``"gap:0"``).
-    kind : str
-        ``unavailable``, ``unmatched``, ``no_coverage``, ``stale``,
-        ``no_household``, ``no_relationship`` or ``unknown_age``.
-    agency : str or None
-        The agency's plain-language name, when the gap is an agency's.
-    person_id, relationship : str or None
-        The household member concerned, when there is one.
-    start_date, end_date : datetime.date or None
-        The period the gap covers.
-    description : str
-        The gap in words.
-    question : str
-        What the practitioner could add.
-    """
-
-    prompt_id: str
-    kind: str
-    agency: str | None
-    person_id: str | None
-    relationship: str | None
-    start_date: dt.date | None
-    end_date: dt.date | None
-    description: str
-    question: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the gap as plain JSON types."""
-        return {
-            "prompt_id": self.prompt_id,
-            "kind": self.kind,
-            "agency": self.agency,
-            "person_id": self.person_id,
-            "relationship": self.relationship,
-            "start_date": _iso(self.start_date),
-            "end_date": _iso(self.end_date),
-            "description": self.description,
-            "question": self.question,
-        }
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class UnknownFactor:
-    """A factor whose value is unknown for this case, and why (never taken as 'none').
-
-    Attributes
-    ----------
-    factor : str
-        The factor's name.
-    label : str
-        Plain-language label.
-    reason : str
-        Why it is unknown.
-    """
-
-    factor: str
-    label: str
-    reason: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the unknown factor as plain JSON types."""
-        return {"factor": self.factor, "label": self.label, "reason": self.reason}
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class SourceNote:
-    """What one agency's records never capture (from the catalogue)."""
-
-    agency: str
-    text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the note as plain JSON types."""
-        return {"agency": self.agency, "text": self.text}
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class AgencyContact:
-    """A household member's recent records with one agency.
+class RecordKinds(_Part):
+    """One agency's records of one person in the window: the kinds, and how many.
 
     Attributes
     ----------
     agency : str
         The agency's plain-language name.
+    kinds : str
+        The kinds of record, in words (``"domestic abuse notification, arrest"``).
     events : int
-        Number of records in the look-back window.
-    latest : datetime.date or None
-        Date of the latest one.
-    coverage : str
-        ``"complete"`` or, in words, what the agency's records lacked.
+        How many records were shared (at least this many when ``partial``).
+    partial : str or None
+        When part of the window was not shared: which period, in words.
     """
 
     agency: str
+    kinds: str
     events: int
-    latest: dt.date | None
-    coverage: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the contact as plain JSON types."""
-        return {
-            "agency": self.agency,
-            "events": self.events,
-            "latest": _iso(self.latest),
-            "coverage": self.coverage,
-        }
+    partial: str | None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class HouseholdMember:
-    """One person in the child's household on the reference date (no aggregate).
+class Person(_Part):
+    """One person: in the household on the referral date, or connected and living elsewhere.
 
     Attributes
     ----------
     person_id : str
-        The person.
+        The person's id in the linked records.
     relationship : str
-        Relationship to the child, in words.
+        What they are to the child, in a worker's words (``"mother"``,
+        ``"mother's partner"``, ``"sister"``), or the role when the records
+        do not say more.
     age_years : int or None
-        Age in whole years, when known.
-    adult_or_child : str
-        ``"adult"`` or ``"child"`` (or ``"unknown"``).
-    member_since : datetime.date or None
-        Since when they are recorded in the household.
-    recent_contact : tuple of AgencyContact
-        Their own recent agency records and coverage, one per agency.
+        Age in whole years on the referral date (``None``: not recorded).
+    age : str
+        The age in words (``"1 year old"``, ``"under 1 year old"``).
+    member_since : str or None
+        ISO date they moved in, only when a move-in is recorded.
+    end_date : str or None
+        For someone living elsewhere: when they left the child's household,
+        where recorded.
+    relation : str or None
+        How they relate to the other adults, in words (``"partner of the
+        mother P0000012"``).
+    records : tuple of RecordKinds
+        Their own shared records in the window, one per agency.
+    notes : tuple of str
+        Facts about what the agencies hold of them (``"not registered with a
+        GP practice"``).
     """
 
     person_id: str
     relationship: str
     age_years: int | None
-    adult_or_child: str
-    member_since: dt.date | None
-    recent_contact: tuple[AgencyContact, ...]
+    age: str
+    member_since: str | None
+    end_date: str | None
+    relation: str | None
+    records: tuple[RecordKinds, ...]
+    notes: tuple[str, ...]
+    _nested: ClassVar[dict[str, type[_Part]]] = {"records": RecordKinds}
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the member as plain JSON types."""
-        return {
-            "person_id": self.person_id,
-            "relationship": self.relationship,
-            "age_years": self.age_years,
-            "adult_or_child": self.adult_or_child,
-            "member_since": _iso(self.member_since),
-            "recent_contact": [c.to_dict() for c in self.recent_contact],
-        }
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RecordEntry(_Part):
+    """One shared record: who, which agency, what, when, and how long before the referral.
+
+    Attributes
+    ----------
+    date : str
+        ISO date of the record.
+    when : str
+        Its age relative to the referral (``"14 months before the referral"``).
+    person_id, relationship : str
+        Whom it concerns.
+    agency : str
+        The agency's plain-language name.
+    event_type : str
+        What was recorded, in words.
+    event_id : str or None
+        The record's id in the source system (``None`` for household changes).
+    """
+
+    date: str
+    when: str
+    person_id: str
+    relationship: str
+    agency: str
+    event_type: str
+    event_id: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Question(_Part):
+    """One question for the visit, about a recorded circumstance or absence, or general.
+
+    A review always holds the same number of questions, in an order set by
+    the case id alone: which questions are asked follows the model's
+    explanation, nothing countable or sortable does.
+
+    Attributes
+    ----------
+    prompt_id : str
+        Stable id (``"question:adult_arrests"``, ``"absence:health_visitor_contacts"``,
+        ``"general:network"``), used to record a :class:`Response`.
+    kind : str
+        ``"circumstance"``, ``"absence"`` or ``"general"``.
+    factor : str
+        The factor asked about, or the theme of a general question.
+    recorded : str
+        What the records show, in words, dated relative to the referral.
+    agency : str
+        The agency whose records it uses (``"All agencies"`` for a general
+        question).
+    question : str
+        The open question.
+    """
+
+    prompt_id: str
+    kind: str
+    factor: str
+    recorded: str
+    agency: str
+    question: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LinkToConfirm(_Part):
+    """An agency record that may belong to someone named in the brief (an uncertain link).
+
+    Attributes
+    ----------
+    prompt_id : str
+        ``"confirm:<agency record id>"``.
+    person_id, relationship : str
+        The linked person the record may belong to.
+    agency : str
+        The agency holding the record.
+    event_id : str
+        The agency's own id of the record.
+    described_as : str
+        The record as the agency holds it.
+    differences : str
+        How it differs from the linked person.
+    question : str
+        The question to settle it.
+    """
+
+    prompt_id: str
+    person_id: str
+    relationship: str
+    agency: str
+    event_id: str
+    described_as: str
+    differences: str
+    question: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Gap(_Part):
+    """What the records of this case could not see: one per agency, with a question.
+
+    Attributes
+    ----------
+    prompt_id : str
+        ``"gap:<agency>"`` or ``"gap:household"``.
+    kind : str
+        ``unavailable``, ``unmatched``, ``no_coverage``, ``stale``,
+        ``no_household``, ``no_relationship`` or ``unknown_age``.
+    agency : str or None
+        The agency, when the gap is an agency's.
+    description : str
+        Who and what is missing, in words.
+    start_date, end_date : str or None
+        The period missing, when it is one.
+    question : str
+        What the practitioner could find out.
+    """
+
+    prompt_id: str
+    kind: str
+    agency: str | None
+    description: str
+    start_date: str | None
+    end_date: str | None
+    question: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SourceNote(_Part):
+    """What one agency's records never capture (from the catalogue)."""
+
+    agency: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class About(_Part):
+    """The fixed texts behind "About these prompts", and the model and records used."""
+
+    model_version: str
+    explanation_method: str
+    data_snapshot_date: str
+    reminder: str
+    not_captured: tuple[SourceNote, ...]
+    open_question: str
+    _nested: ClassVar[dict[str, type[_Part]]] = {"not_captured": SourceNote}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -541,83 +344,120 @@ class Response:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class Review:
-    """Prompts for a practitioner's review of one case; never a decision or a score.
+class Review(_Part):
+    """A pre-visit brief for one case; never a decision, a score or a rank.
 
-    Build reviews with :meth:`advisory.Advisor.review` or
-    :class:`~advisory.prompts.ReviewBuilder`. A review has no probability,
-    score, rank, band, label, threshold, base value or attribution, in any
-    rendering: relative strength is shown only by order and qualitative
-    words. Each rendering passes the language guard
-    (:func:`~advisory.prompts.check_language`).
+    Build reviews with :meth:`advisory.Advisor.review`, a host's
+    :class:`advisory.Reviewer`, or :class:`~advisory.prompts.ReviewBuilder`.
+    The page reads: who lives here and how they are related, people living
+    elsewhere, a short chronology of the shared records, key history, the
+    questions for this visit, records to confirm, what the records could not
+    see, and one line saying it is not a decision. Nothing a host can count,
+    measure or sort in it follows the model's output more than the
+    household's own record count does (tested by rank correlation).
 
     Attributes
     ----------
+    schema : str
+        :data:`SCHEMA_ID`.
     case_id : str
         The case.
-    reference_date : datetime.date
-        The date the case is reviewed as of (the referral).
-    stands_out : tuple of FactorPrompt
-        Factors that stand out compared with a typical case, the clearest
-        first; only those whose contribution is reliably away from zero.
-    strengths : tuple of FactorPrompt
-        Strengths and factors pulling the other way, the clearest first.
-    gaps : tuple of DataGap
-        What the agencies' records of this household could not see.
-    unknown : tuple of UnknownFactor
-        Factors unknown for this case, with why.
-    reminder : str
-        What records never capture (from the catalogue).
-    not_captured : tuple of SourceNote
-        What each agency's records never capture.
-    household : tuple of HouseholdMember
-        Each member separately, with recent agency contact.
-    model_version, explanation_method : str
-        Which model and how its explanation was made, in words.
-    data_snapshot_date : datetime.date
-        The date of the records' extract.
+    reference_date : str
+        ISO date of the referral the brief is as of.
     statement : str
-        The fixed statement that this is not a decision.
+        :data:`NOT_A_DECISION`.
+    household : tuple of Person
+        Everyone in the household on the referral date, the child first.
+    elsewhere : tuple of Person
+        People related to the child living elsewhere (a parent who left).
+    chronology : tuple of RecordEntry
+        The newest shared records of the past year that the catalogue marks
+        for the chronology, newest first.
+    chronology_more : str or None
+        How many more records of the past year are not listed, in words.
+    key_history : tuple of RecordEntry
+        Earlier referrals, plans, missing episodes, exclusions and adults
+        joining or leaving, at any date, newest first, whatever the model says.
+    key_history_more : str or None
+        How many earlier ones are not listed, in words.
+    questions : tuple of Question
+        The questions for this visit (always the same number).
+    to_confirm : tuple of LinkToConfirm
+        Records an agency holds that may belong to someone here.
+    could_not_see : tuple of Gap
+        What the records could not see, one per agency.
+    about : About
+        The fixed texts, model and records used.
     """
 
+    schema: str
     case_id: str
-    reference_date: dt.date
-    stands_out: tuple[FactorPrompt, ...]
-    strengths: tuple[FactorPrompt, ...]
-    gaps: tuple[DataGap, ...]
-    unknown: tuple[UnknownFactor, ...]
-    reminder: str
-    not_captured: tuple[SourceNote, ...]
-    household: tuple[HouseholdMember, ...]
-    model_version: str
-    explanation_method: str
-    data_snapshot_date: dt.date
-    statement: str = NOT_A_DECISION
+    reference_date: str
+    statement: str
+    household: tuple[Person, ...]
+    elsewhere: tuple[Person, ...]
+    chronology: tuple[RecordEntry, ...]
+    chronology_more: str | None
+    key_history: tuple[RecordEntry, ...]
+    key_history_more: str | None
+    questions: tuple[Question, ...]
+    to_confirm: tuple[LinkToConfirm, ...]
+    could_not_see: tuple[Gap, ...]
+    about: About
+    _nested: ClassVar[dict[str, type[_Part]]] = {
+        "household": Person,
+        "elsewhere": Person,
+        "chronology": RecordEntry,
+        "key_history": RecordEntry,
+        "questions": Question,
+        "to_confirm": LinkToConfirm,
+        "could_not_see": Gap,
+        "about": About,
+    }
 
     def __post_init__(self) -> None:
+        check_schema_id({"schema": self.schema})
         if self.statement != NOT_A_DECISION:
             raise InputError(
                 "The 'statement' of a Review is fixed (advisory.prompts.NOT_A_DECISION); "
                 "it cannot be changed."
             )
 
-    def __repr__(self) -> str:
-        return (
-            f"<Review of case {self.case_id}: {len(self.stands_out)} factors stand out, "
-            f"{len(self.strengths)} strengths, {len(self.gaps)} gaps in the data>"
-        )
+    @classmethod
+    def from_dict(cls, document: dict[str, Any]) -> Review:
+        """Build a review from its dict (as from :meth:`to_dict` or parsed JSON).
 
-    @property
-    def open_question(self) -> str:
-        """The closing question inviting what the records could not show."""
-        return OPEN_QUESTION
+        Raises
+        ------
+        advisory.InputError
+            If the dict is not a review of schema v2 (a v1 review is refused,
+            naming v2).
+        """
+        check_schema_id(document)
+        out: Review = super(Review, cls).from_dict(document)
+        return out
+
+    def __repr__(self) -> str:
+        return f"<Review of case {self.case_id} as of {self.reference_date}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the review as plain JSON types, following ``review.schema.json``.
+
+        Every rendering is built from this dict; it passes the language guard
+        (checked here) and holds no number but ages and record counts.
+        """
+        from advisory.prompts._guard import check_language
+
+        document = _Part.to_dict(self)
+        check_language(document)
+        return document
 
     @property
     def prompts(self) -> dict[str, str]:
         """Every question of the review, by prompt id, in reading order."""
-        out = {p.prompt_id: p.question for p in self.stands_out}
-        out.update((p.prompt_id, p.question) for p in self.strengths)
-        out.update((g.prompt_id, g.question) for g in self.gaps)
+        out = {q.prompt_id: q.question for q in self.questions}
+        out.update((c.prompt_id, c.question) for c in self.to_confirm)
+        out.update((g.prompt_id, g.question) for g in self.could_not_see)
         out["open"] = OPEN_QUESTION
         return out
 
@@ -653,128 +493,24 @@ class Review:
             prompt_id=prompt_id,
             verdict=verdict,
             reason=reason,
-            model_version=self.model_version,
+            model_version=self.about.model_version,
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the review as plain JSON types, following ``review.schema.json``.
-
-        The result passes :func:`~advisory.prompts.check_language` (checked
-        here); it holds no number but record counts and ages.
-        """
-        out = review_document(
-            self.case_id,
-            self.reference_date.isoformat(),
-            [p.to_dict() for p in self.stands_out],
-            [p.to_dict() for p in self.strengths],
-            [g.to_dict() for g in self.gaps],
-            [u.to_dict() for u in self.unknown],
-            self.reminder,
-            [n.to_dict() for n in self.not_captured],
-            [m.to_dict() for m in self.household],
-            {
-                "model_version": self.model_version,
-                "explanation_method": self.explanation_method,
-                "data_snapshot_date": self.data_snapshot_date.isoformat(),
-            },
-        )
-        if not self._passes_guard(out):
-            check_language(out)  # raises, naming where, or checks the fixed frame once
-            _FRAME_CHECKED["review"] = True
-        return out
-
-    def _own_fields(self) -> dict[str, str]:
-        """Return the review's own texts and dates, keyed as in :meth:`to_dict`."""
-        return {
-            "case_id": self.case_id,
-            "reference_date": self.reference_date.isoformat(),
-            "statement": self.statement,
-            "reminder": self.reminder,
-            "model_version": self.model_version,
-            "explanation_method": self.explanation_method,
-            "data_snapshot_date": self.data_snapshot_date.isoformat(),
-        }
-
-    def _passes_guard(self, out: dict[str, Any]) -> bool:
-        """Check ``out`` piece by piece, skipping pieces that passed before.
-
-        The same rules as ``check_language(out)``: a text's rule depends only
-        on its own key. ``False`` sends the caller to the whole check, which
-        names where a breach is (and checks the fixed frame the first time).
-        """
-        if not _FRAME_CHECKED["review"]:
-            return False
-        seen = out["could_not_see"]
-        try:
-            _check_own(self._own_fields())
-            _unchecked(self.stands_out, out["stands_out"])
-            _unchecked(self.strengths, out["strengths"])
-            _unchecked(self.gaps, seen["gaps"])
-            _unchecked(self.unknown, seen["unknown_factors"])
-            _unchecked(self.not_captured, seen["not_captured"])
-            _unchecked(self.household, out["household"])
-        except LanguageError:
-            return False
-        return True
 
     def to_json(self, *, indent: int | None = None) -> str:
-        """Return the review as JSON text (see :meth:`to_dict`).
-
-        Without ``indent``, the text of pieces shared between reviews is made
-        once; the result is the same as ``json.dumps(review.to_dict())``.
-        """
-        if indent is None and _FRAME_CHECKED["review"]:
-            line = self._json_line()
-            if line is not None:
-                return line
+        """Return the review as JSON text (see :meth:`to_dict`)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
-    def _json_line(self) -> str | None:
-        """Return the JSON text built from the pieces' texts, or None after a breach."""
-        own = self._own_fields()
-        try:
-            _check_own(own)
-            parts = [
-                ", ".join([_piece_json(p) for p in pieces])
-                for pieces in (
-                    self.stands_out,
-                    self.strengths,
-                    self.gaps,
-                    self.unknown,
-                    self.not_captured,
-                    self.household,
-                )
-            ]
-        except LanguageError:
-            return None
-        about = _text_json(
-            (own["model_version"], own["explanation_method"], own["data_snapshot_date"])
-        )
-        return (
-            f'{{"schema": {_SCHEMA_JSON}, "case_id": {_dumps(own["case_id"])}, '
-            f'"reference_date": {_dumps(own["reference_date"])}, '
-            f'"statement": {_text_json(own["statement"])}, "stands_out": [{parts[0]}], '
-            f'"strengths": [{parts[1]}], "could_not_see": {{"gaps": [{parts[2]}], '
-            f'"unknown_factors": [{parts[3]}], "reminder": {_text_json(own["reminder"])}, '
-            f'"not_captured": [{parts[4]}], "open_question": {_OPEN_JSON}}}, '
-            f'"household": [{parts[5]}], "about": {about}}}'
-        )
-
     def to_text(self) -> str:
-        """Return the review as plain text for reading or printing (guarded)."""
+        """Return the brief as plain text, built from :meth:`to_dict` (guarded)."""
         from advisory.prompts._render import render_text
 
-        return render_text(self)
+        return render_text(self.to_dict())
 
     def to_html(self) -> str:
-        """Return the review as an accessible HTML fragment, with no external assets (guarded)."""
+        """Return the brief as an accessible HTML fragment, built from :meth:`to_dict`."""
         from advisory.prompts._render import render_html
 
-        return render_html(self)
+        return render_html(self.to_dict())
 
     def _repr_html_(self) -> str:
         return self.to_html()
-
-
-_OPEN_JSON: Final = json.dumps({"prompt_id": "open", "question": OPEN_QUESTION}, ensure_ascii=False)
-_SCHEMA_JSON: Final = json.dumps(SCHEMA_ID)

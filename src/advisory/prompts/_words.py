@@ -1,37 +1,58 @@
-"""Plain words for factor values, people and gaps (no model output ever enters)."""
+"""Plain words for people, ages, relative dates and records (no model output ever enters)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Final
 
-from advisory.definitions import FactorSpec
+from advisory.prompts._memo import BoundedMemo
 
 __all__ = [
-    "coverage_words",
-    "gap_description",
-    "gap_question",
-    "observed_words",
+    "age_words",
+    "event_words",
+    "kinds_words",
+    "plural",
     "relationship_words",
+    "relative_words",
     "who_words",
 ]
 
 _WHO: Final = {
     "child": "the child",
     "siblings": "the child's brothers and sisters",
-    "household_adults": "the adults in the household",
-    "household_children": "the children in the household",
+    "household_adults": "the adults",
+    "household_children": "the other children",
     "household": "the household",
 }
-_RELATIONSHIP: Final = {"partner_of_parent": "partner of a parent"}
-_COVERAGE: Final = {
-    "available": "complete",
-    "unavailable": "not shared",
-    "unmatched": "person not matched to the agency's records",
-    "no_coverage": "no coverage recorded",
-    "not_applicable": "not applicable",
+# relationship (as recorded) -> words by sex: (female, male, unknown)
+_BY_SEX: Final = {
+    "parent": ("mother", "father", "parent"),
+    "grandparent": ("grandmother", "grandfather", "grandparent"),
+    "sibling": ("sister", "brother", "brother or sister"),
+    "half_sibling": ("half-sister", "half-brother", "half-brother or half-sister"),
+    "step_parent": ("stepmother", "stepfather", "step-parent"),
+    "aunt_or_uncle": ("aunt", "uncle", "aunt or uncle"),
 }
+_EVENT_WORDS: Final = {
+    "child_in_need_plan": "child in need plan",
+    "child_protection_plan": "child protection plan",
+    "early_help_episode": "early help",
+    "domestic_abuse_notification": "domestic abuse notification",
+    "missing_person_report": "missing person report",
+    "community_contact": "community contact",
+    "emergency_attendance": "emergency attendance",
+    "missed_appointment": "missed appointment",
+    "mental_health_contact": "mental health contact",
+    "substance_misuse_contact": "substance misuse contact",
+    "health_visitor_contact": "health visitor contact",
+    "homelessness_application": "homelessness application",
+    "temporary_accommodation": "temporary accommodation",
+    "repairs_request": "repairs request",
+    "attendance_support": "attendance support",
+    "persistent_absence": "persistent absence",
+    "school_move": "school move",
+}
+_RELATIVE: BoundedMemo[tuple[str, str], str] = BoundedMemo(100_000)
 
 
 def who_words(who: str) -> str:
@@ -39,103 +60,107 @@ def who_words(who: str) -> str:
     return _WHO.get(who, "the household")
 
 
-def relationship_words(relationship: object) -> str:
-    """``'partner_of_parent'`` -> ``'the partner of a parent'``; ``'the child'`` unchanged."""
-    if not isinstance(relationship, str) or not relationship:
-        return "a person whose relationship to the child is not recorded"
-    if relationship.startswith("the "):
-        return relationship
-    return "the " + _RELATIONSHIP.get(relationship, relationship.replace("_", " "))
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``plural(1, 'record')`` -> ``'1 record'``; ``plural(2, 'record')`` -> ``'2 records'``."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def coverage_words(status: str) -> str:
-    """Describe an agency's coverage of a person in words."""
-    return _COVERAGE.get(status, status.replace("_", " "))
+def relationship_words(relationship: object, sex: object, parents: tuple[str, ...] = ()) -> str:
+    """Return what a person is to the child, in a worker's words.
 
+    ``parents`` are the words of the parents living with the child
+    (``("mother",)``): a parent's partner is then "mother's partner".
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def _window(factor: FactorSpec) -> str:
-    if factor.window_days is None:
-        return "at any time before the reference date"
-    return f"in the last {factor.window_days} days"
-
-
-def observed_words(
-    factor: FactorSpec,
-    value: object,
-    *,
-    n_records: int,
-    latest: dt.date | None,
-    unknown_reason: str | None,
-) -> str:
-    """Describe in words what the records show for one factor of one case.
-
-    Counts of records and dates are written out; an unknown value says why.
+    Examples
+    --------
+    >>> relationship_words("parent", "female")
+    'mother'
+    >>> relationship_words("partner_of_parent", "male", ("mother",))
+    "mother's partner"
+    >>> relationship_words(None, None)
+    'relationship not recorded'
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return f"unknown ({unknown_reason or 'not in the records supplied'})"
-    if factor.kind == "household_composition":
-        return str(value)
-    number = round(float(value))  # type: ignore[arg-type]
-    if factor.kind == "child_age":
-        return "under 1 year old" if number < 1 else _plural(number, "year", "years") + " old"
-    if factor.kind == "household_change":
-        people = (
-            _plural(number, "adult", "adults")
-            if factor.who == "household_adults"
-            else _plural(number, "child", "children")
+    if not isinstance(relationship, str) or not relationship:
+        return "relationship not recorded"
+    if relationship == "the child":
+        return "child"
+    if relationship == "partner_of_parent":
+        if len(parents) == 1:
+            return f"{parents[0]}'s partner"
+        return "parent's partner"
+    words = _BY_SEX.get(relationship)
+    if words is None:
+        return relationship.replace("_", " ")
+    return words[0 if sex == "female" else 1 if sex == "male" else 2]
+
+
+def age_words(years: int | None) -> str:
+    """``1`` -> ``'1 year old'``; ``0`` -> ``'under 1 year old'``; ``None`` -> not recorded."""
+    if years is None:
+        return "age not recorded"
+    if years < 1:
+        return "under 1 year old"
+    return plural(years, "year") + " old"
+
+
+def relative_words(date: str, reference: str) -> str:
+    """How long before the referral a record is, in words (``'14 months before the referral'``).
+
+    Examples
+    --------
+    >>> relative_words("2025-01-10", "2026-03-14")
+    '14 months before the referral'
+    >>> relative_words("2026-03-01", "2026-03-14")
+    '13 days before the referral'
+    >>> relative_words("2021-03-01", "2026-03-14")
+    '5 years before the referral'
+    """
+    key = (date, reference)
+    found = _RELATIVE.get(key)
+    if found is None:
+        found = _RELATIVE.put(
+            key, _relative(dt.date.fromisoformat(date), dt.date.fromisoformat(reference))
         )
-        verb = "joined" if factor.change == "joined" else "left"
-        if number == 0:
-            people = "no adult" if factor.who == "household_adults" else "no child"
-        return f"{people} {verb} the household in the last {factor.window_days} days"
-    window = _window(factor)
-    since = "" if latest is None else f", latest on {latest.isoformat()}"
-    if factor.aggregation == "people":
-        if number == 0:
-            return f"nobody with such records {window}"
-        return f"{_plural(number, 'person', 'people')} with such records {window}{since}"
-    if factor.aggregation == "any":
-        if number == 0:
-            return f"none recorded {window}"
-        shown = f" ({_plural(n_records, 'record', 'records')}{since})" if n_records else ""
-        return f"recorded {window}{shown}"
-    if number == 0:
-        return f"none recorded {window}"
-    return f"{_plural(number, 'record', 'records')} {window}{since}"
+    return found
 
 
-def gap_description(
-    kind: str,
-    agency: str | None,
-    person: str | None,
-    start: dt.date | None,
-    end: dt.date | None,
-    reason: str,
-) -> str:
-    """Describe a data gap in one sentence."""
-    period = f" from {start.isoformat()} to {end.isoformat()}" if start and end else ""
-    if agency and person and kind in ("unavailable", "unmatched", "no_coverage"):
-        return f"{agency} shared no records of {person}{period}: {reason}."
-    if agency and kind == "stale":
-        return f"{agency} records may be out of date{period}: {reason}."
-    lead = f"{agency}: " if agency else ""
-    about = f" (about {person})" if person else ""
-    return f"{lead}{reason}{about}{period}."
+def _relative(date: dt.date, reference: dt.date) -> str:
+    days = (reference - date).days
+    if days < 0:
+        return "after the referral"
+    if days == 0:
+        return "on the day of the referral"
+    if days < 31:
+        return plural(days, "day") + " before the referral"
+    months = (reference.year - date.year) * 12 + reference.month - date.month
+    if reference.day < date.day:
+        months -= 1
+    months = max(months, 1)
+    if months < 24:
+        return plural(months, "month") + " before the referral"
+    return plural(months // 12, "year") + " before the referral"
 
 
-def gap_question(agency: str | None, person: str | None) -> str:
-    """Ask what the practitioner could add about a gap."""
-    if agency and person:
-        return (
-            f"Is anything known about {person} from {agency} for this period that the "
-            "shared records did not show?"
+def event_words(event_type: str) -> str:
+    """Return a record's type in words (``'emergency_attendance'``: ``'emergency attendance'``)."""
+    return _EVENT_WORDS.get(event_type) or event_type.replace("_", " ")
+
+
+_KINDS: BoundedMemo[tuple[tuple[str, int], ...], str] = BoundedMemo(100_000)
+
+
+def kinds_words(kinds: tuple[tuple[str, int], ...]) -> str:
+    """``(('arrest', 2), ('community contact', 1))`` -> ``'arrest (2 records), community contact'``.
+
+    Examples
+    --------
+    >>> kinds_words((("arrest", 2), ("community contact", 1)))
+    'arrest (2 records), community contact'
+    """
+    found = _KINDS.get(kinds)
+    if found is None:
+        found = _KINDS.put(
+            kinds,
+            ", ".join(kind if n == 1 else f"{kind} ({plural(n, 'record')})" for kind, n in kinds),
         )
-    if agency:
-        return (
-            f"Is anything known from {agency} for this period that the shared records did not show?"
-        )
-    return "What do you know about this that the records could not show?"
+    return found

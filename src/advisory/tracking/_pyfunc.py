@@ -108,8 +108,8 @@ class ReviewModel(_PythonModel):  # type: ignore[misc]
     ...     "people", "memberships", "relationships", "events", "coverage", "cases")}
     >>> records["snapshot_date"] = "2026-06-30"  # doctest: +SKIP
     >>> reviews = model.predict(records)  # doctest: +SKIP
-    >>> json.loads(reviews.iloc[0])["statement"][:22]  # doctest: +SKIP
-    'This is not a decision'
+    >>> json.loads(reviews.iloc[0])["schema"]  # doctest: +SKIP
+    'urn:advisory:review:v2'
     """
 
     def load_context(self, context: Any) -> None:
@@ -120,9 +120,9 @@ class ReviewModel(_PythonModel):  # type: ignore[misc]
         context : mlflow.pyfunc.PythonModelContext
             MLflow's context, whose artifacts hold the bundle folder.
         """
-        from advisory._advisor import load
+        from advisory._host import load
 
-        self.advisor_ = load(context.artifacts[BUNDLE_ARTIFACT])
+        self.advisor_ = load(context.artifacts[BUNDLE_ARTIFACT])  # a score-free Reviewer
 
 
 # ``predict`` is attached after the class is created, on purpose. MLflow 3.17

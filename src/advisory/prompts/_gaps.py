@@ -1,0 +1,197 @@
+"""What the records could not see (one item per agency), and records to confirm."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from advisory.prompts._guard import LanguageError, check_language
+from advisory.prompts._tables import CaseTables
+
+__all__ = ["case_gaps", "links_to_confirm"]
+
+_GP: Final = "GP"
+_AGENCY_GAPS: Final = ("unavailable", "unmatched", "no_coverage")
+_HOUSEHOLD_GAPS: Final = {
+    "no_household": "No household is recorded for the child on the referral date, so who "
+    "else lives with the child is not in the records.",
+    "no_relationship": "How {people} {verb} related to the child is not recorded.",
+    "unknown_age": "The date of birth of {people} is not recorded.",
+}
+_HOUSEHOLD_QUESTION: Final = (
+    "Who lives with the child now, how are they related to the child, and who else is often "
+    "in the home?"
+)
+
+
+def _people(names: list[str]) -> str:
+    unique = list(dict.fromkeys(names))
+    if len(unique) <= 2:
+        return " and ".join(unique)
+    return ", ".join(unique[:-1]) + " and " + unique[-1]
+
+
+def case_gaps(
+    labels: dict[str, str],
+    case_id: str,
+    reference: str,
+    tables: CaseTables,
+    words: dict[str, str],
+    names: dict[str, str],
+) -> list[dict[str, Any]]:
+    """One item per agency with a gap (and one for the household), each with a question."""
+    g = tables.gaps.columns
+    by_agency: dict[str, dict[str, Any]] = {}
+    household: dict[str, list[str]] = {}
+    for r in tables.gaps.rows(case_id):
+        kind = str(g["kind"][r])
+        agency = g["agency"][r]
+        person = g["person_id"][r]
+        reason = g["reason"][r] if isinstance(g["reason"][r], str) else kind.replace("_", " ")
+        if not isinstance(agency, str):
+            if kind in _HOUSEHOLD_GAPS:
+                who = names.get(person, f"person {person}") if isinstance(person, str) else ""
+                household.setdefault(kind, []).append(who)
+            continue
+        item = by_agency.setdefault(
+            agency,
+            {"kind": kind, "people": [], "reasons": {}, "first": None, "last": None, "gp": []},
+        )
+        if kind == "stale":
+            item["stale"] = tables.day(g["start_date"][r])
+            continue
+        if _GP in reason and isinstance(person, str):
+            item["gp"].append(words.get(person, f"person {person}"))
+            continue
+        if isinstance(person, str):
+            item["people"].append(words.get(person, f"person {person}"))
+        item["reasons"][reason] = None
+        first, last = tables.day(g["start_date"][r]), tables.day(g["end_date"][r])
+        if first and (item["first"] is None or first < item["first"]):
+            item["first"] = first
+        if last and (item["last"] is None or last > item["last"]):
+            item["last"] = last
+    out = []
+    for agency, item in by_agency.items():
+        label = labels.get(agency, agency)
+        parts = []
+        if item["people"]:
+            period = (
+                f" from {item['first']} to {item['last']}" if item["first"] and item["last"] else ""
+            )
+            parts.append(
+                f"{label}: no records of the {_people(item['people'])}{period} "
+                f"({'; '.join(item['reasons'])})."
+            )
+        if item["gp"]:
+            parts.append(
+                f"The {_people(item['gp'])} {'is' if len(set(item['gp'])) == 1 else 'are'} not "
+                "registered with a GP practice, so no GP records could be shared."
+            )
+        if item.get("stale"):
+            parts.append(
+                f"{label} records may be out of date: the latest record of anyone is from "
+                f"{item['stale']}."
+            )
+        if not parts:
+            continue
+        if item["gp"] and not item["people"]:
+            question = (
+                "Where does the family go when someone is unwell, and would they like help to "
+                "register with a GP?"
+            )
+        else:
+            knows = "the police" if label == "Police" else label
+            question = f"What would {knows} know about the household for this period?"
+        out.append(
+            {
+                "prompt_id": f"gap:{agency}",
+                "kind": item["kind"]
+                if item["people"]
+                else ("unavailable" if item["gp"] else "stale"),
+                "agency": label,
+                "description": " ".join(parts),
+                "start_date": item["first"],
+                "end_date": item["last"],
+                "question": question,
+            }
+        )
+    if household:
+        texts = []
+        for kind, people in household.items():
+            template = _HOUSEHOLD_GAPS[kind]
+            shown = [p for p in people if p]
+            texts.append(
+                template.format(
+                    people=_people(shown) if shown else "a household member",
+                    verb="are" if len(set(shown)) > 1 else "is",
+                )
+            )
+        out.append(
+            {
+                "prompt_id": "gap:household",
+                "kind": next(iter(household)),
+                "agency": None,
+                "description": " ".join(texts),
+                "start_date": None,
+                "end_date": None,
+                "question": _HOUSEHOLD_QUESTION,
+            }
+        )
+    return out
+
+
+_BORN: Final = re.compile(r"born \d{4}-\d{2}-\d{2}")
+
+
+def _as_data(key: str, text: str, fallback: str) -> str:
+    """Return an agency's own text when the guard takes it, else ``fallback``.
+
+    Names are data, not wording: a surname such as Green or Low would break
+    the guard's word lists, and a brief must not fail for it. The record id
+    and the date of birth still identify the record.
+    """
+    try:
+        check_language({key: text})
+    except LanguageError:
+        return fallback
+    return text
+
+
+def links_to_confirm(
+    labels: dict[str, str], case_id: str, tables: CaseTables, words: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Return records an agency holds that may belong to someone in the brief, as questions."""
+    rows = tables.to_confirm.rows(case_id)
+    if not rows:
+        return []
+    c = tables.to_confirm.columns
+    out = []
+    for r in rows:
+        person = str(c["person_id"][r])
+        agency = str(c["agency"][r])
+        label = labels.get(agency, agency)
+        relationship = words.get(person, "person")
+        record = str(c["agency_record_id"][r])
+        raw = str(c["described_as"][r])
+        born = _BORN.search(raw)
+        described = _as_data(
+            "described_as", raw, f"a person {born.group(0)}" if born else "a person"
+        )
+        differences = _as_data("differences", str(c["differences"][r]), "some details differ")
+        out.append(
+            {
+                "prompt_id": f"confirm:{record}",
+                "person_id": person,
+                "relationship": relationship,
+                "agency": label,
+                "event_id": record,
+                "described_as": described,
+                "differences": differences,
+                "question": (
+                    f"Is the {label} record of {described} the {relationship} {person}'s, and "
+                    "how can it be confirmed before anyone relies on it?"
+                ),
+            }
+        )
+    return out
