@@ -63,6 +63,8 @@ _COLUMNS: Final[dict[str, dict[str, str]]] = {
         "age": _REAL,
         "adult_or_child": _TEXT,
         "member_since": _DAY,
+        "sex": _TEXT,
+        "moved_in": _DAY,
     },
     "household_events": {
         "case_id": _TEXT,
@@ -81,6 +83,31 @@ _COLUMNS: Final[dict[str, dict[str, str]]] = {
         "start_date": _DAY,
         "end_date": _DAY,
         "reason": _TEXT,
+    },
+    "records": {
+        "case_id": _TEXT,
+        "person_id": _TEXT,
+        "agency": _TEXT,
+        "event_type": _TEXT,
+        "event_id": _TEXT,
+        "date": _DAY,
+    },
+    "connected": {
+        "case_id": _TEXT,
+        "person_id": _TEXT,
+        "relationship": _TEXT,
+        "sex": _TEXT,
+        "age": _REAL,
+        "left_on": _DAY,
+    },
+    "to_confirm": {
+        "case_id": _TEXT,
+        "person_id": _TEXT,
+        "relationship": _TEXT,
+        "agency": _TEXT,
+        "agency_record_id": _TEXT,
+        "described_as": _TEXT,
+        "differences": _TEXT,
     },
 }
 _TEXT_DTYPE: Final = pd.StringDtype(storage="python", na_value=np.nan)
@@ -221,6 +248,9 @@ class SparkCaseContext:
     household: Any
     household_events: Any
     gaps: Any
+    records: Any
+    connected: Any
+    to_confirm: Any
     definitions: Definitions
     _ordered: Any = dataclasses.field(repr=False, default=None)
 

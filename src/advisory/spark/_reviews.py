@@ -38,12 +38,12 @@ class _LoadedBundle:
             digest.update(name.encode() + b"\0" + files[name])
         key = digest.hexdigest() + repr(trusted)
         if cls.key != key:
-            from advisory._advisor import load
+            from advisory._advisor import Advisor
 
             with tempfile.TemporaryDirectory() as folder:
                 for name, payload in files.items():
                     (Path(folder) / name).write_bytes(payload)
-                cls.value = load(folder, trusted=trusted)
+                cls.value = Advisor.load(folder, trusted=trusted)
             cls.key = key
         return cls.value
 
@@ -113,14 +113,14 @@ def reviews_on_spark(
     >>> reviews = reviews_on_spark(tables, "bundle/")  # doctest: +SKIP
     >>> reviews.write.json("reviews/")  # doctest: +SKIP
     """
-    from advisory._advisor import load
+    from advisory._advisor import Advisor
     from advisory.spark._context import group_index, prepare, run_groups
     from advisory.spark._tables import check_spark_tables
 
     if n_groups is not None:
         n_groups = check_int(n_groups, "n_groups", _OWNER, minimum=1)
     trusted_list = sorted({str(t) for t in trusted})
-    advisor = load(bundle, trusted=trusted_list)
+    advisor = Advisor.load(bundle, trusted=trusted_list)
     files = _bundle_files(bundle)
     records = check_spark_tables(data)
     definitions = advisor.definitions
