@@ -15,6 +15,7 @@ from benchmarks import (
     bench_oversight,
     bench_parity,
     bench_review,
+    bench_spark,
     bench_validation,
 )
 from benchmarks._table import Row, render
@@ -30,6 +31,7 @@ SUITES = (
     bench_parity,
     bench_validation,
     bench_oversight,
+    bench_spark,
 )
 
 

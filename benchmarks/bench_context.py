@@ -3,7 +3,9 @@
 Peer: the straightforward pandas route for the same event-count factors -
 merge cases with household memberships and events, filter by date window,
 group and count - without coverage, provenance or household surfacing.
-Each size runs in a fresh process so its peak memory is its own.
+Each size runs in a fresh process so its peak memory is its own. Times are
+CPU seconds of that process (``time.process_time``): the shared 2-core machine
+runs at a load of 10 and more, where wall time says more about the neighbours.
 """
 
 from __future__ import annotations
@@ -34,19 +36,19 @@ def high_water_gib():
     return float("nan")
 
 before = high_water_gib()
-start = time.perf_counter()
+start = time.process_time()
 index = index_records(tables, definitions)
-indexed = time.perf_counter() - start
+indexed = time.process_time() - start
 context = index.context()
-total = time.perf_counter() - start
+total = time.process_time() - start
 peak = high_water_gib()
 ids = list(index.case_ids[:: max(1, len(index.case_ids) // 300)])
 single = []
 for case_id in ids:
-    t = time.perf_counter(); index.context([case_id]); single.append(time.perf_counter() - t)
+    t = time.process_time(); index.context([case_id]); single.append(time.process_time() - t)
 
 # the straightforward pandas peer: event-count factors only
-start = time.perf_counter()
+start = time.process_time()
 cases = tables["cases"][["case_id", "person_id", "reference_date"]]
 members = tables["memberships"]
 spells = cases.merge(members, on="person_id").query(
@@ -66,7 +68,7 @@ for factor in definitions.spec.factors:
     inside = joined[(joined["date"] < joined["reference_date"])
                     & (joined["date"] >= joined["reference_date"] - window)]
     inside.groupby("case_id").size().reindex(cases["case_id"], fill_value=0)
-peer = time.perf_counter() - start
+peer = time.process_time() - start
 print(json.dumps({"index": indexed, "total": total, "peak_gib": peak, "loaded_gib": before,
                   "single_ms": statistics.median(single) * 1000,
                   "peer": peer, "events": len(events), "cases": len(cases)}))
@@ -90,17 +92,17 @@ def _measure(n_cases: int) -> dict[str, float]:
 
 def run(quick: bool = False) -> list[Row]:
     rows = []
-    sizes = (2_000, 10_000) if quick else (10_000, 100_000)
+    sizes = (2_000, 10_000) if quick else (10_000, 100_000, 300_000)
     per_case = []
     for n_cases in sizes:
         m = _measure(n_cases)
         per_case.append(m["total"] / n_cases)
         rows.append(
             Row(
-                f"context of {n_cases:,} cases from {int(m['events']):,} events",
+                f"context of {n_cases:,} cases from {int(m['events']):,} events (CPU)",
                 m["total"],
                 "s",
-                budget="< 60 s at 100,000" if n_cases == 100_000 else "",
+                budget="< 20 s at 100,000" if n_cases == 100_000 else "",
                 peer="pandas merges, event counts only",
                 peer_value=m["peer"],
             )
@@ -117,12 +119,13 @@ def run(quick: bool = False) -> list[Row]:
         rows.append(
             Row(f"  one case from the index at {n_cases:,}", m["single_ms"], "ms", budget="< 10 ms")
         )
-    growth = per_case[-1] / per_case[0]
-    rows.append(
-        Row(
-            f"cost per case, {sizes[-1]:,} vs {sizes[0]:,} cases (1.0 = linear)",
-            growth,
-            "x",
+    for n_cases, cost in zip(sizes[1:], per_case[1:], strict=True):
+        rows.append(
+            Row(
+                f"cost per case, {n_cases:,} vs {sizes[0]:,} cases (1.0 = linear)",
+                cost / per_case[0],
+                "x",
+                budget="<= 1.2x",
+            )
         )
-    )
     return rows

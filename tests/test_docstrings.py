@@ -28,6 +28,7 @@ PACKAGES = (
     "advisory.models",
     "advisory.oversight",
     "advisory.reports",
+    "advisory.spark",
     "advisory.tracking",
 )
 

@@ -13,6 +13,7 @@ from advisory.context._build import RecordIndex, build_context, index_records
 from advisory.context._io import read_records
 from advisory.context._records import SCHEMA, Records, check_records
 from advisory.context._result import CaseContext
+from advisory.context._sql import read_records_sql
 
 __all__ = [
     "SCHEMA",
@@ -23,4 +24,5 @@ __all__ = [
     "check_records",
     "index_records",
     "read_records",
+    "read_records_sql",
 ]

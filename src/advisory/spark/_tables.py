@@ -1,0 +1,371 @@
+"""Spark record tables: checked on the driver, then grouped so each group is self-contained.
+
+Each case goes to one group, chosen by the child's household (the first of
+the child's households by id), so a household's cases travel together. A
+group receives every record its cases can read: the people who ever shared a
+household with a case's child, the people related to them, and their
+memberships, relationships, events and coverage. Rows needed by several
+groups are copied to each. Every row keeps its position in its table
+(``_row``), so each group rebuilds its tables in the records' own order and the
+pandas code gives exactly what it gives on the whole records.
+
+What a group cannot see from its own rows -- the days on which each agency
+recorded anything for anyone (the "stale source" gap), the first day each
+agency's coverage starts, and the records' snapshot date -- is computed over
+all the records here and handed to every group (:class:`Population`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from advisory._errors import InputError
+from advisory.context import SCHEMA
+from advisory.definitions import Catalogue
+
+__all__ = [
+    "DATE_COLUMNS",
+    "ID_COLUMNS",
+    "Population",
+    "SparkRecords",
+    "check_spark_tables",
+    "group_records",
+]
+
+#: Columns holding person, household, event or case ids (text or integers).
+ID_COLUMNS: Final = ("person_id", "other_id", "household_id", "event_id", "case_id")
+#: Date columns of each table: Spark dates or timestamps, never text.
+DATE_COLUMNS: Final = {
+    "people": ("birth_date",),
+    "memberships": ("start_date", "end_date"),
+    "events": ("date",),
+    "coverage": ("start_date", "end_date"),
+    "cases": ("reference_date",),
+}
+_TEXT_COLUMNS: Final = {"agency", "event_type", "status", "relationship"}
+_FEW: Final = 5
+_STATUS_OK: Final = ("available", "not_applicable")
+
+
+def spark_sql() -> Any:
+    from advisory._optional import import_optional
+
+    return import_optional("pyspark.sql", "spark", "Building context on Spark")
+
+
+@dataclass(frozen=True)
+class Population:
+    """What every group needs from all the records, not only from its own rows.
+
+    Attributes
+    ----------
+    agency_days : dict of str to tuple of int
+        For each agency, the days (since 1970-01-01) on which it recorded an
+        event of anyone, sorted.
+    agency_horizon : dict of str to int
+        For each agency with coverage, the first day its available (or not
+        applicable) coverage starts.
+    snapshot_date : datetime.date
+        The records' extraction date: given, or the latest reference date.
+    given_snapshot_date : datetime.date or None
+        The extraction date given with the records (checked in every group
+        as :func:`advisory.context.check_records` checks it), or None.
+    """
+
+    agency_days: dict[str, tuple[int, ...]]
+    agency_horizon: dict[str, int]
+    snapshot_date: dt.date
+    given_snapshot_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class SparkRecords:
+    """The six tables as Spark DataFrames, checked, with ids as text and dates as timestamps."""
+
+    tables: dict[str, Any]
+    snapshot_date: dt.date | None
+
+
+def _spark_tables(data: object) -> dict[str, Any]:
+    sql = spark_sql()
+    tables: dict[str, Any] = {}
+    for name in SCHEMA:
+        table = data.get(name) if isinstance(data, Mapping) else getattr(data, name, None)
+        if table is None:
+            raise InputError(
+                f"The records have no {name!r} table; expected the Spark DataFrames {list(SCHEMA)} "
+                "(as attributes or mapping keys). See advisory.context.SCHEMA for their columns."
+            )
+        if not isinstance(table, sql.DataFrame):
+            raise InputError(
+                f"The {name!r} table must be a Spark DataFrame (pyspark.sql.DataFrame); "
+                f"got {type(table).__name__} instead."
+            )
+        tables[name] = table
+    return tables
+
+
+def _kind(data_type: Any) -> str:
+    types = spark_sql().types
+    if isinstance(data_type, types.StringType):
+        return "text"
+    if isinstance(data_type, types.IntegralType):
+        return "integer"
+    if isinstance(data_type, types.DateType | types.TimestampType | types.TimestampNTZType):
+        return "date"
+    return data_type.simpleString()  # type: ignore[no-any-return]
+
+
+def check_spark_tables(data: object) -> SparkRecords:
+    """Check the Spark tables' columns and types on the driver, before any Spark job.
+
+    Ids may be text or integers (integers become their decimal text, as
+    :func:`advisory.context.check_records` reads them); dates must be Spark
+    dates or timestamps: text dates are refused, because their format is
+    never guessed (parse them first with ``to_date(column, format)``).
+
+    Raises
+    ------
+    advisory.InputError
+        Naming the table, the column, the type expected and the type found.
+    """
+    functions = spark_sql().functions
+    tables = _spark_tables(data)
+    checked: dict[str, Any] = {}
+    for name, table in tables.items():
+        types = {field.name: field.dataType for field in table.schema.fields}
+        missing = [c for c in SCHEMA[name] if c not in types]
+        if missing:
+            raise InputError(
+                f"The {name!r} table has no column {missing[0]!r}; expected columns "
+                f"{list(SCHEMA[name])}, found {list(types)}. Rename or add the column."
+            )
+        columns = []
+        for column, data_type in types.items():
+            kind = _kind(data_type)
+            value = functions.col(f"`{column}`")
+            if column in ID_COLUMNS and column in SCHEMA[name]:
+                if kind not in ("text", "integer"):
+                    raise InputError(
+                        f"The {name!r} table's {column!r} column must hold ids as text or "
+                        f"integers; found Spark type {data_type.simpleString()}."
+                    )
+                value = value.cast("string")
+            elif column in DATE_COLUMNS.get(name, ()):
+                if kind != "date":
+                    raise InputError(
+                        f"The {name!r} table's {column!r} column must be a Spark date or "
+                        f"timestamp; found {data_type.simpleString()}. Dates are never guessed: "
+                        f"parse text with to_date({column!r}, format) first, naming its format."
+                    )
+                value = value.cast("timestamp_ntz")
+            elif column in _TEXT_COLUMNS and column in SCHEMA[name] and kind != "text":
+                raise InputError(
+                    f"The {name!r} table's {column!r} column must be text; found Spark type "
+                    f"{data_type.simpleString()}."
+                )
+            columns.append(value.alias(column))
+        checked[name] = table.select(*columns)
+    snapshot = data.get("snapshot_date") if isinstance(data, Mapping) else None
+    snapshot = getattr(data, "snapshot_date", snapshot)
+    return SparkRecords(
+        tables=checked,
+        snapshot_date=None
+        if snapshot is None or pd.isna(snapshot)
+        else pd.Timestamp(snapshot).date(),
+    )
+
+
+def collect(frame: Any) -> pd.DataFrame:
+    """Collect a (small) Spark DataFrame into pandas through Arrow.
+
+    pyspark's own ``toPandas`` uses pandas features that pandas 3.1 deprecates.
+    """
+    table: pd.DataFrame = frame.toArrow().to_pandas()
+    return table
+
+
+def _few(values: list[Any]) -> str:
+    shown = ", ".join(repr(v) for v in values[:_FEW])
+    return shown + (" ..." if len(values) > _FEW else "")
+
+
+def check_references(records: SparkRecords) -> None:
+    """Refuse ids that refer to unknown people and duplicate ids, over all rows (Spark jobs).
+
+    A group only reads the rows its cases need; these checks make sure a
+    record no case reads is held to the same rules as in
+    :func:`advisory.context.check_records`.
+
+    Raises
+    ------
+    advisory.InputError
+        Naming the table, the column and a few of the offending ids.
+    """
+    functions = spark_sql().functions
+    tables = records.tables
+    people = tables["people"].select("person_id")
+    for name, column in (("people", "person_id"), ("events", "event_id"), ("cases", "case_id")):
+        duplicated = (
+            tables[name].groupBy(column).count().where("count > 1").select(column).limit(_FEW + 1)
+        )
+        found = [row[0] for row in duplicated.collect()]
+        if found:
+            raise InputError(
+                f"The {name!r} table's {column!r} column must be unique; {_few(found)} appear "
+                "more than once. Remove or merge the duplicates."
+            )
+    for name, column in (
+        ("memberships", "person_id"),
+        ("relationships", "person_id"),
+        ("relationships", "other_id"),
+        ("events", "person_id"),
+        ("coverage", "person_id"),
+        ("cases", "person_id"),
+    ):
+        ids = tables[name].select(functions.col(column).alias("person_id"))
+        unknown = ids.join(people, "person_id", "left_anti").distinct().limit(_FEW + 1)
+        found = [row[0] for row in unknown.collect()]
+        if found:
+            raise InputError(
+                f"The {name!r} table's {column!r} column refers to people not in the 'people' "
+                f"table: {_few(found)}. Add them to 'people' or correct the ids."
+            )
+
+
+def population(records: SparkRecords, catalogue: Catalogue) -> Population:
+    """Compute what every group needs from all the records (three small Spark jobs)."""
+    functions = spark_sql().functions
+    epoch = functions.lit(dt.date(1970, 1, 1))
+
+    def day(column: str) -> Any:
+        return functions.datediff(functions.to_date(functions.col(column)), epoch)
+
+    events = records.tables["events"]
+    days = (
+        events.where(functions.col("date").isNotNull())
+        .select("agency", day("date").alias("day"))
+        .distinct()
+        .toArrow()
+        .to_pandas()
+    )
+    agency_days = {
+        agency: tuple(int(d) for d in np.sort(days.loc[days["agency"] == agency, "day"]))
+        for agency in catalogue.source_names
+    }
+    coverage = records.tables["coverage"]
+    first = (
+        coverage.where(functions.col("status").isin(*_STATUS_OK))
+        .groupBy("agency")
+        .agg(functions.min(day("start_date")).alias("first"))
+        .toArrow()
+        .to_pandas()
+    )
+    horizon = {str(a): int(f) for a, f in zip(first["agency"], first["first"], strict=True)}
+    snapshot = records.snapshot_date
+    if snapshot is None:
+        latest = records.tables["cases"].agg(functions.max("reference_date")).collect()[0][0]
+        snapshot = pd.Timestamp(latest).date() if latest is not None else dt.date(1970, 1, 1)
+    return Population(
+        agency_days=agency_days,
+        agency_horizon=horizon,
+        snapshot_date=snapshot,
+        given_snapshot_date=records.snapshot_date,
+    )
+
+
+def group_records(records: SparkRecords, n_groups: int) -> Any:
+    """One Spark DataFrame holding every group's rows of every table.
+
+    Columns: ``_group`` (the group), ``_table`` (which table), ``_row`` (the
+    row's position in its table) and each table's columns as
+    ``<table>__<column>`` (empty on other tables' rows).
+    """
+    functions = spark_sql().functions
+    col = functions.col
+    tables = {
+        name: table.withColumn("_row", functions.monotonically_increasing_id())
+        for name, table in records.tables.items()
+    }
+    cases, memberships = tables["cases"], tables["memberships"]
+    relationships = tables["relationships"]
+    child_households = cases.select("case_id", col("person_id").alias("child")).join(
+        memberships.select(col("person_id").alias("child"), "household_id"), "child", "left"
+    )
+    group_of_case = child_households.groupBy("case_id", "child").agg(
+        functions.min("household_id").alias("household_id")
+    )
+    key = functions.coalesce(
+        col("household_id"), functions.concat(functions.lit("|"), col("child"))
+    )
+    group_of_case = group_of_case.select(
+        "case_id",
+        "child",
+        functions.pmod(functions.hash(key), functions.lit(n_groups)).alias("_group"),
+    )
+    households = (
+        child_households.join(group_of_case.select("case_id", "_group"), "case_id")
+        .where(col("household_id").isNotNull())
+        .select("_group", "household_id")
+        .distinct()
+    )
+    members = households.join(memberships.select("household_id", "person_id"), "household_id")
+    household_people = (
+        members.select("_group", "person_id")
+        .union(group_of_case.select("_group", col("child").alias("person_id")))
+        .distinct()
+    )
+    related = household_people.join(
+        relationships.select("person_id", col("other_id").alias("related")), "person_id"
+    ).select("_group", col("related").alias("person_id"))
+    related_back = household_people.join(
+        relationships.select(col("other_id").alias("person_id"), col("person_id").alias("related")),
+        "person_id",
+    ).select("_group", col("related").alias("person_id"))
+    needed = household_people.union(related).union(related_back).distinct()
+
+    def tagged(name: str, table: Any) -> Any:
+        return table.select(
+            "_group",
+            functions.lit(name).alias("_table"),
+            "_row",
+            *[
+                col(f"`{c}`").alias(f"{name}__{c}")
+                for c in table.columns
+                if c not in ("_row", "_group")
+            ],
+        )
+
+    parts = [
+        tagged("cases", tables["cases"].join(group_of_case.select("case_id", "_group"), "case_id"))
+    ]
+    for name in ("people", "memberships", "events", "coverage"):
+        parts.append(tagged(name, tables[name].join(needed, "person_id")))
+    both = relationships.join(needed, "person_id").join(
+        needed.select("_group", col("person_id").alias("other_id")), ["_group", "other_id"]
+    )
+    parts.append(tagged("relationships", both))
+    grouped = parts[0]
+    for part in parts[1:]:
+        grouped = grouped.unionByName(part, allowMissingColumns=True)
+    return grouped
+
+
+def split_group(frame: pd.DataFrame, names: list[str]) -> dict[str, pd.DataFrame]:
+    """Return the tables of one group, each in its records' order with its own column names."""
+    tables: dict[str, pd.DataFrame] = {}
+    which = frame["_table"].to_numpy()
+    for name in names:
+        prefix = f"{name}__"
+        columns = [c for c in frame.columns if c.startswith(prefix)]
+        rows = frame.loc[which == name, ["_row", *columns]].sort_values("_row", kind="stable")
+        table = rows.drop(columns="_row")
+        table.columns = [c[len(prefix) :] for c in columns]
+        tables[name] = table.reset_index(drop=True)
+    return tables
