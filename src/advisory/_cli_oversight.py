@@ -119,11 +119,12 @@ def _drift(args: argparse.Namespace) -> int:
     return 0
 
 
-def demo_oversight(out: Path, seed: int = 0) -> None:
+def demo_oversight(out: Path, seed: int = 0, *, shown_as: Path | None = None) -> None:
     """Run the demo's oversight part: simulated practitioners, the board's page, drift.
 
     Writes ``oversight.db`` (replaced on each run) and ``oversight/`` (the
-    board's oversight page and its JSON) under ``out``.
+    board's oversight page and its JSON) under ``out``; paths are printed under
+    ``shown_as`` (where ``out`` will be once the demo's folder is complete).
     """
     from advisory.datasets import simulate_oversight
     from advisory.oversight import Store, drift, monitor, record_simulated
@@ -147,7 +148,8 @@ def demo_oversight(out: Path, seed: int = 0) -> None:
     for finding in watched.findings:
         print(f"  - {finding.text}")
     print(f"  Drift in the simulated later period: {checked.statement}")
-    print(f"  Oversight page for the board: {files['html']}")
+    page = (shown_as or out) / "oversight" / files["html"].name
+    print(f"  Oversight page for the board: {page}")
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -120,7 +120,7 @@ def _demo_into(
     with atomic_file(out / "reviews.jsonl") as handle:
         for review in reviews:
             handle.write(review.to_json() + "\n")
-    demo_oversight(out, seed=args.seed)
+    demo_oversight(out, seed=args.seed, shown_as=shown_as)
     print(
         f"\nWritten to {shown_as}: summary.txt, factors.csv (NaN = unknown), gaps.csv, "
         "validation.csv, reviews.jsonl, report/ (board report, audit.json, model card), "

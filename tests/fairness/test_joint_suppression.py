@@ -214,3 +214,24 @@ def test_joint_suppression_over_a_list_of_tables_takes_new_sections() -> None:
     assert hidden[4] == set()  # another population is not a margin of these
     assert recoverable(tables, hidden) == []
     assert len(hidden[2]) >= 4  # a 2 x 2 block at least, so no line has one unknown
+
+
+def test_margins_stay_published_when_an_intersection_cell_is_small() -> None:
+    # a two-group attribute crossed with a many-group one, one small intersection cell:
+    # withholding intersection cells protects it; withholding the margin 'yes' would
+    # force 'no' too (total minus 'no'), losing the whole disability table
+    eth = ["A", "B", "C", "D"]
+    cross: dict[tuple[str, ...], int] = {
+        (e, d): n
+        for e, row in zip(eth, [(300, 40), (200, 30), (150, 25), (30, 3)], strict=True)
+        for d, n in zip(("no", "yes"), row, strict=True)
+    }
+    tables = [
+        CountTable(("eth",), {(e,): cross[(e, "no")] + cross[(e, "yes")] for e in eth}),
+        CountTable(("dis",), {(d,): sum(cross[(e, d)] for e in eth) for d in ("no", "yes")}),
+        CountTable(("eth", "dis"), cross, frozenset({("D", "yes")})),
+    ]
+    hidden = suppress_jointly(tables)
+    assert hidden[0] == set() and hidden[1] == set()  # both margins published
+    assert ("D", "yes") in hidden[2] and len(hidden[2]) > 1
+    assert recoverable(tables, hidden) == []

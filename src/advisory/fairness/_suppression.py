@@ -209,11 +209,21 @@ def suppress_jointly(tables: Sequence[CountTable]) -> list[set[Key]]:
         return (int(tables[cell[0]].counts[cell[1]]), cell[0], cell[1])
 
     def widen(cell: Cell) -> bool:
-        """Withhold the smallest published cell of the longest line through ``cell``."""
-        for eq in sorted((e for e in constraints if cell in e.cells), key=lambda e: -len(e.line)):
-            visible = [c for c in eq.cells if c[1] not in hidden[c[0]]]
+        """Withhold the smallest published cell of the longest line through ``cell``.
+
+        Cells of a line are withheld before its margin: a margin is a coarser
+        group (all girls, all disabled children) that the board needs most, and
+        withholding one margin of a two-group attribute withholds the other too.
+        """
+        lines = sorted((e for e in constraints if cell in e.cells), key=lambda e: -len(e.line))
+        for eq in lines:
+            visible = [c for c in eq.line if c[1] not in hidden[c[0]]]
             if visible:
                 hide(min(visible, key=size))
+                return True
+        for eq in lines:
+            if eq.margin is not None and eq.margin[1] not in hidden[eq.margin[0]]:
+                hide(eq.margin)
                 return True
         return False
 
