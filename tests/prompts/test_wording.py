@@ -48,6 +48,15 @@ def test_arrest_question_reads_for_one_arrest_or_many() -> None:
     question = CATALOGUE.entry("adult_arrests").question_for(who_words("household_adults"))
     assert "arrests of" not in question
     assert "each recorded arrest" in question
+    assert "affect" not in question  # "how does it affect the child" assumes harm
+
+
+def test_earlier_referrals_are_asked_of_each_parent_alone() -> None:
+    # asked with the other parent present, "what happened after the earlier
+    # referrals" could endanger a parent
+    question = CATALOGUE.entry("child_prior_referrals").question_for("the child")
+    assert "alone" in question
+    assert "What happened after" not in question
 
 
 def test_age_question_is_askable() -> None:
@@ -136,6 +145,8 @@ def test_emergency_question_is_open_and_general_questions_say_they_are_open(
 ) -> None:
     question = CATALOGUE.entry("child_emergency_attendances").question_for("the child")
     assert "explanations fit" not in question
+    # the reader of verdict 3: a young person is seen alone before "what happened"
+    assert "young person alone" in question
     general = [q for d in dicts for q in d["questions"] if q["kind"] == "general"]
     assert general
     text = render_text(

@@ -45,7 +45,7 @@ __all__ = ["ReviewBuilder"]
 
 _CHUNK: Final = 50_000  # cases explained at once (bounds the memory of a batch)
 _CHRONOLOGY: Final = 2  # records listed in the chronology; the rest are counted
-_KEY_HISTORY: Final = 3  # key history listed; earlier ones are counted
+_KEY_HISTORY: Final = 2  # key history listed; earlier ones are counted
 _FAMILY_WORDS: Final = {
     "ScorecardClassifier": "a scorecard (penalised logistic model over binned factors)",
     "AdditiveBoostingClassifier": "an additive boosting model (boosted single-factor trees)",
