@@ -299,3 +299,23 @@ def test_footer_has_no_model_jargon_and_no_date_after_the_referral(
         dates = re.findall(r"\d{4}-\d{2}-\d{2}", footer)
         assert dates and all(x <= d["reference_date"] for x in dates), footer
         assert "records shared up to" in footer
+
+
+def test_gaps_name_who_this_familys_records_leave_out(dicts: list[dict[str, Any]]) -> None:
+    # not only the generic open question: the other parent, a parent living elsewhere
+    lone = elsewhere = 0
+    for d in dicts:
+        ids = [g["prompt_id"] for g in d["could_not_see"]]
+        parents = [p for p in d["household"] if p["relationship"] in ("mother", "father")]
+        away = [p for p in d["elsewhere"] if p["relationship"] in ("mother", "father")]
+        for p in away:
+            elsewhere += 1
+            assert f"gap:elsewhere:{p['person_id']}" in ids, d["case_id"]
+        if len(parents) == 1 and not away:
+            lone += 1
+            assert "gap:other_parent" in ids, d["case_id"]
+        text = render_text(d)
+        # the generic question closes the section only when nothing specific is named
+        assert ("What do the child, family and professionals know" in text) == (not ids)
+        assert len(ids) == len(set(ids))
+    assert lone and elsewhere

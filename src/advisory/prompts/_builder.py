@@ -23,7 +23,7 @@ from advisory.definitions import Definitions
 from advisory.prompts._checked import check_brief
 from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, choose
 from advisory.prompts._columns import as_date
-from advisory.prompts._gaps import case_gaps, links_to_confirm, parent_gap
+from advisory.prompts._gaps import case_gaps, family_gaps, links_to_confirm, parent_gap
 from advisory.prompts._guard import check_identifiers, check_language, check_question
 from advisory.prompts._people import Household
 from advisory.prompts._review import NOT_A_DECISION, OPEN_QUESTION, SCHEMA_ID, Review
@@ -514,7 +514,8 @@ class ReviewBuilder:
                 "could_not_see": case_gaps(
                     self._source_labels, case_id, reference, tables, words, ids_of
                 )
-                + parent_gap(people, elsewhere),
+                + parent_gap(people, elsewhere)
+                + family_gaps(people, elsewhere),
                 "about": {**about, "not_captured": [n.copy() for n in about["not_captured"]]},
             }
             if self._frame_checked:
