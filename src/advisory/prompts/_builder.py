@@ -710,13 +710,8 @@ class ReviewBuilder:
         if spec.kind == "household_change":
             text = f"the {who} {spec.change} the household {_window_words(spec.window_days)}"
         else:
-            kinds = ", ".join(types)
-            count = (
-                kinds
-                if len(rows) == 1 and not partial
-                else (f"{kinds} ({'at least ' if partial else ''}{plural(len(rows), 'record')})")
-            )
-            text = f"{count}, {who}"
+            # the kinds, never how many: a count of concerns would sort families
+            text = f"{', '.join(types)}, {who}"
             if partial:
                 text += ", some not shared"
         if latest is not None:
