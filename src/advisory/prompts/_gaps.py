@@ -57,6 +57,7 @@ def parent_gap(
 
 _PARENT_WORDS: Final = ("mother", "father", "parent")
 _OTHER_PARENT: Final = {"mother": "father", "father": "mother"}
+_HE: Final = {"father": "he", "mother": "she"}
 #: People living elsewhere whose own records the brief does not hold: by relationship words.
 _ELSEWHERE_WORDS: Final = ("mother", "father", "parent")
 
@@ -110,7 +111,8 @@ def family_gaps(
                 "description": f"The child's {other} is not in these records.",
                 "start_date": None,
                 "end_date": None,
-                "question": f"Who is the {other}, and what part do they play in the child's life?",
+                "question": f"Who is the {other}, and what part does {_HE[other]} play in the "
+                "child's life?",
             }
         )
     return out
