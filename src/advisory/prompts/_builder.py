@@ -318,9 +318,9 @@ class ReviewBuilder:
 
         The same choice :meth:`review_dicts` makes, as a table: ``True`` where
         the review asks a question about the factor (a recorded circumstance
-        or a recorded absence). For comparing how often factors are asked
-        about across groups (prompt parity); like a review, it holds no
-        attribution.
+        or a recorded absence, or a safety item about its records). For
+        comparing how often factors are asked about across groups (prompt
+        parity); like a review, it holds no attribution.
 
         Parameters
         ----------
@@ -360,7 +360,8 @@ class ReviewBuilder:
         for start in range(0, len(X), _CHUNK):
             chunk = X if len(X) <= _CHUNK else X.iloc[start : start + _CHUNK]
             chunk_ids = ids[start : start + _CHUNK]
-            choices, _, _ = self._choose(chunk, chunk_ids, tables)
+            choices, _, _, covered = self._choose(chunk, chunk_ids, tables)
+            table[start : start + len(chunk_ids)] |= covered  # asked by a safety item
             for i, choice in enumerate(choices):
                 for kind, j in choice.slots:
                     if kind != "general":
@@ -414,8 +415,12 @@ class ReviewBuilder:
 
     def _choose(
         self, X: pd.DataFrame, ids: list[str], tables: CaseTables
-    ) -> tuple[list[Any], Any, Any]:
-        """Choose the questions of a chunk: the only place attributions are read."""
+    ) -> tuple[list[Any], Any, Any, Any]:
+        """Choose the questions of a chunk: the only place attributions are read.
+
+        Returns the choices, the factor values, where a partly covered window has
+        records, and where a safety item asks about a factor's records.
+        """
         matrix, values, steady = self._stable.steady(X)
         known = ~np.isnan(matrix)
         # a partly covered window with records seen is recorded ("at least ...")
@@ -429,7 +434,7 @@ class ReviewBuilder:
             recorded = (known & (~self._counts[None, :] | (matrix > 0))) | seen
             absent = known & self._can_be_absent[None, :] & (matrix == 0)
         recorded &= ~self._never_asked[None, :]
-        self._leave_out_safety(recorded, ids, tables)
+        covered = self._leave_out_safety(recorded, ids, tables)
         if self._age_column is not None and absent.any():
             age = matrix[:, self._age_column]
             for j, ages in enumerate(self._absence_ages):
@@ -444,10 +449,14 @@ class ReviewBuilder:
             strength=self._strength,
             hardship=self._hardship,
         )
-        return choices, matrix, seen
+        return choices, matrix, seen, covered
 
-    def _leave_out_safety(self, recorded: Any, ids: list[str], tables: CaseTables) -> None:
-        """Leave out of the choice the factors whose records a safety item asks about."""
+    def _leave_out_safety(self, recorded: Any, ids: list[str], tables: CaseTables) -> Any:
+        """Leave out of the choice the factors whose records a safety item asks about.
+
+        Returns where that happened (case x factor): a safety item asks about them.
+        """
+        covered = np.zeros_like(recorded)
         provenance = tables.provenance
         cols = provenance.columns
         with_pairs = [j for j, pairs in enumerate(self._pairs) if pairs]
@@ -468,11 +477,13 @@ class ReviewBuilder:
                     for r in provenance.rows((case_id, self.factor_names[j]))
                 ):
                     recorded[i, j] = False
+                    covered[i, j] = True
+        return covered
 
     def _chunk_dicts(
         self, X: pd.DataFrame, ids: list[str], dates: list[str], tables: CaseTables
     ) -> list[dict[str, Any]]:
-        choices, matrix, seen = self._choose(X, ids, tables)
+        choices, matrix, seen, _ = self._choose(X, ids, tables)
         household = Household(
             tables,
             labels=self._source_labels,

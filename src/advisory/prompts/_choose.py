@@ -116,10 +116,11 @@ def choose(
     size = magnitude * np.where(steady, 1.0, 0.5)
     concerns = recorded & ~strength[None, :]
     absent_ok = absent & (values != 0)
-    key = np.where(concerns, size, -np.inf)
+    key = np.where(concerns, size + steady, -np.inf)  # steady first, then the clearest
     order = np.argsort(-key, axis=1, kind="stable")[:, : CIRCUMSTANCES + 6].tolist()
     available: list[int] = np.isfinite(key).sum(axis=1).tolist()
-    supports = recorded & strength[None, :]
+    # a support the model relies on: recorded, steady, pulling the other way
+    supports = recorded & strength[None, :] & steady & (values < 0)
     best_support = np.where(
         supports.any(axis=1), np.argmax(np.where(supports, size, -np.inf), axis=1), -1
     ).tolist()
@@ -128,17 +129,23 @@ def choose(
     ).tolist()
     hard = hardship.tolist()
     sizes = size.tolist()
+    # what the model relies on most for this case, recorded or not: a concern asked
+    # about carries at least a quarter of it (a noise factor's sliver never does)
+    largest = size.max(axis=1).tolist() if size.shape[1] else [0.0] * n
     is_concern = concerns.tolist()
     out = []
     for i in range(n):
         slots: list[tuple[str, int]] = []
         hard_taken = absence_taken = False
+        top = largest[i]
         for j in order[i][: available[i]]:
-            if len(slots) == CIRCUMSTANCES:
-                break
+            if len(slots) == CIRCUMSTANCES or sizes[i][j] * 4 < top:
+                break  # a factor the model barely uses never sits beside a clear one
             kind = "circumstance" if is_concern[i][j] else "absence"
-            if (hard[j] and hard_taken) or (kind == "absence" and absence_taken):
-                continue
+            if (hard[j] and (hard_taken or sizes[i][j] * 2 < top)) or (
+                kind == "absence" and absence_taken
+            ):
+                continue  # a possible hardship indicator only when the model leans on it
             hard_taken = hard_taken or hard[j]
             absence_taken = absence_taken or kind == "absence"
             slots.append((kind, j))
