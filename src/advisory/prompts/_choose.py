@@ -1,20 +1,23 @@
 """Which questions a review asks: chosen with the model's explanation, never ranked.
 
-The only module of :mod:`advisory.prompts` that reads attributions. For every
-case it picks the same number of questions (:data:`N_QUESTIONS`) among the
-case's recorded circumstances, concerns and strengths alike, and recorded
-*absences* the model relies on (no health visitor contact for a baby, at the
-ages the catalogue says it applies): the clearest first, by exact SHAP
-magnitude, an attribution that does not keep its direction over the bootstrap
-refits (:attr:`advisory.explain.Explanation.steady`) counting half. So a
-factor the model barely uses never takes a place from a clear one. At most one
-question is about an absence, at most one about a possible hardship indicator
-(housing, arrears, missed appointments). A recorded strength the model relies
-on (steady, pulling the other way) takes the last place when the model relies
-on it at least a quarter as much as on the question it replaces. General
-questions fill a place only when the records hold fewer candidates. Records
-that always get a safety item (:mod:`advisory.prompts._safety`) are not asked
-about again: the caller leaves them out of ``recorded``.
+The only module of :mod:`advisory.prompts` that reads attributions. Every case
+gets the same number of questions (:data:`N_QUESTIONS`):
+
+- :data:`CIRCUMSTANCES` places for recorded concerns: those whose attribution
+  keeps its direction over the bootstrap refits
+  (:attr:`advisory.explain.Explanation.steady`) first, then by exact SHAP
+  magnitude. A concern is asked only when it carries at least a quarter of
+  what the model relies on most for the case (a possible hardship indicator -
+  housing, arrears, missed appointments - at least half, and at most one), so
+  a factor the model barely uses never sits beside a clear one. The number
+  of adults is never a reason, and records a safety item asks about
+  (:mod:`advisory.prompts._safety`) are left out by the caller.
+- one supports place: a recorded support the model relies on (early help,
+  health visitor, dental visits, attendance support: recorded, steady,
+  pulling the other way), else a recorded absence the model relies on at
+  least a quarter as much as on the concerns asked (no health visitor contact
+  for a baby, at the ages the catalogue says), else "What is going well ...".
+- general questions fill a concern place the records leave empty.
 
 Their order is set by the case id alone (a hash), so position carries nothing
 of the model; a hardship question is never first.
@@ -112,7 +115,7 @@ def choose(
     """
     n, _ = values.shape
     magnitude = np.abs(values)
-    # clear before tiny: exact magnitude, an unsteady value counting half
+    # an unsteady value counts half
     size = magnitude * np.where(steady, 1.0, 0.5)
     concerns = recorded & ~strength[None, :]
     absent_ok = absent & (values != 0)
