@@ -13,6 +13,7 @@ which names where.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from advisory.prompts._guard import (
@@ -29,12 +30,12 @@ _TEXT, _ID, _DATE = _APPROVED["text"].data, _APPROVED["id"].data, _APPROVED["dat
 _RECORD = _APPROVED["record"].data
 
 
-def record_ids(document: dict[str, Any]) -> list[Any]:
+def record_ids(document: Mapping[str, Any]) -> list[Any]:
     """Return the record identifiers of a brief: its case, people and records."""
     return [document["case_id"], *_strings(document)[2]]
 
 
-def _strings(d: dict[str, Any]) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+def _strings(d: Mapping[str, Any]) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
     """Return a brief's own strings by kind: free text, own ids, record ids, dates."""
     texts: list[Any] = [d["chronology_more"], d["key_history_more"]]
     ids: list[Any] = []
