@@ -58,10 +58,10 @@ def test_the_walkthrough_runs_from_the_page_alone(
     err = capsys.readouterr().err
     assert "advisory: warning: Training on 6 cases, 2 with the outcome and 4 without" in err
 
-    out = tmp_path / "reviews.jsonl"
-    assert main(["review", "--bundle", str(bundle), *args, "--out", str(out)]) == 0
+    written = tmp_path / "reviews.jsonl"
+    assert main(["review", "--bundle", str(bundle), *args, "--out", str(written)]) == 0
     assert "6 reviews written" in capsys.readouterr().out
-    reviews = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    reviews = [json.loads(line) for line in written.read_text(encoding="utf-8").splitlines()]
     assert [r["case_id"] for r in reviews] == ["0001", "0002", "0003", "0004", "0005", "0006"]
     first = reviews[0]
     people = {p["person_id"]: p["relationship"] for p in first["household"]}
