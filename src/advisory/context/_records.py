@@ -477,7 +477,8 @@ def _outcome(cases: pd.DataFrame, column: str) -> None:
     bad = ~text.isin(OUTCOME_VALUES).to_numpy()
     if bad.any():
         raise InputError(
-            f"The 'cases' table's outcome column {column!r} has values {_few(known[bad])} "
+            f"The 'cases' table's outcome column {column!r} has values "
+            f"{_few(known[bad].astype(str))} "
             f"for case_id {_few(cases.loc[known.index[bad], 'case_id'])}; expected 1 (it "
             "happened) or 0 (it did not), or true/false, or empty where not known yet. "
             "Translate local codes such as Yes/No in a mapping file (--mapping; "
