@@ -184,3 +184,25 @@ def test_the_page_s_mapping_example_reads(tmp_path: Path) -> None:
     cases = pd.DataFrame({"case_id": ["1", "2", "3"], "outcome": ["Yes", "No", None]})
     mapped = apply_mapping({"cases": cases}, mapping)["cases"]["outcome"]
     assert mapped.tolist()[:2] == [1, 0] and pd.isna(mapped.iloc[2])
+
+
+def test_uncertain_link_record_ids_are_checked_as_ids(folder: Path) -> None:
+    records = apply_mapping(
+        read_records(folder, date_format=UK), read_mapping(folder / "mapping.toml", DEFINITIONS)
+    )
+    links = pd.DataFrame(
+        {
+            "person_id": ["00102"],
+            "agency": ["police"],
+            "agency_record_id": ["PN 77"],
+            "described_as": ["a man of the same name"],
+            "differences": ["date of birth differs"],
+        }
+    )
+    problems = find_problems({**records, "uncertain_links": links}, DEFINITIONS.catalogue)
+    assert len(problems) == 1
+    assert "'uncertain_links' table's 'agency_record_id' column has values that are not" in str(
+        problems[0]
+    )
+    links["agency_record_id"] = "PN77"
+    assert find_problems({**records, "uncertain_links": links}, DEFINITIONS.catalogue) == []

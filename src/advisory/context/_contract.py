@@ -50,6 +50,11 @@ RELATIONSHIPS: Final[dict[str, str]] = {
     "household_member": "someone who lives with the child and is not related (a lodger, a friend)",
 }
 
+#: Columns of the optional ``uncertain_links`` table: agency records that may
+#: belong to a linked person (a link between the linkage's two thresholds),
+#: each to be confirmed by a practitioner before it is relied on.
+LINK_COLUMNS: Final = ("person_id", "agency", "agency_record_id", "described_as", "differences")
+
 #: Coverage statuses: shared; exists but not shared; not matched; not applicable.
 COVERAGE_STATUSES: Final = ("available", "unavailable", "unmatched", "not_applicable")
 
@@ -496,6 +501,14 @@ def records_page(catalogue: Catalogue, walkthrough: str = "") -> str:
         "`records.json` beside the tables may hold the date the records were extracted: "
         '`{"snapshot_date": "2026-06-30"}` (ISO 8601). Reviews say "records as of" it; no '
         "reference date or event may be later.",
+        "",
+        "## Optional: uncertain_links",
+        "",
+        "`uncertain_links.csv` (written by `advisory link`) lists agency records that may "
+        "belong to a person, each to be confirmed by a practitioner: "
+        + ", ".join(f"`{c}`" for c in LINK_COLUMNS)
+        + ". `person_id` must be in `people`; `agency_record_id` is an identifier; every "
+        "row needs every column.",
         "",
         "## The mapping file (local codes)",
         "",

@@ -21,6 +21,7 @@ from advisory._language import WordingError, check_free_text
 from advisory.context._contract import (
     COVERAGE_STATUSES,
     ID_PATTERN,
+    LINK_COLUMNS,
     OUTCOME_VALUES,
     RELATIONSHIPS,
     SCHEMA,
@@ -35,11 +36,6 @@ __all__ = [
     "check_records",
     "find_problems",
 ]
-
-#: Columns of the optional ``uncertain_links`` table: agency records that may
-#: belong to a linked person (a link between the linkage's two thresholds),
-#: each to be confirmed by a practitioner before it is relied on.
-LINK_COLUMNS: Final = ("person_id", "agency", "agency_record_id", "described_as", "differences")
 
 _FEW: Final = 5
 
@@ -100,6 +96,8 @@ def _uncertain_links(data: object, known: pd.Index) -> pd.DataFrame:
                 f"{list(LINK_COLUMNS)}."
             )
         out[column] = out[column].astype(str)
+    for column in ("person_id", "agency_record_id"):  # shown in reviews as record ids
+        out[column] = _ids(out, "uncertain_links", column)
     _known(out["person_id"], known, "uncertain_links", "person_id")
     return out.reset_index(drop=True)
 
