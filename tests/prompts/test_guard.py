@@ -204,6 +204,9 @@ def test_check_identifiers_names_the_first_bad_one():
 def test_record_ids_are_masked_in_free_text_and_nothing_else_is():
     ids = ["10001", "011", "2"]
     check_language("mother 10001 lives with father 2 in household 011", identifiers=ids)
+    check_language("Has the father 2 been asked? Record 011: seen by 10001.", identifiers=ids)
+    assert _guard.masker(["2", "P0000012"]) is not None
+    assert _guard.masker(["P0000012", "C0000007"]) is None  # read as identifiers already
     check_language(
         {
             "person_id": "2",
@@ -220,6 +223,8 @@ def test_record_ids_are_masked_in_free_text_and_nothing_else_is():
         ("father 0.2", "decimal"),
         ("2% of cases", "percentage"),
         ("10001 is high risk", "risk level"),
+        ("+2 compared with others", "sign"),
+        ("2,000 cases", "decimal"),
     ]:
         with pytest.raises(LanguageError, match=rule):
             check_language(text, identifiers=ids)

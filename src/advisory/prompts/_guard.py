@@ -106,6 +106,9 @@ INT_KEYS: Final = frozenset({"events", "age_years"})
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _IDENTIFIER: Final = re.compile(r"[A-Za-z][A-Za-z0-9_:\-/]*")
 _RECORD_ID: Final = re.compile(ID_PATTERN)
+# A word of free text written as a record identifier could be; not after a sign,
+# a currency, a decimal point or another identifier character.
+_ID_TOKEN: Final = re.compile(r"(?<![\w.,/+#£$%-])[A-Za-z0-9][A-Za-z0-9_.:/-]*")
 _PIECES: Final = re.compile(r"\n|(<[^<>]*>)")
 _BANNED_PREFIXES: Final = BANNED_PREFIXES
 
@@ -211,17 +214,31 @@ def masker(identifiers: Iterable[object]) -> Callable[[str], str] | None:
     """
     unsafe: set[str] = set()
     for value in identifiers:
-        if not isinstance(value, str) or not value or value in _APPROVED["text"]:
+        if not isinstance(value, str) or not value:
             continue
-        try:
-            _check_text(value, "text")
-        except _BreachError:
-            unsafe.add(value)
+        if _IDENTIFIER.fullmatch(value) is not None:
+            try:
+                _check_text(value, "id")  # by shape: free text reads it as an identifier
+            except _BreachError:
+                pass
+            else:
+                continue
+        unsafe.add(value)
     if not unsafe:
         return None
-    words = "|".join(re.escape(v) for v in sorted(unsafe, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w.,/+#£$%-])(?:{words})(?![\w%/-]|[.,:]\d)")
-    return lambda text: pattern.sub("ID", text)
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        core = token.rstrip(".:")
+        if core not in unsafe:
+            return token
+        end = match.start() + len(core)
+        after = match.string[end : end + 2]
+        if after[:1] == "%" or (after[:1] == "," and after[1:].isdigit()):
+            return token  # a percentage or a number written 1,000: never masked
+        return "ID" + token[len(core) :]
+
+    return lambda text: _ID_TOKEN.sub(replace, text)
 
 
 def _check_text(text: str, kind: str = "text", mask: Callable[[str], str] | None = None) -> None:
