@@ -58,6 +58,14 @@ def test_the_walkthrough_runs_from_the_page_alone(
     err = capsys.readouterr().err
     assert "advisory: warning: Training on 6 cases, 2 with the outcome and 4 without" in err
 
+    # the audit reads the same mapping file (checked against the bundle's definitions)
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text('[events.agency]\ncops = "constabulary"\n', encoding="utf-8")
+    audit = ["audit", "--bundle", str(bundle), "--records", str(records), *UK]
+    assert main([*audit, "--mapping", str(wrong), "--out", str(tmp_path / "board")]) == 2
+    err = capsys.readouterr().err
+    assert f"The mapping file {wrong} maps 'cops' in the 'events' table's 'agency' column" in err
+
     written = tmp_path / "reviews.jsonl"
     assert main(["review", "--bundle", str(bundle), *args, "--out", str(written)]) == 0
     assert "6 reviews written" in capsys.readouterr().out

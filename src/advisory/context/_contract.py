@@ -512,7 +512,8 @@ def records_page(catalogue: Catalogue, walkthrough: str = "") -> str:
         "",
         "## The mapping file (local codes)",
         "",
-        "A TOML file, given with `--mapping FILE` to `advisory check`, `train` and `review`, "
+        "A TOML file, given with `--mapping FILE` to `advisory check`, `train`, `review` and "
+        "`audit --bundle`, "
         "translates a council's own codes into the values above before anything is "
         "checked. One TOML table per `[table.column]`; each key a local value (as written in the "
         "file), each value an allowed value. Values not listed are left as they are (and "
