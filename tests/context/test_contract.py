@@ -36,7 +36,7 @@ def walkthrough_section() -> str:
     for name in [*SCHEMA, "mapping"]:
         file = WALKTHROUGH / (f"{name}.csv" if name in SCHEMA else "mapping.toml")
         text = file.read_text(encoding="utf-8").rstrip("\n").splitlines()
-        shown = text if len(text) <= 8 else [*text[:6], "..."]
+        shown = text if len(text) <= 8 or file.suffix == ".toml" else [*text[:6], "..."]
         fence = "toml" if file.suffix == ".toml" else "csv"
         lines += [f"`{file.name}`" + (f" ({len(text) - 1} rows)" if fence == "csv" else ""), ""]
         lines += [f"```{fence}", *shown, "```", ""]

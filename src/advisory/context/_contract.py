@@ -361,7 +361,10 @@ TABLES: Final[tuple[Table, ...]] = (
                 example="0",
             ),
         ),
-        rules=("At least one case; the child must be born on the reference date.",),
+        rules=(
+            "At least one case; the child must be born by the reference date. A child may "
+            "have several cases (one per referral).",
+        ),
     ),
 )
 
