@@ -199,6 +199,94 @@ SECTIONS: dict[str, Any] = {
     "proxies": PROXIES,
     "parity": PARITY,
 }
+
+
+def _linkage_row(group: str, metric: str, n: int, count: int) -> dict[str, Any]:
+    rate = count / n
+    half = 1.96 * (rate * (1 - rate) / n) ** 0.5 + 0.002
+    return {
+        "group": group,
+        "metric": metric,
+        "n": float(n),
+        "count": float(count),
+        "rate": rate,
+        "lower": max(0.0, rate - half),
+        "upper": min(1.0, rate + half),
+        "suppressed": False,
+    }
+
+
+def _linkage_hidden(group: str, metric: str) -> dict[str, Any]:
+    return {
+        "group": group,
+        "metric": metric,
+        "n": None,
+        "count": None,
+        "rate": None,
+        "lower": None,
+        "upper": None,
+        "suppressed": True,
+    }
+
+
+#: Linkage quality against planted truth, in the shape of ``LinkageQuality.to_dict()``:
+#: one group suppressed, one measure of another withheld.
+LINKAGE: dict[str, Any] = {
+    "attribute": "ethnicity",
+    "against_truth": True,
+    "min_cell_size": 10,
+    "confidence_level": 0.95,
+    "metrics": {
+        "unlinked_rate": "records not linked to anyone in the picture",
+        "uncertain_rate": "records left as questions (records to confirm)",
+        "match_rate": "records linked to the person they belong to",
+        "missed_match_rate": "records of a person in the picture not linked to them",
+        "false_match_rate": "linked records linked to someone they do not belong to",
+    },
+    "rows": [
+        *(
+            _linkage_row(g, "unlinked_rate", n, c)
+            for g, n, c in (
+                ("Asian", 1_210, 167),
+                ("Gypsy, Roma or Traveller", 140, 31),
+                ("White British", 7_480, 692),
+            )
+        ),
+        _linkage_hidden(SMALL_GROUP, "unlinked_rate"),
+        *(
+            _linkage_row(g, "uncertain_rate", n, c)
+            for g, n, c in (
+                ("Asian", 1_210, 48),
+                ("Gypsy, Roma or Traveller", 140, 12),
+                ("White British", 7_480, 151),
+            )
+        ),
+        _linkage_hidden(SMALL_GROUP, "uncertain_rate"),
+        *(
+            _linkage_row(g, "match_rate", n, c)
+            for g, n, c in (
+                ("Asian", 1_080, 1_021),
+                ("Gypsy, Roma or Traveller", 118, 97),
+                ("White British", 6_790, 6_652),
+            )
+        ),
+        _linkage_hidden(SMALL_GROUP, "match_rate"),
+        *(
+            _linkage_row(g, "missed_match_rate", n, c)
+            for g, n, c in (
+                ("Asian", 1_080, 59),
+                ("Gypsy, Roma or Traveller", 118, 21),
+                ("White British", 6_790, 138),
+            )
+        ),
+        _linkage_hidden(SMALL_GROUP, "missed_match_rate"),
+        _linkage_row("Asian", "false_match_rate", 1_025, 11),
+        _linkage_hidden("Gypsy, Roma or Traveller", "false_match_rate"),
+        _linkage_row("White British", "false_match_rate", 6_660, 17),
+        _linkage_hidden(SMALL_GROUP, "false_match_rate"),
+    ],
+}
+
 NULL_SECTIONS: dict[str, Any] = {
     "subject": {
         "kind": "external_scores",
@@ -244,6 +332,18 @@ def _base(real_audit: Audit) -> dict[str, Any]:
 def full_dict(_base: dict[str, Any]) -> dict[str, Any]:
     """Every section present (a fresh copy each test)."""
     return copy.deepcopy({**_base, **SECTIONS})
+
+
+@pytest.fixture
+def linkage_section() -> dict[str, Any]:
+    """Linkage quality in the shape of ``LinkageQuality.to_dict()`` (a fresh copy)."""
+    return copy.deepcopy(LINKAGE)
+
+
+@pytest.fixture
+def linked_dict(_base: dict[str, Any]) -> dict[str, Any]:
+    """Every section present, and linkage quality attached (a fresh copy each test)."""
+    return copy.deepcopy({**_base, **SECTIONS, "linkage": LINKAGE})
 
 
 @pytest.fixture
