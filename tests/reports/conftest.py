@@ -229,6 +229,20 @@ def _linkage_hidden(group: str, metric: str) -> dict[str, Any]:
     }
 
 
+#: (group, records, count) of each measure; no records: the cell is suppressed.
+_LINKAGE_CELLS: dict[str, list[tuple[str, int, int]]] = {
+    "unlinked_rate": [("Asian", 1_210, 167), ("Gypsy, Roma or Traveller", 140, 31),
+                      ("White British", 7_480, 692), (SMALL_GROUP, 0, 0)],
+    "uncertain_rate": [("Asian", 1_210, 48), ("Gypsy, Roma or Traveller", 140, 12),
+                       ("White British", 7_480, 151), (SMALL_GROUP, 0, 0)],
+    "match_rate": [("Asian", 1_080, 1_021), ("Gypsy, Roma or Traveller", 118, 97),
+                   ("White British", 6_790, 6_652), (SMALL_GROUP, 0, 0)],
+    "missed_match_rate": [("Asian", 1_080, 59), ("Gypsy, Roma or Traveller", 118, 21),
+                          ("White British", 6_790, 138), (SMALL_GROUP, 0, 0)],
+    "false_match_rate": [("Asian", 1_025, 11), ("Gypsy, Roma or Traveller", 0, 0),
+                         ("White British", 6_660, 17), (SMALL_GROUP, 0, 0)],
+}  # fmt: skip
+
 #: Linkage quality against planted truth, in the shape of ``LinkageQuality.to_dict()``:
 #: one group suppressed, one measure of another withheld.
 LINKAGE: dict[str, Any] = {
@@ -244,46 +258,9 @@ LINKAGE: dict[str, Any] = {
         "false_match_rate": "linked records linked to someone they do not belong to",
     },
     "rows": [
-        *(
-            _linkage_row(g, "unlinked_rate", n, c)
-            for g, n, c in (
-                ("Asian", 1_210, 167),
-                ("Gypsy, Roma or Traveller", 140, 31),
-                ("White British", 7_480, 692),
-            )
-        ),
-        _linkage_hidden(SMALL_GROUP, "unlinked_rate"),
-        *(
-            _linkage_row(g, "uncertain_rate", n, c)
-            for g, n, c in (
-                ("Asian", 1_210, 48),
-                ("Gypsy, Roma or Traveller", 140, 12),
-                ("White British", 7_480, 151),
-            )
-        ),
-        _linkage_hidden(SMALL_GROUP, "uncertain_rate"),
-        *(
-            _linkage_row(g, "match_rate", n, c)
-            for g, n, c in (
-                ("Asian", 1_080, 1_021),
-                ("Gypsy, Roma or Traveller", 118, 97),
-                ("White British", 6_790, 6_652),
-            )
-        ),
-        _linkage_hidden(SMALL_GROUP, "match_rate"),
-        *(
-            _linkage_row(g, "missed_match_rate", n, c)
-            for g, n, c in (
-                ("Asian", 1_080, 59),
-                ("Gypsy, Roma or Traveller", 118, 21),
-                ("White British", 6_790, 138),
-            )
-        ),
-        _linkage_hidden(SMALL_GROUP, "missed_match_rate"),
-        _linkage_row("Asian", "false_match_rate", 1_025, 11),
-        _linkage_hidden("Gypsy, Roma or Traveller", "false_match_rate"),
-        _linkage_row("White British", "false_match_rate", 6_660, 17),
-        _linkage_hidden(SMALL_GROUP, "false_match_rate"),
+        _linkage_row(g, metric, n, c) if n else _linkage_hidden(g, metric)
+        for metric, cells in _LINKAGE_CELLS.items()
+        for g, n, c in cells
     ],
 }
 
