@@ -62,7 +62,7 @@ def _demo_into(
     if args.extracts:
         from advisory._cli_link import linked_demo_records
 
-        data, summary = linked_demo_records(n_cases, args.seed)
+        data, summary, attach_linkage = linked_demo_records(n_cases, args.seed)
     else:
         data = make_multiagency(n_cases=n_cases, seed=args.seed)
         summary = data.summary()
@@ -107,6 +107,8 @@ def _demo_into(
     print(f"\nAuditing the model on the later {len(later):,} referrals for the ethics board ...")
     started = time.perf_counter()
     audit = advisor.audit(data, later, validation=validation)
+    if args.extracts:  # the board report's "who is missing from the household picture"
+        audit = attach_linkage(audit)
     files = write_report(audit, out / "report")
     print(_audit_summary(audit))
     print(

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from advisory._checks import check_table
 from advisory._dates import check_date_format, parse_date, parse_dates
 from advisory._errors import InputError
 from advisory._language import WordingError, check_free_text
@@ -76,25 +77,8 @@ def _uncertain_links(data: object, known: pd.Index) -> pd.DataFrame:
     table = getattr(data, "uncertain_links", table)
     if table is None:
         return _no_links()
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(
-            "The 'uncertain_links' table must be a pandas DataFrame; "
-            f"got {type(table).__name__} instead."
-        )
-    missing = [c for c in LINK_COLUMNS if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"The 'uncertain_links' table has no column {missing[0]!r}; expected columns "
-            f"{list(LINK_COLUMNS)}, found {list(map(str, table.columns))}."
-        )
-    out = table[list(LINK_COLUMNS)].copy()
+    out = check_table(table, LINK_COLUMNS, "The 'uncertain_links' table")
     for column in LINK_COLUMNS:
-        if out[column].isna().any():
-            raise InputError(
-                f"The 'uncertain_links' table's {column!r} column has "
-                f"{int(out[column].isna().sum())} missing values; every row needs all of "
-                f"{list(LINK_COLUMNS)}."
-            )
         out[column] = out[column].astype(str)
     for column in ("person_id", "agency_record_id"):  # shown in reviews as record ids
         out[column] = _ids(out, "uncertain_links", column)
