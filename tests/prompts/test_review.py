@@ -192,7 +192,7 @@ def test_gp_non_registration_is_a_fact_not_a_gap(dicts: list[dict[str, Any]]) ->
     assert gaps
     for g in gaps:
         assert "not registered with a GP practice" in g["description"]
-        assert "register with a GP" in g["question"] or "What would" in g["question"]
+        assert "unwell" in g["question"] or "What would" in g["question"]
 
 
 def test_one_gap_item_per_agency(dicts: list[dict[str, Any]]) -> None:

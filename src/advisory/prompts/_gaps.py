@@ -180,7 +180,7 @@ def case_gaps(
         if item["gp"]:
             parts.append(
                 f"The {_people(item['gp'])} {'is' if len(set(item['gp'])) == 1 else 'are'} not "
-                "registered with a GP practice, so no GP records could be shared."
+                "registered with a GP practice."
             )
         if item.get("stale"):
             parts.append(
@@ -190,13 +190,10 @@ def case_gaps(
         if not parts:
             continue
         if item["gp"] and not item["people"]:
-            question = (
-                "Where does the family go when someone is unwell, and would they like help to "
-                "register with a GP?"
-            )
+            question = "Where does the family go when someone is unwell?"
         else:
             knows = "the police" if label == "Police" else label
-            question = f"What would {knows} know about the household for this period?"
+            question = f"What would {knows} know of the household then?"
         out.append(
             {
                 "prompt_id": f"gap:{agency}",
