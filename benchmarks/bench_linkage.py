@@ -52,7 +52,11 @@ def _truth(extracts, uids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def measure(
-    n_records: int, seed: int = 0, link: float | None = None, spark: bool = False
+    n_records: int,
+    seed: int = 0,
+    link: float | None = None,
+    spark: bool = False,
+    spark_memory: str = "4g",
 ) -> list[Row]:
     n_cases = max(50, round(n_records / RECORDS_PER_CASE))
     extracts = make_agency_extracts(n_cases=n_cases, seed=seed)
@@ -123,15 +127,15 @@ def measure(
             )
         )
     if spark:
-        rows += _on_spark(extracts, result)
+        rows += _on_spark(extracts, result, spark_memory)
     return rows
 
 
-def _on_spark(extracts: AgencyExtracts, result: LinkageResult) -> list[Row]:
+def _on_spark(extracts: AgencyExtracts, result: LinkageResult, memory: str) -> list[Row]:
     """Score the same extracts on Spark (local mode) with the model trained on DuckDB."""
     from advisory.linkage import local_spark_session
 
-    session = local_spark_session()
+    session = local_spark_session(memory=memory)
     try:
         wall = time.perf_counter()
         on_spark = link_extracts(
@@ -168,8 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--spark", action="store_true", help="also score on Spark local mode (same clusters?)"
     )
+    parser.add_argument(
+        "--spark-memory", default="4g", help="Spark driver memory (2g ran out at 100k records)"
+    )
     args = parser.parse_args(argv)
-    print(render(measure(args.records, args.seed, args.link, args.spark)))
+    print(render(measure(args.records, args.seed, args.link, args.spark, args.spark_memory)))
     return 0
 
 
