@@ -53,6 +53,85 @@ _FAMILY_WORDS: Final = {
 }
 
 
+def _who(people: list[str]) -> str:
+    """Name up to two people; more are "and others" (never a count)."""
+    if len(people) <= 2:
+        return " and ".join(people)
+    return f"{people[0]}, {people[1]} and others"
+
+
+def _earlier(entries: list[dict[str, Any]]) -> str:
+    """Say what the unlisted key history is: agency, whom, and the dates it spans."""
+    by_agency: dict[str, list[dict[str, Any]]] = {}
+    for e in entries:
+        by_agency.setdefault(e["agency"], []).append(e)
+    parts = []
+    for agency, found in by_agency.items():
+        days = sorted(e["date"] for e in found)
+        span = days[0] if days[0] == days[-1] else f"{days[0]} to {days[-1]}"
+        people = list(dict.fromkeys(e["relationship"] for e in found))
+        parts.append(f"{agency} ({_who(people)}) {span}")
+    return "; ".join(parts)
+
+
+def _told_apart(
+    case_id: str, tables: CaseTables, words: dict[str, str]
+) -> tuple[list[str], list[str]]:
+    """Tell apart people of the same relationship by age; return the adults and young people.
+
+    Two brothers become "brother (2 years old)" and "brother (17 years old)" wherever the
+    brief names them after their own lines (chronology, questions, gaps). Returns the
+    words of the household's adults and of its young people from 10 to 17.
+    """
+    h = tables.household.columns
+    rows = [
+        (str(h["person_id"][r]), h["age"][r], h["relationship"][r])
+        for r in tables.household.rows(case_id)
+    ]
+    seen: dict[str, int] = {}
+    for person, _, _ in rows:
+        if person in words:
+            seen[words[person]] = seen.get(words[person], 0) + 1
+    adults, young = [], []
+    for person, age, _ in rows:
+        if person not in words or not isinstance(age, float) or age != age:
+            continue
+        word = words[person]
+        if seen.get(word, 0) > 1 and word != "child":
+            words[person] = f"{word} ({age_words(int(age))})"
+        if age >= 18:
+            adults.append(words[person])
+        elif age >= 10:
+            young.append(words[person])
+    return adults, young
+
+
+#: A catalogue question's "ask each ... alone" and who it means.
+_ALONE: Final = (
+    ("(ask each parent alone)", False),
+    ("(ask each alone)", False),
+    ("(ask each adult and young person alone)", True),
+)
+
+
+def _asked_alone(question: dict[str, Any], adults: list[str], young: list[str]) -> dict[str, Any]:
+    """Say whom to ask alone with the household's own adults ("ask the father alone")."""
+    text = question["question"]
+    for phrase, with_young in _ALONE:
+        if phrase not in text:
+            continue
+        people = adults + young if with_young else adults
+        if not people or len(people) > 2:
+            return question
+        if len(people) == 1:
+            text = text.replace(phrase, f"(ask the {people[0]} alone)")
+            text = text.replace("each adult", f"the {people[0]}")
+        else:
+            text = text.replace(phrase, f"(ask the {people[0]} and {people[1]}, each alone)")
+        return {**question, "question": text}
+    return question
+
+
 def _window_words(days: int | None) -> str:
     if days is None:
         return "at any time"
@@ -495,6 +574,7 @@ class ReviewBuilder:
         for i, case_id in enumerate(ids):
             reference = dates[i]
             people, elsewhere, words, ids_of = household.people(case_id, reference)
+            adults, young = _told_apart(case_id, tables, words)
             chronology, more, key_history = self._records(case_id, reference, tables, words)
             earlier = len(key_history) - _KEY_HISTORY
             document = {
@@ -507,7 +587,11 @@ class ReviewBuilder:
                 "chronology": chronology,
                 "chronology_more": more,
                 "key_history": key_history[:_KEY_HISTORY],
-                "key_history_more": f"and {earlier} earlier" if earlier > 0 else None,
+                "key_history_more": (
+                    f"and {earlier} earlier: " + _earlier(key_history[_KEY_HISTORY:])
+                    if earlier > 0
+                    else None
+                ),
                 "safety": safety_items(
                     case_id,
                     reference,
@@ -518,7 +602,13 @@ class ReviewBuilder:
                     self._kind_words,
                 ),
                 "questions": [
-                    self._question(kind, j, case_id, reference, matrix[i], seen[i], tables, words)
+                    _asked_alone(
+                        self._question(
+                            kind, j, case_id, reference, matrix[i], seen[i], tables, words
+                        ),
+                        adults,
+                        young,
+                    )
                     for kind, j in choices[i].slots
                 ],
                 "to_confirm": links_to_confirm(self._source_labels, case_id, tables, words),
@@ -590,8 +680,7 @@ class ReviewBuilder:
             months = sorted(day for day, _ in found)
             span = months[0] if months[0] == months[-1] else f"{months[0]} to {months[-1]}"
             people = list(dict.fromkeys(words.get(p, "someone elsewhere") for _, p in found))
-            who = people[0] if len(people) == 1 else "household"
-            parts.append(f"{self._source_labels.get(agency, agency)} ({who}) {span}")
+            parts.append(f"{self._source_labels.get(agency, agency)} ({_who(people)}) {span}")
         return "; ".join(parts)
 
     def _household_changes(
