@@ -11,7 +11,9 @@ import pytest
 
 from advisory.definitions import load_catalogue, reference_root
 from advisory.prompts import render_html, render_text
+from advisory.prompts._choose import GENERAL, YOUNG_CHILD_VIEW
 from advisory.prompts._gaps import parent_gap
+from advisory.prompts._guard import check_question
 from advisory.prompts._people import YOUNG_PARENT
 from advisory.prompts._render import CHRONOLOGY_ONLY_KEY, EMPTY, NO_SAFETY, SAFETY_CHECKS
 from advisory.prompts._safety import SAFETY
@@ -400,3 +402,18 @@ def test_people_of_the_same_relationship_are_told_apart_and_earlier_history_is_s
         # a support never reads as one of the concerns: concerns first, then "Supports:"
         line = next(x for x in render_text(d).splitlines() if p["person_id"] + "," in x)
         assert re.search(r"\)\. Supports: [^;]*; latest", line), line
+
+
+def test_a_child_under_five_is_not_asked_about_school_and_friends(
+    dicts: list[dict[str, Any]],
+) -> None:
+    school = next(q for key, q in GENERAL if key == "child_view")
+    young = 0
+    for d in dicts:
+        child = next(p for p in d["household"] if p["relationship"] == "child")
+        texts = [q["question"] for q in d["questions"]]
+        if re.match(r"(under 1|[1-4]) year", child["age"]):
+            assert school not in texts, d["case_id"]
+            young += YOUNG_CHILD_VIEW in texts
+    assert young
+    assert check_question(YOUNG_CHILD_VIEW, where="test") is None

@@ -21,7 +21,7 @@ from advisory._errors import DefinitionError, InputError, ParameterError
 from advisory._gc import collector_paused
 from advisory.definitions import Definitions
 from advisory.prompts._checked import check_brief
-from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, choose
+from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, YOUNG_CHILD_VIEW, choose
 from advisory.prompts._columns import as_date
 from advisory.prompts._gaps import case_gaps, family_gaps, links_to_confirm, parent_gap
 from advisory.prompts._guard import check_identifiers, check_language, check_question
@@ -72,6 +72,10 @@ def _earlier(entries: list[dict[str, Any]]) -> str:
         people = list(dict.fromkeys(e["relationship"] for e in found))
         parts.append(f"{agency} ({_who(people)}) {span}")
     return "; ".join(parts)
+
+
+#: The general question asking for the child's view (index into GENERAL).
+_CHILD_VIEW: Final = 1
 
 
 def _told_apart(
@@ -729,6 +733,8 @@ class ReviewBuilder:
     ) -> dict[str, Any]:
         if kind == "general":
             key, text = GENERAL[j]
+            if j == _CHILD_VIEW and self._under_five(row):
+                text = YOUNG_CHILD_VIEW  # no school or friends to ask a toddler about
             return {
                 "prompt_id": f"general:{key}",
                 "kind": "general",
@@ -758,6 +764,12 @@ class ReviewBuilder:
             "agency": self._agencies[j],
             "question": self._questions[j],
         }
+
+    def _under_five(self, row: Any) -> bool:
+        if self._age_column is None:
+            return False
+        age = row[self._age_column]
+        return bool(age == age and age < 5)
 
     def _absence_words(self, spec: Any) -> str:
         found = self._absence_text.get(spec.name)

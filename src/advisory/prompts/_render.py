@@ -92,7 +92,7 @@ def _records(records: list[Mapping[str, Any]]) -> str:
     return ". ".join(_cap(g) for g in groups) + f"; latest {latest['when']}"
 
 
-def _person(p: Mapping[str, Any], reference: str, *, elsewhere: bool) -> str:
+def _person(p: Mapping[str, Any], reference: str, *, elsewhere: bool, said: str = "") -> str:
     parts = [f"{_cap(p['relationship'])} {p['person_id']}, {p['age']}"]
     if p["member_since"]:
         parts.append(f"moved in {_since(p['member_since'], reference)}")
@@ -104,8 +104,14 @@ def _person(p: Mapping[str, Any], reference: str, *, elsewhere: bool) -> str:
     if p["records"]:
         line += f" {_cap(_records(p['records']))}."
     for note in p["notes"]:
-        line += f" {_cap(note)}."
+        if note.lower() not in said:  # "Not in these records" says it already, with whom
+            line += f" {_cap(note)}."
     return line
+
+
+def _said(review: Mapping[str, Any]) -> str:
+    """Return what "Not in these records" says, lower case: person lines do not repeat it."""
+    return " ".join(g["description"] for g in review["could_not_see"]).lower()
 
 
 def _entry(e: Mapping[str, Any]) -> str:
@@ -151,7 +157,8 @@ def render_text(review: Mapping[str, Any]) -> str:
         HEADINGS["household"],
     ]
     reference = review["reference_date"]
-    lines += [f"- {_person(p, reference, elsewhere=False)}" for p in review["household"]]
+    said = _said(review)
+    lines += [f"- {_person(p, reference, elsewhere=False, said=said)}" for p in review["household"]]
     if review["elsewhere"]:
         lines += ["", HEADINGS["elsewhere"]]
         lines += [f"- {_person(p, reference, elsewhere=True)}" for p in review["elsewhere"]]
@@ -223,7 +230,12 @@ def render_html(review: Mapping[str, Any]) -> str:
         f"{_e(review['reference_date'])}</h2>",
         f'<p class="advisory-statement">{_e(review["statement"])}</p>',
         f"<h3>{_e(HEADINGS['household'])}</h3>",
-        _list([_e(_person(p, reference, elsewhere=False)) for p in review["household"]]),
+        _list(
+            [
+                _e(_person(p, reference, elsewhere=False, said=_said(review)))
+                for p in review["household"]
+            ]
+        ),
     ]
     if review["elsewhere"]:
         parts += [
