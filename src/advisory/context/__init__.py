@@ -4,7 +4,9 @@
 relationships, events, coverage, cases) into the factors of a model
 specification, with provenance for every value, every household member
 surfaced separately and every data gap stated. Unknown is never zero.
-:func:`index_records` prepares records once for fast single-case look-ups.
+:func:`index_records` prepares records once for fast single-case look-ups;
+given a :class:`RecordsSummary` of all the records, an index of a part of them
+(one group of households) gives its cases the context the whole would give.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from advisory.context._io import read_records
 from advisory.context._records import SCHEMA, Records, check_records
 from advisory.context._result import CaseContext
 from advisory.context._sql import read_records_sql
+from advisory.context._summary import RecordsSummary
 
 __all__ = [
     "SCHEMA",
     "CaseContext",
     "RecordIndex",
     "Records",
+    "RecordsSummary",
     "build_context",
     "check_records",
     "index_records",

@@ -185,6 +185,32 @@ def _known(values: pd.Series, known: pd.Index, name: str, column: str) -> npt.ND
     return codes
 
 
+def _person_codes(
+    people: pd.Series, columns: dict[tuple[str, str], pd.Series]
+) -> dict[str, npt.NDArray[np.int64]]:
+    """Row of ``people`` for every id of each ``(table, column)``, refusing unknown people.
+
+    One hash pass over all the id columns at once (``pd.factorize``): the people
+    come first and are unique, so a person's code is their row, and a code past
+    the last person is an id no one in ``people`` has.
+    """
+    codes, _ = pd.factorize(pd.concat([people, *columns.values()], ignore_index=True))
+    codes = np.asarray(codes, dtype=np.int64)
+    out: dict[str, npt.NDArray[np.int64]] = {}
+    start = len(people)
+    for (name, column), values in columns.items():
+        found = codes[start : start + len(values)]
+        start += len(values)
+        if (found >= len(people)).any():
+            raise InputError(
+                f"The {name!r} table's {column!r} column refers to people not in the 'people' "
+                f"table: {_few(values[found >= len(people)])}. Add them to 'people' or correct "
+                "the ids."
+            )
+        out[f"{name}.{column}"] = found
+    return out
+
+
 def _ordered(start: pd.Series, end: pd.Series, ids: pd.Series, name: str) -> None:
     backwards = (end < start).to_numpy()
     if backwards.any():
@@ -210,12 +236,21 @@ def _vocabulary(table: pd.DataFrame, name: str, catalogue: Catalogue, *, types: 
             f"{_few(unknown)}; defined sources are {list(catalogue.source_names)}. "
             "Add the source to the catalogue or correct the records."
         )
+    for column in ("agency", "event_type") if types else ("agency",):
+        if (table[column].cat.codes < 0).any():
+            raise InputError(
+                f"The {name!r} table's {column!r} column has "
+                f"{int((table[column].cat.codes < 0).sum())} missing values; every row needs "
+                "one. Supply them or remove the rows on purpose before the call."
+            )
     if not types:
         return
-    pairs = pd.DataFrame(
-        {"agency": agencies.cat.codes.to_numpy(), "type": table["event_type"].cat.codes.to_numpy()}
-    ).drop_duplicates()
-    for a, t in pairs.itertuples(index=False):
+    names = table["event_type"].cat.categories
+    pair = agencies.cat.codes.to_numpy().astype(np.int64) * len(names) + table[
+        "event_type"
+    ].cat.codes.to_numpy().astype(np.int64)
+    found = np.flatnonzero(np.bincount(pair, minlength=1))
+    for a, t in zip((found // len(names)).tolist(), (found % len(names)).tolist(), strict=True):
         agency = agencies.cat.categories[a]
         event_type = table["event_type"].cat.categories[t]
         if event_type not in catalogue.source(agency).event_types:
@@ -350,8 +385,10 @@ def _duplicate_events(
     ]
     sizes = [int(k.max()) + 1 for k in keys]
     if float(np.prod(np.asarray(sizes, dtype=float))) < 2.0**62:  # one sortable key
+        # person first, as lexsort would: records come mostly sorted by person and
+        # date, and a stable sort of nearly sorted keys costs about one pass
         combined = np.zeros(len(events), dtype=np.int64)
-        for key, size in zip(keys, sizes, strict=True):
+        for key, size in zip(keys[::-1], sizes[::-1], strict=True):
             combined = combined * size + key
         order = np.argsort(combined, kind="stable")
         same = combined[order][1:] == combined[order][:-1]
@@ -484,7 +521,6 @@ def check_records(data: object, catalogue: Catalogue, *, date_format: str | None
     people["person_id"] = _ids(people, "people", "person_id")
     _unique(people["person_id"], "people", "person_id")
     known = pd.Index(people["person_id"])
-    person_codes: dict[str, npt.NDArray[np.int64]] = {}
     people["birth_date"] = _dates(
         people, "people", "birth_date", required=False, key="person_id", date_format=date_format
     )
@@ -498,8 +534,20 @@ def check_records(data: object, catalogue: Catalogue, *, date_format: str | None
     ]:
         for column in columns:
             tables[name][column] = _ids(tables[name], name, column)
-            if column in ("person_id", "other_id"):
-                person_codes[f"{name}.{column}"] = _known(tables[name][column], known, name, column)
+    person_codes = _person_codes(
+        people["person_id"],
+        {
+            (name, column): tables[name][column]
+            for name, column in (
+                ("memberships", "person_id"),
+                ("relationships", "person_id"),
+                ("relationships", "other_id"),
+                ("events", "person_id"),
+                ("coverage", "person_id"),
+                ("cases", "person_id"),
+            )
+        },
+    )
     _unique(events["event_id"], "events", "event_id")
     _unique(cases["case_id"], "cases", "case_id")
     if cases.empty:

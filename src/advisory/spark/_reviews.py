@@ -123,9 +123,9 @@ def reviews_on_spark(
     advisor = Advisor.load(bundle, trusted=trusted_list)
     files = _bundle_files(bundle)
     records = check_spark_tables(data)
-    definitions = advisor.definitions
     lookback_days, stale_after_days = advisor.lookback_days, advisor.stale_after_days
-    grouped, people = prepare(records, definitions, n_groups=n_groups, check_all=check_all)
+    grouped, summary = prepare(records, n_groups=n_groups, check_all=check_all)
+    snapshot_date = records.snapshot_date
     shared = grouped.sparkSession.sparkContext.broadcast(files)
 
     def work(tables: dict[str, pd.DataFrame], case_row: dict[str, int]) -> pd.DataFrame:
@@ -133,7 +133,8 @@ def reviews_on_spark(
         index = group_index(
             tables,
             reviewer.definitions,
-            people,
+            summary,
+            snapshot_date=snapshot_date,
             lookback_days=lookback_days,
             stale_after_days=stale_after_days,
         )
