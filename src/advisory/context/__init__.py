@@ -12,7 +12,7 @@ given a :class:`RecordsSummary` of all the records, an index of a part of them
 from __future__ import annotations
 
 from advisory.context._build import RecordIndex, build_context, index_records
-from advisory.context._io import read_records
+from advisory.context._io import read_records, read_snapshot_date
 from advisory.context._records import SCHEMA, Records, check_records
 from advisory.context._result import CaseContext
 from advisory.context._sql import read_records_sql
@@ -29,4 +29,5 @@ __all__ = [
     "index_records",
     "read_records",
     "read_records_sql",
+    "read_snapshot_date",
 ]

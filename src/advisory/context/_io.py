@@ -15,7 +15,13 @@ from advisory._errors import InputError, MissingExtraError
 from advisory._files import COMPLETE_MARKER, atomic_file, make_folder, mark_complete
 from advisory.context._records import LINK_COLUMNS, SCHEMA
 
-__all__ = ["read_case_ids", "read_records", "read_table", "write_records"]
+__all__ = [
+    "read_case_ids",
+    "read_records",
+    "read_snapshot_date",
+    "read_table",
+    "write_records",
+]
 
 _SUFFIXES = (".csv", ".csv.gz", ".parquet")
 #: The small file beside the tables that holds what is not a table: the
@@ -103,6 +109,26 @@ def write_records(data: object, folder: str | os.PathLike[str]) -> Path:
     _write_metadata(data, out)
     mark_complete(out)
     return out
+
+
+def read_snapshot_date(folder: str | os.PathLike[str]) -> pd.Timestamp | None:
+    """Return the extract date recorded beside record tables, or None when there is none.
+
+    It is the ``snapshot_date`` of ``records.json`` (written by
+    :func:`write_records`) or of ``snapshot_date.txt`` (written by the
+    linkage), read as ISO 8601; :func:`read_records` gives it with the tables.
+    Readers of the tables elsewhere (``advisory.spark``) take it from here.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from advisory.datasets import make_multiagency
+    >>> folder = write_records(make_multiagency(n_cases=20, seed=0), tempfile.mkdtemp())
+    >>> read_snapshot_date(folder).date().isoformat()
+    '2026-06-30'
+    """
+    found: pd.Timestamp | None = _read_metadata(Path(folder)).get("snapshot_date")
+    return found
 
 
 def read_records(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
@@ -287,6 +289,38 @@ class SparkCaseContext:
                         )
             out[table] = frame
         return CaseContext(**out)
+
+    def write_parquet(self, folder: str | os.PathLike[str]) -> list[Path]:
+        """Write every table as Parquet, ``<folder>/<table>.parquet`` (a folder of parts).
+
+        Rows are in no set order (each is keyed by ``case_id``). Nothing is
+        overwritten: a table already there is an error from Spark.
+
+        Parameters
+        ----------
+        folder : str or os.PathLike
+            An existing folder (or one Spark may create).
+
+        Returns
+        -------
+        list of pathlib.Path
+            The tables written, in the order of :class:`~advisory.context.CaseContext`.
+
+        Raises
+        ------
+        advisory.InputError
+            For records a group's checks refuse, naming the group's households.
+        """
+        written = []
+        for table in _TABLES:
+            path = Path(folder) / f"{table}.parquet"
+            try:
+                getattr(self, table).write.parquet(str(path))
+            except Exception as exc:
+                raise_group_error(exc)
+                raise
+            written.append(path)
+        return written
 
 
 def context_on_spark(
