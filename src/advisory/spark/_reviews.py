@@ -38,7 +38,7 @@ class _LoadedBundle:
             digest.update(name.encode() + b"\0" + files[name])
         key = digest.hexdigest() + repr(trusted)
         if cls.key != key:
-            from advisory._advisor import Advisor
+            from advisory import Advisor
 
             with tempfile.TemporaryDirectory() as folder:
                 for name, payload in files.items():
@@ -113,7 +113,7 @@ def reviews_on_spark(
     >>> reviews = reviews_on_spark(tables, "bundle/")  # doctest: +SKIP
     >>> reviews.write.json("reviews/")  # doctest: +SKIP
     """
-    from advisory._advisor import Advisor
+    from advisory import Advisor
     from advisory.spark._context import group_index, prepare, run_groups
     from advisory.spark._tables import check_spark_tables
 
