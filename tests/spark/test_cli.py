@@ -38,7 +38,7 @@ def _comparable(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_context_on_spark_from_the_command_line_equals_pandas(spark: Any, tmp_path: Path) -> None:
-    records = write_records(make_multiagency(n_cases=150, seed=8), tmp_path / "records")  # CSV
+    records = write_records(make_multiagency(n_cases=80, seed=8), tmp_path / "records")  # CSV
     on_pandas, on_spark = tmp_path / "pandas", tmp_path / "spark"
     assert main(["context", "--records", str(records), "--out", str(on_pandas)]) == 0
     argv = ["context", "--records", str(records), "--out", str(on_spark), "--engine", "spark"]

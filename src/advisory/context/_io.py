@@ -119,6 +119,16 @@ def read_snapshot_date(folder: str | os.PathLike[str]) -> pd.Timestamp | None:
     linkage), read as ISO 8601; :func:`read_records` gives it with the tables.
     Readers of the tables elsewhere (``advisory.spark``) take it from here.
 
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        The records folder.
+
+    Returns
+    -------
+    pandas.Timestamp or None
+        The extract date, or None when the folder records none.
+
     Examples
     --------
     >>> import tempfile

@@ -69,12 +69,36 @@ class RecordsSummary:
                 )
 
     def days(self, agency: str) -> npt.NDArray[np.int64]:
-        """Return the agency's recording days as sorted day numbers since 1970-01-01."""
+        """Return the agency's recording days as day numbers since 1970-01-01.
+
+        Parameters
+        ----------
+        agency : str
+            The agency (source) name.
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            The distinct days, sorted (empty if it recorded nothing).
+        """
         values = np.asarray(self.agency_days.get(agency, ()), dtype="datetime64[D]")
         return np.unique(values.astype(np.int64))
 
     def first_covered(self, agency: str, never: int) -> int:
-        """Return the agency's first covered day as a day number (``never`` if none)."""
+        """Return the agency's first covered day as a day number since 1970-01-01.
+
+        Parameters
+        ----------
+        agency : str
+            The agency (source) name.
+        never : int
+            What to return when it covered no one.
+
+        Returns
+        -------
+        int
+            The day number, or ``never``.
+        """
         start = self.coverage_start.get(agency)
         if start is None:
             return never
