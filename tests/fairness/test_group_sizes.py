@@ -30,11 +30,7 @@ def test_withheld_sizes_equal_the_audits() -> None:
             for key in itertools.product(*groups)
         }
     withheld = withheld_group_sizes(counts)
-    got = {
-        (" x ".join(combo), " & ".join(key))
-        for combo, keys in withheld.items()
-        for key in keys
-    }
+    got = {(" x ".join(combo), " & ".join(key)) for combo, keys in withheld.items() for key in keys}
     want = set(
         zip(
             by_group.loc[by_group["suppressed"], "attribute"],
