@@ -78,7 +78,12 @@ class RecordIndex:
                 "The 'summary' parameter must be an advisory.context.RecordsSummary; "
                 f"got {type(summary).__name__} instead."
             )
-        records = check_records(data, definitions.catalogue, date_format=date_format)
+        records = check_records(
+            data,
+            definitions.catalogue,
+            date_format=date_format,
+            outcome_column=definitions.spec.outcome.column,
+        )
         #: Data problems found in the records but not refused (see
         #: :func:`~advisory.context.check_records`).
         self.problems: pd.DataFrame = records.problems

@@ -23,10 +23,11 @@ from advisory.definitions import Definitions
 from advisory.prompts._checked import check_brief
 from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, choose
 from advisory.prompts._columns import as_date
-from advisory.prompts._gaps import case_gaps, links_to_confirm, parent_gap
+from advisory.prompts._gaps import case_gaps, family_gaps, links_to_confirm, parent_gap
 from advisory.prompts._guard import check_identifiers, check_language, check_question
 from advisory.prompts._people import Household
 from advisory.prompts._review import NOT_A_DECISION, OPEN_QUESTION, SCHEMA_ID, Review
+from advisory.prompts._safety import SAFETY, covered_pairs, safety_items
 from advisory.prompts._tables import CaseTables
 from advisory.prompts._words import (
     age_words,
@@ -43,8 +44,8 @@ if TYPE_CHECKING:
 __all__ = ["ReviewBuilder"]
 
 _CHUNK: Final = 50_000  # cases explained at once (bounds the memory of a batch)
-_CHRONOLOGY: Final = 3  # records listed in the chronology; the rest are counted
-_KEY_HISTORY: Final = 3  # key history listed; earlier ones are counted
+_CHRONOLOGY: Final = 2  # records listed in the chronology; the rest are counted
+_KEY_HISTORY: Final = 2  # key history listed; earlier ones are counted
 _FAMILY_WORDS: Final = {
     "ScorecardClassifier": "a scorecard (penalised logistic model over binned factors)",
     "AdditiveBoostingClassifier": "an additive boosting model (boosted single-factor trees)",
@@ -163,6 +164,9 @@ class ReviewBuilder:
                 check_question(absence, where=f"catalogue absence_question of {name}")
         for key, text in GENERAL:
             check_question(text, where=f"general question {key}")
+        for (_, kind), (check, question) in SAFETY.items():
+            check_question(question, where=f"safety question {kind}")
+            check_language(check, where=f"safety check {kind}")
         check_question(OPEN_QUESTION, where="open question")
         check_language(model_version, where="model_version")
         self.model_version = model_version
@@ -172,6 +176,13 @@ class ReviewBuilder:
         self._counts = np.array(
             [f.kind in ("events", "household_change") for f in self._specs], dtype=bool
         )
+        #: never a question's reason: "1 adult in the household" says nothing of this family
+        self._never_asked = np.array([f.kind == "household_composition" for f in self._specs])
+        #: the (agency, type) pairs of each factor, to leave out what a safety item asks
+        self._pairs = [
+            {(f.source, t) for t in f.event_types} & set(SAFETY) if f.kind == "events" else set()
+            for f in self._specs
+        ]
         self._absence_ages = [e.absence_ages for e in self._entries]
         self._can_be_absent = np.array(
             [
@@ -194,6 +205,13 @@ class ReviewBuilder:
                     self.type_window[pair] = max(
                         self.type_window.get(pair, 365), int(f.window_days)
                     )
+        #: record types the catalogue counts as strengths: named as supports
+        self._supports = frozenset(
+            (f.source, t)
+            for f, e in zip(self._specs, self._entries, strict=True)
+            if f.kind == "events" and e.direction == "strength"
+            for t in f.event_types
+        )
         self._sources = {s.name: s for s in catalogue.sources}
         self._source_labels = {s.name: s.label for s in catalogue.sources}
         self._chronology_types = {(s.name, t) for s in catalogue.sources for t in s.chronology} - {
@@ -225,6 +243,7 @@ class ReviewBuilder:
         self._absence_text: dict[str, str] = {}
         self._frame_checked = False
         self._index = {name: j for j, name in enumerate(self.factor_names)}
+        self._kind_words = {t: event_words(t) for _, t in SAFETY}
 
     # ---- public routes --------------------------------------------------------
 
@@ -409,6 +428,8 @@ class ReviewBuilder:
         with np.errstate(invalid="ignore"):
             recorded = (known & (~self._counts[None, :] | (matrix > 0))) | seen
             absent = known & self._can_be_absent[None, :] & (matrix == 0)
+        recorded &= ~self._never_asked[None, :]
+        self._leave_out_safety(recorded, ids, tables)
         if self._age_column is not None and absent.any():
             age = matrix[:, self._age_column]
             for j, ages in enumerate(self._absence_ages):
@@ -425,11 +446,39 @@ class ReviewBuilder:
         )
         return choices, matrix, seen
 
+    def _leave_out_safety(self, recorded: Any, ids: list[str], tables: CaseTables) -> None:
+        """Leave out of the choice the factors whose records a safety item asks about."""
+        provenance = tables.provenance
+        cols = provenance.columns
+        with_pairs = [j for j, pairs in enumerate(self._pairs) if pairs]
+        dates = tables.reference_dates
+        for i, case_id in enumerate(ids):
+            reference = dates.get(case_id)
+            if reference is None:
+                continue
+            found = covered_pairs(case_id, reference, tables, self.type_window)
+            if not found:
+                continue
+            for j in with_pairs:
+                if not recorded[i, j]:
+                    continue
+                people = {p for pair in self._pairs[j] for p in found.get(pair, ())}
+                if any(
+                    str(cols["person_id"][r]) in people
+                    for r in provenance.rows((case_id, self.factor_names[j]))
+                ):
+                    recorded[i, j] = False
+
     def _chunk_dicts(
         self, X: pd.DataFrame, ids: list[str], dates: list[str], tables: CaseTables
     ) -> list[dict[str, Any]]:
         choices, matrix, seen = self._choose(X, ids, tables)
-        household = Household(tables, labels=self._source_labels, type_window=self.type_window)
+        household = Household(
+            tables,
+            labels=self._source_labels,
+            type_window=self.type_window,
+            supports=self._supports,
+        )
         about = self.about
         out = []
         for i, case_id in enumerate(ids):
@@ -448,6 +497,15 @@ class ReviewBuilder:
                 "chronology_more": more,
                 "key_history": key_history[:_KEY_HISTORY],
                 "key_history_more": f"and {earlier} earlier" if earlier > 0 else None,
+                "safety": safety_items(
+                    case_id,
+                    reference,
+                    tables,
+                    self.type_window,
+                    self._source_labels,
+                    words,
+                    self._kind_words,
+                ),
                 "questions": [
                     self._question(kind, j, case_id, reference, matrix[i], seen[i], tables, words)
                     for kind, j in choices[i].slots
@@ -456,7 +514,8 @@ class ReviewBuilder:
                 "could_not_see": case_gaps(
                     self._source_labels, case_id, reference, tables, words, ids_of
                 )
-                + parent_gap(people, elsewhere),
+                + parent_gap(people, elsewhere)
+                + family_gaps(people, elsewhere),
                 "about": {**about, "not_captured": [n.copy() for n in about["not_captured"]]},
             }
             if self._frame_checked:
@@ -480,6 +539,7 @@ class ReviewBuilder:
         chronology: list[dict[str, Any]] = []
         key_history: list[dict[str, Any]] = []
         more = 0
+        rest: dict[str, list[tuple[str, str]]] = {}
         key_types, listed = self._key_types, self._chronology_types
         for r in tables.records.rows(case_id):
             pair = pairs[r]
@@ -490,6 +550,7 @@ class ReviewBuilder:
             elif pair in listed and day >= start:
                 if len(chronology) >= _CHRONOLOGY:
                     more += 1
+                    rest.setdefault(agency[r], []).append((day, str(person[r])))
                     continue
                 target = chronology
             else:
@@ -508,8 +569,19 @@ class ReviewBuilder:
             )
         key_history.extend(self._household_changes(case_id, reference, tables, words))
         key_history.sort(key=lambda e: e["date"], reverse=True)
-        text = None if more == 0 else f"and {more} more"
+        text = None if more == 0 else f"and {more} more: " + self._rest(rest, words)
         return chronology, text, key_history
+
+    def _rest(self, rest: dict[str, list[tuple[str, str]]], words: dict[str, str]) -> str:
+        """Say what the unlisted records are: agency, whom, and the dates they span."""
+        parts = []
+        for agency, found in rest.items():
+            months = sorted(day for day, _ in found)
+            span = months[0] if months[0] == months[-1] else f"{months[0]} to {months[-1]}"
+            people = list(dict.fromkeys(words.get(p, "someone elsewhere") for _, p in found))
+            who = people[0] if len(people) == 1 else "household"
+            parts.append(f"{self._source_labels.get(agency, agency)} ({who}) {span}")
+        return "; ".join(parts)
 
     def _household_changes(
         self, case_id: str, reference: str, tables: CaseTables, words: dict[str, str]
@@ -638,13 +710,8 @@ class ReviewBuilder:
         if spec.kind == "household_change":
             text = f"the {who} {spec.change} the household {_window_words(spec.window_days)}"
         else:
-            kinds = ", ".join(types)
-            count = (
-                kinds
-                if len(rows) == 1 and not partial
-                else (f"{kinds} ({'at least ' if partial else ''}{plural(len(rows), 'record')})")
-            )
-            text = f"{count}, {who}"
+            # the kinds, never how many: a count of concerns would sort families
+            text = f"{', '.join(types)}, {who}"
             if partial:
                 text += ", some not shared"
         if latest is not None:

@@ -6,20 +6,24 @@ import datetime as dt
 from typing import Any, Final
 
 from advisory.prompts._tables import CaseTables
-from advisory.prompts._words import age_words, kinds_words, relationship_words
+from advisory.prompts._words import age_words, relationship_words, relative_words
 
 __all__ = ["Household"]
 
 _PARTNER: Final = "partner_of_parent"
+#: The child's other parent, by the words of the parent living here.
+_OTHER: Final = {"mother": "father", "father": "mother"}
 _GP: Final = "GP"
 
 
 #: Relationships of the children of the household (the case child and siblings).
 _CHILDREN: Final = ("the child", "sibling", "half_sibling")
-#: A parent fewer years older than the eldest child has an age to confirm.
-_YOUNGEST_PARENT: Final = 14
-#: The note on such a parent's line.
-AGE_TO_CONFIRM: Final = "age to confirm against the eldest child's age"
+#: A parent fewer years older than a child than this is named with the age at that birth.
+_YOUNGEST_PARENT: Final = 16
+#: The note on such a parent's line: the plain fact, and what to do with it.
+YOUNG_PARENT: Final = (
+    "the {parent} was about {age} at the {child}'s birth: check the records before the visit"
+)
 
 
 def _years(value: Any) -> int | None:
@@ -37,11 +41,14 @@ class Household:
         *,
         labels: dict[str, str],
         type_window: dict[tuple[str, str], int],
+        supports: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         self.tables = tables
         self.labels = labels
         self.type_window = type_window
+        self.supports = supports
         self._starts: dict[str, dict[int, str]] = {}
+        self._words: dict[str, str] = {}
 
     def people(
         self, case_id: str, reference: str
@@ -69,20 +76,23 @@ class Household:
                 words[str(h["person_id"][r])] = f"{words[parent]}'s partner"
         c = tables.connected.columns
         others = tables.connected.rows(case_id)
+        former: dict[str, str] = {}
         for r in others:
             word = relationship_words(c["relationship"][r], c["sex"][r])
             if c["relationship"][r] == _PARTNER and len(parent_rows) == 1:
-                word = f"{words[str(h['person_id'][parent_rows[0]])]}'s former partner"
+                parent = words[str(h["person_id"][parent_rows[0]])]
+                word = f"{parent}'s former partner"
+                # not the child's parent (a parent is recorded as one): say so
+                former[str(c["person_id"][r])] = f"not the child's {_OTHER.get(parent, 'parent')}"
             words.setdefault(str(c["person_id"][r]), word)
         names = {p: f"{w} {p}" for p, w in words.items()}
         kinds, partial, notes = self._records_of(case_id, reference)
         parent_ids = [str(h["person_id"][r]) for r in parent_rows]
-        child_ages = [
-            y
+        children = [
+            (str(h["person_id"][r]), y)
             for r in rows
             if h["relationship"][r] in _CHILDREN and (y := _years(h["age"][r])) is not None
         ]
-        eldest = max(child_ages, default=None)
         household = []
         for r in rows:
             person = str(h["person_id"][r])
@@ -99,14 +109,17 @@ class Household:
                 relation = f"with the child's {words[other]} {other}"
             years = _years(h["age"][r])
             person_notes = notes.get(person, [])
-            if (
-                h["relationship"][r] == "parent"
-                and years is not None
-                and eldest is not None
-                and years - eldest < _YOUNGEST_PARENT
-            ):
-                # a data error, or something to understand: never printed as plain fact
-                person_notes = [*person_notes, AGE_TO_CONFIRM]
+            if h["relationship"][r] == "parent" and years is not None:
+                young = [(c, years - y) for c, y in children if years - y < _YOUNGEST_PARENT]
+                if young:
+                    # a data error, or something to understand: the plain fact, to check
+                    child, at = min(young, key=lambda cy: cy[1])
+                    person_notes = [
+                        *person_notes,
+                        YOUNG_PARENT.format(
+                            parent=words[person], age=max(at, 0), child=words[child]
+                        ),
+                    ]
             household.append(
                 {
                     "person_id": person,
@@ -116,7 +129,7 @@ class Household:
                     "member_since": tables.day(h["moved_in"][r]),
                     "end_date": None,
                     "relation": relation,
-                    "records": self._kinds(kinds.get(person), partial.get(person)),
+                    "records": self._kinds(kinds.get(person), partial.get(person), reference),
                     "notes": person_notes,
                 }
             )
@@ -132,7 +145,7 @@ class Household:
                     "age": age_words(years),
                     "member_since": None,
                     "end_date": tables.day(c["left_on"][r]),
-                    "relation": None,
+                    "relation": former.get(person),
                     "records": [],
                     "notes": [],
                 }
@@ -140,26 +153,44 @@ class Household:
         return household, elsewhere, words, names
 
     def _kinds(
-        self, kinds: dict[str, dict[str, int]] | None, partial: dict[str, str] | None
+        self,
+        kinds: dict[str, dict[str, str]] | None,
+        partial: dict[str, str] | None,
+        reference: str,
     ) -> list[dict[str, Any]]:
+        """Each agency's kinds of record with the latest date: supports first, no counts."""
         out = []
-        for agency, counts in (kinds or {}).items():
-            out.append(
-                {
-                    "agency": self.labels.get(agency, agency),
-                    "kinds": kinds_words(tuple(counts.items())),
-                    "events": sum(counts.values()),
-                    "partial": (partial or {}).get(agency),
+        for support in (True, False):
+            for agency, latest in (kinds or {}).items():
+                chosen = {
+                    k: d for k, d in latest.items() if ((agency, k) in self.supports) == support
                 }
-            )
+                if not chosen:
+                    continue
+                day = max(chosen.values())
+                out.append(
+                    {
+                        "agency": self.labels.get(agency, agency),
+                        "kinds": ", ".join(self._words[k] for k in chosen),
+                        "support": support,
+                        "latest": day,
+                        "when": relative_words(day, reference).replace(
+                            " before the referral", " before"
+                        ),
+                        "partial": (partial or {}).get(agency),
+                    }
+                )
         return out
 
     def _records_of(
         self, case_id: str, reference: str
     ) -> tuple[
-        dict[str, dict[str, dict[str, int]]], dict[str, dict[str, str]], dict[str, list[str]]
+        dict[str, dict[str, dict[str, str]]], dict[str, dict[str, str]], dict[str, list[str]]
     ]:
-        """Each person's record kinds in the window by agency, partial windows, and notes."""
+        """Return each person's record types by agency with their latest date, and more.
+
+        Also the partly covered windows and the notes (GP registration), by person.
+        """
         tables = self.tables
         cols = tables.records.columns
         day0 = dt.date.fromisoformat(reference)
@@ -170,18 +201,20 @@ class Household:
                 for days in {365, *self.type_window.values()}
             }
         windows = self.type_window
-        dates, pairs, words = tables.record_rows
+        dates, pairs, words = tables.record_rows  # words: each record's type in words
         people = cols["person_id"]
-        kinds: dict[str, dict[str, dict[str, int]]] = {}
+        kinds: dict[str, dict[str, dict[str, str]]] = {}
         for r in tables.records.rows(case_id):
             day = dates[r]
             pair = pairs[r]
             if day is None or day < starts[windows.get(pair, 365)]:
                 continue
             by_agency = kinds.setdefault(people[r], {})
-            counts = by_agency.setdefault(pair[0], {})
-            kind = words[r]
-            counts[kind] = counts.get(kind, 0) + 1
+            latest = by_agency.setdefault(pair[0], {})
+            kind = pair[1]
+            if day > latest.get(kind, ""):
+                latest[kind] = day
+                self._words.setdefault(kind, words[r])
         partial: dict[str, dict[str, str]] = {}
         notes: dict[str, list[str]] = {}
         g = tables.gaps.columns
