@@ -125,6 +125,9 @@ def _asked_alone(question: dict[str, Any], adults: list[str], young: list[str]) 
         if phrase not in text:
             continue
         people = adults + young if with_young else adults
+        if phrase == "(ask each parent alone)":
+            parents = [w for w in adults if w in ("mother", "father") or w.endswith("partner")]
+            people = parents or adults  # no parent here: the adults caring for the child
         if not people or len(people) > 2:
             return question
         if len(people) == 1:
@@ -755,14 +758,22 @@ class ReviewBuilder:
                 "agency": self._agencies[j],
                 "question": self._absence_questions[j],
             }
-        recorded, _ = self._recorded(j, case_id, reference, row[j], bool(seen[j]), tables, words)
+        recorded, named = self._recorded(
+            j, case_id, reference, row[j], bool(seen[j]), tables, words
+        )
+        question = self._questions[j]
+        if "(ask each alone)" in question and 0 < len(named) <= 2:
+            # an adult's own records: ask the people they name, never reveal them to others
+            question = _asked_alone(
+                {"question": question}, [w for w in named if w in set(words.values())], []
+            )["question"]
         return {
             "prompt_id": f"question:{name}",
             "kind": "circumstance",
             "factor": name,
             "recorded": recorded,
             "agency": self._agencies[j],
-            "question": self._questions[j],
+            "question": question,
         }
 
     def _under_five(self, row: Any) -> bool:
@@ -788,12 +799,12 @@ class ReviewBuilder:
         partial: bool,
         tables: CaseTables,
         words: dict[str, str],
-    ) -> tuple[str, str | None]:
-        """Return what the records show for an asked factor, in words, and the latest date."""
+    ) -> tuple[str, list[str]]:
+        """Return what the records show for an asked factor, in words, and whom they name."""
         spec = self._specs[j]
         if spec.kind == "child_age":
             years = int(value)
-            return ("the child is " + age_words(years), None)
+            return ("the child is " + age_words(years), [])
         if spec.kind == "household_composition":
             h = tables.household.columns
             adults = sum(
@@ -801,7 +812,7 @@ class ReviewBuilder:
                 for r in tables.household.rows(case_id)
                 if isinstance(h["age"][r], float) and h["age"][r] >= 18
             )
-            return (f"{plural(adults, 'adult')} in the household on the referral date", None)
+            return (f"{plural(adults, 'adult')} in the household on the referral date", [])
         provenance = tables.provenance
         rows = provenance.rows((case_id, self.factor_names[j]))
         cols = provenance.columns
@@ -829,4 +840,4 @@ class ReviewBuilder:
         if latest is not None:
             when = relative_words(latest, reference).replace(" before the referral", " before")
             text += f", {'latest ' if len(rows) > 1 else ''}{when}"
-        return text, latest
+        return text, list(people)
