@@ -118,6 +118,13 @@ _ALONE: Final = (
 )
 
 
+#: "his" or "her" for one named person (a partner's is not recorded: "their").
+_OWN: Final = {
+    **dict.fromkeys(("mother", "grandmother", "sister", "half-sister", "aunt"), "her"),
+    **dict.fromkeys(("father", "grandfather", "brother", "half-brother", "uncle"), "his"),
+}
+
+
 def _asked_alone(question: dict[str, Any], adults: list[str], young: list[str]) -> dict[str, Any]:
     """Say whom to ask alone with the household's own adults ("ask the father alone")."""
     text = question["question"]
@@ -132,7 +139,10 @@ def _asked_alone(question: dict[str, Any], adults: list[str], young: list[str]) 
             return question
         if len(people) == 1:
             text = text.replace(phrase, f"(ask the {people[0]} alone)")
-            text = text.replace("each adult", f"the {people[0]}")
+            if "each adult" in text:
+                text = text.replace("each adult", f"the {people[0]}")
+                own = _OWN.get(people[0].split(" (")[0].split()[-1])
+                text = text.replace(" their ", f" {own} ") if own else text
         else:
             text = text.replace(phrase, f"(ask the {people[0]} and {people[1]}, each alone)")
         return {**question, "question": text}
