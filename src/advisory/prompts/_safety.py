@@ -1,4 +1,7 @@
-"""Safety first: records that always get a check and a question, whatever the model says.
+"""Before you go: records that always get a check and a question, whatever the model says.
+
+Every brief has the section with the same checks (the renderer's fixed line);
+these items follow it, one line each.
 
 Domestic abuse concerning anyone in the household, a missing person report,
 a previous child in need or child protection plan, and an emergency
