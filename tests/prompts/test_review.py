@@ -264,6 +264,17 @@ def test_one_case_equals_the_batch(advisor: Any, demo: Any, dicts: list[dict[str
         assert advisor.review_dicts(index, [d["case_id"]])[0] == d
 
 
+def test_large_tables_read_column_wise_give_the_same_briefs(
+    builder: Any, demo_context: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch path reads large tables' dates column-wise (numpy), small ones value by value."""
+    from advisory.prompts import _columns
+
+    small = builder.review_dicts(demo_context)
+    monkeypatch.setattr(_columns, "_SMALL", 0)
+    assert builder.review_dicts(demo_context) == small
+
+
 def test_the_asked_table_is_what_the_reviews_ask(
     builder: Any, demo_context: Any, dicts: list[dict[str, Any]]
 ) -> None:

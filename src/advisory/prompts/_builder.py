@@ -20,6 +20,7 @@ import pandas as pd
 from advisory._errors import DefinitionError, InputError, ParameterError
 from advisory._gc import collector_paused
 from advisory.definitions import Definitions
+from advisory.prompts._batch import BatchRows
 from advisory.prompts._checked import check_brief
 from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, choose
 from advisory.prompts._columns import as_date
@@ -429,13 +430,23 @@ class ReviewBuilder:
         self, X: pd.DataFrame, ids: list[str], dates: list[str], tables: CaseTables
     ) -> list[dict[str, Any]]:
         choices, matrix, seen = self._choose(X, ids, tables)
-        household = Household(tables, labels=self._source_labels, type_window=self.type_window)
+        batch = BatchRows(
+            tables,
+            ids,
+            dates,
+            labels=self._source_labels,
+            type_window=self.type_window,
+            key_types=self._key_types,
+            chronology_types=self._chronology_types,
+            day=tables.day,
+        )
+        household = Household(batch)
         about = self.about
         out = []
         for i, case_id in enumerate(ids):
             reference = dates[i]
-            people, elsewhere, words, ids_of = household.people(case_id, reference)
-            chronology, more, key_history = self._records(case_id, reference, tables, words)
+            people, elsewhere, words, ids_of = household.people(i)
+            chronology, more, key_history = self._records(i, batch, words)
             earlier = len(key_history) - _KEY_HISTORY
             document = {
                 "schema": SCHEMA_ID,
@@ -470,65 +481,39 @@ class ReviewBuilder:
     # ---- pieces of one review ------------------------------------------------
 
     def _records(
-        self, case_id: str, reference: str, tables: CaseTables, words: dict[str, str]
+        self, i: int, batch: BatchRows, words: dict[str, str]
     ) -> tuple[list[dict[str, Any]], str | None, list[dict[str, Any]]]:
         """Return the chronology of the past year (newest first, capped) and the key history."""
-        cols = tables.records.columns
-        person, agency, event_id = cols["person_id"], cols["agency"], cols["event_id"]
-        dates, pairs, kinds = tables.record_rows
-        start = (dt.date.fromisoformat(reference) - dt.timedelta(days=365)).isoformat()
+        entries, is_key, more = batch.entries_of(i)
         chronology: list[dict[str, Any]] = []
         key_history: list[dict[str, Any]] = []
-        more = 0
-        key_types, listed = self._key_types, self._chronology_types
-        for r in tables.records.rows(case_id):
-            pair = pairs[r]
-            day = dates[r]
-            assert day is not None
-            if pair in key_types:
-                target = key_history
-            elif pair in listed and day >= start:
-                if len(chronology) >= _CHRONOLOGY:
-                    more += 1
-                    continue
-                target = chronology
-            else:
-                continue
-            who = str(person[r])
-            target.append(
+        for (day, when, who, agency, what, event_id), key in zip(entries, is_key, strict=True):
+            (key_history if key else chronology).append(
                 {
                     "date": day,
-                    "when": relative_words(day, reference),
+                    "when": when,
                     "person_id": who,
                     "relationship": words.get(who, "relationship not recorded"),
-                    "agency": self._source_labels.get(agency[r], str(agency[r])),
-                    "event_type": kinds[r],
-                    "event_id": event_id[r] if isinstance(event_id[r], str) else None,
+                    "agency": agency,
+                    "event_type": what,
+                    "event_id": event_id,
                 }
             )
-        key_history.extend(self._household_changes(case_id, reference, tables, words))
+        reference = batch.dates[i]
+        agency = self._source_labels.get("childrens_social_care", "Children's social care")
+        for who, _, _, _, _, moved in batch.household_of(i):
+            if moved is not None:
+                key_history.append(
+                    self._change(moved, reference, who, words, agency, "joined the household")
+                )
+        for who, _, _, _, _, left in batch.connected_of(i):
+            if left is not None:
+                key_history.append(
+                    self._change(left, reference, who, words, agency, "left the household")
+                )
         key_history.sort(key=lambda e: e["date"], reverse=True)
         text = None if more == 0 else f"and {more} more"
         return chronology, text, key_history
-
-    def _household_changes(
-        self, case_id: str, reference: str, tables: CaseTables, words: dict[str, str]
-    ) -> list[dict[str, Any]]:
-        out = []
-        agency = self._source_labels.get("childrens_social_care", "Children's social care")
-        h = tables.household.columns
-        for r in tables.household.rows(case_id):
-            day = tables.day(h["moved_in"][r])
-            if day is not None:
-                who = str(h["person_id"][r])
-                out.append(self._change(day, reference, who, words, agency, "joined the household"))
-        c = tables.connected.columns
-        for r in tables.connected.rows(case_id):
-            day = tables.day(c["left_on"][r])
-            if day is not None:
-                who = str(c["person_id"][r])
-                out.append(self._change(day, reference, who, words, agency, "left the household"))
-        return out
 
     @staticmethod
     def _change(

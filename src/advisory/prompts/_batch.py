@@ -1,0 +1,288 @@
+"""What the briefs of a batch read from its rows, worked out once for the whole batch.
+
+The per-case loop of :class:`~advisory.prompts.ReviewBuilder` only assembles
+dicts. Everything it needs from the context's rows is computed here over
+all cases at once: which records fall in each person's window and in the
+past year, which belong to the chronology or the key history (numpy over
+whole columns); each record's date, agency and type in words (once per
+distinct value); the counts behind each person's line and the partial
+windows (one pass over the rows a line shows); each household member's and
+connected person's ids, ages and dates. Rows keep their order within a case,
+so every list comes out in the order a case-by-case walk would give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from advisory.prompts._words import age_words, event_words, kinds_words, relative_words
+
+if TYPE_CHECKING:
+    from advisory.prompts._columns import Groups
+    from advisory.prompts._tables import CaseTables
+
+__all__ = ["BatchRows", "Entry", "Person"]
+
+_GP: Final = "GP"
+_YEAR: Final = 365
+_CHRONOLOGY: Final = 3  # records listed in the chronology; the rest are counted
+
+#: A record or change as a brief lists it, without the relationship words of the case:
+#: (date, when, person_id, agency label, what, event id).
+Entry = tuple[str, str, str, str, str, "str | None"]
+#: A person row: (person_id, relationship as recorded, sex, years, age in words, date).
+Person = tuple[str, Any, Any, "int | None", str, "str | None"]
+
+Int = npt.NDArray[np.int64]
+
+
+def _years(value: Any) -> int | None:
+    if value is None or value != value:  # NaN
+        return None
+    return int(value)
+
+
+def _by_case(table: Groups, where: dict[str, int]) -> tuple[Int, Int, Int]:
+    """Return the rows of a table that belong to the batch, by case, their cases and bounds.
+
+    The rows keep their order within a case (a stable sort by the case's
+    position in the batch, ``where``); ``bounds[i]:bounds[i + 1]`` index case
+    ``i``'s rows.
+    """
+    position = np.array([where.get(c, -1) for c in table.columns["case_id"]], dtype=np.int64)
+    rows = np.flatnonzero(position >= 0)
+    case = position[rows]
+    if len(rows) > 1 and (case[1:] < case[:-1]).any():
+        rows = rows[np.argsort(case, kind="stable")]
+        case = position[rows]
+    return rows, case, np.searchsorted(case, np.arange(len(where) + 1))
+
+
+def _iso(days: npt.NDArray[np.datetime64]) -> list[str | None]:
+    return [None if t == "NaT" else t for t in days.astype(str).tolist()]
+
+
+class BatchRows:
+    """A batch's records, household members and connected people, read once for all cases.
+
+    Parameters
+    ----------
+    tables : CaseTables
+        The batch's tables.
+    ids, dates : sequence of str
+        The batch's case ids and their reference dates (ISO), in order.
+    labels : dict
+        Agency labels by source name.
+    type_window : dict
+        How far back (days) a person's line lists records of each
+        ``(source, event_type)``; the past year when absent.
+    key_types, chronology_types : set
+        The ``(source, event_type)`` pairs of the key history and of the
+        chronology.
+    day : callable
+        Reads a table value as an ISO date (``None`` when missing).
+    """
+
+    def __init__(
+        self,
+        tables: CaseTables,
+        ids: Sequence[str],
+        dates: Sequence[str],
+        *,
+        labels: dict[str, str],
+        type_window: dict[tuple[str, str], int],
+        key_types: set[tuple[str, str]],
+        chronology_types: set[tuple[str, str]],
+        day: Callable[[Any], str | None],
+    ) -> None:
+        self.ids = ids
+        self.dates = dates
+        self._where = {c: i for i, c in enumerate(ids)}
+        self._labels = labels
+        self._day = day
+        reference = np.array(dates, dtype="datetime64[D]")
+        self._records(tables.records, reference, type_window, key_types, chronology_types)
+        self._people(tables.household, tables.connected)
+        self._gaps(tables.gaps)
+
+    # ---- records ---------------------------------------------------------------
+
+    def _records(
+        self,
+        table: Groups,
+        reference: npt.NDArray[np.datetime64],
+        type_window: dict[tuple[str, str], int],
+        key_types: set[tuple[str, str]],
+        chronology_types: set[tuple[str, str]],
+    ) -> None:
+        rows, case, bounds = _by_case(table, self._where)
+        columns = table.columns
+        agency, kind, person, event_id = (
+            np.array(columns[c], dtype=object)[rows]
+            for c in ("agency", "event_type", "person_id", "event_id")
+        )
+        agency_list = agency.tolist()
+        days = table.days("date", self._day)[rows]
+        # each distinct (agency, type) once: its window, section, label and words
+        code_of: dict[tuple[Any, Any], int] = {}
+        pair_code = np.array(
+            [
+                code_of.setdefault(p, len(code_of))
+                for p in zip(agency_list, kind.tolist(), strict=True)
+            ],
+            dtype=np.int64,
+        )
+        pairs = list(code_of)
+        window = np.array([type_window.get(p, _YEAR) for p in pairs], dtype="timedelta64[D]")
+        is_key = np.array([p in key_types for p in pairs], dtype=bool)
+        is_listed = np.array([p in chronology_types and p not in key_types for p in pairs])
+        label = [self._labels.get(a, str(a)) for a, _ in pairs]
+        words = [event_words(str(t)) for _, t in pairs]
+        seen = ~np.isnat(days)
+        since = reference[case]
+        with np.errstate(invalid="ignore"):
+            on_line = seen & (days >= since - window[pair_code]) if len(pairs) else seen
+            past_year = seen & (days >= since - np.timedelta64(_YEAR, "D"))
+        key = is_key[pair_code] & seen if len(pairs) else seen
+        listed = is_listed[pair_code] & past_year & ~key if len(pairs) else seen
+        # the chronology: the newest few of the past year by case, the rest counted
+        at = np.flatnonzero(listed)
+        first = np.searchsorted(at, bounds[:-1])
+        rank = np.arange(len(at)) - first[case[at]]
+        counts = np.bincount(case[at], minlength=len(self.ids))
+        self.more: list[int] = np.maximum(counts - _CHRONOLOGY, 0).tolist()
+        shown = np.zeros(len(rows), dtype=bool)
+        shown[at[rank < _CHRONOLOGY]] = True
+        shown |= key
+        at = np.flatnonzero(shown)
+        iso: list[str] = days[at].astype(str).tolist()  # all dated
+        self.entry_bounds: list[int] = np.searchsorted(at, bounds).tolist()
+        self.entry_key: list[bool] = key[at].tolist()
+        codes = pair_code[at].tolist()
+        self.entries: list[Entry] = [
+            (
+                d,
+                relative_words(d, self.dates[c]),
+                str(p),
+                label[k],
+                words[k],
+                e if isinstance(e, str) else None,
+            )
+            for d, c, p, k, e in zip(
+                iso,
+                case[at].tolist(),
+                person[at].tolist(),
+                codes,
+                event_id[at].tolist(),
+                strict=True,
+            )
+        ]
+        # each person's line: the kinds of their records by agency, in order of appearance
+        at = np.flatnonzero(on_line)
+        groups: dict[tuple[int, str, str], dict[str, int]] = {}
+        for c, p, a, k in zip(
+            case[at].tolist(),
+            person[at].tolist(),
+            agency[at].tolist(),
+            pair_code[at].tolist(),
+            strict=True,
+        ):
+            counts_of = groups.get((c, p, a))
+            w = words[k]
+            if counts_of is None:
+                groups[(c, p, a)] = {w: 1}
+            else:
+                counts_of[w] = counts_of.get(w, 0) + 1
+        self._groups = groups
+
+    def entries_of(self, i: int) -> tuple[list[Entry], list[bool], int]:
+        """Return case ``i``'s listed records, whether each is key history, and how many more."""
+        start, stop = self.entry_bounds[i], self.entry_bounds[i + 1]
+        return self.entries[start:stop], self.entry_key[start:stop], self.more[i]
+
+    # ---- people ----------------------------------------------------------------
+
+    def _people(self, household: Groups, connected: Groups) -> None:
+        rows, _, bounds = _by_case(household, self._where)
+        self.household_bounds: list[int] = bounds.tolist()
+        self.household: list[Person] = self._persons(household, rows, "moved_in")
+        rows, _, bounds = _by_case(connected, self._where)
+        self.connected_bounds: list[int] = bounds.tolist()
+        self.connected: list[Person] = self._persons(connected, rows, "left_on")
+
+    def _persons(self, table: Groups, rows: Int, date: str) -> list[Person]:
+        columns = table.columns
+        person, relationship, sex, age = (
+            np.array(columns[c], dtype=object)[rows].tolist()
+            for c in ("person_id", "relationship", "sex", "age")
+        )
+        years = [_years(v) for v in age]
+        return list(
+            zip(
+                [str(p) for p in person],
+                relationship,
+                sex,
+                years,
+                [age_words(y) for y in years],
+                _iso(table.days(date, self._day)[rows]),
+                strict=True,
+            )
+        )
+
+    def household_of(self, i: int) -> list[Person]:
+        """Return case ``i``'s household members, in the table's order."""
+        return self.household[self.household_bounds[i] : self.household_bounds[i + 1]]
+
+    def connected_of(self, i: int) -> list[Person]:
+        """Return case ``i``'s connected people living elsewhere, in the table's order."""
+        return self.connected[self.connected_bounds[i] : self.connected_bounds[i + 1]]
+
+    # ---- each person's line ------------------------------------------------------
+
+    def _gaps(self, gaps: Groups) -> None:
+        """Read partial windows and GP notes, then build every person's record kinds."""
+        rows, case, _ = _by_case(gaps, self._where)
+        groups = self._groups
+        partial: dict[tuple[int, str, str], str] = {}
+        self.notes: dict[tuple[int, str], list[str]] = {}
+        columns = {
+            c: np.array(gaps.columns[c], dtype=object)[rows].tolist()
+            for c in ("person_id", "agency", "reason")
+        }
+        columns |= {c: _iso(gaps.days(c, self._day)[rows]) for c in ("start_date", "end_date")}
+        for c, person, agency, reason, first, last in zip(
+            case.tolist(),
+            columns["person_id"],
+            columns["agency"],
+            columns["reason"],
+            columns["start_date"],
+            columns["end_date"],
+            strict=True,
+        ):
+            if not isinstance(person, str) or not isinstance(agency, str):
+                continue
+            if isinstance(reason, str) and _GP in reason:
+                self.notes.setdefault((c, person), []).append(reason)
+                continue
+            if (c, person, agency) in groups:
+                period = f" {first} to {last}" if first and last else ""
+                partial[(c, person, agency)] = f"nothing shared{period}, so there may be more"
+        lines: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        labels = self._labels
+        for (c, person, agency), counts in groups.items():
+            line = lines.get((c, person))
+            if line is None:
+                line = lines[(c, person)] = []
+            line.append(
+                {
+                    "agency": labels.get(agency, agency),
+                    "kinds": kinds_words(tuple(counts.items())),
+                    "events": sum(counts.values()),
+                    "partial": partial.get((c, person, agency)),
+                }
+            )
+        self.lines = lines
