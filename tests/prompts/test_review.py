@@ -15,6 +15,7 @@ from advisory import InputError
 from advisory.prompts import (
     NOT_A_DECISION,
     SCHEMA_ID,
+    LanguageError,
     Person,
     Question,
     RecordEntry,
@@ -273,6 +274,24 @@ def test_large_tables_read_column_wise_give_the_same_briefs(
     small = builder.review_dicts(demo_context)
     monkeypatch.setattr(_columns, "_SMALL", 0)
     assert builder.review_dicts(demo_context) == small
+
+
+def test_a_record_the_guard_refuses_is_named_where_a_brief_shows_it(
+    builder: Any, demo_context: Any, dicts: list[dict[str, Any]]
+) -> None:
+    """Rows' strings are checked once per batch; a breach is named in the brief that shows it."""
+    shown = next(d for d in dicts if d["chronology"])
+    records = demo_context.records.copy()
+    row = records["event_id"] == shown["chronology"][0]["event_id"]
+    records.loc[row, "event_type"] = "top10_flag"  # on the person's line: 'top10 flag'
+    with pytest.raises(LanguageError, match=r"household\[\d+\]\.records\[\d+\]\.kinds.*top10"):
+        builder.review_dicts(dataclasses.replace(demo_context, records=records))
+    # a row no brief shows (a person the case's household does not hold) breaks nothing
+    extra = demo_context.records[row].assign(person_id="P9999999", event_id="E9999999")
+    extra["event_type"] = "top10_flag"
+    records = pd.concat([demo_context.records, extra], ignore_index=True)
+    unshown = builder.review_dicts(dataclasses.replace(demo_context, records=records))
+    assert unshown == builder.review_dicts(demo_context)
 
 
 def test_the_asked_table_is_what_the_reviews_ask(

@@ -286,3 +286,25 @@ class BatchRows:
                 }
             )
         self.lines = lines
+
+    # ---- the guard ---------------------------------------------------------------
+
+    def strings(self) -> tuple[list[Any], list[Any], list[Any]]:
+        """Return the strings the briefs read from these rows: texts, identifiers, dates."""
+        texts: list[Any] = []
+        ids: list[Any] = []
+        dates: list[Any] = list(self.dates)
+        for day, when, person, agency, what, event_id in self.entries:
+            dates.append(day)
+            ids += (person, event_id)
+            texts += (when, agency, what)
+        for person, _, _, _, age, since in (*self.household, *self.connected):
+            ids.append(person)
+            texts.append(age)
+            dates.append(since)
+        for line in self.lines.values():
+            for r in line:
+                texts += (r["agency"], r["kinds"], r["partial"])
+        for notes in self.notes.values():
+            texts += notes
+        return texts, ids, dates

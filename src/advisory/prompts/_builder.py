@@ -21,12 +21,12 @@ from advisory._errors import DefinitionError, InputError, ParameterError
 from advisory._gc import collector_paused
 from advisory.definitions import Definitions
 from advisory.prompts._batch import BatchRows
-from advisory.prompts._checked import check_brief
+from advisory.prompts._checked import check_brief, check_rows
 from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, choose
 from advisory.prompts._columns import as_date
 from advisory.prompts._gaps import case_gaps, links_to_confirm, parent_gap
 from advisory.prompts._guard import check_identifiers, check_language, check_question
-from advisory.prompts._people import Household
+from advisory.prompts._people import AGE_TO_CONFIRM, Household
 from advisory.prompts._review import NOT_A_DECISION, OPEN_QUESTION, SCHEMA_ID, Review
 from advisory.prompts._tables import CaseTables
 from advisory.prompts._words import (
@@ -46,6 +46,9 @@ __all__ = ["ReviewBuilder"]
 _CHUNK: Final = 50_000  # cases explained at once (bounds the memory of a batch)
 _CHRONOLOGY: Final = 3  # records listed in the chronology; the rest are counted
 _KEY_HISTORY: Final = 3  # key history listed; earlier ones are counted
+_NOT_RECORDED: Final = "relationship not recorded"
+_JOINED: Final = "joined the household"
+_LEFT: Final = "left the household"
 _FAMILY_WORDS: Final = {
     "ScorecardClassifier": "a scorecard (penalised logistic model over binned factors)",
     "AdditiveBoostingClassifier": "an additive boosting model (boosted single-factor trees)",
@@ -165,6 +168,8 @@ class ReviewBuilder:
         for key, text in GENERAL:
             check_question(text, where=f"general question {key}")
         check_question(OPEN_QUESTION, where="open question")
+        for text in (_NOT_RECORDED, _JOINED, _LEFT, AGE_TO_CONFIRM):
+            check_language(text, where="fixed text")
         check_language(model_version, where="model_version")
         self.model_version = model_version
         self.data_snapshot_date = data_snapshot_date
@@ -440,6 +445,7 @@ class ReviewBuilder:
             chronology_types=self._chronology_types,
             day=tables.day,
         )
+        rows_pass = check_rows(*batch.strings())
         household = Household(batch)
         about = self.about
         out = []
@@ -476,6 +482,9 @@ class ReviewBuilder:
                 check_language(document)
                 self._frame_checked = True
             out.append(document)
+        if not rows_pass:  # a row's string broke the guard: name where, if a brief shows it
+            for document in out:
+                check_language(document)
         return out
 
     # ---- pieces of one review ------------------------------------------------
@@ -493,7 +502,7 @@ class ReviewBuilder:
                     "date": day,
                     "when": when,
                     "person_id": who,
-                    "relationship": words.get(who, "relationship not recorded"),
+                    "relationship": words.get(who, _NOT_RECORDED),
                     "agency": agency,
                     "event_type": what,
                     "event_id": event_id,
@@ -503,14 +512,10 @@ class ReviewBuilder:
         agency = self._source_labels.get("childrens_social_care", "Children's social care")
         for who, _, _, _, _, moved in batch.household_of(i):
             if moved is not None:
-                key_history.append(
-                    self._change(moved, reference, who, words, agency, "joined the household")
-                )
+                key_history.append(self._change(moved, reference, who, words, agency, _JOINED))
         for who, _, _, _, _, left in batch.connected_of(i):
             if left is not None:
-                key_history.append(
-                    self._change(left, reference, who, words, agency, "left the household")
-                )
+                key_history.append(self._change(left, reference, who, words, agency, _LEFT))
         key_history.sort(key=lambda e: e["date"], reverse=True)
         text = None if more == 0 else f"and {more} more"
         return chronology, text, key_history
@@ -523,7 +528,7 @@ class ReviewBuilder:
             "date": day,
             "when": relative_words(day, reference),
             "person_id": who,
-            "relationship": words.get(who, "relationship not recorded"),
+            "relationship": words.get(who, _NOT_RECORDED),
             "agency": agency,
             "event_type": what,
             "event_id": None,

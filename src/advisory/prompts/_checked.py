@@ -9,37 +9,42 @@ gives their key (text, identifier or date), each remembered once it passed.
 The rules are the same: a text's rule depends only on its key's kind. On a
 breach the whole dict is walked by :func:`~advisory.prompts.check_language`,
 which names where.
+
+The strings a batch reads from its rows (record dates and ids, agency labels,
+record types and their counts on person lines, ages, partial windows, notes)
+are checked once per batch with :func:`check_rows`, each distinct string
+once; :func:`check_brief` then checks the strings made for the case itself
+(relationship words, relations, relative dates of household changes, what
+a question says was recorded, gaps and links). When a row's string breaks
+the guard, the builder walks every brief with
+:func:`~advisory.prompts.check_language`, which names where (a row no brief
+shows breaks nothing).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Final
 
 from advisory.prompts._guard import _APPROVED, _BreachError, _check_text, check_language
 
-__all__ = ["check_brief"]
+__all__ = ["check_brief", "check_rows"]
+
+_DIGITS_AS_ZERO: Final = str.maketrans("123456789", "000000000")
 
 _TEXT, _ID, _DATE = _APPROVED["text"].data, _APPROVED["id"].data, _APPROVED["date"].data
 
 
 def _strings(d: dict[str, Any]) -> tuple[list[Any], list[Any], list[Any]]:
-    """Return a brief's own strings by kind: free text, identifiers, dates."""
+    """Return the strings made for a brief's case (not read from rows) by kind."""
     texts: list[Any] = [d["chronology_more"], d["key_history_more"]]
     ids: list[Any] = []
-    dates: list[Any] = [d["reference_date"]]
+    dates: list[Any] = []
     for people in (d["household"], d["elsewhere"]):
         for p in people:
-            ids.append(p["person_id"])
-            texts += (p["relationship"], p["age"], p["relation"])
-            dates += (p["member_since"], p["end_date"])
-            for r in p["records"]:
-                texts += (r["agency"], r["kinds"], r["partial"])
-            texts += p["notes"]
-    for entries in (d["chronology"], d["key_history"]):
-        for e in entries:
-            dates.append(e["date"])
-            ids += (e["person_id"], e["event_id"])
-            texts += (e["when"], e["relationship"], e["agency"], e["event_type"])
+            texts += (p["relationship"], p["relation"])
+    for e in d["key_history"]:
+        texts.append(e["when"])  # a household change's, the rest are rows'
     for q in d["questions"]:
         texts.append(q["recorded"])
     for c in d["to_confirm"]:
@@ -51,6 +56,32 @@ def _strings(d: dict[str, Any]) -> tuple[list[Any], list[Any], list[Any]]:
         texts += (g["agency"], g["description"], g["question"])
         dates += (g["start_date"], g["end_date"])
     return texts, ids, dates
+
+
+def check_rows(texts: Iterable[Any], ids: Iterable[Any], dates: Iterable[Any]) -> bool:
+    """Check the strings a batch reads from its rows, each distinct one once.
+
+    Returns ``False`` on a breach (the caller then walks its briefs with
+    :func:`check_language` to name where). Identifiers are checked by their
+    shape (:func:`~advisory.prompts._guard.identifier_shape`): one of each
+    digit pattern stands for all of them.
+    """
+    try:
+        for value in set(texts) - {None}:
+            if value not in _TEXT:
+                _check_text(value, "text")
+        patterns: dict[str, str] = {}
+        for value in set(ids) - {None}:
+            if value not in _ID:
+                patterns.setdefault(value.translate(_DIGITS_AS_ZERO), value)
+        for value in patterns.values():
+            _check_text(value, "id")
+        for value in set(dates) - {None}:
+            if value not in _DATE:
+                _check_text(value, "date")
+    except _BreachError:
+        return False
+    return True
 
 
 def check_brief(document: dict[str, Any]) -> None:
