@@ -25,6 +25,7 @@ from advisory.prompts import (
 )
 from advisory.prompts._choose import N_QUESTIONS, order_of
 from advisory.prompts._people import AGE_TO_CONFIRM
+from advisory.prompts._words import relative_words, relative_words_many
 
 BANNED_FIELDS = re.compile(
     r"prob|score|rank|band|label|threshold|base|margin|attribution|shap|value|weight", re.I
@@ -274,6 +275,15 @@ def test_large_tables_read_column_wise_give_the_same_briefs(
     small = builder.review_dicts(demo_context)
     monkeypatch.setattr(_columns, "_SMALL", 0)
     assert builder.review_dicts(demo_context) == small
+
+
+def test_relative_words_of_many_records_are_those_of_each() -> None:
+    rng = np.random.default_rng(0)
+    references = np.datetime64("2020-01-01") + rng.integers(0, 2_000, 5_000).astype("m8[D]")
+    dates = references - rng.integers(-3, 3_000, 5_000).astype("m8[D]")
+    dates[:40] = references[:40] - np.arange(40).astype("m8[D]")  # every day count of a month
+    expected = [relative_words(str(d), str(r)) for d, r in zip(dates, references, strict=True)]
+    assert relative_words_many(dates, references) == expected
 
 
 def test_a_record_the_guard_refuses_is_named_where_a_brief_shows_it(

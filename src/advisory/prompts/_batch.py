@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from advisory.prompts._words import age_words, event_words, kinds_words, relative_words
+from advisory.prompts._words import age_words, event_words, kinds_words, relative_words_many
 
 if TYPE_CHECKING:
     from advisory.prompts._columns import Groups
@@ -163,24 +163,17 @@ class BatchRows:
         self.entry_bounds: list[int] = np.searchsorted(at, bounds).tolist()
         self.entry_key: list[bool] = key[at].tolist()
         codes = pair_code[at].tolist()
-        self.entries: list[Entry] = [
-            (
-                d,
-                relative_words(d, self.dates[c]),
-                str(p),
-                label[k],
-                words[k],
-                e if isinstance(e, str) else None,
-            )
-            for d, c, p, k, e in zip(
+        self.entries: list[Entry] = list(
+            zip(
                 iso,
-                case[at].tolist(),
-                person[at].tolist(),
-                codes,
-                event_id[at].tolist(),
+                relative_words_many(days[at], since[at]),
+                [str(p) for p in person[at].tolist()],
+                [label[k] for k in codes],
+                [words[k] for k in codes],
+                [e if isinstance(e, str) else None for e in event_id[at].tolist()],
                 strict=True,
             )
-        ]
+        )
         # each person's line: the kinds of their records by agency, in order of appearance
         at = np.flatnonzero(on_line)
         groups: dict[tuple[int, str, str], dict[str, int]] = {}
@@ -221,13 +214,14 @@ class BatchRows:
             for c in ("person_id", "relationship", "sex", "age")
         )
         years = [_years(v) for v in age]
+        ages = {y: age_words(y) for y in set(years)}
         return list(
             zip(
                 [str(p) for p in person],
                 relationship,
                 sex,
                 years,
-                [age_words(y) for y in years],
+                [ages[y] for y in years],
                 _iso(table.days(date, self._day)[rows]),
                 strict=True,
             )
