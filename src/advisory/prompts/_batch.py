@@ -19,13 +19,19 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from advisory.prompts._words import age_words, event_words, kinds_words, relative_words_many
+from advisory.prompts._words import (
+    age_words,
+    event_words,
+    kinds_words,
+    relationship_words,
+    relative_words_many,
+)
 
 if TYPE_CHECKING:
     from advisory.prompts._columns import Groups
     from advisory.prompts._tables import CaseTables
 
-__all__ = ["BatchRows", "Entry", "Person"]
+__all__ = ["BatchRows", "Entry", "FactorRows", "Person"]
 
 _GP: Final = "GP"
 _YEAR: Final = 365
@@ -34,8 +40,9 @@ _CHRONOLOGY: Final = 3  # records listed in the chronology; the rest are counted
 #: A record or change as a brief lists it, without the relationship words of the case:
 #: (date, when, person_id, agency label, what, event id).
 Entry = tuple[str, str, str, str, str, "str | None"]
-#: A person row: (person_id, relationship as recorded, sex, years, age in words, date).
-Person = tuple[str, Any, Any, "int | None", str, "str | None"]
+#: A person row: (person_id, relationship as recorded, sex, years, age in words, date,
+#: relationship in words).
+Person = tuple[str, Any, Any, "int | None", str, "str | None", str]
 
 Int = npt.NDArray[np.int64]
 
@@ -200,9 +207,13 @@ class BatchRows:
     # ---- people ----------------------------------------------------------------
 
     def _people(self, household: Groups, connected: Groups) -> None:
-        rows, _, bounds = _by_case(household, self._where)
+        rows, case, bounds = _by_case(household, self._where)
         self.household_bounds: list[int] = bounds.tolist()
         self.household: list[Person] = self._persons(household, rows, "moved_in")
+        ages = np.array(household.columns["age"], dtype=object)[rows].tolist()
+        adult = np.array([isinstance(a, float) and a >= 18 for a in ages], dtype=bool)
+        #: adults in each case's household on the referral date
+        self.adults: list[int] = np.bincount(case[adult], minlength=len(self.ids)).tolist()
         rows, _, bounds = _by_case(connected, self._where)
         self.connected_bounds: list[int] = bounds.tolist()
         self.connected: list[Person] = self._persons(connected, rows, "left_on")
@@ -215,6 +226,8 @@ class BatchRows:
         )
         years = [_years(v) for v in age]
         ages = {y: age_words(y) for y in set(years)}
+        kinds = list(zip(relationship, sex, strict=True))
+        words = {k: relationship_words(*k) for k in set(kinds)}
         return list(
             zip(
                 [str(p) for p in person],
@@ -223,6 +236,7 @@ class BatchRows:
                 years,
                 [ages[y] for y in years],
                 _iso(table.days(date, self._day)[rows]),
+                [words[k] for k in kinds],
                 strict=True,
             )
         )
@@ -292,7 +306,7 @@ class BatchRows:
             dates.append(day)
             ids += (person, event_id)
             texts += (when, agency, what)
-        for person, _, _, _, age, since in (*self.household, *self.connected):
+        for person, _, _, _, age, since, _ in (*self.household, *self.connected):
             ids.append(person)
             texts.append(age)
             dates.append(since)
@@ -302,3 +316,39 @@ class BatchRows:
         for notes in self.notes.values():
             texts += notes
         return texts, ids, dates
+
+
+class FactorRows:
+    """The records behind each case's factor values (the provenance), found by case and factor.
+
+    Parameters
+    ----------
+    table : Groups
+        The context's provenance, with ``case_id`` and ``factor`` columns.
+    ids : sequence of str
+        The batch's case ids, in order.
+    factors : sequence of str
+        The model's factors, in order.
+    """
+
+    def __init__(self, table: Groups, ids: Sequence[str], factors: Sequence[str]) -> None:
+        where = {c: i for i, c in enumerate(ids)}
+        factor_of = {f: j for j, f in enumerate(factors)}
+        self._n = len(factors)
+        case = np.array([where.get(c, -1) for c in table.columns["case_id"]], dtype=np.int64)
+        factor = np.array([factor_of.get(f, -1) for f in table.columns["factor"]], dtype=np.int64)
+        key = np.where((case >= 0) & (factor >= 0), case * self._n + factor, -1)
+        rows = np.flatnonzero(key >= 0)
+        self._order = rows[np.argsort(key[rows], kind="stable")]
+        self._keys = key[self._order]
+        #: whether any record lies behind case ``i``'s factor ``j``
+        self.any = np.zeros((len(ids), self._n), dtype=bool)
+        self.any.reshape(-1)[self._keys] = True
+
+    def rows(self, pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
+        """Return the table's rows behind each ``(case, factor)`` of ``pairs``, in table order."""
+        keys = np.array([i * self._n + j for i, j in pairs], dtype=np.int64)
+        start = np.searchsorted(self._keys, keys, side="left").tolist()
+        stop = np.searchsorted(self._keys, keys, side="right").tolist()
+        order = self._order
+        return {pair: order[a:b].tolist() for pair, a, b in zip(pairs, start, stop, strict=True)}

@@ -12,6 +12,7 @@ could not see (:mod:`advisory.prompts._gaps`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -20,7 +21,7 @@ import pandas as pd
 from advisory._errors import DefinitionError, InputError, ParameterError
 from advisory._gc import collector_paused
 from advisory.definitions import Definitions
-from advisory.prompts._batch import BatchRows
+from advisory.prompts._batch import BatchRows, FactorRows
 from advisory.prompts._checked import check_brief, check_rows
 from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, choose
 from advisory.prompts._columns import as_date
@@ -347,7 +348,7 @@ class ReviewBuilder:
         for start in range(0, len(X), _CHUNK):
             chunk = X if len(X) <= _CHUNK else X.iloc[start : start + _CHUNK]
             chunk_ids = ids[start : start + _CHUNK]
-            choices, _, _ = self._choose(chunk, chunk_ids, tables)
+            choices, _, _, _ = self._choose(chunk, chunk_ids, tables)
             for i, choice in enumerate(choices):
                 for kind, j in choice.slots:
                     if kind != "general":
@@ -401,17 +402,13 @@ class ReviewBuilder:
 
     def _choose(
         self, X: pd.DataFrame, ids: list[str], tables: CaseTables
-    ) -> tuple[list[Any], Any, Any]:
+    ) -> tuple[list[Any], Any, Any, FactorRows]:
         """Choose the questions of a chunk: the only place attributions are read."""
         matrix, values, steady = self._stable.steady(X)
         known = ~np.isnan(matrix)
+        behind = FactorRows(tables.provenance, ids, self.factor_names)
         # a partly covered window with records seen is recorded ("at least ...")
-        seen = np.zeros_like(known)
-        unknown_counts = ~known & self._counts[None, :]
-        if unknown_counts.any():
-            provenance = tables.provenance
-            for i, j in zip(*np.nonzero(unknown_counts), strict=True):
-                seen[i, j] = bool(provenance.rows((ids[i], self.factor_names[j])))
+        seen = ~known & self._counts[None, :] & behind.any
         with np.errstate(invalid="ignore"):
             recorded = (known & (~self._counts[None, :] | (matrix > 0))) | seen
             absent = known & self._can_be_absent[None, :] & (matrix == 0)
@@ -429,12 +426,15 @@ class ReviewBuilder:
             strength=self._strength,
             hardship=self._hardship,
         )
-        return choices, matrix, seen
+        return choices, matrix, seen, behind
 
     def _chunk_dicts(
         self, X: pd.DataFrame, ids: list[str], dates: list[str], tables: CaseTables
     ) -> list[dict[str, Any]]:
-        choices, matrix, seen = self._choose(X, ids, tables)
+        choices, matrix, seen, behind = self._choose(X, ids, tables)
+        records_of = behind.rows(
+            [(i, j) for i, c in enumerate(choices) for kind, j in c.slots if kind == "circumstance"]
+        )
         batch = BatchRows(
             tables,
             ids,
@@ -466,7 +466,17 @@ class ReviewBuilder:
                 "key_history": key_history[:_KEY_HISTORY],
                 "key_history_more": f"and {earlier} earlier" if earlier > 0 else None,
                 "questions": [
-                    self._question(kind, j, case_id, reference, matrix[i], seen[i], tables, words)
+                    self._question(
+                        kind,
+                        j,
+                        reference,
+                        matrix[i, j],
+                        seen[i, j],
+                        records_of.get((i, j), ()),
+                        batch.adults[i],
+                        tables,
+                        words,
+                    )
                     for kind, j in choices[i].slots
                 ],
                 "to_confirm": links_to_confirm(self._source_labels, case_id, tables, words),
@@ -510,10 +520,10 @@ class ReviewBuilder:
             )
         reference = batch.dates[i]
         agency = self._source_labels.get("childrens_social_care", "Children's social care")
-        for who, _, _, _, _, moved in batch.household_of(i):
+        for who, _, _, _, _, moved, _ in batch.household_of(i):
             if moved is not None:
                 key_history.append(self._change(moved, reference, who, words, agency, _JOINED))
-        for who, _, _, _, _, left in batch.connected_of(i):
+        for who, _, _, _, _, left, _ in batch.connected_of(i):
             if left is not None:
                 key_history.append(self._change(left, reference, who, words, agency, _LEFT))
         key_history.sort(key=lambda e: e["date"], reverse=True)
@@ -538,10 +548,11 @@ class ReviewBuilder:
         self,
         kind: str,
         j: int,
-        case_id: str,
         reference: str,
-        row: Any,
-        seen: Any,
+        value: float,
+        seen: bool,
+        rows: Sequence[int],
+        adults: int,
         tables: CaseTables,
         words: dict[str, str],
     ) -> dict[str, Any]:
@@ -567,7 +578,7 @@ class ReviewBuilder:
                 "agency": self._agencies[j],
                 "question": self._absence_questions[j],
             }
-        recorded, _ = self._recorded(j, case_id, reference, row[j], bool(seen[j]), tables, words)
+        recorded, _ = self._recorded(j, reference, value, bool(seen), rows, adults, tables, words)
         return {
             "prompt_id": f"question:{name}",
             "kind": "circumstance",
@@ -588,10 +599,11 @@ class ReviewBuilder:
     def _recorded(
         self,
         j: int,
-        case_id: str,
         reference: str,
         value: float,
         partial: bool,
+        rows: Sequence[int],
+        adults: int,
         tables: CaseTables,
         words: dict[str, str],
     ) -> tuple[str, str | None]:
@@ -601,16 +613,8 @@ class ReviewBuilder:
             years = int(value)
             return ("the child is " + age_words(years), None)
         if spec.kind == "household_composition":
-            h = tables.household.columns
-            adults = sum(
-                1
-                for r in tables.household.rows(case_id)
-                if isinstance(h["age"][r], float) and h["age"][r] >= 18
-            )
             return (f"{plural(adults, 'adult')} in the household on the referral date", None)
-        provenance = tables.provenance
-        rows = provenance.rows((case_id, self.factor_names[j]))
-        cols = provenance.columns
+        cols = tables.provenance.columns
         people: dict[str, None] = {}
         types: dict[str, None] = {}
         latest: str | None = None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Final
 
 from advisory.prompts._batch import BatchRows
-from advisory.prompts._words import relationship_words
 
 __all__ = ["Household"]
 
@@ -35,7 +34,7 @@ class Household:
         parent_rows = [m for m in members if m[1] == "parent"]
         words: dict[str, str] = {}
         for m in members:
-            words[m[0]] = relationship_words(m[1], m[2])
+            words[m[0]] = m[6]
         # whose partner: the one parent living here, or the one of the other sex
         partner_of: dict[str, str] = {}
         for m in members:
@@ -52,7 +51,7 @@ class Household:
                 words[m[0]] = f"{words[parent]}'s partner"
         others = batch.connected_of(i)
         for o in others:
-            word = relationship_words(o[1], o[2])
+            word = o[6]
             if o[1] == _PARTNER and len(parent_rows) == 1:
                 word = f"{words[parent_rows[0][0]]}'s former partner"
             words.setdefault(o[0], word)
@@ -62,7 +61,7 @@ class Household:
         eldest = max(child_ages, default=None)
         lines, notes = batch.lines, batch.notes
         household = []
-        for person, relationship, _, years, age, since in members:
+        for person, relationship, _, years, age, since, _ in members:
             relation = None
             partners = [p for p, parent in partner_of.items() if parent == person]
             if partners:
@@ -93,7 +92,7 @@ class Household:
                 }
             )
         elsewhere: list[dict[str, Any]] = []
-        for person, _, _, years, age, left in others:
+        for person, _, _, years, age, left, _ in others:
             elsewhere.append(
                 {
                     "person_id": person,
