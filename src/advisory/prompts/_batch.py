@@ -170,17 +170,15 @@ class BatchRows:
         self.entry_bounds: list[int] = np.searchsorted(at, bounds).tolist()
         self.entry_key: list[bool] = key[at].tolist()
         codes = pair_code[at].tolist()
-        self.entries: list[Entry] = list(
-            zip(
-                iso,
-                relative_words_many(days[at], since[at]),
-                [str(p) for p in person[at].tolist()],
-                [label[k] for k in codes],
-                [words[k] for k in codes],
-                [e if isinstance(e, str) else None for e in event_id[at].tolist()],
-                strict=True,
-            )
+        self._entry_columns = (
+            iso,
+            relative_words_many(days[at], since[at]),
+            [str(p) for p in person[at].tolist()],
+            [label[k] for k in codes],
+            [words[k] for k in codes],
+            [e if isinstance(e, str) else None for e in event_id[at].tolist()],
         )
+        self.entries: list[Entry] = list(zip(*self._entry_columns, strict=True))
         # each person's line: the kinds of their records by agency, in order of appearance
         at = np.flatnonzero(on_line)
         groups: dict[tuple[int, str, str], dict[str, int]] = {}
@@ -297,24 +295,21 @@ class BatchRows:
 
     # ---- the guard ---------------------------------------------------------------
 
-    def strings(self) -> tuple[list[Any], list[Any], list[Any]]:
+    def strings(self) -> tuple[set[Any], set[Any], set[Any]]:
         """Return the strings the briefs read from these rows: texts, identifiers, dates."""
-        texts: list[Any] = []
-        ids: list[Any] = []
-        dates: list[Any] = list(self.dates)
-        for day, when, person, agency, what, event_id in self.entries:
-            dates.append(day)
-            ids += (person, event_id)
-            texts += (when, agency, what)
-        for person, _, _, _, age, since, _ in (*self.household, *self.connected):
-            ids.append(person)
-            texts.append(age)
-            dates.append(since)
+        day, when, person, agency, what, event_id = self._entry_columns
+        texts: set[Any] = {*when, *agency, *what}
+        ids: set[Any] = {*person, *event_id}
+        dates: set[Any] = {*self.dates, *day}
+        for rows in (self.household, self.connected):
+            ids.update(p[0] for p in rows)
+            texts.update(p[4] for p in rows)
+            dates.update(p[5] for p in rows)
         for line in self.lines.values():
             for r in line:
-                texts += (r["agency"], r["kinds"], r["partial"])
+                texts.update((r["agency"], r["kinds"], r["partial"]))
         for notes in self.notes.values():
-            texts += notes
+            texts.update(notes)
         return texts, ids, dates
 
 

@@ -384,13 +384,13 @@ class ReviewBuilder:
 
     def _reference_dates(self, context: CaseContext, ids: list[str]) -> list[str]:
         cases = context.cases
-        of_case = dict(
-            zip(
-                cases["case_id"].astype(str).tolist(),
-                [as_date(v) for v in cases["reference_date"].tolist()],
-                strict=True,
-            )
-        )
+        column = cases["reference_date"]
+        if isinstance(column.dtype, np.dtype) and column.dtype.kind == "M":  # naive: ISO text
+            days = column.to_numpy(dtype="datetime64[D]").astype(str).tolist()
+            read = [None if d == "NaT" else d for d in days]
+        else:
+            read = [None if (d := as_date(v)) is None else d.isoformat() for v in column.tolist()]
+        of_case = dict(zip(cases["case_id"].astype(str).tolist(), read, strict=True))
         dates = [of_case.get(c) for c in ids]
         if None in dates:
             bad = [c for c, d in zip(ids, dates, strict=True) if d is None][:5]
@@ -398,7 +398,7 @@ class ReviewBuilder:
                 f"Cases {bad} have no reference date in the context's 'cases' table; a "
                 "review is always as of a date. Add the reference date."
             )
-        return [d.isoformat() for d in dates]  # type: ignore[union-attr]
+        return dates  # type: ignore[return-value]
 
     def _choose(
         self, X: pd.DataFrame, ids: list[str], tables: CaseTables

@@ -67,17 +67,17 @@ def check_rows(texts: Iterable[Any], ids: Iterable[Any], dates: Iterable[Any]) -
     digit pattern stands for all of them.
     """
     try:
-        for value in set(texts) - {None}:
-            if value not in _TEXT:
+        for value in set(texts):
+            if value is not None and value not in _TEXT:
                 _check_text(value, "text")
         patterns: dict[str, str] = {}
-        for value in set(ids) - {None}:
-            if value not in _ID:
+        for value in set(ids):
+            if value is not None and value not in _ID:
                 patterns.setdefault(value.translate(_DIGITS_AS_ZERO), value)
         for value in patterns.values():
             _check_text(value, "id")
-        for value in set(dates) - {None}:
-            if value not in _DATE:
+        for value in set(dates):
+            if value is not None and value not in _DATE:
                 _check_text(value, "date")
     except _BreachError:
         return False

@@ -78,6 +78,7 @@ class Groups:
 
     def days(self, column: str, day: Callable[[Any], str | None]) -> npt.NDArray[np.datetime64]:
         """Return a date column as days (``NaT`` when missing), read as ``day`` reads a value."""
-        if len(self.frame) > _SMALL and self.frame[column].dtype.kind == "M":
+        dtype = self.frame[column].dtype
+        if len(self.frame) > _SMALL and isinstance(dtype, np.dtype) and dtype.kind == "M":
             return self.frame[column].to_numpy(dtype="datetime64[D]")
         return np.array([day(v) or "NaT" for v in self.columns[column]], dtype="datetime64[D]")
