@@ -197,7 +197,9 @@ def _literal_dicts(briefs: list[dict[str, Any]]) -> list[dict[str, object]]:
                             {
                                 "agency": r["agency"],
                                 "kinds": r["kinds"],
-                                "events": r["events"],
+                                "support": r["support"],
+                                "latest": r["latest"],
+                                "when": r["when"],
                                 "partial": r["partial"],
                             }
                             for r in p["records"]
@@ -222,6 +224,7 @@ def _literal_dicts(briefs: list[dict[str, Any]]) -> list[dict[str, object]]:
                 "chronology_more": d["chronology_more"],
                 "key_history": [dict(e) for e in d["key_history"]],
                 "key_history_more": d["key_history_more"],
+                "safety": [dict(s) for s in d["safety"]],
                 "questions": [
                     {
                         "prompt_id": q["prompt_id"],

@@ -141,3 +141,19 @@ def test_summary_names_every_agency(records):
     for agency in AGENCIES:
         assert agency in text
     assert f"{len(records.cases):,} referrals" in text
+
+
+def test_parents_are_16_to_55_years_older_than_their_children(records):
+    # the reader of issue 13: a mother "13 at the sister's birth" in 16% of families
+    people = records.people.set_index("person_id")["birth_date"]
+    parents = records.relationships[records.relationships["relationship"] == "parent"]
+    gap = (
+        people.loc[parents["person_id"]].to_numpy() - people.loc[parents["other_id"]].to_numpy()
+    ) / pd.Timedelta(days=365.25)
+    assert len(gap) > 100
+    assert gap.min() >= 16.0
+    assert gap.max() <= 55.0
+
+
+def test_every_person_has_a_birth_date(records):
+    assert records.people["birth_date"].notna().all()

@@ -10,7 +10,7 @@ from advisory.definitions._catalogue import parse_catalogue
 PATH = reference_root() / "explain" / "reference.toml"
 TEXT = PATH.read_text(encoding="utf-8")
 QUESTION = (
-    'question = "What led to each recorded arrest, and how does it affect the child (ask each '
+    'question = "What led to each recorded arrest, and who cared for the child then (ask each '
     'adult alone)?"'
 )
 

@@ -89,6 +89,20 @@ def test_a_strength_recorded_and_relied_on_appears(
     assert asked / relied > 0.85, (asked, relied)
 
 
+_SUPPORTS = {
+    "household_early_help",
+    "health_visitor_contacts",
+    "child_dental_visits",
+    "child_attendance_support",
+}
+_SAFETY_FACTORS = {
+    "safety:domestic_abuse_notification": "adult_domestic_abuse_notifications",
+    "safety:missing_person_report": "child_missing_person_reports",
+    "safety:child_protection_plan": "child_previous_protection_plan",
+    "safety:emergency_attendance": "child_emergency_attendances",
+}
+
+
 def test_the_questions_follow_the_largest_steady_attributions(
     explained: Any, dicts: list[dict[str, Any]]
 ) -> None:
@@ -96,13 +110,21 @@ def test_the_questions_follow_the_largest_steady_attributions(
     matrix, values, steady = explanation
     hits = cases = 0
     for i, d in enumerate(dicts):
+        # the clearest recorded concern (an unsteady value counts half); a support
+        # has its own place, and a safety item asks about its records already
+        safety = {_SAFETY_FACTORS.get(s["prompt_id"]) for s in d["safety"]}
         recorded = [
             j
             for j in range(X.shape[1])
             if not np.isnan(matrix[i, j])
-            and (matrix[i, j] > 0 or X.columns[j] in ("child_age", "household_adults"))
+            and (matrix[i, j] > 0 or X.columns[j] == "child_age")
+            and X.columns[j] not in _SUPPORTS
+            and X.columns[j] not in safety
+            and X.columns[j] != "household_adults"  # never a question's reason
         ]
-        ranked = sorted(recorded, key=lambda j: (steady[i, j], abs(values[i, j])), reverse=True)
+        ranked = sorted(
+            recorded, key=lambda j: abs(values[i, j]) * (1.0 if steady[i, j] else 0.5), reverse=True
+        )
         cases += 1
         if ranked and X.columns[ranked[0]] in _asked(d):
             hits += 1

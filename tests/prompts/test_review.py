@@ -24,7 +24,6 @@ from advisory.prompts import (
     validate_review,
 )
 from advisory.prompts._choose import N_QUESTIONS, order_of
-from advisory.prompts._people import AGE_TO_CONFIRM
 from advisory.prompts._words import relative_words, relative_words_many
 
 BANNED_FIELDS = re.compile(
@@ -187,8 +186,8 @@ def test_old_records_are_dated_relative_to_the_referral(dicts: list[dict[str, An
 
 
 def test_gp_non_registration_is_a_fact_not_a_gap(dicts: list[dict[str, Any]]) -> None:
-    # the other note a person line may carry: a parent's age to confirm (test_wording)
-    notes = [n for d in dicts for p in d["household"] for n in p["notes"] if n != AGE_TO_CONFIRM]
+    # the other note a person line may carry: a parent's age at a birth (test_wording)
+    notes = [n for d in dicts for p in d["household"] for n in p["notes"] if "birth" not in n]
     assert notes
     assert all("not registered with a GP" in n for n in notes)
     gaps = [g for d in dicts for g in d["could_not_see"] if "GP" in g["description"]]
@@ -211,7 +210,9 @@ def test_partly_covered_windows_show_what_was_seen(
     assert partial, "the demo plants coverage gaps inside windows"
     for r in partial:
         assert r["partial"].startswith("nothing shared")
-        assert r["events"] >= 1
+        assert r["latest"] <= next(
+            d["reference_date"] for d in dicts if any(r in p["records"] for p in d["household"])
+        )
     texts = "\n".join(render_text(d) for d in dicts)
     assert "Unknown" not in texts and "unknown" not in texts
 

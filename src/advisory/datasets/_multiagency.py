@@ -426,15 +426,15 @@ class _Generator:
         self.child_order = order
         self.index_child = np.flatnonzero(is_child & (order == 0))  # one per household, in order
 
-        age_years = np.select(
-            [self.kind == "carer", self.kind == "father", self.kind == "partner"],
-            [rng.uniform(19, 45, n), rng.uniform(20, 50, n), rng.uniform(19, 50, n)],
-            rng.uniform(45, 75, n),
-        )
+        # four uniform draws per person, as many as ever (later draws stay aligned)
+        u_carer, u_father, u_partner, u_grand = rng.random((4, n))
         child_age = np.where(order == 0, 17.99 * rng.beta(1.0, 1.4, n), rng.uniform(-2, 17.99, n))
-        age_years = np.where(is_child, child_age, age_years)
         ref = self.ref_day[hh]
-        self.birth = np.minimum(ref - (age_years * _YEAR).astype(np.int64), SNAPSHOT - 30)
+        age_years = self._adult_ages(
+            hh, is_child, child_age, ref, u_carer, u_father, u_partner, u_grand
+        )
+        birth = np.minimum(ref - (age_years * _YEAR).astype(np.int64), SNAPSHOT - 30)
+        self.birth = np.where(birth == -1, -2, birth)  # day -1 (1969-12-31) means "no date"
 
         female = np.select(
             [self.kind == "carer", self.kind == "father", self.kind == "grandparent"],
@@ -461,6 +461,50 @@ class _Generator:
             [partner, self.kind == "father"],
             [self.partner_leave[hh], self.father_leave[hh]],
             -1,
+        )
+
+    def _adult_ages(
+        self,
+        hh: Any,
+        is_child: Any,
+        child_age: Any,
+        ref: Any,
+        u_carer: Any,
+        u_father: Any,
+        u_partner: Any,
+        u_grand: Any,
+    ) -> Any:
+        """Return every person's age on the referral date, in years.
+
+        Parents are 16 to 45 (carers) or 17 to 52 (fathers) at their eldest
+        child's birth and young enough for the youngest; partners are near the
+        carer's age and adult when they joined; grandparents a generation above.
+        """
+        h = self.n_households
+        eldest = np.full(h, -np.inf)
+        youngest = np.full(h, np.inf)
+        np.maximum.at(eldest, hh[is_child], child_age[is_child])
+        np.minimum.at(youngest, hh[is_child], child_age[is_child])
+        spread = np.clip(eldest - np.maximum(youngest, 0.0), 0.0, None)
+        eldest_h = np.maximum(eldest, 0.0)
+
+        def parent(low: float, high: float, u: Any) -> Any:
+            # age at the eldest child's birth, young enough to be a parent of the youngest
+            top = np.maximum(high - spread[hh], low + 2.0)
+            return eldest_h[hh] + low + (top - low) * u
+
+        carer = parent(16.0, 45.0, u_carer)
+        father = parent(17.0, 52.0, u_father)
+        carer_of = np.zeros(h)
+        is_carer = self.kind == "carer"
+        carer_of[hh[is_carer]] = carer[is_carer]
+        joined_years = (ref - self.partner_join[hh]) / _YEAR
+        partner = np.maximum(carer_of[hh] - 6.0 + 16.0 * u_partner, 18.0 + joined_years)
+        grand = np.clip(carer_of[hh] + 18.0 + 17.0 * u_grand, 36.0, 95.0)
+        return np.select(
+            [self.kind == "carer", self.kind == "father", self.kind == "partner"],
+            [carer, father, partner],
+            np.where(is_child, child_age, grand),
         )
 
     def _circumstances(self) -> None:

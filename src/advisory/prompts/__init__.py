@@ -45,6 +45,7 @@ from advisory.prompts._review import (
     RecordKinds,
     Response,
     Review,
+    SafetyItem,
 )
 from advisory.prompts._schema import review_schema, validate_review
 
@@ -64,6 +65,7 @@ __all__ = [
     "Response",
     "Review",
     "ReviewBuilder",
+    "SafetyItem",
     "check_language",
     "check_question",
     "render_html",

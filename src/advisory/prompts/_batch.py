@@ -22,8 +22,8 @@ import numpy.typing as npt
 from advisory.prompts._words import (
     age_words,
     event_words,
-    kinds_words,
     relationship_words,
+    relative_words,
     relative_words_many,
 )
 
@@ -35,7 +35,6 @@ __all__ = ["BatchRows", "Entry", "FactorRows", "Person"]
 
 _GP: Final = "GP"
 _YEAR: Final = 365
-_CHRONOLOGY: Final = 3  # records listed in the chronology; the rest are counted
 
 #: A record or change as a brief lists it, without the relationship words of the case:
 #: (date, when, person_id, agency label, what, event id).
@@ -90,6 +89,11 @@ class BatchRows:
     key_types, chronology_types : set
         The ``(source, event_type)`` pairs of the key history and of the
         chronology.
+    supports : frozenset
+        The ``(source, event_type)`` pairs named as supports (first on a line).
+    listed : int
+        How many records of the past year the chronology lists; the rest are
+        summed up.
     day : callable
         Reads a table value as an ISO date (``None`` when missing).
     """
@@ -104,6 +108,8 @@ class BatchRows:
         type_window: dict[tuple[str, str], int],
         key_types: set[tuple[str, str]],
         chronology_types: set[tuple[str, str]],
+        supports: frozenset[tuple[str, str]],
+        listed: int,
         day: Callable[[Any], str | None],
     ) -> None:
         self.ids = ids
@@ -111,6 +117,8 @@ class BatchRows:
         self._where = {c: i for i, c in enumerate(ids)}
         self._labels = labels
         self._day = day
+        self._supports = supports
+        self._listed = listed
         reference = np.array(dates, dtype="datetime64[D]")
         self._records(tables.records, reference, type_window, key_types, chronology_types)
         self._people(tables.household, tables.connected)
@@ -161,9 +169,19 @@ class BatchRows:
         first = np.searchsorted(at, bounds[:-1])
         rank = np.arange(len(at)) - first[case[at]]
         counts = np.bincount(case[at], minlength=len(self.ids))
-        self.more: list[int] = np.maximum(counts - _CHRONOLOGY, 0).tolist()
+        self.more: list[int] = np.maximum(counts - self._listed, 0).tolist()
+        rest = at[rank >= self._listed]
+        self._rest_bounds: list[int] = np.searchsorted(rest, bounds).tolist()
+        self._rest: list[tuple[Any, str, str]] = list(
+            zip(
+                agency[rest].tolist(),
+                days[rest].astype(str).tolist(),
+                [str(p) for p in person[rest].tolist()],
+                strict=True,
+            )
+        )
         shown = np.zeros(len(rows), dtype=bool)
-        shown[at[rank < _CHRONOLOGY]] = True
+        shown[at[rank < self._listed]] = True
         shown |= key
         at = np.flatnonzero(shown)
         iso: list[str] = days[at].astype(str).tolist()  # all dated
@@ -179,28 +197,39 @@ class BatchRows:
             [e if isinstance(e, str) else None for e in event_id[at].tolist()],
         )
         self.entries: list[Entry] = list(zip(*self._entry_columns, strict=True))
-        # each person's line: the kinds of their records by agency, in order of appearance
+        # each person's line: the kinds of their records by agency with the latest date
         at = np.flatnonzero(on_line)
-        groups: dict[tuple[int, str, str], dict[str, int]] = {}
-        for c, p, a, k in zip(
+        groups: dict[tuple[int, str, str], dict[Any, str]] = {}
+        for c, p, a, t, d in zip(
             case[at].tolist(),
             person[at].tolist(),
             agency[at].tolist(),
-            pair_code[at].tolist(),
+            kind[at].tolist(),
+            days[at].astype(str).tolist(),
             strict=True,
         ):
-            counts_of = groups.get((c, p, a))
-            w = words[k]
-            if counts_of is None:
-                groups[(c, p, a)] = {w: 1}
-            else:
-                counts_of[w] = counts_of.get(w, 0) + 1
+            latest = groups.get((c, p, a))
+            if latest is None:
+                groups[(c, p, a)] = {t: d}
+            elif d > latest.get(t, ""):
+                latest[t] = d
         self._groups = groups
+        self._kind_words = {t: event_words(str(t)) for _, t in pairs}
 
     def entries_of(self, i: int) -> tuple[list[Entry], list[bool], int]:
         """Return case ``i``'s listed records, whether each is key history, and how many more."""
         start, stop = self.entry_bounds[i], self.entry_bounds[i + 1]
         return self.entries[start:stop], self.entry_key[start:stop], self.more[i]
+
+    def rest_of(self, i: int) -> dict[Any, list[tuple[str, str]]]:
+        """Return case ``i``'s past-year records the chronology does not list.
+
+        By agency, each as ``(date, person_id)``, in the table's order.
+        """
+        out: dict[Any, list[tuple[str, str]]] = {}
+        for agency, day, person in self._rest[self._rest_bounds[i] : self._rest_bounds[i + 1]]:
+            out.setdefault(agency, []).append((day, person))
+        return out
 
     # ---- people ----------------------------------------------------------------
 
@@ -277,20 +306,32 @@ class BatchRows:
             if (c, person, agency) in groups:
                 period = f" {first} to {last}" if first and last else ""
                 partial[(c, person, agency)] = f"nothing shared{period}, so there may be more"
+        by_person: dict[tuple[int, str], list[tuple[Any, dict[Any, str]]]] = {}
+        for (c, person, agency), latest in groups.items():
+            by_person.setdefault((c, person), []).append((agency, latest))
         lines: dict[tuple[int, str], list[dict[str, Any]]] = {}
-        labels = self._labels
-        for (c, person, agency), counts in groups.items():
-            line = lines.get((c, person))
-            if line is None:
-                line = lines[(c, person)] = []
-            line.append(
-                {
-                    "agency": labels.get(agency, agency),
-                    "kinds": kinds_words(tuple(counts.items())),
-                    "events": sum(counts.values()),
-                    "partial": partial.get((c, person, agency)),
-                }
-            )
+        labels, supports, words = self._labels, self._supports, self._kind_words
+        for (c, person), agencies in by_person.items():
+            line = lines[(c, person)] = []
+            for support in (True, False):  # supports first, no counts
+                for agency, latest in agencies:
+                    chosen = {
+                        k: d for k, d in latest.items() if ((agency, k) in supports) == support
+                    }
+                    if not chosen:
+                        continue
+                    day = max(chosen.values())
+                    when = relative_words(day, self.dates[c])
+                    line.append(
+                        {
+                            "agency": labels.get(agency, agency),
+                            "kinds": ", ".join(words[k] for k in chosen),
+                            "support": support,
+                            "latest": day,
+                            "when": when.replace(" before the referral", " before"),
+                            "partial": partial.get((c, person, agency)),
+                        }
+                    )
         self.lines = lines
 
     # ---- the guard ---------------------------------------------------------------
@@ -307,7 +348,8 @@ class BatchRows:
             dates.update(p[5] for p in rows)
         for line in self.lines.values():
             for r in line:
-                texts.update((r["agency"], r["kinds"], r["partial"]))
+                texts.update((r["agency"], r["kinds"], r["when"], r["partial"]))
+                dates.add(r["latest"])
         for notes in self.notes.values():
             texts.update(notes)
         return texts, ids, dates

@@ -25,10 +25,11 @@ from advisory.prompts._batch import BatchRows, FactorRows
 from advisory.prompts._checked import check_brief, check_rows
 from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, choose
 from advisory.prompts._columns import as_date
-from advisory.prompts._gaps import case_gaps, links_to_confirm, parent_gap
+from advisory.prompts._gaps import case_gaps, family_gaps, links_to_confirm, parent_gap
 from advisory.prompts._guard import check_identifiers, check_language, check_question
-from advisory.prompts._people import AGE_TO_CONFIRM, Household
+from advisory.prompts._people import Household
 from advisory.prompts._review import NOT_A_DECISION, OPEN_QUESTION, SCHEMA_ID, Review
+from advisory.prompts._safety import SAFETY, covered_pairs, safety_items
 from advisory.prompts._tables import CaseTables
 from advisory.prompts._words import (
     age_words,
@@ -45,8 +46,8 @@ if TYPE_CHECKING:
 __all__ = ["ReviewBuilder"]
 
 _CHUNK: Final = 50_000  # cases explained at once (bounds the memory of a batch)
-_CHRONOLOGY: Final = 3  # records listed in the chronology; the rest are counted
-_KEY_HISTORY: Final = 3  # key history listed; earlier ones are counted
+_CHRONOLOGY: Final = 2  # records listed in the chronology; the rest are counted
+_KEY_HISTORY: Final = 2  # key history listed; earlier ones are counted
 _NOT_RECORDED: Final = "relationship not recorded"
 _JOINED: Final = "joined the household"
 _LEFT: Final = "left the household"
@@ -168,8 +169,11 @@ class ReviewBuilder:
                 check_question(absence, where=f"catalogue absence_question of {name}")
         for key, text in GENERAL:
             check_question(text, where=f"general question {key}")
+        for (_, kind), (check, question) in SAFETY.items():
+            check_question(question, where=f"safety question {kind}")
+            check_language(check, where=f"safety check {kind}")
         check_question(OPEN_QUESTION, where="open question")
-        for text in (_NOT_RECORDED, _JOINED, _LEFT, AGE_TO_CONFIRM):
+        for text in (_NOT_RECORDED, _JOINED, _LEFT):
             check_language(text, where="fixed text")
         check_language(model_version, where="model_version")
         self.model_version = model_version
@@ -179,6 +183,13 @@ class ReviewBuilder:
         self._counts = np.array(
             [f.kind in ("events", "household_change") for f in self._specs], dtype=bool
         )
+        #: never a question's reason: "1 adult in the household" says nothing of this family
+        self._never_asked = np.array([f.kind == "household_composition" for f in self._specs])
+        #: the (agency, type) pairs of each factor, to leave out what a safety item asks
+        self._pairs = [
+            {(f.source, t) for t in f.event_types} & set(SAFETY) if f.kind == "events" else set()
+            for f in self._specs
+        ]
         self._absence_ages = [e.absence_ages for e in self._entries]
         self._can_be_absent = np.array(
             [
@@ -201,6 +212,13 @@ class ReviewBuilder:
                     self.type_window[pair] = max(
                         self.type_window.get(pair, 365), int(f.window_days)
                     )
+        #: record types the catalogue counts as strengths: named as supports
+        self._supports = frozenset(
+            (f.source, t)
+            for f, e in zip(self._specs, self._entries, strict=True)
+            if f.kind == "events" and e.direction == "strength"
+            for t in f.event_types
+        )
         self._sources = {s.name: s for s in catalogue.sources}
         self._source_labels = {s.name: s.label for s in catalogue.sources}
         self._chronology_types = {(s.name, t) for s in catalogue.sources for t in s.chronology} - {
@@ -232,6 +250,7 @@ class ReviewBuilder:
         self._absence_text: dict[str, str] = {}
         self._frame_checked = False
         self._index = {name: j for j, name in enumerate(self.factor_names)}
+        self._kind_words = {t: event_words(t) for _, t in SAFETY}
 
     # ---- public routes --------------------------------------------------------
 
@@ -412,6 +431,8 @@ class ReviewBuilder:
         with np.errstate(invalid="ignore"):
             recorded = (known & (~self._counts[None, :] | (matrix > 0))) | seen
             absent = known & self._can_be_absent[None, :] & (matrix == 0)
+        recorded &= ~self._never_asked[None, :]
+        self._leave_out_safety(recorded, ids, tables)
         if self._age_column is not None and absent.any():
             age = matrix[:, self._age_column]
             for j, ages in enumerate(self._absence_ages):
@@ -428,6 +449,29 @@ class ReviewBuilder:
         )
         return choices, matrix, seen, behind
 
+    def _leave_out_safety(self, recorded: Any, ids: list[str], tables: CaseTables) -> None:
+        """Leave out of the choice the factors whose records a safety item asks about."""
+        provenance = tables.provenance
+        cols = provenance.columns
+        with_pairs = [j for j, pairs in enumerate(self._pairs) if pairs]
+        dates = tables.reference_dates
+        for i, case_id in enumerate(ids):
+            reference = dates.get(case_id)
+            if reference is None:
+                continue
+            found = covered_pairs(case_id, reference, tables, self.type_window)
+            if not found:
+                continue
+            for j in with_pairs:
+                if not recorded[i, j]:
+                    continue
+                people = {p for pair in self._pairs[j] for p in found.get(pair, ())}
+                if any(
+                    str(cols["person_id"][r]) in people
+                    for r in provenance.rows((case_id, self.factor_names[j]))
+                ):
+                    recorded[i, j] = False
+
     def _chunk_dicts(
         self, X: pd.DataFrame, ids: list[str], dates: list[str], tables: CaseTables
     ) -> list[dict[str, Any]]:
@@ -443,6 +487,8 @@ class ReviewBuilder:
             type_window=self.type_window,
             key_types=self._key_types,
             chronology_types=self._chronology_types,
+            supports=self._supports,
+            listed=_CHRONOLOGY,
             day=tables.day,
         )
         rows_pass = check_rows(*batch.strings())
@@ -465,6 +511,15 @@ class ReviewBuilder:
                 "chronology_more": more,
                 "key_history": key_history[:_KEY_HISTORY],
                 "key_history_more": f"and {earlier} earlier" if earlier > 0 else None,
+                "safety": safety_items(
+                    case_id,
+                    reference,
+                    tables,
+                    self.type_window,
+                    self._source_labels,
+                    words,
+                    self._kind_words,
+                ),
                 "questions": [
                     self._question(
                         kind,
@@ -483,7 +538,8 @@ class ReviewBuilder:
                 "could_not_see": case_gaps(
                     self._source_labels, case_id, reference, tables, words, ids_of
                 )
-                + parent_gap(people, elsewhere),
+                + parent_gap(people, elsewhere)
+                + family_gaps(people, elsewhere),
                 "about": {**about, "not_captured": [n.copy() for n in about["not_captured"]]},
             }
             if self._frame_checked:
@@ -527,8 +583,19 @@ class ReviewBuilder:
             if left is not None:
                 key_history.append(self._change(left, reference, who, words, agency, _LEFT))
         key_history.sort(key=lambda e: e["date"], reverse=True)
-        text = None if more == 0 else f"and {more} more"
+        text = None if more == 0 else f"and {more} more: " + self._rest(batch.rest_of(i), words)
         return chronology, text, key_history
+
+    def _rest(self, rest: dict[Any, list[tuple[str, str]]], words: dict[str, str]) -> str:
+        """Say what the unlisted records are: agency, whom, and the dates they span."""
+        parts = []
+        for agency, found in rest.items():
+            months = sorted(day for day, _ in found)
+            span = months[0] if months[0] == months[-1] else f"{months[0]} to {months[-1]}"
+            people = list(dict.fromkeys(words.get(p, "someone elsewhere") for _, p in found))
+            who = people[0] if len(people) == 1 else "household"
+            parts.append(f"{self._source_labels.get(agency, agency)} ({who}) {span}")
+        return "; ".join(parts)
 
     @staticmethod
     def _change(

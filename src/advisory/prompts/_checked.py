@@ -14,9 +14,9 @@ The strings a batch reads from its rows (record dates and ids, agency labels,
 record types and their counts on person lines, ages, partial windows, notes)
 are checked once per batch with :func:`check_rows`, each distinct string
 once; :func:`check_brief` then checks the strings made for the case itself
-(relationship words, relations, relative dates of household changes, what
-a question says was recorded, gaps and links). When a row's string breaks
-the guard, the builder walks every brief with
+(relationship words, relations and notes, relative dates of household
+changes, safety items, what a question says was recorded, gaps and links).
+When a row's string breaks the guard, the builder walks every brief with
 :func:`~advisory.prompts.check_language`, which names where (a row no brief
 shows breaks nothing).
 """
@@ -43,8 +43,14 @@ def _strings(d: dict[str, Any]) -> tuple[list[Any], list[Any], list[Any]]:
     for people in (d["household"], d["elsewhere"]):
         for p in people:
             texts += (p["relationship"], p["relation"])
+            texts += p["notes"]  # a young parent's note names the case's people
     for e in d["key_history"]:
         texts.append(e["when"])  # a household change's, the rest are rows'
+    for item in d["safety"]:
+        ids.append(item["prompt_id"])
+        texts += (item["agency"], item["record"], item["people"], item["when"], item["check"])
+        texts.append(item["question"])
+        dates.append(item["latest"])
     for q in d["questions"]:
         texts.append(q["recorded"])
     for c in d["to_confirm"]:

@@ -1,23 +1,20 @@
 """Which questions a review asks: chosen with the model's explanation, never ranked.
 
 The only module of :mod:`advisory.prompts` that reads attributions. For every
-case it picks the same number of questions:
-
-- :data:`CIRCUMSTANCES` about recorded circumstances, concerns and strengths
-  alike: those whose attribution keeps its direction over the bootstrap refits
-  (:attr:`advisory.explain.Explanation.steady`) first, then by exact SHAP
-  magnitude. (Asking only about steady ones would leave low-margin cases with
-  general questions: their number would then follow the model.) A strength
-  the model relies on (recorded, steady, pulling the other way) takes a place
-  (see below). At most one may be a possible hardship indicator (housing,
-  arrears, missed appointments).
-- one about a recorded *absence* the model relies on (no health visitor
-  contact for a baby), at the ages the catalogue says it applies.
-- general questions fill any place left.
-
-A strength takes the second place when the model relies on it at least a
-quarter as much as on the circumstance it replaces (with half, the number of
-strength questions followed the model more than the record count does).
+case it picks the same number of questions (:data:`N_QUESTIONS`) among the
+case's recorded circumstances, concerns and strengths alike, and recorded
+*absences* the model relies on (no health visitor contact for a baby, at the
+ages the catalogue says it applies): the clearest first, by exact SHAP
+magnitude, an attribution that does not keep its direction over the bootstrap
+refits (:attr:`advisory.explain.Explanation.steady`) counting half. So a
+factor the model barely uses never takes a place from a clear one. At most one
+question is about an absence, at most one about a possible hardship indicator
+(housing, arrears, missed appointments). A recorded strength the model relies
+on (steady, pulling the other way) takes the last place when the model relies
+on it at least a quarter as much as on the question it replaces. General
+questions fill a place only when the records hold fewer candidates. Records
+that always get a safety item (:mod:`advisory.prompts._safety`) are not asked
+about again: the caller leaves them out of ``recorded``.
 
 Their order is set by the case id alone (a hash), so position carries nothing
 of the model; a hardship question is never first.
@@ -35,7 +32,7 @@ import numpy.typing as npt
 
 __all__ = ["CIRCUMSTANCES", "GENERAL", "Choice", "choose", "order_of"]
 
-#: Questions about recorded circumstances in every review.
+#: Questions about recorded concerns (or general ones) in every review.
 CIRCUMSTANCES: Final = 2
 #: Questions in every review: the circumstances and one absence (or general).
 N_QUESTIONS: Final = CIRCUMSTANCES + 1
@@ -45,6 +42,8 @@ GENERAL: Final = (
     ("child_view", "What does the child say about home, school and friends?"),
     ("strengths", "What is going well for this family, and what have they managed before?"),
 )
+#: The general question of the supports place when no support is recorded.
+STRENGTHS: Final = 2
 #: What a general question's "recorded" says: it is about no single record.
 GENERAL_RECORDED: Final = "an open question, not from a record"
 _PERMUTATIONS: Final = tuple(permutations(range(N_QUESTIONS)))
@@ -113,47 +112,50 @@ def choose(
     """
     n, _ = values.shape
     magnitude = np.abs(values)
-    size = magnitude + 1e6 * steady  # steady first, then by exact magnitude
-    key = np.where(recorded, size, -np.inf)
-    order = np.argsort(-key, axis=1, kind="stable")[:, : CIRCUMSTANCES + 4].tolist()
-    available: list[int] = recorded.sum(axis=1).tolist()
-    relied_strength = recorded & steady & (values < 0) & strength[None, :]
-    best_strength = np.where(
-        relied_strength.any(axis=1),
-        np.argmax(np.where(relied_strength, np.abs(values), -np.inf), axis=1),
-        -1,
+    # clear before tiny: exact magnitude, an unsteady value counting half
+    size = magnitude * np.where(steady, 1.0, 0.5)
+    concerns = recorded & ~strength[None, :]
+    absent_ok = absent & (values != 0)
+    key = np.where(concerns, size, -np.inf)
+    order = np.argsort(-key, axis=1, kind="stable")[:, : CIRCUMSTANCES + 6].tolist()
+    available: list[int] = np.isfinite(key).sum(axis=1).tolist()
+    supports = recorded & strength[None, :]
+    best_support = np.where(
+        supports.any(axis=1), np.argmax(np.where(supports, size, -np.inf), axis=1), -1
     ).tolist()
-    absence_key = np.where(absent & (values != 0), size, -np.inf)
-    best_absence = np.where(absence_key.max(axis=1) > -np.inf, absence_key.argmax(axis=1), -1)
-    absence_list: list[int] = best_absence.tolist()
+    best_absence = np.where(
+        absent_ok.any(axis=1), np.argmax(np.where(absent_ok, size, -np.inf), axis=1), -1
+    ).tolist()
     hard = hardship.tolist()
-    is_strength = strength.tolist()
+    sizes = size.tolist()
+    is_concern = concerns.tolist()
     out = []
     for i in range(n):
-        picks: list[int] = []
-        hard_taken = False
+        slots: list[tuple[str, int]] = []
+        hard_taken = absence_taken = False
         for j in order[i][: available[i]]:
-            if len(picks) == CIRCUMSTANCES:
+            if len(slots) == CIRCUMSTANCES:
                 break
-            if hard[j] and hard_taken:
+            kind = "circumstance" if is_concern[i][j] else "absence"
+            if (hard[j] and hard_taken) or (kind == "absence" and absence_taken):
                 continue
             hard_taken = hard_taken or hard[j]
-            picks.append(j)
-        s = best_strength[i]
-        if s >= 0 and s not in picks and not any(is_strength[j] for j in picks):
-            if len(picks) < CIRCUMSTANCES:
-                picks.append(s)
-            elif magnitude[i, s] * 4 >= magnitude[i, picks[-1]]:
-                picks[-1] = s
-        slots: list[tuple[str, int]] = [("circumstance", j) for j in picks]
+            absence_taken = absence_taken or kind == "absence"
+            slots.append((kind, j))
         general = 0
         while len(slots) < CIRCUMSTANCES:
             slots.append(("general", general))
             general += 1
-        a = absence_list[i]
-        slots.append(("absence", a) if a >= 0 else ("general", general))
+        # the supports place: a recorded support, else what is going well
+        s = best_support[i]
+        slots.append(("circumstance", s) if s >= 0 else ("general", STRENGTHS))
+        if s < 0 and not absence_taken and best_absence[i] >= 0:
+            a = best_absence[i]
+            clear = min((sizes[i][j] for k, j in slots if k == "circumstance"), default=0.0)
+            if sizes[i][a] * 4 >= clear:  # an absence the model clearly relies on
+                slots[-1] = ("absence", a)
         ordered = [slots[k] for k in order_of(case_ids[i])]
-        if ordered[0][0] == "circumstance" and hard[ordered[0][1]]:
+        if ordered[0][0] != "general" and hard[ordered[0][1]]:
             ordered[0], ordered[1] = ordered[1], ordered[0]
         out.append(Choice(tuple(ordered)))
     return out

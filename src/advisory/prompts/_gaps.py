@@ -8,7 +8,7 @@ from typing import Any, Final
 from advisory.prompts._guard import LanguageError, check_language
 from advisory.prompts._tables import CaseTables
 
-__all__ = ["case_gaps", "links_to_confirm", "parent_gap"]
+__all__ = ["case_gaps", "family_gaps", "links_to_confirm", "parent_gap"]
 
 _GP: Final = "GP"
 _AGENCY_GAPS: Final = ("unavailable", "unmatched", "no_coverage")
@@ -56,6 +56,64 @@ def parent_gap(
 
 
 _PARENT_WORDS: Final = ("mother", "father", "parent")
+_OTHER_PARENT: Final = {"mother": "father", "father": "mother"}
+#: People living elsewhere whose own records the brief does not hold: by relationship words.
+_ELSEWHERE_WORDS: Final = ("mother", "father", "parent")
+
+
+def family_gaps(
+    household: list[dict[str, Any]], elsewhere: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Name who this family's records leave out: the other parent, a parent living elsewhere.
+
+    A brief holds the records of the people living in the household only: a
+    parent living elsewhere is named with a question about them; a lone
+    parent's household with no other parent recorded anywhere names the
+    missing parent.
+
+    Examples
+    --------
+    >>> [g["description"] for g in family_gaps([{"relationship": "mother"}], [])]
+    ["The child's father is not in these records."]
+    >>> gaps = family_gaps(
+    ...     [{"relationship": "mother"}],
+    ...     [{"relationship": "father", "person_id": "P1"}],
+    ... )
+    >>> gaps[0]["description"]
+    'The father P1 lives elsewhere: his records are not here.'
+    """
+    out = []
+    parents = [p["relationship"] for p in household if p["relationship"] in _PARENT_WORDS]
+    away = [p for p in elsewhere if p["relationship"] in _ELSEWHERE_WORDS]
+    for p in away:
+        word = p["relationship"]
+        own = {"father": "his", "mother": "her"}.get(word, "their")
+        out.append(
+            {
+                "prompt_id": f"gap:elsewhere:{p['person_id']}",
+                "kind": "lives_elsewhere",
+                "agency": None,
+                "description": f"The {word} {p['person_id']} lives elsewhere: {own} records "
+                "are not here.",
+                "start_date": None,
+                "end_date": None,
+                "question": f"What contact does the child have with the {word}?",
+            }
+        )
+    if len(parents) == 1 and not away and parents[0] in _OTHER_PARENT:
+        other = _OTHER_PARENT[parents[0]]
+        out.append(
+            {
+                "prompt_id": "gap:other_parent",
+                "kind": "other_parent",
+                "agency": None,
+                "description": f"The child's {other} is not in these records.",
+                "start_date": None,
+                "end_date": None,
+                "question": f"Who is the {other}, and what part do they play in the child's life?",
+            }
+        )
+    return out
 
 
 def _people(names: list[str]) -> str:

@@ -9,14 +9,18 @@ from advisory.prompts._batch import BatchRows
 __all__ = ["Household"]
 
 _PARTNER: Final = "partner_of_parent"
+#: The child's other parent, by the words of the parent living here.
+_OTHER: Final = {"mother": "father", "father": "mother"}
 
 
 #: Relationships of the children of the household (the case child and siblings).
 _CHILDREN: Final = ("the child", "sibling", "half_sibling")
-#: A parent fewer years older than the eldest child has an age to confirm.
-_YOUNGEST_PARENT: Final = 14
-#: The note on such a parent's line.
-AGE_TO_CONFIRM: Final = "age to confirm against the eldest child's age"
+#: A parent fewer years older than a child than this is named with the age at that birth.
+_YOUNGEST_PARENT: Final = 16
+#: The note on such a parent's line: the plain fact, and what to do with it.
+YOUNG_PARENT: Final = (
+    "the {parent} was about {age} at the {child}'s birth: check the records before the visit"
+)
 
 
 class Household:
@@ -50,15 +54,18 @@ class Household:
                 partner_of[m[0]] = parent
                 words[m[0]] = f"{words[parent]}'s partner"
         others = batch.connected_of(i)
+        former: dict[str, str] = {}
         for o in others:
             word = o[6]
             if o[1] == _PARTNER and len(parent_rows) == 1:
-                word = f"{words[parent_rows[0][0]]}'s former partner"
+                parent = words[parent_rows[0][0]]
+                word = f"{parent}'s former partner"
+                # not the child's parent (a parent is recorded as one): say so
+                former[o[0]] = f"not the child's {_OTHER.get(parent, 'parent')}"
             words.setdefault(o[0], word)
         names = {p: f"{w} {p}" for p, w in words.items()}
         parent_ids = [m[0] for m in parent_rows]
-        child_ages = [m[3] for m in members if m[1] in _CHILDREN and m[3] is not None]
-        eldest = max(child_ages, default=None)
+        children = [(m[0], m[3]) for m in members if m[1] in _CHILDREN and m[3] is not None]
         lines, notes = batch.lines, batch.notes
         household = []
         for person, relationship, _, years, age, since, _ in members:
@@ -70,14 +77,17 @@ class Household:
                 other = parent_ids[1]
                 relation = f"with the child's {words[other]} {other}"
             person_notes = notes.get((i, person), [])
-            if (
-                relationship == "parent"
-                and years is not None
-                and eldest is not None
-                and years - eldest < _YOUNGEST_PARENT
-            ):
-                # a data error, or something to understand: never printed as plain fact
-                person_notes = [*person_notes, AGE_TO_CONFIRM]
+            if relationship == "parent" and years is not None:
+                young = [(c, years - y) for c, y in children if years - y < _YOUNGEST_PARENT]
+                if young:
+                    # a data error, or something to understand: the plain fact, to check
+                    child, at = min(young, key=lambda cy: cy[1])
+                    person_notes = [
+                        *person_notes,
+                        YOUNG_PARENT.format(
+                            parent=words[person], age=max(at, 0), child=words[child]
+                        ),
+                    ]
             household.append(
                 {
                     "person_id": person,
@@ -101,7 +111,7 @@ class Household:
                     "age": age,
                     "member_since": None,
                     "end_date": left,
-                    "relation": None,
+                    "relation": former.get(person),
                     "records": [],
                     "notes": [],
                 }

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from advisory.prompts._guard import check_language
 from advisory.prompts._schema import check_schema_id
+from advisory.prompts._words import relative_words
 
 __all__ = ["render_html", "render_text"]
 
@@ -25,6 +26,7 @@ HEADINGS: Final = {
     "elsewhere": "Living elsewhere",
     "chronology": "Past year's records",
     "key_history": "Key history",
+    "safety": "Safety first",
     "questions": "Questions for the visit",
     "to_confirm": "Records to confirm",
     "could_not_see": "Not in these records",
@@ -34,9 +36,7 @@ HEADINGS: Final = {
 #: always ends with the open question, so it is never empty.
 EMPTY: Final = {
     "chronology": "None shared; not proof nothing happened.",
-    "key_history": (
-        "No referrals, plans, missing reports or exclusions shared; not proof none happened."
-    ),
+    "key_history": "No referrals, plans, missing reports or exclusions shared; not proof of none.",
 }
 #: Said instead of ``EMPTY["chronology"]`` when the key history holds a record
 #: of the past year, so the two sections never contradict each other.
@@ -51,25 +51,52 @@ def _chronology_empty(review: Mapping[str, Any]) -> str:
     return EMPTY["chronology"]
 
 
+def _records_used(review: Mapping[str, Any]) -> str:
+    """Which records the brief uses, relative to the referral (never the extract's later date)."""
+    reference = review["reference_date"]
+    extract = review["about"]["data_snapshot_date"]
+    if extract < reference:
+        return f"records shared up to {extract}, before the referral of {reference}."
+    return f"records shared up to the referral on {reference}."
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _person(p: Mapping[str, Any], *, elsewhere: bool) -> str:
+def _since(day: str, reference: str) -> str:
+    when = relative_words(day, reference)
+    return f"{day}, {when}" if when.endswith("referral") else f"{day} ({when})"
+
+
+def _records(records: list[Mapping[str, Any]]) -> str:
+    """Return a person's record kinds by agency, supports first, and the latest date."""
+    groups = []
+    for support in (True, False):
+        shown = [
+            f"{r['kinds']} ({r['agency']}; {r['partial']})"
+            if r["partial"]
+            else f"{r['kinds']} ({r['agency']})"
+            for r in records
+            if r["support"] == support
+        ]
+        if shown:
+            groups.append(("Supports: " if support else "") + ", ".join(shown))
+    latest = max(records, key=lambda r: r["latest"])
+    return "; ".join(groups) + f"; latest {latest['when']}"
+
+
+def _person(p: Mapping[str, Any], reference: str, *, elsewhere: bool) -> str:
     parts = [f"{_cap(p['relationship'])} {p['person_id']}, {p['age']}"]
     if p["member_since"]:
-        parts.append(f"moved in {p['member_since']}")
+        parts.append(f"moved in {_since(p['member_since'], reference)}")
     if elsewhere and p["end_date"]:
-        parts.append(f"left the household {p['end_date']}")
+        parts.append(f"left the household {_since(p['end_date'], reference)}")
     if p["relation"]:
         parts.append(p["relation"])
     line = ", ".join(parts) + "."
-    shown = [
-        f"{r['agency']} ({r['partial']}): {r['kinds']}" if r["partial"] else r["kinds"]
-        for r in p["records"]
-    ]
-    if shown:
-        line += " " + _cap("; ".join(shown)) + "."
+    if p["records"]:
+        line += f" {_cap(_records(p['records']))}."
     for note in p["notes"]:
         line += f" {_cap(note)}."
     return line
@@ -80,9 +107,14 @@ def _entry(e: Mapping[str, Any]) -> str:
     return f"{e['date']} ({when}): {e['relationship']}, {e['event_type']} ({e['agency']})"
 
 
+def _safety(item: Mapping[str, Any]) -> tuple[str, str]:
+    lead = f"{item['agency']}: {item['record']}, {item['people']}, {item['when']}. {item['check']}"
+    return lead, item["question"]
+
+
 def _question(q: Mapping[str, Any]) -> tuple[str, str]:
-    if q["kind"] == "general":
-        return q["question"], f"{_cap(q['recorded'])}."
+    if q["kind"] == "general":  # an open question about no record: nothing to cite
+        return q["question"], ""
     return q["question"], f"{q['agency']}: {q['recorded']}."
 
 
@@ -104,10 +136,11 @@ def render_text(review: Mapping[str, Any]) -> str:
         "",
         HEADINGS["household"],
     ]
-    lines += [f"- {_person(p, elsewhere=False)}" for p in review["household"]]
+    reference = review["reference_date"]
+    lines += [f"- {_person(p, reference, elsewhere=False)}" for p in review["household"]]
     if review["elsewhere"]:
         lines += ["", HEADINGS["elsewhere"]]
-        lines += [f"- {_person(p, elsewhere=True)}" for p in review["elsewhere"]]
+        lines += [f"- {_person(p, reference, elsewhere=True)}" for p in review["elsewhere"]]
     lines += ["", HEADINGS["chronology"]]
     lines += [f"- {_entry(e)}" for e in review["chronology"]]
     if review["chronology_more"]:
@@ -120,6 +153,11 @@ def render_text(review: Mapping[str, Any]) -> str:
         lines.append(f"- {_cap(review['key_history_more'])}.")
     if not review["key_history"]:
         lines.append(f"- {EMPTY['key_history']}")
+    if review["safety"]:
+        lines += ["", HEADINGS["safety"]]
+        for item in review["safety"]:
+            lead, question = _safety(item)
+            lines += [f"- {lead}", f"  {question}"]
     lines += ["", HEADINGS["questions"]]
     for q in review["questions"]:
         lead, recorded = _question(q)
@@ -138,12 +176,12 @@ def render_text(review: Mapping[str, Any]) -> str:
     for g in review["could_not_see"]:
         lines += [f"- {g['description']}", f"  {g['question']}"]
     about = review["about"]
+    if not review["could_not_see"]:
+        lines.append(f"- {about['open_question']}")
     lines += [
-        f"- {about['open_question']}",
         "",
-        f"About these prompts: model {about['model_version']}; records as of "
-        f"{about['data_snapshot_date']}. Questions are chosen with the model's explanation; "
-        "their number and order say nothing about the case.",
+        f"About these prompts: {_records_used(review)} Questions are chosen with a statistical "
+        "model's explanation; their number and order say nothing about the case.",
     ]
     text = "\n".join(lines) + "\n"
     check_language(text, where=f"text of case {review['case_id']}")
@@ -167,18 +205,19 @@ def render_html(review: Mapping[str, Any]) -> str:
     """
     check_schema_id(review)
     ident = _e(f"advisory-review-{review['case_id']}")
+    reference = review["reference_date"]
     parts = [
         f'<section class="advisory-review" lang="en" aria-labelledby="{ident}">',
         f'<h2 id="{ident}">Case {_e(review["case_id"])}, referred '
         f"{_e(review['reference_date'])}</h2>",
         f'<p class="advisory-statement">{_e(review["statement"])}</p>',
         f"<h3>{_e(HEADINGS['household'])}</h3>",
-        _list([_e(_person(p, elsewhere=False)) for p in review["household"]]),
+        _list([_e(_person(p, reference, elsewhere=False)) for p in review["household"]]),
     ]
     if review["elsewhere"]:
         parts += [
             f"<h3>{_e(HEADINGS['elsewhere'])}</h3>",
-            _list([_e(_person(p, elsewhere=True)) for p in review["elsewhere"]]),
+            _list([_e(_person(p, reference, elsewhere=True)) for p in review["elsewhere"]]),
         ]
     chronology = [_e(_entry(e)) for e in review["chronology"]]
     if review["chronology_more"]:
@@ -191,6 +230,14 @@ def render_html(review: Mapping[str, Any]) -> str:
         _list(chronology) if chronology else f"<p>{_e(_chronology_empty(review))}</p>",
         f"<h3>{_e(HEADINGS['key_history'])}</h3>",
         _list(key_history) if key_history else f"<p>{_e(EMPTY['key_history'])}</p>",
+    ]
+    if review["safety"]:
+        safety = []
+        for item in review["safety"]:
+            lead, question = _safety(item)
+            safety.append(f'<p>{_e(lead)}</p><p class="advisory-question">{_e(question)}</p>')
+        parts += [f"<h3>{_e(HEADINGS['safety'])}</h3>", _list(safety)]
+    parts += [
         f"<h3>{_e(HEADINGS['questions'])}</h3>",
     ]
     items = []
@@ -219,8 +266,7 @@ def render_html(review: Mapping[str, Any]) -> str:
     about = review["about"]
     parts += [
         f"<h3>{_e(HEADINGS['could_not_see'])}</h3>",
-        _list(gaps) if gaps else "",
-        f'<p class="advisory-question">{_e(about["open_question"])}</p>',
+        _list(gaps) if gaps else f'<p class="advisory-question">{_e(about["open_question"])}</p>',
         f"<details><summary>{_e(HEADINGS['about'])}</summary>",
         f"<p>{_e(about['reminder'])}</p>",
         "<h4>What each agency's records never capture</h4>",
@@ -228,9 +274,10 @@ def render_html(review: Mapping[str, Any]) -> str:
             [f"<strong>{_e(n['agency'])}:</strong> {_e(n['text'])}" for n in about["not_captured"]]
         ),
         "<dl>",
-        f"<dt>Model</dt><dd>{_e(about['model_version'])}</dd>",
+        f"<dt>Records used</dt><dd>{_e(_records_used(review))}</dd>",
         f"<dt>Explanation</dt><dd>{_e(about['explanation_method'])}</dd>",
-        f"<dt>Records as of</dt><dd>{_e(about['data_snapshot_date'])}</dd>",
+        f"<dt>Model version, for audit</dt><dd>{_e(about['model_version'])}</dd>",
+        f"<dt>Agency extracts taken</dt><dd>{_e(about['data_snapshot_date'])}</dd>",
         "</dl></details>",
         "</section>",
     ]

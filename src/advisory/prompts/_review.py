@@ -84,7 +84,10 @@ class _Part:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RecordKinds(_Part):
-    """One agency's records of one person in the window: the kinds, and how many.
+    """One agency's records of one person in the window: the kinds, and the latest date.
+
+    No count: how many records of a concern a person has would let a manager
+    sort families by it.
 
     Attributes
     ----------
@@ -92,15 +95,22 @@ class RecordKinds(_Part):
         The agency's plain-language name.
     kinds : str
         The kinds of record, in words (``"domestic abuse notification, arrest"``).
-    events : int
-        How many records were shared (at least this many when ``partial``).
+    support : bool
+        Whether they are supports the catalogue counts as strengths (early
+        help, health visitor contacts, dental visits, attendance support).
+    latest : str
+        ISO date of the latest of them.
+    when : str
+        How long before the referral that was, in words.
     partial : str or None
         When part of the window was not shared: which period, in words.
     """
 
     agency: str
     kinds: str
-    events: int
+    support: bool
+    latest: str
+    when: str
     partial: str | None
 
 
@@ -207,6 +217,43 @@ class Question(_Part):
     factor: str
     recorded: str
     agency: str
+    question: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SafetyItem(_Part):
+    """A safety-relevant record, always shown with a check and a question, whatever the model says.
+
+    Domestic abuse concerning anyone in the household, a missing person report,
+    a previous plan, an emergency attendance of a baby.
+
+    Attributes
+    ----------
+    prompt_id : str
+        Stable id (``"safety:domestic_abuse_notification"``).
+    agency : str
+        The agency whose records hold it.
+    record : str
+        The kind of record, in words.
+    people : str
+        Whom the records name, in words (``"father"``).
+    latest : str
+        ISO date of the latest such record.
+    when : str
+        How long before the referral that was, in words.
+    check : str
+        What to check before the visit, and whom to see alone.
+    question : str
+        The open question.
+    """
+
+    prompt_id: str
+    agency: str
+    record: str
+    people: str
+    latest: str
+    when: str
+    check: str
     question: str
 
 
@@ -381,6 +428,9 @@ class Review(_Part):
         joining or leaving, at any date, newest first, whatever the model says.
     key_history_more : str or None
         How many earlier ones are not listed, in words.
+    safety : tuple of SafetyItem
+        Safety-relevant records with what to check first and a question,
+        whatever the model says.
     questions : tuple of Question
         The questions for this visit (always the same number).
     to_confirm : tuple of LinkToConfirm
@@ -401,6 +451,7 @@ class Review(_Part):
     chronology_more: str | None
     key_history: tuple[RecordEntry, ...]
     key_history_more: str | None
+    safety: tuple[SafetyItem, ...]
     questions: tuple[Question, ...]
     to_confirm: tuple[LinkToConfirm, ...]
     could_not_see: tuple[Gap, ...]
@@ -410,6 +461,7 @@ class Review(_Part):
         "elsewhere": Person,
         "chronology": RecordEntry,
         "key_history": RecordEntry,
+        "safety": SafetyItem,
         "questions": Question,
         "to_confirm": LinkToConfirm,
         "could_not_see": Gap,
@@ -456,7 +508,8 @@ class Review(_Part):
     @property
     def prompts(self) -> dict[str, str]:
         """Every question of the review, by prompt id, in reading order."""
-        out = {q.prompt_id: q.question for q in self.questions}
+        out = {s.prompt_id: s.question for s in self.safety}
+        out.update((q.prompt_id, q.question) for q in self.questions)
         out.update((c.prompt_id, c.question) for c in self.to_confirm)
         out.update((g.prompt_id, g.question) for g in self.could_not_see)
         out["open"] = OPEN_QUESTION

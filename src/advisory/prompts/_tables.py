@@ -72,6 +72,19 @@ class CaseTables:
         )
 
     @functools.cached_property
+    def reference_dates(self) -> dict[str, str]:
+        """Return each case's reference date (ISO), by case id."""
+        cases = self.context.cases
+        out = {}
+        for case, value in zip(
+            cases["case_id"].astype(str).tolist(), cases["reference_date"].tolist(), strict=True
+        ):
+            day = iso(value)
+            if day is not None:
+                out[case] = day
+        return out
+
+    @functools.cached_property
     def record_rows(self) -> tuple[list[str | None], list[tuple[Any, Any]], list[str]]:
         """Return each record's ISO date, ``(agency, event_type)`` and type in words, once."""
         cols = self.records.columns
