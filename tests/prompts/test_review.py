@@ -305,6 +305,23 @@ def test_a_record_the_guard_refuses_is_named_where_a_brief_shows_it(
     assert unshown == builder.review_dicts(demo_context)
 
 
+def test_a_batch_finds_each_case_s_safety_records(builder: Any, demo_context: Any) -> None:
+    from advisory.prompts._batch import SafetyRows
+    from advisory.prompts._safety import covered_pairs
+    from advisory.prompts._tables import CaseTables
+
+    tables = CaseTables(demo_context)
+    ids = demo_context.cases["case_id"].astype(str).tolist()
+    references = [tables.reference_dates[c] for c in ids]
+    found = SafetyRows(tables, ids, references, builder.type_window).found
+    one_by_one = [
+        covered_pairs(c, r, tables, builder.type_window)
+        for c, r in zip(ids, references, strict=True)
+    ]
+    assert found == one_by_one
+    assert sum(map(bool, found)) > 10
+
+
 def test_the_asked_table_is_what_the_reviews_ask(
     builder: Any, demo_context: Any, dicts: list[dict[str, Any]]
 ) -> None:

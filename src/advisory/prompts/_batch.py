@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from advisory.prompts._safety import _BABY_ONLY, SAFETY
 from advisory.prompts._words import (
     age_words,
     event_words,
@@ -31,10 +32,12 @@ if TYPE_CHECKING:
     from advisory.prompts._columns import Groups
     from advisory.prompts._tables import CaseTables
 
-__all__ = ["BatchRows", "Entry", "FactorRows", "Person"]
+__all__ = ["BatchRows", "Entry", "FactorRows", "Person", "SafetyRows"]
 
 _GP: Final = "GP"
 _YEAR: Final = 365
+#: Safety records that count only within the window a person's line shows.
+_WINDOWED: Final = ("domestic_abuse_notification", "emergency_attendance")
 
 #: A record or change as a brief lists it, without the relationship words of the case:
 #: (date, when, person_id, agency label, what, event id).
@@ -238,6 +241,7 @@ class BatchRows:
         self.household_bounds: list[int] = bounds.tolist()
         self.household: list[Person] = self._persons(household, rows, "moved_in")
         ages = np.array(household.columns["age"], dtype=object)[rows].tolist()
+        self._ages: list[Any] = ages
         adult = np.array([isinstance(a, float) and a >= 18 for a in ages], dtype=bool)
         #: adults in each case's household on the referral date
         self.adults: list[int] = np.bincount(case[adult], minlength=len(self.ids)).tolist()
@@ -271,6 +275,14 @@ class BatchRows:
     def household_of(self, i: int) -> list[Person]:
         """Return case ``i``'s household members, in the table's order."""
         return self.household[self.household_bounds[i] : self.household_bounds[i + 1]]
+
+    def members_of(self, i: int) -> list[tuple[str, Any, Any]]:
+        """Return case ``i``'s household as ``(person_id, relationship, age as recorded)``."""
+        start, stop = self.household_bounds[i], self.household_bounds[i + 1]
+        return [
+            (m[0], m[1], a)
+            for m, a in zip(self.household[start:stop], self._ages[start:stop], strict=True)
+        ]
 
     def connected_of(self, i: int) -> list[Person]:
         """Return case ``i``'s connected people living elsewhere, in the table's order."""
@@ -389,3 +401,74 @@ class FactorRows:
         stop = np.searchsorted(self._keys, keys, side="right").tolist()
         order = self._order
         return {pair: order[a:b].tolist() for pair, a, b in zip(pairs, start, stop, strict=True)}
+
+
+class SafetyRows:
+    """Each case's records that always get a safety item, found for the whole batch at once.
+
+    The same records as :func:`advisory.prompts._safety.covered_pairs` finds case by
+    case: for each case ``found[i]`` maps ``(agency, type)`` to the person ids of its
+    records in the table's order, and ``latest[i]`` each pair's latest date.
+
+    Parameters
+    ----------
+    tables : CaseTables
+        The batch's tables.
+    ids : sequence of str
+        The batch's case ids, in order.
+    references : sequence of str or None
+        Their reference dates (ISO); a case without one has none found.
+    windows : dict
+        How far back (days) a person's line shows each ``(source, event_type)``.
+    """
+
+    def __init__(
+        self,
+        tables: CaseTables,
+        ids: Sequence[str],
+        references: Sequence[str | None],
+        windows: dict[tuple[str, str], int],
+    ) -> None:
+        where = {c: i for i, c in enumerate(ids)}
+        self.found: list[dict[tuple[str, str], list[str]]] = [{} for _ in ids]
+        self.latest: list[dict[tuple[str, str], str]] = [{} for _ in ids]
+        records = tables.records
+        rows, case, _ = _by_case(records, where)
+        columns = records.columns
+        agency = np.array(columns["agency"], dtype=object)[rows].tolist()
+        kind = np.array(columns["event_type"], dtype=object)[rows].tolist()
+        candidates = [r for r, pair in enumerate(zip(agency, kind, strict=True)) if pair in SAFETY]
+        if not candidates:
+            return
+        at = np.array(candidates, dtype=np.int64)
+        days = _iso(records.days("date", tables.day)[rows[at]])
+        person = np.array(columns["person_id"], dtype=object)[rows[at]].tolist()
+        household = tables.household.columns
+        ages = {
+            (c, str(p)): a
+            for c, p, a in zip(
+                household["case_id"], household["person_id"], household["age"], strict=True
+            )
+            if isinstance(a, float)
+        }
+        starts: dict[tuple[str, int], str] = {}
+        for r, c, day, p in zip(candidates, case[at].tolist(), days, person, strict=True):
+            reference = references[c]
+            if day is None or reference is None:
+                continue
+            pair = (agency[r], kind[r])
+            who = str(p)
+            if pair in _BABY_ONLY and not ages.get((ids[c], who), 99.0) < 2:
+                continue
+            if pair[1] in _WINDOWED:
+                days_back = windows.get(pair, _YEAR)
+                start = starts.get((reference, days_back))
+                if start is None:
+                    start = starts[(reference, days_back)] = str(
+                        np.datetime64(reference, "D") - np.timedelta64(days_back, "D")
+                    )
+                if day < start:
+                    continue
+            self.found[c].setdefault(pair, []).append(who)
+            if day > self.latest[c].get(pair, ""):
+                self.latest[c][pair] = day

@@ -21,7 +21,7 @@ import pandas as pd
 from advisory._errors import DefinitionError, InputError, ParameterError
 from advisory._gc import collector_paused
 from advisory.definitions import Definitions
-from advisory.prompts._batch import BatchRows, FactorRows
+from advisory.prompts._batch import BatchRows, FactorRows, SafetyRows
 from advisory.prompts._checked import check_brief, check_rows
 from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, choose
 from advisory.prompts._columns import as_date
@@ -29,7 +29,7 @@ from advisory.prompts._gaps import case_gaps, family_gaps, links_to_confirm, par
 from advisory.prompts._guard import check_identifiers, check_language, check_question
 from advisory.prompts._people import Household
 from advisory.prompts._review import NOT_A_DECISION, OPEN_QUESTION, SCHEMA_ID, Review
-from advisory.prompts._safety import SAFETY, covered_pairs, safety_items
+from advisory.prompts._safety import SAFETY, items_of
 from advisory.prompts._tables import CaseTables
 from advisory.prompts._words import (
     age_words,
@@ -367,7 +367,9 @@ class ReviewBuilder:
         for start in range(0, len(X), _CHUNK):
             chunk = X if len(X) <= _CHUNK else X.iloc[start : start + _CHUNK]
             chunk_ids = ids[start : start + _CHUNK]
-            choices, _, _, _ = self._choose(chunk, chunk_ids, tables)
+            references = [tables.reference_dates.get(c) for c in chunk_ids]
+            safety = SafetyRows(tables, chunk_ids, references, self.type_window)
+            choices, _, _, _ = self._choose(chunk, chunk_ids, tables, safety)
             for i, choice in enumerate(choices):
                 for kind, j in choice.slots:
                     if kind != "general":
@@ -420,7 +422,7 @@ class ReviewBuilder:
         return dates  # type: ignore[return-value]
 
     def _choose(
-        self, X: pd.DataFrame, ids: list[str], tables: CaseTables
+        self, X: pd.DataFrame, ids: list[str], tables: CaseTables, safety: SafetyRows
     ) -> tuple[list[Any], Any, Any, FactorRows]:
         """Choose the questions of a chunk: the only place attributions are read."""
         matrix, values, steady = self._stable.steady(X)
@@ -432,7 +434,7 @@ class ReviewBuilder:
             recorded = (known & (~self._counts[None, :] | (matrix > 0))) | seen
             absent = known & self._can_be_absent[None, :] & (matrix == 0)
         recorded &= ~self._never_asked[None, :]
-        self._leave_out_safety(recorded, ids, tables)
+        self._leave_out_safety(recorded, safety, behind, tables)
         if self._age_column is not None and absent.any():
             age = matrix[:, self._age_column]
             for j, ages in enumerate(self._absence_ages):
@@ -449,33 +451,31 @@ class ReviewBuilder:
         )
         return choices, matrix, seen, behind
 
-    def _leave_out_safety(self, recorded: Any, ids: list[str], tables: CaseTables) -> None:
+    def _leave_out_safety(
+        self, recorded: Any, safety: SafetyRows, behind: FactorRows, tables: CaseTables
+    ) -> None:
         """Leave out of the choice the factors whose records a safety item asks about."""
-        provenance = tables.provenance
-        cols = provenance.columns
         with_pairs = [j for j, pairs in enumerate(self._pairs) if pairs]
-        dates = tables.reference_dates
-        for i, case_id in enumerate(ids):
-            reference = dates.get(case_id)
-            if reference is None:
-                continue
-            found = covered_pairs(case_id, reference, tables, self.type_window)
-            if not found:
-                continue
-            for j in with_pairs:
-                if not recorded[i, j]:
-                    continue
-                people = {p for pair in self._pairs[j] for p in found.get(pair, ())}
-                if any(
-                    str(cols["person_id"][r]) in people
-                    for r in provenance.rows((case_id, self.factor_names[j]))
-                ):
-                    recorded[i, j] = False
+        need = [
+            (i, j)
+            for i, found in enumerate(safety.found)
+            if found
+            for j in with_pairs
+            if recorded[i, j]
+        ]
+        rows = behind.rows(need)
+        persons = tables.provenance.columns["person_id"]
+        for i, j in need:
+            found = safety.found[i]
+            people = {p for pair in self._pairs[j] for p in found.get(pair, ())}
+            if any(str(persons[r]) in people for r in rows[(i, j)]):
+                recorded[i, j] = False
 
     def _chunk_dicts(
         self, X: pd.DataFrame, ids: list[str], dates: list[str], tables: CaseTables
     ) -> list[dict[str, Any]]:
-        choices, matrix, seen, behind = self._choose(X, ids, tables)
+        safety = SafetyRows(tables, ids, dates, self.type_window)
+        choices, matrix, seen, behind = self._choose(X, ids, tables, safety)
         records_of = behind.rows(
             [(i, j) for i, c in enumerate(choices) for kind, j in c.slots if kind == "circumstance"]
         )
@@ -511,15 +511,17 @@ class ReviewBuilder:
                 "chronology_more": more,
                 "key_history": key_history[:_KEY_HISTORY],
                 "key_history_more": f"and {earlier} earlier" if earlier > 0 else None,
-                "safety": safety_items(
-                    case_id,
+                "safety": items_of(
+                    safety.found[i],
+                    safety.latest[i],
+                    batch.members_of(i),
                     reference,
-                    tables,
-                    self.type_window,
                     self._source_labels,
                     words,
                     self._kind_words,
-                ),
+                )
+                if safety.found[i]
+                else [],
                 "questions": [
                     self._question(
                         kind,
