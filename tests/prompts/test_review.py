@@ -285,6 +285,7 @@ def test_relative_words_of_many_records_are_those_of_each() -> None:
     dates[:40] = references[:40] - np.arange(40).astype("m8[D]")  # every day count of a month
     expected = [relative_words(str(d), str(r)) for d, r in zip(dates, references, strict=True)]
     assert relative_words_many(dates, references) == expected
+    assert relative_words_many(dates[:9], references[:9]) == expected[:9]  # few: looked up
 
 
 def test_a_record_the_guard_refuses_is_named_where_a_brief_shows_it(

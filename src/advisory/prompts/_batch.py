@@ -24,7 +24,6 @@ from advisory.prompts._words import (
     age_words,
     event_words,
     relationship_words,
-    relative_words,
     relative_words_many,
 )
 
@@ -122,7 +121,7 @@ class BatchRows:
         self._day = day
         self._supports = supports
         self._listed = listed
-        reference = np.array(dates, dtype="datetime64[D]")
+        reference = self._reference = np.array(dates, dtype="datetime64[D]")
         self._records(tables.records, reference, type_window, key_types, chronology_types)
         self._people(tables.household, tables.connected)
         self._gaps(tables.gaps)
@@ -294,6 +293,7 @@ class BatchRows:
         """Read partial windows and GP notes, then build every person's record kinds."""
         rows, case, _ = _by_case(gaps, self._where)
         groups = self._groups
+        reference = self._reference
         partial: dict[tuple[int, str, str], str] = {}
         self.notes: dict[tuple[int, str], list[str]] = {}
         columns = {
@@ -318,32 +318,46 @@ class BatchRows:
             if (c, person, agency) in groups:
                 period = f" {first} to {last}" if first and last else ""
                 partial[(c, person, agency)] = f"nothing shared{period}, so there may be more"
-        by_person: dict[tuple[int, str], list[tuple[Any, dict[Any, str]]]] = {}
-        for (c, person, agency), latest in groups.items():
-            by_person.setdefault((c, person), []).append((agency, latest))
-        lines: dict[tuple[int, str], list[dict[str, Any]]] = {}
         labels, supports, words = self._labels, self._supports, self._kind_words
-        for (c, person), agencies in by_person.items():
-            line = lines[(c, person)] = []
-            for support in (True, False):  # supports first, no counts
-                for agency, latest in agencies:
-                    chosen = {
-                        k: d for k, d in latest.items() if ((agency, k) in supports) == support
-                    }
-                    if not chosen:
-                        continue
-                    day = max(chosen.values())
-                    when = relative_words(day, self.dates[c])
-                    line.append(
-                        {
-                            "agency": labels.get(agency, agency),
-                            "kinds": ", ".join(words[k] for k in chosen),
-                            "support": support,
-                            "latest": day,
-                            "when": when.replace(" before the referral", " before"),
-                            "partial": partial.get((c, person, agency)),
-                        }
-                    )
+        # each agency's kinds split once: supports, then the rest (an empty part shows nothing)
+        by_person: dict[tuple[int, str], list[list[tuple[Any, bool, list[Any]]]]] = {}
+        for (c, person, agency), latest in groups.items():
+            parts = by_person.get((c, person))
+            if parts is None:
+                parts = by_person[(c, person)] = [[], []]
+            named = [k for k in latest if (agency, k) in supports]
+            if named:
+                parts[0].append((agency, True, named))
+            if len(named) < len(latest):
+                parts[1].append((agency, False, [k for k in latest if (agency, k) not in supports]))
+        specs: list[tuple[int, str, Any, bool, list[Any]]] = [
+            (c, person, agency, support, kinds)
+            for (c, person), parts in by_person.items()
+            for part in parts
+            for agency, support, kinds in part
+        ]
+        latest_day = [max(groups[(c, p, a)][k] for k in kinds) for c, p, a, _, kinds in specs]
+        whens = relative_words_many(
+            np.array(latest_day, dtype="datetime64[D]"),
+            reference[np.array([spec[0] for spec in specs], dtype=np.int64)],
+        )
+        lines: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        for (c, person, agency, support, kinds), day, when in zip(
+            specs, latest_day, whens, strict=True
+        ):
+            line = lines.get((c, person))
+            if line is None:
+                line = lines[(c, person)] = []
+            line.append(
+                {
+                    "agency": labels.get(agency, agency),
+                    "kinds": ", ".join([words[k] for k in kinds]),
+                    "support": support,
+                    "latest": day,
+                    "when": when.replace(" before the referral", " before"),
+                    "partial": partial.get((c, person, agency)),
+                }
+            )
         self.lines = lines
 
     # ---- the guard ---------------------------------------------------------------
@@ -388,6 +402,7 @@ class FactorRows:
         factor = np.array([factor_of.get(f, -1) for f in table.columns["factor"]], dtype=np.int64)
         key = np.where((case >= 0) & (factor >= 0), case * self._n + factor, -1)
         rows = np.flatnonzero(key >= 0)
+        self._table = table
         self._order = rows[np.argsort(key[rows], kind="stable")]
         self._keys = key[self._order]
         #: whether any record lies behind case ``i``'s factor ``j``
@@ -401,6 +416,30 @@ class FactorRows:
         stop = np.searchsorted(self._keys, keys, side="right").tolist()
         order = self._order
         return {pair: order[a:b].tolist() for pair, a, b in zip(pairs, start, stop, strict=True)}
+
+    def records(
+        self, pairs: Sequence[tuple[int, int]], day: Callable[[Any], str | None]
+    ) -> dict[tuple[int, int], list[tuple[str, str, str | None]]]:
+        """Return the records behind each ``(case, factor)`` of ``pairs``, in table order.
+
+        Each as ``(person_id, type in words, ISO date or None)``.
+        """
+        keys = np.array([i * self._n + j for i, j in pairs], dtype=np.int64)
+        start = np.searchsorted(self._keys, keys, side="left")
+        stop = np.searchsorted(self._keys, keys, side="right")
+        rows = (
+            np.concatenate([self._order[a:b] for a, b in zip(start, stop, strict=True)])
+            if len(pairs)
+            else np.zeros(0, dtype=np.int64)
+        )
+        columns = self._table.columns
+        person = [str(p) for p in np.array(columns["person_id"], dtype=object)[rows].tolist()]
+        kinds = np.array(columns["event_type"], dtype=object)[rows].tolist()
+        words = {t: event_words(str(t)) for t in set(kinds)}
+        days = _iso(self._table.days("date", day)[rows])
+        found = list(zip(person, [words[t] for t in kinds], days, strict=True))
+        bounds = np.concatenate([[0], np.cumsum(stop - start)]).tolist()
+        return {pair: found[bounds[k] : bounds[k + 1]] for k, pair in enumerate(pairs)}
 
 
 class SafetyRows:

@@ -411,7 +411,7 @@ class ReviewBuilder:
             read = [None if d == "NaT" else d for d in days]
         else:
             read = [None if (d := as_date(v)) is None else d.isoformat() for v in column.tolist()]
-        of_case = dict(zip(cases["case_id"].astype(str).tolist(), read, strict=True))
+        of_case = dict(zip([str(c) for c in cases["case_id"].tolist()], read, strict=True))
         dates = [of_case.get(c) for c in ids]
         if None in dates:
             bad = [c for c, d in zip(ids, dates, strict=True) if d is None][:5]
@@ -476,8 +476,14 @@ class ReviewBuilder:
     ) -> list[dict[str, Any]]:
         safety = SafetyRows(tables, ids, dates, self.type_window)
         choices, matrix, seen, behind = self._choose(X, ids, tables, safety)
-        records_of = behind.rows(
-            [(i, j) for i, c in enumerate(choices) for kind, j in c.slots if kind == "circumstance"]
+        records_of = behind.records(
+            [
+                (i, j)
+                for i, c in enumerate(choices)
+                for kind, j in c.slots
+                if kind == "circumstance"
+            ],
+            tables.day,
         )
         batch = BatchRows(
             tables,
@@ -531,7 +537,6 @@ class ReviewBuilder:
                         seen[i, j],
                         records_of.get((i, j), ()),
                         batch.adults[i],
-                        tables,
                         words,
                     )
                     for kind, j in choices[i].slots
@@ -620,9 +625,8 @@ class ReviewBuilder:
         reference: str,
         value: float,
         seen: bool,
-        rows: Sequence[int],
+        rows: Sequence[tuple[str, str, str | None]],
         adults: int,
-        tables: CaseTables,
         words: dict[str, str],
     ) -> dict[str, Any]:
         if kind == "general":
@@ -647,7 +651,7 @@ class ReviewBuilder:
                 "agency": self._agencies[j],
                 "question": self._absence_questions[j],
             }
-        recorded, _ = self._recorded(j, reference, value, bool(seen), rows, adults, tables, words)
+        recorded, _ = self._recorded(j, reference, value, bool(seen), rows, adults, words)
         return {
             "prompt_id": f"question:{name}",
             "kind": "circumstance",
@@ -671,9 +675,8 @@ class ReviewBuilder:
         reference: str,
         value: float,
         partial: bool,
-        rows: Sequence[int],
+        rows: Sequence[tuple[str, str, str | None]],
         adults: int,
-        tables: CaseTables,
         words: dict[str, str],
     ) -> tuple[str, str | None]:
         """Return what the records show for an asked factor, in words, and the latest date."""
@@ -683,14 +686,12 @@ class ReviewBuilder:
             return ("the child is " + age_words(years), None)
         if spec.kind == "household_composition":
             return (f"{plural(adults, 'adult')} in the household on the referral date", None)
-        cols = tables.provenance.columns
         people: dict[str, None] = {}
         types: dict[str, None] = {}
         latest: str | None = None
-        for r in rows:
-            people[words.get(str(cols["person_id"][r]), "a person not in the household")] = None
-            types[event_words(str(cols["event_type"][r]))] = None
-            day = tables.day(cols["date"][r])
+        for person, kind, day in rows:
+            people[words.get(person, "a person not in the household")] = None
+            types[kind] = None
             if day is not None and (latest is None or day > latest):
                 latest = day
         who = (

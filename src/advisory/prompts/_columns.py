@@ -78,7 +78,8 @@ class Groups:
 
     def days(self, column: str, day: Callable[[Any], str | None]) -> npt.NDArray[np.datetime64]:
         """Return a date column as days (``NaT`` when missing), read as ``day`` reads a value."""
-        dtype = self.frame[column].dtype
-        if len(self.frame) > _SMALL and isinstance(dtype, np.dtype) and dtype.kind == "M":
-            return self.frame[column].to_numpy(dtype="datetime64[D]")
+        if len(self.frame) > _SMALL:  # read column-wise (values one by one when few)
+            values = self.frame[column]
+            if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":
+                return values.to_numpy(dtype="datetime64[D]")
         return np.array([day(v) or "NaT" for v in self.columns[column]], dtype="datetime64[D]")

@@ -57,6 +57,7 @@ _EVENT_WORDS: Final = {
     "school_move": "school move",
 }
 _RELATIVE: BoundedMemo[tuple[str, str], str] = BoundedMemo(100_000)
+_FEW: Final = 64  # below this many dates, relative_words_many looks each one up
 
 
 def who_words(who: str) -> str:
@@ -163,6 +164,8 @@ def relative_words_many(
     ... )
     ['14 months before the referral', '13 days before the referral']
     """
+    if len(dates) < _FEW:  # numpy's fixed costs outweigh a few remembered lookups
+        return [relative_words(str(d), str(r)) for d, r in zip(dates, references, strict=True)]
     days = (references - dates).astype(np.int64)
     first_r = references.astype("datetime64[M]")
     first_d = dates.astype("datetime64[M]")
