@@ -8,6 +8,12 @@ error rates) in the same process; quality is pairwise against planted truth.
 Run one size on its own (peak memory is the process's)::
 
     python -m benchmarks.bench_linkage --records 100000
+
+``--spark`` also scores the same extracts on Spark in local mode with the
+model trained on DuckDB, and reports how many records got the same linked
+person and status (the "same clusters" check) and Spark's wall time::
+
+    python -m benchmarks.bench_linkage --records 25000 --spark
 """
 
 from __future__ import annotations
@@ -21,8 +27,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from advisory.datasets import make_agency_extracts
+from advisory.datasets import AgencyExtracts, make_agency_extracts
 from advisory.linkage import (
+    LinkageResult,
     check_extracts,
     exact_match_clusters,
     link_extracts,
@@ -44,7 +51,9 @@ def _truth(extracts, uids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return person.to_numpy(), group.to_numpy()
 
 
-def measure(n_records: int, seed: int = 0, link: float | None = None) -> list[Row]:
+def measure(
+    n_records: int, seed: int = 0, link: float | None = None, spark: bool = False
+) -> list[Row]:
     n_cases = max(50, round(n_records / RECORDS_PER_CASE))
     extracts = make_agency_extracts(n_cases=n_cases, seed=seed)
     n = extracts.n_records
@@ -113,7 +122,37 @@ def measure(n_records: int, seed: int = 0, link: float | None = None) -> list[Ro
                 f"  recall, {name}", by_group.recall, "", peer="exact", peer_value=b_by_group.recall
             )
         )
+    if spark:
+        rows += _on_spark(extracts, result)
     return rows
+
+
+def _on_spark(extracts: AgencyExtracts, result: LinkageResult) -> list[Row]:
+    """Score the same extracts on Spark (local mode) with the model trained on DuckDB."""
+    from advisory.linkage import local_spark_session
+
+    session = local_spark_session()
+    try:
+        wall = time.perf_counter()
+        on_spark = link_extracts(
+            extracts, result.spec, backend="spark", spark=session, model=result.model
+        )
+        spark_wall = time.perf_counter() - wall
+    finally:
+        session.stop()
+    ours = on_spark.links.set_index("record_uid")
+    theirs = result.links.set_index("record_uid").reindex(ours.index)
+    same_person = float((ours["person_id"] == theirs["person_id"]).mean())
+    same_status = float((ours["status"] == theirs["status"]).mean())
+    pairs = on_spark.pairs.merge(result.pairs, on=["uid_l", "uid_r"], how="outer")
+    gap = float(np.nanmax(np.abs(pairs["match_probability_x"] - pairs["match_probability_y"])))
+    return [
+        Row("  Spark: records with the same linked person", same_person, "", budget="= 1"),
+        Row("  Spark: records with the same status", same_status, "", budget="= 1"),
+        Row("  Spark: pairs scored / DuckDB", len(on_spark.pairs) / len(result.pairs), ""),
+        Row("  Spark: largest pair probability difference", gap, ""),
+        Row("  Spark: wall time (scoring with the DuckDB model)", spark_wall, "s"),
+    ]
 
 
 def run(quick: bool = False) -> list[Row]:
@@ -125,8 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=100_000, help="agency records (about)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--link", type=float, help="upper threshold instead of the reference's")
+    parser.add_argument(
+        "--spark", action="store_true", help="also score on Spark local mode (same clusters?)"
+    )
     args = parser.parse_args(argv)
-    print(render(measure(args.records, args.seed, args.link)))
+    print(render(measure(args.records, args.seed, args.link, args.spark)))
     return 0
 
 

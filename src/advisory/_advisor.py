@@ -310,7 +310,9 @@ class Advisor:
                 f"Fitting needs the outcome column {column!r} in the records' 'cases' table "
                 "(from the model specification's [outcome]); it is missing. Add it."
             )
-        outcome = cases.set_index("case_id")[column].reindex(context.factors.index)
+        # ids are read as text everywhere (an integer id 7 is the case "7")
+        outcome = cases.set_index(cases["case_id"].astype(str))[column]
+        outcome = outcome.reindex(context.factors.index)
         if outcome.isna().any():
             bad = list(outcome.index[outcome.isna()][:5])
             raise InputError(

@@ -1,12 +1,15 @@
-"""Validation of scalar parameters with the house error wording."""
+"""Validation of scalar parameters and small tables with the house error wording."""
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Collection, Iterable, Mapping
-from typing import Final
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Final
 
-from advisory._errors import ParameterError
+from advisory._errors import InputError, ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "MIN_TRAINING_CASES",
@@ -16,6 +19,7 @@ __all__ = [
     "check_ids",
     "check_int",
     "check_positive",
+    "check_table",
 ]
 
 #: Below these, fitting warns (:class:`~advisory.SmallDataWarning`) and says so in the bundle's
@@ -128,3 +132,62 @@ def check_ids(value: object, name: str, owner: str) -> list[str]:
     if bad:
         raise ParameterError(name, owner, "a list of identifiers (text or whole numbers)", bad[0])
     return [str(v) for v in values]
+
+
+def check_table(
+    table: object, columns: Sequence[str], what: str, *, complete: bool = True
+) -> pd.DataFrame:
+    """Return a copy of a table's columns, refusing a missing column or (``complete``) value.
+
+    Parameters
+    ----------
+    table : object
+        Should be a pandas DataFrame.
+    columns : sequence of str
+        The columns it must have, in the order returned.
+    what : str
+        The table, as an error names it (``"The 'uncertain_links' table"``).
+    complete : bool, default=True
+        Refuse a missing value in any of the columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns, in the order given (a copy).
+
+    Raises
+    ------
+    advisory.InputError
+        Naming the table, the column and what was expected and found.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_table(pd.DataFrame({"a": [1], "b": [2]}), ["b"], "The 'x' table")
+       b
+    0  2
+    >>> check_table(pd.DataFrame({"a": [None]}), ["a"], "The 'x' table")
+    Traceback (most recent call last):
+    ...
+    advisory._errors.InputError: The 'x' table's 'a' column has 1 missing values; every row ...
+    """
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(f"{what} must be a pandas DataFrame; got {type(table).__name__} instead.")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise InputError(
+            f"{what} has no column {missing[0]!r}; expected columns {list(columns)}, "
+            f"found {list(map(str, table.columns))}."
+        )
+    out = table[list(columns)].copy()
+    if complete:
+        for column in columns:
+            gaps = int(out[column].isna().sum())
+            if gaps:
+                raise InputError(
+                    f"{what}'s {column!r} column has {gaps} missing values; every row needs all "
+                    f"of {list(columns)}."
+                )
+    return out

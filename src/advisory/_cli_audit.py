@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from advisory._cli_options import add_date_format, add_force
+from advisory._cli_options import add_date_format, add_force, add_mapping
 from advisory._errors import InputError
 from advisory._files import atomic_folder, check_output
 from advisory._optional import require_extras
@@ -37,12 +37,14 @@ def _audit(args: argparse.Namespace) -> int:
 
 def _audit_bundle(args: argparse.Namespace) -> Any:
     from advisory import Advisor
+    from advisory.context import apply_mapping, read_mapping
     from advisory.context._io import read_case_ids, read_records
 
     if not args.records:
         raise InputError("advisory audit --bundle needs --records FOLDER with the audited cases.")
     advisor = Advisor.load(args.bundle, trusted=args.trust or ())
-    records = read_records(args.records, date_format=args.date_format)
+    mapping = read_mapping(args.mapping, advisor.definitions) if args.mapping else None
+    records = apply_mapping(read_records(args.records, date_format=args.date_format), mapping)
     cases = read_case_ids(args.cases) if args.cases else None
     print(f"Auditing {advisor.model_version_} on the records in {args.records} ...")
     return advisor.audit(records, cases, n_boot=args.n_boot, random_state=args.seed)
@@ -161,6 +163,7 @@ def add_commands(commands: Any) -> None:
     audit.add_argument("--out", required=True, help="folder for the report files")
     add_force(audit)
     add_date_format(audit)
+    add_mapping(audit)
     audit.add_argument("--scores", help="CSV or Parquet file: one row per case")
     audit.add_argument("--outcome", help="column of the recorded outcome (0/1)")
     audit.add_argument(

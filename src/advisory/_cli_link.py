@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from advisory._checks import check_int
 from advisory._cli_options import add_date_format, add_force
 from advisory._files import atomic_folder, check_output
+
+if TYPE_CHECKING:
+    from advisory.fairness import Audit
 
 __all__ = ["add_commands"]
 
@@ -73,11 +77,14 @@ def _extracts(args: argparse.Namespace) -> int:
     return 0
 
 
-def linked_demo_records(n_cases: int, seed: int) -> tuple[Any, str]:
+def linked_demo_records(n_cases: int, seed: int) -> tuple[Any, str, Callable[[Audit], Audit]]:
     """Synthetic per-agency extracts, linked with the reference specification, for the demo.
 
     Returns the linked records (what ``build_context`` reads, with the records
-    to confirm) and a summary of the extracts and the linkage.
+    to confirm), a summary of the extracts and the linkage, and a function
+    that attaches the linkage quality by ethnicity (against the planted
+    truth, at the audit's cell size and confidence) to an audit, for the
+    board report's "who is missing from the household picture".
     """
     from advisory.datasets import make_agency_extracts
     from advisory.linkage import link_extracts
@@ -93,7 +100,19 @@ def linked_demo_records(n_cases: int, seed: int) -> tuple[Any, str]:
         print(f"  [{time.perf_counter() - started:6.1f} s] {message}", flush=True)
 
     result = link_extracts(extracts, progress=progress)
-    return result.records, result.summary()
+
+    def with_linkage_quality(audit: Audit) -> Audit:
+        from advisory.fairness import linkage_quality
+
+        quality = linkage_quality(
+            result,
+            truth=extracts.truth.links,
+            min_cell_size=audit.min_cell_size,
+            confidence_level=audit.confidence,
+        )
+        return audit.with_sections(linkage=quality)
+
+    return result.records, result.summary(), with_linkage_quality
 
 
 def add_commands(commands: Any) -> None:

@@ -1,4 +1,4 @@
-"""The ``advisory oversight`` commands: init, simulate, report, drift, verify, switch-off/on."""
+"""The ``advisory oversight`` commands: init, simulate, report, decisions, drift, verify, switch."""
 
 from __future__ import annotations
 
@@ -119,6 +119,32 @@ def _drift(args: argparse.Namespace) -> int:
     return 0
 
 
+def _decisions(args: argparse.Namespace) -> int:
+    from advisory.context import read_records
+    from advisory.oversight import link_decisions
+
+    out = Path(args.out)
+    _check_outputs(args, args.out, inputs=[args.linked])
+    folder = Path(args.linked)
+    records = read_records(folder / "records" if (folder / "records").is_dir() else folder)
+    links = records.get("uncertain_links")
+    if links is None:
+        raise InputError(
+            f"{folder} holds no uncertain_links table; pass the output folder of 'advisory link' "
+            "(or its records/ folder) that the reviews were made from."
+        )
+    with _open(args) as store:
+        decisions = link_decisions(store, links, records=records, since=args.since)
+    _write_atomic(out, decisions.table.to_csv(index=False), args.force)
+    counts = decisions.table["decision"].value_counts()
+    print(
+        f"{len(decisions):,} link decisions from the trail ({counts.get('confirmed', 0):,} "
+        f"confirmed, {counts.get('rejected', 0):,} rejected) written to {out}; pass it to "
+        "'advisory link --decisions'."
+    )
+    return 0
+
+
 def demo_oversight(out: Path, seed: int = 0, *, shown_as: Path | None = None) -> None:
     """Run the demo's oversight part: simulated practitioners, the board's page, drift.
 
@@ -208,6 +234,17 @@ def add_commands(commands: Any) -> None:
     )
     report.add_argument("--force", action="store_true", help="replace an existing output")
     report.set_defaults(run=_report)
+    decisions = verb(
+        "decisions",
+        "write practitioners' answers to records to confirm as link decisions (CSV)",
+    )
+    decisions.add_argument(
+        "--linked", required=True, help="the 'advisory link' output the reviews were made from"
+    )
+    decisions.add_argument("--out", required=True, help="CSV file for 'advisory link --decisions'")
+    decisions.add_argument("--since", help="only responses on or after this ISO 8601 date")
+    decisions.add_argument("--force", action="store_true", help="replace an existing output")
+    decisions.set_defaults(run=_decisions)
     check = verbs.add_parser(
         "drift", help="compare new cases with the audited ones; say if a re-audit is due"
     )

@@ -11,6 +11,7 @@ from advisory._advisor import load_advisor
 if TYPE_CHECKING:
     from advisory._advisor import Advisor
     from advisory.context import RecordIndex
+    from advisory.definitions import Definitions
     from advisory.oversight import Store
     from advisory.prompts import Review
 
@@ -219,3 +220,13 @@ class Reviewer:
         from advisory.prompts import render_html
 
         return [render_html(d) for d in self.review_dicts(data, case_ids)]
+
+
+def definitions_of(reviewer: Reviewer) -> Definitions:
+    """Return the definitions a host bundle was trained with (for the command line's mapping).
+
+    Not a method of :class:`Reviewer`, whose public surface is reviews and
+    renderings only.
+    """
+    definitions: Definitions = reviewer._Reviewer__advisor.definitions  # type: ignore[attr-defined]
+    return definitions

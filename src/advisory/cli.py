@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
 from advisory._cli_link import add_commands as add_link_commands
-from advisory._cli_options import add_date_format, add_force
+from advisory._cli_options import add_date_format, add_force, add_mapping
 from advisory._cli_oversight import add_commands as add_oversight_commands
 from advisory._cli_oversight import demo_oversight
 from advisory._errors import AdvisoryError, SmallDataWarning
@@ -31,6 +31,7 @@ from advisory._version import __version__
 
 if TYPE_CHECKING:
     from advisory.context import CaseContext
+    from advisory.definitions import Definitions
     from advisory.fairness import Audit
 
 __all__ = ["main"]
@@ -61,7 +62,7 @@ def _demo_into(
     if args.extracts:
         from advisory._cli_link import linked_demo_records
 
-        data, summary = linked_demo_records(n_cases, args.seed)
+        data, summary, attach_linkage = linked_demo_records(n_cases, args.seed)
     else:
         data = make_multiagency(n_cases=n_cases, seed=args.seed)
         summary = data.summary()
@@ -106,6 +107,8 @@ def _demo_into(
     print(f"\nAuditing the model on the later {len(later):,} referrals for the ethics board ...")
     started = time.perf_counter()
     audit = advisor.audit(data, later, validation=validation)
+    if args.extracts:  # the board report's "who is missing from the household picture"
+        audit = attach_linkage(audit)
     files = write_report(audit, out / "report")
     print(_audit_summary(audit))
     print(
@@ -222,9 +225,66 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from advisory._checks import MIN_TRAINING_CASES, MIN_TRAINING_OUTCOMES
+    from advisory.context import SCHEMA, apply_mapping, find_problems, read_mapping
+    from advisory.context._io import read_record_tables
+    from advisory.definitions import load_definitions, reference_root
+
+    root = Path(args.definitions) if args.definitions else reference_root()
+    definitions = load_definitions(root)
+    mapping = read_mapping(args.mapping, definitions) if args.mapping else None
+    tables, problems = read_record_tables(args.records)
+    tables = apply_mapping(tables, mapping)
+    outcome = definitions.spec.outcome.column
+    missing = [f"The records have no {name!r} table" for name in SCHEMA if name not in tables]
+    problems += [
+        p
+        for p in find_problems(
+            tables, definitions.catalogue, date_format=args.date_format, outcome_column=outcome
+        )
+        if not str(p).startswith(tuple(missing))
+    ]
+    if problems:
+        for i, problem in enumerate(problems, 1):
+            print(f"{i}. {_one_line(problem)}")
+        print(
+            f"{args.records}: {len(problems)} problem{'s' if len(problems) > 1 else ''} found "
+            "(fixing them may reveal others that depend on them). See docs/records.md."
+        )
+        return 2
+    cases = tables["cases"]
+    print(
+        f"{args.records}: the records follow the contract: {len(tables['people']):,} people, "
+        f"{len(tables['memberships']):,} household stays, "
+        f"{len(tables['relationships']):,} relationships, {len(tables['events']):,} events, "
+        f"{len(tables['coverage']):,} coverage periods, {len(cases):,} cases."
+    )
+    if outcome not in cases.columns:
+        print(f"  no outcome column {outcome!r}: the cases can be reviewed, not trained on.")
+    else:
+        known = cases[outcome].dropna().astype(str).str.strip().str.lower()
+        with_outcome = int(known.isin(["1", "1.0", "true"]).sum())
+        without = len(known) - with_outcome
+        print(f"  outcome {outcome!r}: {with_outcome:,} with, {without:,} without.")
+        if len(known) < MIN_TRAINING_CASES or min(with_outcome, without) < MIN_TRAINING_OUTCOMES:
+            print(
+                f"  training would warn: below {MIN_TRAINING_CASES} cases or "
+                f"{MIN_TRAINING_OUTCOMES} of each outcome value, figures will be unstable."
+            )
+    return 0
+
+
+def _records(args: argparse.Namespace, definitions: Definitions) -> dict[str, Any]:
+    """Read the records folder, with the mapping file's translations when one is given."""
+    from advisory.context import apply_mapping, read_mapping, read_records
+
+    mapping = read_mapping(args.mapping, definitions) if args.mapping else None
+    return apply_mapping(read_records(args.records, date_format=args.date_format), mapping)
+
+
 def _train(args: argparse.Namespace) -> int:
     from advisory import Advisor
-    from advisory.context import read_records
     from advisory.definitions import reference_root
 
     root = Path(args.definitions) if args.definitions else reference_root()
@@ -236,9 +296,9 @@ def _train(args: argparse.Namespace) -> int:
         force=args.force,
         what="bundle folder (--out)",
     )
-    records = read_records(args.records, date_format=args.date_format)
-    print(f"Training on {len(records['cases']):,} cases with the definitions in {root} ...")
     advisor = Advisor.from_definitions(root, model_params={**params, "random_state": 0})
+    records = _records(args, advisor.definitions)
+    print(f"Training on {len(records['cases']):,} cases with the definitions in {root} ...")
     advisor.fit(records)
     with atomic_folder(out, force=args.force) as folder:
         advisor.save(folder)
@@ -248,13 +308,14 @@ def _train(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     import advisory
-    from advisory.context._io import read_case_ids, read_records
+    from advisory._host import definitions_of
+    from advisory.context._io import read_case_ids
 
     inputs = [args.bundle, args.records, *([args.cases] if args.cases else [])]
     out = check_output(args.out, inputs=inputs, force=args.force, what="output file (--out)")
     wanted = read_case_ids(args.cases) if args.cases else None
     advisor = advisory.load(args.bundle, trusted=args.trust or ())
-    records = read_records(args.records, date_format=args.date_format)
+    records = _records(args, definitions_of(advisor))
     index = advisor.index(records)
     for problem in index.problems.itertuples(index=False):
         print(f"note: {problem.rows:,} {problem.problem}", file=sys.stderr)
@@ -322,6 +383,24 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=0, help="seed")
     generate.set_defaults(run=_generate)
 
+    check = commands.add_parser(
+        "check",
+        help="check a records folder against the records contract, listing every problem",
+        description=(
+            "Read a records folder and check it against the records contract "
+            "(docs/records.md): tables, columns, identifiers, dates, vocabularies and the "
+            "rules across tables. Every problem is listed at once; nothing is trained. "
+            "Exit code 0 when the records can be used, 2 when there are problems."
+        ),
+    )
+    check.add_argument("--records", required=True, help="folder of record tables (CSV/Parquet)")
+    add_date_format(check)
+    add_mapping(check)
+    check.add_argument(
+        "--definitions", help="folder with models/, explain/, fairness/ (default: reference)"
+    )
+    check.set_defaults(run=_check)
+
     train = commands.add_parser(
         "train",
         help="fit a model on records and save a reviewed bundle",
@@ -334,6 +413,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--out", required=True, help="bundle folder to write")
     add_force(train)
     add_date_format(train)
+    add_mapping(train)
     train.add_argument(
         "--definitions", help="folder with models/, explain/, fairness/ (default: reference)"
     )
@@ -351,6 +431,7 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--out", required=True, help="JSON Lines file to write")
     add_force(review)
     add_date_format(review)
+    add_mapping(review)
     review.add_argument(
         "--trust", action="append", help="an extra type to trust in the bundle (repeatable)"
     )

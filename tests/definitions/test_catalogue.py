@@ -10,8 +10,7 @@ from advisory.definitions._catalogue import parse_catalogue
 PATH = reference_root() / "explain" / "reference.toml"
 TEXT = PATH.read_text(encoding="utf-8")
 QUESTION = (
-    'question = "What led to each recorded arrest, and who cared for the child then (ask each '
-    'adult alone)?"'
+    'question = "What led to each recorded arrest, and who cared for the child (ask each alone)?"'
 )
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pathlib
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from advisory.cli import main
 from advisory.context import read_records
+from advisory.fairness import audit
+from advisory.reports import render_html
 
 
 @pytest.mark.slow
@@ -55,9 +58,18 @@ def test_demo_can_start_from_linked_extracts() -> None:
     from advisory.context import build_context
     from advisory.definitions import load_definitions, reference_root
 
-    records, summary = linked_demo_records(60, 1)
+    records, summary, attach_linkage = linked_demo_records(60, 1)
     assert "records to confirm" in summary
     assert set(records.people["sex"].dropna()) <= {"female", "male"}
     context = build_context(records, load_definitions(reference_root()))
     assert len(context.cases) == len(records.cases)
     assert len(context.household) > len(context.cases)
+    # the board report's section on who is missing from the household picture
+    rng = np.random.default_rng(0)
+    scores = rng.uniform(size=200)
+    outcome = (rng.uniform(size=200) < scores).astype(int)
+    plain = audit(outcome, scores, pd.Series(rng.choice(["F", "M"], 200), name="sex"), n_boot=20)
+    linked = attach_linkage(plain)
+    assert linked.linkage is not None and linked.linkage["against_truth"]
+    assert {r["metric"] for r in linked.linkage["rows"]} >= {"missed_match_rate"}
+    assert "Who is missing from the household picture" in render_html(linked)

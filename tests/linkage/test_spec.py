@@ -79,9 +79,15 @@ def _bad(old: str, new: str) -> str:
         ("em_max_pairs = 2000000", "em_max_pairs = 2.5", "training.em_max_pairs must be a whole"),
         ("case_agency =", "case_agncy =", "unknown key 'case_agncy'.*did you mean 'case_agency'"),
         (
-            'em_blocking = [["birth_date"], ["name_tokens"]]',
+            'em_blocking = [["birth_date"], ["first_name", "last_name"]]',
             'em_blocking = [["dob"]]',
             r"training.em_blocking\[0\] names the column 'dob'",
+        ),
+        (
+            'em_blocking = [["birth_date"], ["first_name", "last_name"]]',
+            'em_blocking = [["birth_date"], ["name_tokens"]]',
+            r"training.em_blocking\[1\] names the derived column 'name_tokens'; name the "
+            r"columns it is derived from \(first_name, last_name\)",
         ),
         ("schema_version = 1", "schema_version = 2", "schema_version is 2"),
     ],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisory import _language
+from advisory.context import ID_PATTERN
 from advisory.definitions import _catalogue, load_definitions, reference_root
 from advisory.prompts import LanguageError, _guard, check_language, check_question
 from advisory.prompts._guard import check_identifiers, identifier_shape
@@ -166,18 +169,62 @@ def test_an_identifier_passes_exactly_when_its_shape_passes(parts):
     assert passes(identifier_shape(text)) is expected
     # the cached route (by shape, once per shape) agrees with the full check
     try:
-        check_identifiers([text], where="case_id")
-        check_language({"case_id": text})
+        check_language({"prompt_id": text})
         cached = True
     except LanguageError as error:
-        assert error.where == "case_id"
+        assert error.where == "prompt_id"
         cached = False
     assert cached is expected
 
 
+@given(parts=st.lists(ID_PARTS, min_size=1, max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_a_record_id_is_data_checked_for_its_format_only(parts):
+    text = "".join(parts)
+    written_as_id = re.fullmatch(ID_PATTERN, text) is not None
+    try:
+        check_identifiers([text], where="case_id")
+        check_language({"case_id": text, "person_id": text, "event_id": text})
+        passed = True
+    except LanguageError as error:
+        assert error.where in ("case_id", "person_id", "event_id")
+        assert "is not a record identifier" in str(error)
+        passed = False
+    assert passed is written_as_id
+
+
 def test_check_identifiers_names_the_first_bad_one():
     check_identifiers([f"C{i:07d}" for i in range(1000)], where="case_id")
-    with pytest.raises(LanguageError, match=r"^person_id: 'P12_risk' reads as a score"):
-        check_identifiers(["P1", "P12_risk", "top3"], where="person_id")
-    with pytest.raises(LanguageError, match=r"^case_id: '3C' is not an identifier"):
-        check_identifiers(["C3", "3C"], where="case_id")
+    # ids are data: numbers and words are fine, only the way they are written is checked
+    check_identifiers(["10001", "011", "2", "3C", "P12_risk", "top3"], where="person_id")
+    with pytest.raises(LanguageError, match=r"^case_id: 'C 7' is not a record identifier"):
+        check_identifiers(["C3", "C 7"], where="case_id")
+
+
+def test_record_ids_are_masked_in_free_text_and_nothing_else_is():
+    ids = ["10001", "011", "2"]
+    check_language("mother 10001 lives with father 2 in household 011", identifiers=ids)
+    check_language("Has the father 2 been asked? Record 011: seen by 10001.", identifiers=ids)
+    assert _guard.masker(["2", "P0000012"]) is not None
+    assert _guard.masker(["P0000012", "C0000007"]) is None  # read as identifiers already
+    check_language(
+        {
+            "person_id": "2",
+            "relation": "with the child's father 10001 and 2",
+            "x": [{"person_id": "10001"}, {"event_id": "011"}],
+        }
+    )
+    # the same numbers that are not the review's ids are still numbers
+    with pytest.raises(LanguageError, match=r"bare number"):
+        check_language("mother 10001 lives with father 2", identifiers=["10001"])
+    # an id never hides a ratio, a decimal, a percentage or a risk word beside it
+    for text, rule in [
+        ("2/10 of the household", "ratio"),
+        ("father 0.2", "decimal"),
+        ("2% of cases", "percentage"),
+        ("10001 is high risk", "risk level"),
+        ("+2 compared with others", "sign"),
+        ("2,000 cases", "decimal"),
+    ]:
+        with pytest.raises(LanguageError, match=rule):
+            check_language(text, identifiers=ids)

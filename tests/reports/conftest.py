@@ -199,6 +199,71 @@ SECTIONS: dict[str, Any] = {
     "proxies": PROXIES,
     "parity": PARITY,
 }
+
+
+def _linkage_row(group: str, metric: str, n: int, count: int) -> dict[str, Any]:
+    rate = count / n
+    half = 1.96 * (rate * (1 - rate) / n) ** 0.5 + 0.002
+    return {
+        "group": group,
+        "metric": metric,
+        "n": float(n),
+        "count": float(count),
+        "rate": rate,
+        "lower": max(0.0, rate - half),
+        "upper": min(1.0, rate + half),
+        "suppressed": False,
+    }
+
+
+def _linkage_hidden(group: str, metric: str) -> dict[str, Any]:
+    return {
+        "group": group,
+        "metric": metric,
+        "n": None,
+        "count": None,
+        "rate": None,
+        "lower": None,
+        "upper": None,
+        "suppressed": True,
+    }
+
+
+#: (group, records, count) of each measure; no records: the cell is suppressed.
+_LINKAGE_CELLS: dict[str, list[tuple[str, int, int]]] = {
+    "unlinked_rate": [("Asian", 1_210, 167), ("Gypsy, Roma or Traveller", 140, 31),
+                      ("White British", 7_480, 692), (SMALL_GROUP, 0, 0)],
+    "uncertain_rate": [("Asian", 1_210, 48), ("Gypsy, Roma or Traveller", 140, 12),
+                       ("White British", 7_480, 151), (SMALL_GROUP, 0, 0)],
+    "match_rate": [("Asian", 1_080, 1_021), ("Gypsy, Roma or Traveller", 118, 97),
+                   ("White British", 6_790, 6_652), (SMALL_GROUP, 0, 0)],
+    "missed_match_rate": [("Asian", 1_080, 59), ("Gypsy, Roma or Traveller", 118, 21),
+                          ("White British", 6_790, 138), (SMALL_GROUP, 0, 0)],
+    "false_match_rate": [("Asian", 1_025, 11), ("Gypsy, Roma or Traveller", 0, 0),
+                         ("White British", 6_660, 17), (SMALL_GROUP, 0, 0)],
+}  # fmt: skip
+
+#: Linkage quality against planted truth, in the shape of ``LinkageQuality.to_dict()``:
+#: one group suppressed, one measure of another withheld.
+LINKAGE: dict[str, Any] = {
+    "attribute": "ethnicity",
+    "against_truth": True,
+    "min_cell_size": 10,
+    "confidence_level": 0.95,
+    "metrics": {
+        "unlinked_rate": "records not linked to anyone in the picture",
+        "uncertain_rate": "records left as questions (records to confirm)",
+        "match_rate": "records linked to the person they belong to",
+        "missed_match_rate": "records of a person in the picture not linked to them",
+        "false_match_rate": "linked records linked to someone they do not belong to",
+    },
+    "rows": [
+        _linkage_row(g, metric, n, c) if n else _linkage_hidden(g, metric)
+        for metric, cells in _LINKAGE_CELLS.items()
+        for g, n, c in cells
+    ],
+}
+
 NULL_SECTIONS: dict[str, Any] = {
     "subject": {
         "kind": "external_scores",
@@ -244,6 +309,18 @@ def _base(real_audit: Audit) -> dict[str, Any]:
 def full_dict(_base: dict[str, Any]) -> dict[str, Any]:
     """Every section present (a fresh copy each test)."""
     return copy.deepcopy({**_base, **SECTIONS})
+
+
+@pytest.fixture
+def linkage_section() -> dict[str, Any]:
+    """Linkage quality in the shape of ``LinkageQuality.to_dict()`` (a fresh copy)."""
+    return copy.deepcopy(LINKAGE)
+
+
+@pytest.fixture
+def linked_dict(_base: dict[str, Any]) -> dict[str, Any]:
+    """Every section present, and linkage quality attached (a fresh copy each test)."""
+    return copy.deepcopy({**_base, **SECTIONS, "linkage": LINKAGE})
 
 
 @pytest.fixture

@@ -135,6 +135,24 @@ def test_report_renders_in_headless_chromium(browser, full_dict, tmp_path, artif
     page.close()
 
 
+def test_the_linkage_section_renders(browser, linked_dict, tmp_path, artifacts):
+    files = write_report(linked_dict, tmp_path / "report")
+    url = files.html.as_uri()
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    console, errors, requests = _open(page, url)
+    assert console == [] and errors == []
+    assert [r for r in requests if r != url and not r.startswith("data:")] == []
+    page.click('nav a[href="#linkage"]')
+    section = page.locator('section[aria-labelledby="linkage"]')
+    assert section.is_visible()
+    assert page.locator("h2#linkage").inner_text() == "Who is missing from the household picture"
+    # one row per group, and the table fits the page
+    assert section.locator("tbody tr").count() == 4
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1100
+    section.screenshot(path=str(artifacts / "audit_report_linkage.png"))
+    page.close()
+
+
 def test_report_prints(browser, full_dict, tmp_path, artifacts):
     files = write_report(full_dict, tmp_path / "report")
     page = browser.new_page()

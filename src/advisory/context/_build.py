@@ -66,7 +66,12 @@ class RecordIndex:
         self.stale_after_days = check_int(stale_after_days, "stale_after_days", _OWNER, minimum=1)
         self.chunk_size = check_int(chunk_size, "chunk_size", _OWNER, minimum=1)
         self.definitions = definitions
-        records = check_records(data, definitions.catalogue, date_format=date_format)
+        records = check_records(
+            data,
+            definitions.catalogue,
+            date_format=date_format,
+            outcome_column=definitions.spec.outcome.column,
+        )
         snapshot = records.snapshot_date
         if snapshot is None:
             snapshot = records.cases["reference_date"].max()

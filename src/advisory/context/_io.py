@@ -15,7 +15,13 @@ from advisory._errors import InputError, MissingExtraError
 from advisory._files import COMPLETE_MARKER, atomic_file, make_folder, mark_complete
 from advisory.context._records import LINK_COLUMNS, SCHEMA
 
-__all__ = ["read_case_ids", "read_records", "read_table", "write_records"]
+__all__ = [
+    "read_case_ids",
+    "read_record_tables",
+    "read_records",
+    "read_table",
+    "write_records",
+]
 
 _SUFFIXES = (".csv", ".csv.gz", ".parquet")
 #: The small file beside the tables that holds what is not a table: the
@@ -162,7 +168,7 @@ def read_records(
             root / f"{name}{suffix}" for suffix in _SUFFIXES if (root / f"{name}{suffix}").exists()
         ]
         if found:
-            tables[name] = read_table(found[0], text_columns=LINK_COLUMNS)
+            tables[name] = read_table(found[0], text_columns=LINK_COLUMNS, empty_only=True)
     for name in SCHEMA:
         found = [
             root / f"{name}{suffix}" for suffix in _SUFFIXES if (root / f"{name}{suffix}").exists()
@@ -172,7 +178,7 @@ def read_records(
                 f"The records folder {root} has no {name!r} table; expected {name}.csv, "
                 f"{name}.csv.gz or {name}.parquet."
             )
-        table = read_table(found[0], text_columns=_ID_COLUMNS)
+        table = read_table(found[0], text_columns=_ID_COLUMNS, empty_only=True)
         for column in _DATE_COLUMNS[name]:
             if column in table.columns:
                 table[column] = parse_dates(
@@ -185,7 +191,73 @@ def read_records(
     return {name: tables[name] for name in sorted(tables)}
 
 
-def read_table(path: str | os.PathLike[str], *, text_columns: Iterable[str] = ()) -> pd.DataFrame:
+def read_record_tables(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[InputError]]:
+    """Read a records folder as it is, for a check that lists every problem.
+
+    Identifier columns are read as text and dates are left as written (they
+    are parsed by :func:`advisory.context.find_problems`); a missing or
+    unreadable table or extract date is a problem, not an error.
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        The records folder.
+
+    Returns
+    -------
+    tables : dict
+        The tables found (and ``snapshot_date`` when recorded).
+    problems : list of advisory.InputError
+        What could not be read.
+
+    Raises
+    ------
+    advisory.InputError
+        If the folder does not exist.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tables, problems = read_record_tables(tempfile.mkdtemp())
+    >>> tables, len(problems), "has no 'people' table" in str(problems[0])
+    ({}, 6, True)
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(
+            f"The records folder {root} does not exist; expected a folder with "
+            f"{', '.join(n + '.csv' for n in SCHEMA)} (or .parquet)."
+        )
+    tables: dict[str, Any] = {}
+    problems: list[InputError] = []
+    for name in (*_OPTIONAL, *SCHEMA):
+        found = [
+            root / f"{name}{suffix}" for suffix in _SUFFIXES if (root / f"{name}{suffix}").exists()
+        ]
+        if not found:
+            if name in SCHEMA:
+                problems.append(
+                    InputError(
+                        f"The records folder {root} has no {name!r} table; expected "
+                        f"{name}.csv, {name}.csv.gz or {name}.parquet."
+                    )
+                )
+            continue
+        columns = LINK_COLUMNS if name in _OPTIONAL else _ID_COLUMNS
+        try:
+            tables[name] = read_table(found[0], text_columns=columns, empty_only=True)
+        except InputError as problem:
+            problems.append(problem)
+    try:
+        tables.update(_read_metadata(root))
+    except InputError as problem:
+        problems.append(problem)
+    return tables, problems
+
+
+def read_table(
+    path: str | os.PathLike[str], *, text_columns: Iterable[str] = (), empty_only: bool = False
+) -> pd.DataFrame:
     """Read one table from a CSV (``.csv``, ``.csv.gz``) or Parquet file.
 
     Parameters
@@ -194,6 +266,10 @@ def read_table(path: str | os.PathLike[str], *, text_columns: Iterable[str] = ()
         The file. Parquet needs pyarrow.
     text_columns : iterable of str
         CSV columns read as text, not numbers (identifiers, group names).
+    empty_only : bool, default False
+        Read only empty CSV fields as missing; by default pandas also reads
+        ``NA``, ``null``, ``nan`` (a grandmother in a relationship code) and
+        the like as missing. Record tables are read with ``True``.
 
     Returns
     -------
@@ -219,6 +295,10 @@ def read_table(path: str | os.PathLike[str], *, text_columns: Iterable[str] = ()
     try:
         if path.suffix == ".parquet":
             return pd.read_parquet(path)
+        if empty_only:
+            return pd.read_csv(
+                path, dtype={c: str for c in text_columns}, keep_default_na=False, na_values=[""]
+            )
         return pd.read_csv(path, dtype={c: str for c in text_columns})
     except ImportError as exc:
         raise MissingExtraError("pyarrow", "parquet", f"Reading {path}") from exc

@@ -7,38 +7,36 @@ Nothing is dropped: a record that cannot be used is an error.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from advisory._checks import check_table
 from advisory._dates import check_date_format, parse_date, parse_dates
 from advisory._errors import InputError
 from advisory._language import WordingError, check_free_text
+from advisory.context._contract import (
+    COVERAGE_STATUSES,
+    ID_PATTERN,
+    LINK_COLUMNS,
+    OUTCOME_VALUES,
+    RELATIONSHIPS,
+    SCHEMA,
+)
 from advisory.definitions import Catalogue
 
-__all__ = ["COVERAGE_STATUSES", "LINK_COLUMNS", "SCHEMA", "Records", "check_records"]
-
-#: Required columns of each table; other columns are kept and ignored.
-SCHEMA: Final[dict[str, tuple[str, ...]]] = {
-    "people": ("person_id", "birth_date"),
-    "memberships": ("person_id", "household_id", "start_date", "end_date"),
-    "relationships": ("person_id", "other_id", "relationship"),
-    "events": ("event_id", "person_id", "agency", "event_type", "date"),
-    "coverage": ("person_id", "agency", "start_date", "end_date", "status"),
-    "cases": ("case_id", "person_id", "reference_date"),
-}
-
-#: Columns of the optional ``uncertain_links`` table: agency records that may
-#: belong to a linked person (a link between the linkage's two thresholds),
-#: each to be confirmed by a practitioner before it is relied on.
-LINK_COLUMNS: Final = ("person_id", "agency", "agency_record_id", "described_as", "differences")
-
-#: Coverage statuses: shared; exists but not shared; not matched; not applicable.
-COVERAGE_STATUSES: Final = ("available", "unavailable", "unmatched", "not_applicable")
+__all__ = [
+    "COVERAGE_STATUSES",
+    "LINK_COLUMNS",
+    "SCHEMA",
+    "Records",
+    "check_records",
+    "find_problems",
+]
 
 _FEW: Final = 5
 
@@ -79,26 +77,11 @@ def _uncertain_links(data: object, known: pd.Index) -> pd.DataFrame:
     table = getattr(data, "uncertain_links", table)
     if table is None:
         return _no_links()
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(
-            "The 'uncertain_links' table must be a pandas DataFrame; "
-            f"got {type(table).__name__} instead."
-        )
-    missing = [c for c in LINK_COLUMNS if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"The 'uncertain_links' table has no column {missing[0]!r}; expected columns "
-            f"{list(LINK_COLUMNS)}, found {list(map(str, table.columns))}."
-        )
-    out = table[list(LINK_COLUMNS)].copy()
+    out = check_table(table, LINK_COLUMNS, "The 'uncertain_links' table")
     for column in LINK_COLUMNS:
-        if out[column].isna().any():
-            raise InputError(
-                f"The 'uncertain_links' table's {column!r} column has "
-                f"{int(out[column].isna().sum())} missing values; every row needs all of "
-                f"{list(LINK_COLUMNS)}."
-            )
         out[column] = out[column].astype(str)
+    for column in ("person_id", "agency_record_id"):  # shown in reviews as record ids
+        out[column] = _ids(out, "uncertain_links", column)
     _known(out["person_id"], known, "uncertain_links", "person_id")
     return out.reset_index(drop=True)
 
@@ -159,7 +142,15 @@ def _ids(table: pd.DataFrame, name: str, column: str) -> pd.Series:
             f"The {name!r} table's {column!r} column has {int(values.isna().sum())} missing "
             "values; every row needs an id."
         )
-    return values.astype(str)
+    text = values.astype(str)
+    bad = ~text.str.match(ID_PATTERN).to_numpy(dtype=bool)
+    if bad.any():
+        raise InputError(
+            f"The {name!r} table's {column!r} column has values that are not identifiers: "
+            f"{_few(text[bad])}; expected text or whole numbers of letters, digits and "
+            f"_ . : / - (pattern {ID_PATTERN}, up to 64 characters). Correct the ids."
+        )
+    return text
 
 
 def _unique(values: pd.Series, name: str, column: str) -> None:
@@ -415,7 +406,75 @@ def _snapshot(
     return snapshot
 
 
-def check_records(data: object, catalogue: Catalogue, *, date_format: str | None = None) -> Records:
+T = TypeVar("T")
+
+
+class _Findings:
+    """The problems of one check: raised at once, or collected to list them all."""
+
+    def __init__(self, *, collect: bool) -> None:
+        self.collect = collect
+        self.errors: list[InputError] = []
+
+    def run(self, check: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[bool, T | None]:
+        """Run one check; return whether it passed, and its result."""
+        try:
+            return True, check(*args, **kwargs)
+        except InputError as problem:
+            if not self.collect:
+                raise
+            self.errors.append(problem)
+            return False, None
+
+
+def _relationships(relationships: pd.DataFrame) -> pd.Series:
+    values = relationships["relationship"]
+    if values.isna().any():
+        raise InputError(
+            f"The 'relationships' table's 'relationship' column is empty for person_id "
+            f"{_few(relationships.loc[values.isna().to_numpy(), 'person_id'])}; every row "
+            f"needs one of {list(RELATIONSHIPS)}."
+        )
+    text = values.astype(str)
+    unknown = sorted(set(pd.unique(text)) - set(RELATIONSHIPS))
+    if unknown:
+        raise InputError(
+            f"The 'relationships' table's 'relationship' column has values outside the "
+            f"vocabulary: {_few(unknown)}; expected one of {list(RELATIONSHIPS)} (what "
+            "other_id is to the child; see docs/records.md). Translate local codes in a "
+            "mapping file (--mapping) or correct the records."
+        )
+    return text
+
+
+def _outcome(cases: pd.DataFrame, column: str) -> None:
+    values = cases[column]
+    known = values[values.notna()]
+    if pd.api.types.is_bool_dtype(known) or (
+        pd.api.types.is_numeric_dtype(known) and known.isin([0, 1]).all()
+    ):
+        return
+    text = known.astype(str).str.strip().str.lower()
+    text = text.where(~text.isin(["1.0", "0.0"]), text.str[0])
+    bad = ~text.isin(OUTCOME_VALUES).to_numpy()
+    if bad.any():
+        raise InputError(
+            f"The 'cases' table's outcome column {column!r} has values "
+            f"{_few(known[bad].astype(str))} "
+            f"for case_id {_few(cases.loc[known.index[bad], 'case_id'])}; expected 1 (it "
+            "happened) or 0 (it did not), or true/false, or empty where not known yet. "
+            "Translate local codes such as Yes/No in a mapping file (--mapping; "
+            f"[cases.{column}] Yes = 1, No = 0) or recode the column."
+        )
+
+
+def check_records(
+    data: object,
+    catalogue: Catalogue,
+    *,
+    date_format: str | None = None,
+    outcome_column: str | None = None,
+) -> Records:
     """Check multi-agency records against the documented schema.
 
     Parameters
@@ -430,6 +489,9 @@ def check_records(data: object, catalogue: Catalogue, *, date_format: str | None
         by default text dates must be ISO 8601 (``2021-01-04``). Dates are
         never guessed: ``04/01/2021`` without a format is an error, and
         numbers are never read as dates.
+    outcome_column : str, optional
+        The model specification's outcome column in ``cases``; when given and
+        present, its values must be 0/1 or true/false (empty: not known yet).
 
     Returns
     -------
@@ -442,19 +504,24 @@ def check_records(data: object, catalogue: Catalogue, *, date_format: str | None
     advisory.InputError
         Naming the table, column, a few offending values and the fix, for
         missing tables or columns, unparseable or missing dates, duplicate
-        ids, references to unknown people, unknown agencies or event types,
+        ids, ids that are not identifiers (letters, digits and ``_ . : / -``),
+        references to unknown people, unknown agencies or event types,
         periods that end before they start, overlapping coverage periods,
-        unknown coverage statuses and an empty cases table; and for records
+        unknown coverage statuses, relationships outside
+        :data:`advisory.context.RELATIONSHIPS`, outcomes other than 0/1 and an
+        empty cases table; and for records
         that contradict themselves: a person in two household stays at once
         or a stay repeated, a relationship of a person to themselves, an age
         over :data:`MAX_AGE_YEARS`, a child born after the case's reference
         date, a stay that starts before the person's birth, a reference date or
         event after the records' ``snapshot_date``, and free text shown in
-        reviews (``relationship``, coverage ``reason``) that states a risk
+        reviews (coverage ``reason``) that states a risk
         level, a rank, a number or an instruction.
 
     Notes
     -----
+    The first problem found is raised; :func:`find_problems` lists them all.
+
     Events that repeat another event's details under a new ``event_id`` are
     not refused (two records of one kind on one day happen): they are kept,
     counted as separate records, and reported in ``problems``.
@@ -473,22 +540,103 @@ def check_records(data: object, catalogue: Catalogue, *, date_format: str | None
     advisory._errors.InputError: The 'cases' table's 'reference_date' column has values ...
     """
     date_format = check_date_format(date_format, "check_records")
-    tables = {name: _table(data, name).copy() for name in SCHEMA}
-    people, memberships, relationships = (
-        tables["people"],
-        tables["memberships"],
-        tables["relationships"],
-    )
-    events, coverage, cases = tables["events"], tables["coverage"], tables["cases"]
+    records = _check(data, catalogue, date_format, outcome_column, _Findings(collect=False))
+    assert records is not None  # every problem was raised
+    return records
 
-    people["person_id"] = _ids(people, "people", "person_id")
-    _unique(people["person_id"], "people", "person_id")
-    known = pd.Index(people["person_id"])
+
+def find_problems(
+    data: object,
+    catalogue: Catalogue,
+    *,
+    date_format: str | None = None,
+    outcome_column: str | None = None,
+) -> list[InputError]:
+    """Check records as :func:`check_records` does, and return every problem found.
+
+    Each check runs when what it needs passed: a table without its columns is
+    not checked further, and the checks across tables (references to people,
+    overlapping periods, dates that contradict each other) run only on
+    columns that passed their own checks. So fixing the problems listed may
+    reveal others; an empty list means :func:`check_records` accepts the
+    records.
+
+    Parameters
+    ----------
+    data, catalogue, date_format, outcome_column
+        As for :func:`check_records`.
+
+    Returns
+    -------
+    list of advisory.InputError
+        One per problem, each naming the table, column, a few values and the fix.
+
+    Examples
+    --------
+    >>> from advisory.datasets import make_multiagency
+    >>> from advisory.definitions import load_definitions, reference_root
+    >>> catalogue = load_definitions(reference_root()).catalogue
+    >>> data = make_multiagency(n_cases=20, seed=0)
+    >>> find_problems(data, catalogue)
+    []
+    >>> bad = {**vars(data), "cases": data.cases.assign(outcome="Yes"),
+    ...        "relationships": data.relationships.assign(relationship="brother")}
+    >>> for problem in find_problems(bad, catalogue, outcome_column="outcome"):
+    ...     print(str(problem)[:58])
+    The 'relationships' table's 'relationship' column has valu
+    The 'cases' table's outcome column 'outcome' has values 'Y
+    """
+    date_format = check_date_format(date_format, "find_problems")
+    found = _Findings(collect=True)
+    _check(data, catalogue, date_format, outcome_column, found)
+    return found.errors
+
+
+def _check(
+    data: object,
+    catalogue: Catalogue,
+    date_format: str | None,
+    outcome_column: str | None,
+    found: _Findings,
+) -> Records | None:
+    tables: dict[str, pd.DataFrame] = {}
+    for name in SCHEMA:
+        ok, table = found.run(_table, data, name)
+        if ok and table is not None:
+            tables[name] = table.copy()
+    bad: set[str] = {name for name in SCHEMA if name not in tables}  # "table" or "table.column"
+
+    def good(*needs: str) -> bool:
+        return not any(n in bad or n.split(".")[0] in bad for n in needs)
+
+    def step(where: str, check: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        ok, result = found.run(check, *args, **kwargs)
+        if not ok:
+            bad.add(where)
+        return result
+
+    known: pd.Index | None = None
     person_codes: dict[str, npt.NDArray[np.int64]] = {}
-    people["birth_date"] = _dates(
-        people, "people", "birth_date", required=False, key="person_id", date_format=date_format
-    )
-
+    if good("people"):
+        people = tables["people"]
+        ids = step("people.person_id", _ids, people, "people", "person_id")
+        if ids is not None:
+            people["person_id"] = ids
+            step("people.person_id", _unique, people["person_id"], "people", "person_id")
+            if good("people.person_id"):
+                known = pd.Index(people["person_id"])
+        birth = step(
+            "people.birth_date",
+            _dates,
+            people,
+            "people",
+            "birth_date",
+            required=False,
+            key="person_id",
+            date_format=date_format,
+        )
+        if birth is not None:
+            people["birth_date"] = birth
     for name, columns in [
         ("memberships", ("person_id", "household_id")),
         ("relationships", ("person_id", "other_id")),
@@ -496,70 +644,156 @@ def check_records(data: object, catalogue: Catalogue, *, date_format: str | None
         ("coverage", ("person_id",)),
         ("cases", ("case_id", "person_id")),
     ]:
+        if not good(name):
+            continue
         for column in columns:
-            tables[name][column] = _ids(tables[name], name, column)
-            if column in ("person_id", "other_id"):
-                person_codes[f"{name}.{column}"] = _known(tables[name][column], known, name, column)
-    _unique(events["event_id"], "events", "event_id")
-    _unique(cases["case_id"], "cases", "case_id")
-    if cases.empty:
-        raise InputError("The 'cases' table is empty; give at least one case to build context for.")
-    if memberships.empty:
-        raise InputError(
+            ids = step(f"{name}.{column}", _ids, tables[name], name, column)
+            if ids is None:
+                continue
+            tables[name][column] = ids
+            if column in ("person_id", "other_id") and known is not None:
+                codes = step(f"{name}.{column}", _known, ids, known, name, column)
+                if codes is not None:
+                    person_codes[f"{name}.{column}"] = codes
+            elif column in ("person_id", "other_id"):
+                bad.add(f"{name}.{column}")
+    for name, column in (("events", "event_id"), ("cases", "case_id")):
+        if good(f"{name}.{column}"):
+            step(f"{name}.{column}", _unique, tables[name][column], name, column)
+    if good("cases") and tables["cases"].empty:
+        step(
+            "cases",
+            _fail,
+            "The 'cases' table is empty; give at least one case to build context for.",
+        )
+    if good("memberships") and tables["memberships"].empty:
+        step(
+            "memberships",
+            _fail,
             "The 'memberships' table is empty; a review lists who lives with each child, so "
             "give at least each case child's household stay (person_id, household_id, "
-            "start_date, end_date)."
+            "start_date, end_date).",
         )
 
-    events["date"] = _dates(
-        events, "events", "date", required=True, key="event_id", date_format=date_format
-    )
-    cases["reference_date"] = _dates(
-        cases, "cases", "reference_date", required=True, key="case_id", date_format=date_format
-    )
-    for name, table in (("memberships", memberships), ("coverage", coverage)):
-        for column, required in (("start_date", True), ("end_date", False)):
-            table[column] = _dates(
-                table, name, column, required=required, key="person_id", date_format=date_format
+    for name, column, key in (
+        ("events", "date", "event_id"),
+        ("cases", "reference_date", "case_id"),
+    ):
+        if good(name):
+            values = step(
+                f"{name}.{column}",
+                _dates,
+                tables[name],
+                name,
+                column,
+                required=True,
+                key=key,
+                date_format=date_format,
             )
-        _ordered(table["start_date"], table["end_date"], table["person_id"], name)
-    snapshot = _snapshot(data, cases, events, date_format)
-    _people_dates(tables, person_codes)
-    _stays(memberships, person_codes["memberships.person_id"])
-    itself = (relationships["person_id"] == relationships["other_id"]).to_numpy()
-    if itself.any():
-        raise InputError(
-            "The 'relationships' table relates a person to themselves for person_id "
-            f"{_few(relationships.loc[itself, 'person_id'])}; a relationship needs two "
-            "different people. Correct other_id or remove the row."
+            if values is not None:
+                tables[name][column] = values
+    for name in ("memberships", "coverage"):
+        if not good(name):
+            continue
+        table = tables[name]
+        for column, required in (("start_date", True), ("end_date", False)):
+            values = step(
+                f"{name}.{column}",
+                _dates,
+                table,
+                name,
+                column,
+                required=required,
+                key="person_id",
+                date_format=date_format,
+            )
+            if values is not None:
+                table[column] = values
+        if good(f"{name}.start_date", f"{name}.end_date"):
+            step(
+                f"{name}.end_date",
+                _ordered,
+                table["start_date"],
+                table["end_date"],
+                table["person_id"],
+                name,
+            )
+    snapshot = None
+    if good("cases.reference_date", "cases.case_id", "events.date", "events.event_id"):
+        snapshot = step(
+            "snapshot_date", _snapshot, data, tables["cases"], tables["events"], date_format
         )
-
-    relationships["relationship"] = relationships["relationship"].astype(str)
-    _free_text(relationships, "relationships", "relationship", "person_id")
-    for table, columns in ((events, ("agency", "event_type")), (coverage, ("agency", "status"))):
-        for column in columns:
-            table[column] = _categorical(table[column])
-    _vocabulary(events, "events", catalogue, types=True)
-    _vocabulary(coverage, "coverage", catalogue, types=False)
-    unknown_status = [s for s in coverage["status"].cat.categories if s not in COVERAGE_STATUSES]
-    if unknown_status:
-        raise InputError(
-            f"The 'coverage' table's 'status' column has unknown values {_few(unknown_status)}; "
-            f"expected one of {list(COVERAGE_STATUSES)}."
-        )
-    if "reason" not in coverage.columns:
-        coverage["reason"] = np.nan
-    _free_text(coverage, "coverage", "reason", "person_id")
-    _no_overlap(coverage, person_codes["coverage.person_id"])
+    if good(
+        "people.birth_date",
+        "cases.person_id",
+        "cases.reference_date",
+        "memberships.person_id",
+        "memberships.start_date",
+    ):
+        step("people.birth_date", _people_dates, tables, person_codes)
+    if good("memberships.person_id", "memberships.start_date", "memberships.end_date"):
+        step("memberships", _stays, tables["memberships"], person_codes["memberships.person_id"])
+    if good("relationships.person_id", "relationships.other_id"):
+        relationships = tables["relationships"]
+        itself = (relationships["person_id"] == relationships["other_id"]).to_numpy()
+        if itself.any():
+            step(
+                "relationships.other_id",
+                _fail,
+                "The 'relationships' table relates a person to themselves for person_id "
+                f"{_few(relationships.loc[itself, 'person_id'])}; a relationship needs two "
+                "different people. Correct other_id or remove the row.",
+            )
+    if good("relationships"):
+        kinds = step("relationships.relationship", _relationships, tables["relationships"])
+        if kinds is not None:
+            tables["relationships"]["relationship"] = kinds
+    for name, columns in (("events", ("agency", "event_type")), ("coverage", ("agency", "status"))):
+        if good(name):
+            for column in columns:
+                tables[name][column] = _categorical(tables[name][column])
+    if good("events"):
+        step("events.event_type", _vocabulary, tables["events"], "events", catalogue, types=True)
+    if good("coverage"):
+        coverage = tables["coverage"]
+        step("coverage.agency", _vocabulary, coverage, "coverage", catalogue, types=False)
+        step("coverage.status", _statuses, coverage)
+        if "reason" not in coverage.columns:
+            coverage["reason"] = np.nan
+        step("coverage.reason", _free_text, coverage, "coverage", "reason", "person_id")
+        if good(
+            "coverage.person_id", "coverage.agency", "coverage.start_date", "coverage.end_date"
+        ):
+            step("coverage", _no_overlap, coverage, person_codes["coverage.person_id"])
+    if outcome_column is not None and good("cases") and outcome_column in tables["cases"]:
+        step(f"cases.{outcome_column}", _outcome, tables["cases"], outcome_column)
+    links = step("uncertain_links", _uncertain_links, data, known) if known is not None else None
+    if found.errors or bad:
+        return None
+    events = tables["events"]
     return Records(
-        people=people.reset_index(drop=True),
-        memberships=memberships.reset_index(drop=True),
-        relationships=relationships.reset_index(drop=True),
+        people=tables["people"].reset_index(drop=True),
+        memberships=tables["memberships"].reset_index(drop=True),
+        relationships=tables["relationships"].reset_index(drop=True),
         events=events.reset_index(drop=True),
-        coverage=coverage.reset_index(drop=True),
-        cases=cases.reset_index(drop=True),
+        coverage=tables["coverage"].reset_index(drop=True),
+        cases=tables["cases"].reset_index(drop=True),
         person_codes=person_codes,
         snapshot_date=snapshot,
         problems=_problems(_duplicate_events(events, person_codes["events.person_id"])),
-        uncertain_links=_uncertain_links(data, known),
+        uncertain_links=_no_links() if links is None else links,
     )
+
+
+def _fail(message: str) -> None:
+    raise InputError(message)
+
+
+def _statuses(coverage: pd.DataFrame) -> None:
+    unknown = [s for s in coverage["status"].cat.categories if s not in COVERAGE_STATUSES]
+    if unknown:
+        raise InputError(
+            f"The 'coverage' table's 'status' column has unknown values {_few(unknown)}; "
+            f"expected one of {list(COVERAGE_STATUSES)}. Translate local codes in a mapping "
+            "file (--mapping) or correct the records."
+        )

@@ -390,17 +390,7 @@ class _Extracts:
         n, h = g.n_people, g.n_households
         ethnicity = g.person_ethnicity
         female = g.female
-        first = np.empty(n, dtype=object)
-        surname_of = np.empty(n, dtype=object)
-        for e, group in enumerate(ETHNICITIES):
-            pool = NAME_POOLS[group]
-            for sex, is_sex in (("female", female), ("male", ~female)):
-                chosen = np.flatnonzero((ethnicity == e) & is_sex)
-                names = np.array(pool[sex], dtype=object)
-                first[chosen] = names[rng.integers(0, len(names), len(chosen))]
-            chosen = np.flatnonzero(ethnicity == e)
-            names = np.array(pool["surname"], dtype=object)
-            surname_of[chosen] = names[rng.integers(0, len(names), len(chosen))]
+        first, surname_of = _draw_names(rng, ethnicity, female)
         # parents give their children distinct first names (and rarely their own):
         # redraw repeats within a household
         hh = g.person_household
@@ -477,17 +467,7 @@ class _Extracts:
         n_outsiders = sum(n_out.values())
         out_eth = rng.choice(len(ETHNICITIES), n_outsiders, p=_ETHNICITY_SHARES)
         out_female = rng.random(n_outsiders) < 0.5
-        out_first = np.empty(n_outsiders, dtype=object)
-        out_last = np.empty(n_outsiders, dtype=object)
-        for e, group in enumerate(ETHNICITIES):
-            pool = NAME_POOLS[group]
-            for sex, is_sex in (("female", out_female), ("male", ~out_female)):
-                chosen = np.flatnonzero((out_eth == e) & is_sex)
-                names = np.array(pool[sex], dtype=object)
-                out_first[chosen] = names[rng.integers(0, len(names), len(chosen))]
-            chosen = np.flatnonzero(out_eth == e)
-            names = np.array(pool["surname"], dtype=object)
-            out_last[chosen] = names[rng.integers(0, len(names), len(chosen))]
+        out_first, out_last = _draw_names(rng, out_eth, out_female)
         out_birth = rng.integers(DATA_START - int(70 * _YEAR), SNAPSHOT - int(_YEAR), n_outsiders)
         # some share a household member's name, sex and date of birth
         shares = np.flatnonzero(rng.random(n_outsiders) < rates["same_name_and_birth"])
@@ -739,3 +719,21 @@ def _error_text(errors: dict[str, npt.NDArray[np.bool_]], m: int) -> npt.NDArray
     for name, hit in errors.items():
         text[hit] = text[hit] + name + ";"
     return np.array([t.rstrip(";") for t in text], dtype=object)
+
+
+def _draw_names(
+    rng: np.random.Generator, ethnicity: npt.NDArray[np.int64], female: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
+    """Draw a first name and a surname for each person from their group's pools."""
+    first = np.empty(len(ethnicity), dtype=object)
+    surname = np.empty(len(ethnicity), dtype=object)
+    for e, group in enumerate(ETHNICITIES):
+        pool = NAME_POOLS[group]
+        for sex, is_sex in (("female", female), ("male", ~female)):
+            chosen = np.flatnonzero((ethnicity == e) & is_sex)
+            names = np.array(pool[sex], dtype=object)
+            first[chosen] = names[rng.integers(0, len(names), len(chosen))]
+        chosen = np.flatnonzero(ethnicity == e)
+        names = np.array(pool["surname"], dtype=object)
+        surname[chosen] = names[rng.integers(0, len(names), len(chosen))]
+    return first, surname

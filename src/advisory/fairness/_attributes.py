@@ -93,6 +93,11 @@ def case_attributes(
         if column not in cases.columns:
             raise InputError(f"The 'cases' table has no column {column!r}; the audit needs it.")
     ids = pd.Index([str(c) for c in case_ids], name="case_id")
+    # ids are read as text everywhere (an integer id 7 is the case "7")
+    cases = cases.assign(
+        case_id=cases["case_id"].astype(str), person_id=cases["person_id"].astype(str)
+    )
+    people = people.assign(person_id=people["person_id"].astype(str))
     by_case = cases.drop_duplicates("case_id").set_index("case_id")
     unknown = ids.difference(by_case.index.astype(str))
     if len(unknown):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Mapping
-from typing import Any, Final, Literal, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
 import pandas as pd
 
@@ -16,6 +16,9 @@ from advisory._result import json_number as _num
 from advisory.fairness._metrics import Metric
 from advisory.fairness._parity import ParityAudit
 from advisory.fairness._proxies import ProxyAudit
+
+if TYPE_CHECKING:
+    from advisory.fairness._linkage import LinkageQuality
 
 __all__ = ["Audit", "ScoreKind", "attribute_label"]
 
@@ -45,7 +48,7 @@ _EXTERNAL = {
 _GROUP_COLUMNS = ["attribute", "group", "n", "suppressed", "metric", "kind", "withheld"]
 _GROUP_COLUMNS += ["estimate", "lower", "upper"]
 _DIFFERENT = ("higher than the reference group", "lower than the reference group")
-_SECTIONS = ("subject", "label", "validity", "proxies", "parity")
+_SECTIONS = ("subject", "label", "validity", "proxies", "parity", "linkage")
 
 
 class Audit(JsonResult):
@@ -96,6 +99,10 @@ class Audit(JsonResult):
         How well the factors predict each group, and the attribution on them.
     parity : ParityAudit, optional
         Attribution and review call-outs by group.
+    linkage : LinkageQuality or dict, optional
+        Linkage quality by group (:func:`advisory.fairness.linkage_quality`,
+        or its ``to_dict()``), when the records were linked across agency
+        extracts: who is missing from the household picture.
     """
 
     def __init__(
@@ -116,6 +123,7 @@ class Audit(JsonResult):
         validity: Mapping[str, Any] | None = None,
         proxies: ProxyAudit | None = None,
         parity: ParityAudit | None = None,
+        linkage: LinkageQuality | Mapping[str, Any] | None = None,
     ) -> None:
         check_choice(score_kind, "score_kind", "Audit", SCORE_KINDS)
         groups = groups.copy()
@@ -144,6 +152,7 @@ class Audit(JsonResult):
         self._validity = None if validity is None else dict(validity)
         self._proxies = proxies
         self._parity = parity
+        self._linkage = _linkage_section(linkage)
 
     def with_sections(self, *, more_notes: tuple[str, ...] = (), **sections: Any) -> Audit:
         """Return a copy of this audit with descriptive sections set.
@@ -154,7 +163,7 @@ class Audit(JsonResult):
             Plain statements added after the audit's own notes.
         **sections
             Any of ``subject``, ``label``, ``validity``, ``proxies`` and
-            ``parity`` (see the class parameters).
+            ``parity``, ``linkage`` (see the class parameters).
 
         Returns
         -------
@@ -184,6 +193,7 @@ class Audit(JsonResult):
             "validity": self._validity,
             "proxies": self._proxies,
             "parity": self._parity,
+            "linkage": self._linkage,
         }
         return Audit(
             groups=self._groups,
@@ -223,6 +233,11 @@ class Audit(JsonResult):
     def parity(self) -> ParityAudit | None:
         """The attribution and call-out parity, or None when not assessed."""
         return self._parity
+
+    @property
+    def linkage(self) -> dict[str, Any] | None:
+        """Linkage quality by group (``LinkageQuality.to_dict()``), or None when not attached."""
+        return None if self._linkage is None else dict(self._linkage)
 
     @property
     def suppressed_groups(self) -> frozenset[tuple[str, str]]:
@@ -413,6 +428,7 @@ class Audit(JsonResult):
             "validity": self._validity,
             "proxies": None if self._proxies is None else self._proxies.to_dict()["entries"],
             "parity": None if self._parity is None else _parity_section(self._parity),
+            **({} if self._linkage is None else {"linkage": self._linkage}),
         }
 
     def _repr_html_(self) -> str:
@@ -444,6 +460,23 @@ class Audit(JsonResult):
             f"Audit(n_cases={self._n_cases}, attributes={len(self.attributes)}, "
             f"groups_reported={shown}, confidence={self._confidence})"
         )
+
+
+def _linkage_section(linkage: Any) -> dict[str, Any] | None:
+    """Return the report's ``linkage`` section from a LinkageQuality or its dict."""
+    if linkage is None:
+        return None
+    if isinstance(linkage, Mapping):
+        return dict(linkage)
+    to_dict = getattr(linkage, "to_dict", None)
+    if not callable(to_dict):
+        raise ParameterError(
+            "linkage",
+            "Audit",
+            "an advisory.fairness.LinkageQuality or its to_dict()",
+            type(linkage).__name__,
+        )
+    return dict(to_dict())
 
 
 def _parity_section(parity: ParityAudit) -> dict[str, Any]:

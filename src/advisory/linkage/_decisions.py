@@ -9,6 +9,7 @@ from typing import Final
 
 import pandas as pd
 
+from advisory._checks import check_table
 from advisory._dates import parse_dates
 from advisory._errors import InputError
 
@@ -64,24 +65,7 @@ class LinkDecisions:
     table: pd.DataFrame
 
     def __post_init__(self) -> None:
-        table = self.table
-        if not isinstance(table, pd.DataFrame):
-            raise InputError(
-                f"Link decisions must be a pandas DataFrame; got {type(table).__name__} instead."
-            )
-        missing = [c for c in DECISION_COLUMNS if c not in table.columns]
-        if missing:
-            raise InputError(
-                f"The link decisions have no column {missing[0]!r}; expected columns "
-                f"{list(DECISION_COLUMNS)}, found {list(map(str, table.columns))}."
-            )
-        out = table[list(DECISION_COLUMNS)].copy()
-        for column in DECISION_COLUMNS:
-            if out[column].isna().any():
-                raise InputError(
-                    f"The link decisions' {column!r} column has {int(out[column].isna().sum())} "
-                    "missing values; every decision needs all of them."
-                )
+        out = check_table(self.table, DECISION_COLUMNS, "The link decisions table")
         for column in ("person_id", "agency", "agency_record_id", "decision", "decided_by"):
             out[column] = out[column].astype(str)
         unknown = sorted(set(out["decision"]) - set(_DECISIONS))

@@ -19,23 +19,12 @@ import pandas as pd
 
 from advisory._errors import InputError
 from advisory._optional import import_optional
-from advisory.linkage._spec import Comparison, LinkageSpec
+from advisory.linkage._spec import DERIVED_COLUMNS, LINKAGE_COLUMNS, Comparison, LinkageSpec
 
 __all__ = ["Backend", "Scored", "local_spark_session", "score_pairs"]
 
 Backend = Literal["duckdb", "spark"]
-_SPLINK_COLUMNS: Final = (
-    "record_uid",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "sex",
-    "postcode",
-    "nhs_number",
-    "birth_year",
-    "name_tokens",
-    "postcode_district",
-)
+_SPLINK_COLUMNS: Final = ("record_uid", *LINKAGE_COLUMNS, *DERIVED_COLUMNS)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from advisory._dates import parse_date, parse_dates
 from advisory._errors import InputError
-from advisory.linkage._spec import LinkageSpec
+from advisory.linkage._spec import DERIVED_FROM, LinkageSpec
 
 __all__ = ["CASE_TABLES", "Extracts", "check_extracts", "read_extracts"]
 
@@ -191,14 +191,9 @@ def _people(agency: str, table: object, spec: LinkageSpec, date_format: str | No
 
 def _needed(spec: LinkageSpec) -> tuple[str, ...]:
     """Person columns every agency must hold for the specification (``nhs_number`` optional)."""
-    derived = {
-        "birth_year": ("birth_date",),
-        "name_tokens": ("first_name", "last_name"),
-        "postcode_district": ("postcode",),
-    }
     needed: dict[str, None] = {}
     for column in spec.columns:
-        for base in derived.get(column, (column,)):
+        for base in DERIVED_FROM.get(column, (column,)):
             if base != "nhs_number":
                 needed[base] = None
     return tuple(needed)

@@ -20,7 +20,7 @@ from advisory.linkage._decisions import LinkDecisions
 from advisory.linkage._describe import describe_record, differences
 from advisory.linkage._engine import Backend, Scored, save_diagnostics, score_pairs
 from advisory.linkage._extracts import Extracts, check_extracts
-from advisory.linkage._spec import LinkageSpec, reference_linkage_spec
+from advisory.linkage._spec import LINKAGE_COLUMNS, LinkageSpec, reference_linkage_spec
 
 __all__ = ["LinkageResult", "LinkedRecords", "link_extracts"]
 
@@ -520,9 +520,10 @@ def _assemble(
     links = _links_table(records, scored, left, right, labels, person, status, candidates, gaps)
     uncertain = _uncertain_table(records, candidates, hashed)
     unlinked = _unlinked_table(records, links)
-    linked_records = _records_tables(
-        extracts, spec, links, person, in_picture, anchor, is_case, uncertain, gaps, hashed
+    clusters = _Clusters(
+        person=person, in_picture=in_picture, anchor=anchor, is_case=is_case, hashed=hashed
     )
+    linked_records = _records_tables(extracts, spec, clusters, uncertain, gaps)
     return LinkageResult(
         links=links,
         pairs=pairs,
@@ -608,27 +609,35 @@ def _links_table(
     return table
 
 
+def _described(records: pd.DataFrame, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.object_]:
+    """Describe records as their agency holds them ("John Smyth, born 1989-03-04")."""
+    return np.array(
+        [
+            describe_record(f, last, b)
+            for f, last, b in zip(
+                records["raw_first_name"].to_numpy()[rows],
+                records["raw_last_name"].to_numpy()[rows],
+                records["birth_date"].to_numpy()[rows],
+                strict=True,
+            )
+        ],
+        dtype=object,
+    )
+
+
 def _uncertain_table(
     records: pd.DataFrame, candidates: pd.DataFrame, hashed: npt.NDArray[np.object_]
 ) -> pd.DataFrame:
     rows = candidates["record"].to_numpy()
     near = candidates["near"].to_numpy()
-    described = [
-        describe_record(f, last, b)
-        for f, last, b in zip(
-            records["raw_first_name"].to_numpy()[rows],
-            records["raw_last_name"].to_numpy()[rows],
-            records["birth_date"].to_numpy()[rows],
-            strict=True,
-        )
-    ]
+    described = _described(records, rows)
     diffs = [differences(records.iloc[r], records.iloc[o]) for r, o in zip(rows, near, strict=True)]
     return pd.DataFrame(
         {
             "person_id": hashed[candidates["person"].to_numpy()],
             "agency": records["agency"].to_numpy()[rows],
             "agency_record_id": records["agency_person_id"].to_numpy()[rows],
-            "described_as": np.array(described, dtype=object),
+            "described_as": described,
             "differences": np.array(diffs, dtype=object),
             "match_probability": candidates["probability"].to_numpy(),
         },
@@ -643,15 +652,7 @@ def _unlinked_table(records: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
         {
             "agency": records["agency"].to_numpy()[rows],
             "agency_record_id": records["agency_person_id"].to_numpy()[rows],
-            "described_as": [
-                describe_record(f, last, b)
-                for f, last, b in zip(
-                    records["raw_first_name"].to_numpy()[rows],
-                    records["raw_last_name"].to_numpy()[rows],
-                    records["birth_date"].to_numpy()[rows],
-                    strict=True,
-                )
-            ],
+            "described_as": _described(records, rows),
             "candidate_person_id": candidate,
             "reason": np.where(
                 pd.isna(candidate),
@@ -662,19 +663,32 @@ def _unlinked_table(records: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class _Clusters:
+    """Who each record is after clustering, one entry per record.
+
+    ``person`` the linked person id, ``in_picture`` whether that person holds
+    a case-agency record, ``anchor`` the row of the person's anchor record,
+    ``is_case`` whether the record is the case agency's, ``hashed`` the
+    person id the record would anchor.
+    """
+
+    person: npt.NDArray[np.object_]
+    in_picture: npt.NDArray[np.bool_]
+    anchor: npt.NDArray[np.int64]
+    is_case: npt.NDArray[np.bool_]
+    hashed: npt.NDArray[np.object_]
+
+
 def _records_tables(
     extracts: Extracts,
     spec: LinkageSpec,
-    links: pd.DataFrame,
-    person: npt.NDArray[np.object_],
-    in_picture: npt.NDArray[np.bool_],
-    anchor: npt.NDArray[np.int64],
-    is_case: npt.NDArray[np.bool_],
+    clusters: _Clusters,
     uncertain: pd.DataFrame,
     gaps: pd.DataFrame,
-    hashed: npt.NDArray[np.object_],
 ) -> LinkedRecords:
     records = extracts.records
+    person, anchor, is_case = clusters.person, clusters.anchor, clusters.is_case
     person_of_uid = pd.Series(person, index=records["record_uid"].to_numpy())
     # people: one row per linked person, from its anchor record
     anchors = np.unique(anchor)
@@ -691,20 +705,7 @@ def _records_tables(
     )
     case_people = extracts.case_people.copy()
     case_people["agency_person_id"] = case_people["agency_person_id"].astype(str)
-    extra = [
-        c
-        for c in case_people.columns
-        if c
-        not in (
-            "agency_person_id",
-            "first_name",
-            "last_name",
-            "birth_date",
-            "sex",
-            "postcode",
-            "nhs_number",
-        )
-    ]
+    extra = [c for c in case_people.columns if c not in ("agency_person_id", *LINKAGE_COLUMNS)]
     case_rows = case_people.set_index("agency_person_id")[extra]
     anchor_ids = records["agency_person_id"].to_numpy()[anchors]
     anchor_case = is_case[anchors]
@@ -764,20 +765,7 @@ def _records_tables(
             "date": events["date"].to_numpy(),
         }
     )
-    coverage = _coverage(
-        extracts,
-        spec,
-        links,
-        person,
-        in_picture,
-        anchor,
-        is_case,
-        uncertain,
-        gaps,
-        hashed,
-        snapshot,
-        case_ids,
-    )
+    coverage = _coverage(extracts, spec, clusters, uncertain, gaps, snapshot, case_ids)
     return LinkedRecords(
         people=people,
         memberships=tables["memberships"],
@@ -793,18 +781,14 @@ def _records_tables(
 def _coverage(
     extracts: Extracts,
     spec: LinkageSpec,
-    links: pd.DataFrame,
-    person: npt.NDArray[np.object_],
-    in_picture: npt.NDArray[np.bool_],
-    anchor: npt.NDArray[np.int64],
-    is_case: npt.NDArray[np.bool_],
+    clusters: _Clusters,
     uncertain: pd.DataFrame,
     gaps: pd.DataFrame,
-    hashed: npt.NDArray[np.object_],
     snapshot: pd.Timestamp,
     case_ids: Callable[[pd.DataFrame, str, str], npt.NDArray[np.object_]],
 ) -> pd.DataFrame:
     records = extracts.records
+    person, in_picture, anchor = clusters.person, clusters.in_picture, clusters.anchor
     agencies = list(extracts.agencies)
     given = extracts.case_tables.get("coverage")
     if given is not None:
@@ -841,7 +825,7 @@ def _coverage(
                 f"a {key[1].replace('_', ' ')} record may be this person's but was not linked; "
                 "it is listed as a record to confirm"
             )
-    gap_person = hashed[gaps["person"].to_numpy()]
+    gap_person = clusters.hashed[gaps["person"].to_numpy()]
     gap_agency = records["agency"].to_numpy()[gaps["record"].to_numpy()]
     for p, a in zip(gap_person, gap_agency, strict=True):
         key = (str(p), str(a))

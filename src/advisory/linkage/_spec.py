@@ -32,7 +32,13 @@ LINKAGE_COLUMNS: Final = (
     "postcode",
     "nhs_number",
 )
-DERIVED_COLUMNS: Final = ("birth_year", "name_tokens", "postcode_district")
+#: Each derived column and the columns it is derived from.
+DERIVED_FROM: Final = {
+    "birth_year": ("birth_date",),
+    "name_tokens": ("first_name", "last_name"),
+    "postcode_district": ("postcode",),
+}
+DERIVED_COLUMNS: Final = tuple(DERIVED_FROM)
 
 ComparisonKind = Literal["forename_surname", "name", "date_of_birth", "postcode", "exact"]
 
@@ -155,7 +161,11 @@ class LinkageSpec:
 
 
 def _rules(
-    table: Table, key: str, *, default: tuple[tuple[str, ...], ...] | None = None
+    table: Table,
+    key: str,
+    *,
+    default: tuple[tuple[str, ...], ...] | None = None,
+    derived: bool = True,
 ) -> tuple[tuple[str, ...], ...]:
     if key not in table.data:
         if default is None:
@@ -171,7 +181,17 @@ def _rules(
                 f"{key}[{i}]", f"must be a non-empty list of column names; got {rule!r} instead."
             )
         where = table.path(f"{key}[{i}]")
-        rules.append(tuple(_column(table.source, where, c, derived=True) for c in rule))
+        for column in rule:
+            if not derived and column in DERIVED_COLUMNS:
+                raise table.error(
+                    f"{key}[{i}]",
+                    f"names the derived column {column!r}; name the columns it is derived "
+                    f"from ({', '.join(DERIVED_FROM[column])}) instead. splink cannot tell a "
+                    "derived column from the compared ones, so it would train their comparison "
+                    "on pairs that all agree on it: every pair then looks like a match, the m "
+                    "probabilities are diluted, and links are lost as the extracts grow.",
+                )
+        rules.append(tuple(_column(table.source, where, c, derived=derived) for c in rule))
     return tuple(rules)
 
 
@@ -299,7 +319,7 @@ def parse_linkage_spec(text: str, source: str = "<string>") -> LinkageSpec:
         u_max_pairs=u_max_pairs,
         prior_rules=_rules(training, "prior_rules"),
         prior_recall=training.open_fraction("prior_recall", default=0.8),
-        em_blocking=_rules(training, "em_blocking"),
+        em_blocking=_rules(training, "em_blocking", derived=False),
         em_max_pairs=em_max_pairs,
     )
 

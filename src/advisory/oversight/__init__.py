@@ -18,6 +18,10 @@ never replace it. This subpackage keeps the evidence:
   seconds; own view first; disagreement reasons; prompts nobody finds
   relevant; plain findings for the board — observations about how the
   prompts are used, never a judgement of a worker.
+- :func:`link_decisions` — practitioners' answers to "records to confirm"
+  (a review's ``confirm:<record>`` prompts) as
+  :class:`advisory.linkage.LinkDecisions` for the next linkage run: agreed
+  is confirmed, disagreed is rejected.
 - :func:`drift` — population stability per factor of new cases against the
   audited ones (bootstrap intervals), calibration drift once outcomes
   arrive, and a plain statement when a re-audit is due under the audit
@@ -29,6 +33,7 @@ Needs the ``oversight`` extra (``pip install 'advisory[oversight]'``).
 from __future__ import annotations
 
 from advisory.oversight._adapter import ReviewPrompts, review_hash, review_prompts
+from advisory.oversight._decisions import link_decisions
 from advisory.oversight._drift import Calibration, DriftCheck, drift
 from advisory.oversight._errors import ModelSwitchedOffError, OversightError, StoreVersionError
 from advisory.oversight._monitor import Finding, OversightMonitor, monitor
@@ -48,6 +53,7 @@ __all__ = [
     "Verification",
     "check_model_version",
     "drift",
+    "link_decisions",
     "monitor",
     "record_simulated",
     "review_hash",

@@ -363,10 +363,10 @@ class BatchRows:
     # ---- the guard ---------------------------------------------------------------
 
     def strings(self) -> tuple[set[Any], set[Any], set[Any]]:
-        """Return the strings the briefs read from these rows: texts, identifiers, dates."""
+        """Return the strings the briefs read from these rows: texts, record ids, dates."""
         day, when, person, agency, what, event_id = self._entry_columns
         texts: set[Any] = {*when, *agency, *what}
-        ids: set[Any] = {*person, *event_id}
+        ids: set[Any] = {*self.ids, *person, *event_id}
         dates: set[Any] = {*self.dates, *day}
         for rows in (self.household, self.connected):
             ids.update(p[0] for p in rows)

@@ -497,7 +497,7 @@ class ReviewBuilder:
             listed=_CHRONOLOGY,
             day=tables.day,
         )
-        rows_pass = check_rows(*batch.strings())
+        rows_pass, masked = check_rows(*batch.strings())
         household = Household(batch)
         about = self.about
         out = []
@@ -550,7 +550,7 @@ class ReviewBuilder:
                 "about": {**about, "not_captured": [n.copy() for n in about["not_captured"]]},
             }
             if self._frame_checked:
-                check_brief(document)
+                check_brief(document, own_only=not masked)
             else:  # the keys and fixed texts every brief shares, once per builder
                 check_language(document)
                 self._frame_checked = True
@@ -702,13 +702,8 @@ class ReviewBuilder:
         if spec.kind == "household_change":
             text = f"the {who} {spec.change} the household {_window_words(spec.window_days)}"
         else:
-            kinds = ", ".join(types)
-            count = (
-                kinds
-                if len(rows) == 1 and not partial
-                else (f"{kinds} ({'at least ' if partial else ''}{plural(len(rows), 'record')})")
-            )
-            text = f"{count}, {who}"
+            # the kinds, never how many: a count of concerns would sort families
+            text = f"{', '.join(types)}, {who}"
             if partial:
                 text += ", some not shared"
         if latest is not None:

@@ -38,8 +38,8 @@ CIRCUMSTANCES: Final = 2
 N_QUESTIONS: Final = CIRCUMSTANCES + 1
 #: The general questions that fill an empty place, by id.
 GENERAL: Final = (
-    ("network", "Who in the family's own network helps day to day, and how?"),
-    ("child_view", "What does the child say about home, school and friends?"),
+    ("network", "Who in the family's own network helps day to day, and how do they help?"),
+    ("child_view", "What does the child say about home, school, friends and what would help?"),
     ("strengths", "What is going well for this family, and what have they managed before?"),
 )
 #: The general question of the supports place when no support is recorded.

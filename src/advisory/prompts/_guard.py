@@ -35,8 +35,13 @@ characters and accents removed, look-alike letters of other scripts read as
 Latin, so ``r\u0456sk`` and ``hi\u200bgh`` are caught.
 
 Structured renderings (the dict behind JSON) are walked key by key: dates
-(keys such as ``date`` or ``latest``) must be ISO dates; identifiers (keys such
-as ``case_id``, ``factor``) must be identifiers whose words pass rule 1;
+(keys such as ``date`` or ``latest``) must be ISO dates; the library's own
+identifiers (keys such as ``factor``, ``prompt_id``) must be identifiers whose
+words pass rule 1; record identifiers (``case_id``, ``person_id``,
+``event_id``) are data, not wording: they must only be written as identifiers
+(:data:`advisory.context.ID_PATTERN`, so ``10001``, ``011`` and ``2`` pass),
+and a rendering's free text is checked with its record identifiers masked
+(``mother 10001`` is read as ``mother ID``);
 whole numbers are allowed only as record counts and ages (``events``,
 ``age_years``); a float is never allowed anywhere; every other string is free
 text.
@@ -49,7 +54,7 @@ of :data:`advisory._language.QUESTION_OPENERS` ("Consider whether", "Has",
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Final
 
 from advisory._errors import AdvisoryError
@@ -61,17 +66,20 @@ from advisory._language import (
     check_identifier_words,
     check_words,
 )
+from advisory.context._contract import ID_PATTERN
 from advisory.prompts._memo import BoundedMemo
 
 __all__ = [
     "DATE_KEYS",
     "ID_KEYS",
     "INT_KEYS",
+    "RECORD_ID_KEYS",
     "LanguageError",
     "check_identifiers",
     "check_language",
     "check_question",
     "identifier_shape",
+    "masker",
 ]
 
 #: Keys of a review dict whose values are ISO dates (or null).
@@ -90,11 +98,17 @@ DATE_KEYS: Final = frozenset(
 ID_KEYS: Final = frozenset(
     {"case_id", "person_id", "event_id", "prompt_id", "factor", "kind", "schema"}
 )
+#: Keys whose values are record identifiers: data, checked for their format only.
+RECORD_ID_KEYS: Final = frozenset({"case_id", "person_id", "event_id"})
 #: The only keys whose values may be numbers: record counts and ages in years.
 INT_KEYS: Final = frozenset({"events", "age_years"})
 
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _IDENTIFIER: Final = re.compile(r"[A-Za-z][A-Za-z0-9_:\-/]*")
+_RECORD_ID: Final = re.compile(ID_PATTERN)
+# A word of free text written as a record identifier could be; not after a sign,
+# a currency, a decimal point or another identifier character.
+_ID_TOKEN: Final = re.compile(r"(?<![\w.,/+#£$%-])[A-Za-z0-9][A-Za-z0-9_.:/-]*")
 _PIECES: Final = re.compile(r"\n|(<[^<>]*>)")
 _BANNED_PREFIXES: Final = BANNED_PREFIXES
 
@@ -136,12 +150,24 @@ def _check_identifier(text: str) -> None:
     check_words(" ".join(_SEPARATORS.split(text)))
 
 
+def _check_record_id(text: str) -> None:
+    if _RECORD_ID.match(text) is None:
+        raise _BreachError(
+            text[:70], "is not a record identifier (letters, digits, _ . : / -; up to 64)"
+        )
+
+
 def _check_date(text: str) -> None:
     if _ISO_DATE.fullmatch(text) is None:
         raise _BreachError(text, "is not an ISO date (YYYY-MM-DD)")
 
 
-_CHECKS: Final = {"text": check_free_text, "id": _check_identifier, "date": _check_date}
+_CHECKS: Final = {
+    "text": check_free_text,
+    "id": _check_identifier,
+    "record": _check_record_id,
+    "date": _check_date,
+}
 # Strings already found acceptable, by kind; renderings repeat them a lot.
 _APPROVED: Final[dict[str, BoundedMemo[str, bool]]] = {
     kind: BoundedMemo(_APPROVED_MAX) for kind in _CHECKS
@@ -170,7 +196,54 @@ def identifier_shape(text: str) -> str:
     return _DIGIT_RUN.sub("0", text)
 
 
-def _check_text(text: str, kind: str = "text") -> None:
+def masker(identifiers: Iterable[object]) -> Callable[[str], str] | None:
+    """Return a function masking record identifiers in free text, or None if none need it.
+
+    An identifier that free text would accept (``P0000012``) needs no mask;
+    others (``10001``, ``011``, ``2``) are replaced by ``ID`` where they stand
+    as a word of their own: not inside a longer word, a decimal, a ratio or a
+    percentage (``2`` is masked in ``father 2`` but not in ``2/10`` or ``0.2``).
+
+    Examples
+    --------
+    >>> mask = masker(["P0000012", "10001", "2"])
+    >>> mask("mother 10001 lives with father 2; 2/10")
+    'mother ID lives with father ID; 2/10'
+    >>> masker(["P0000012"]) is None
+    True
+    """
+    unsafe: set[str] = set()
+    for value in identifiers:
+        if not isinstance(value, str) or not value:
+            continue
+        if _IDENTIFIER.fullmatch(value) is not None:
+            try:
+                _check_text(value, "id")  # by shape: free text reads it as an identifier
+            except _BreachError:
+                pass
+            else:
+                continue
+        unsafe.add(value)
+    if not unsafe:
+        return None
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        core = token.rstrip(".:")
+        if core not in unsafe:
+            return token
+        end = match.start() + len(core)
+        after = match.string[end : end + 2]
+        if after[:1] == "%" or (after[:1] == "," and after[1:].isdigit()):
+            return token  # a percentage or a number written 1,000: never masked
+        return "ID" + token[len(core) :]
+
+    return lambda text: _ID_TOKEN.sub(replace, text)
+
+
+def _check_text(text: str, kind: str = "text", mask: Callable[[str], str] | None = None) -> None:
+    if mask is not None and kind == "text":
+        text = mask(text)
     approved = _APPROVED[kind]
     if text in approved:
         return
@@ -188,10 +261,11 @@ def _check_text(text: str, kind: str = "text") -> None:
 
 
 def check_identifiers(values: Iterable[str], *, where: str) -> None:
-    """Check many identifiers, such as the case ids of a batch, as :func:`check_language` would.
+    """Check many record identifiers, such as the case ids of a batch, as the guard would.
 
-    The same rules as for an identifier key of a dict rendering (``case_id``),
-    without walking a dict per value.
+    The same rule as for a record identifier key of a dict rendering
+    (``case_id``): written as an identifier (letters, digits, ``_ . : / -``),
+    whatever it reads as; ids are data, not wording.
 
     Parameters
     ----------
@@ -207,19 +281,19 @@ def check_identifiers(values: Iterable[str], *, where: str) -> None:
 
     Examples
     --------
-    >>> check_identifiers(["C0003502", "C0003503"], where="case_id")
-    >>> check_identifiers(["C0003502", "top10"], where="case_id")
+    >>> check_identifiers(["C0003502", "10001", "011", "2"], where="case_id")
+    >>> check_identifiers(["C0003502", "C 7"], where="case_id")
     Traceback (most recent call last):
     ...
-    advisory.prompts._guard.LanguageError: case_id: 'top10' reads as a score, rank or band. ...
+    advisory.prompts._guard.LanguageError: case_id: 'C 7' is not a record identifier ...
     """
-    approved = _APPROVED["id"]
+    approved = _APPROVED["record"]
     try:
         for value in values:
             if not isinstance(value, str):
                 raise _BreachError(repr(value)[:40], "is not text")
             if value not in approved:
-                _check_text(value, "id")
+                _check_text(value, "record")
     except _BreachError as breach:
         raise LanguageError(where, breach.found, breach.rule) from None
 
@@ -231,23 +305,26 @@ def passed_before(key: str, value: str) -> bool:
     :func:`check_language`). Renderings repeat most of their texts, so this
     lets a caller skip the walk when every text is known.
     """
-    kind = "date" if key in DATE_KEYS else "id" if key in ID_KEYS else "text"
-    return value in _APPROVED[kind]
+    return value in _APPROVED[_kind(key)]
 
 
 def _kind(key: str) -> str:
-    return "date" if key in DATE_KEYS else "id" if key in ID_KEYS else "text"
+    if key in DATE_KEYS:
+        return "date"
+    if key in RECORD_ID_KEYS:
+        return "record"
+    return "id" if key in ID_KEYS else "text"
 
 
-def _walk(value: object, key: str) -> None:
+def _walk(value: object, key: str, mask: Callable[[str], str] | None = None) -> None:
     if isinstance(value, str):
         kind = _kind(key)
-        if value not in _APPROVED[kind]:
-            _check_text(value, kind)
+        if value not in _APPROVED[kind] or (mask is not None and kind == "text"):
+            _check_text(value, kind, mask)
     elif value is None or isinstance(value, bool):
         return
     elif type(value) is list or type(value) is dict:
-        _walk_container(value, key)
+        _walk_container(value, key, mask)
     elif isinstance(value, int):
         if key not in INT_KEYS or value < 0:
             raise _BreachError(
@@ -256,7 +333,7 @@ def _walk(value: object, key: str) -> None:
                 f"(keys {sorted(INT_KEYS)})",
             )
     elif isinstance(value, (Mapping, list, tuple)):
-        _walk_container(value, key)
+        _walk_container(value, key, mask)
     else:
         raise _BreachError(
             repr(value)[:40],
@@ -265,7 +342,7 @@ def _walk(value: object, key: str) -> None:
         )
 
 
-def _walk_container(value: object, key: str) -> None:
+def _walk_container(value: object, key: str, mask: Callable[[str], str] | None = None) -> None:
     if isinstance(value, Mapping):
         ids, approved = _APPROVED["id"], _APPROVED
         for k, v in value.items():
@@ -276,23 +353,39 @@ def _walk_container(value: object, key: str) -> None:
                     _check_text(k, "id")
                 if type(v) is str:  # most values: text already approved under its kind
                     kind = _kind(k)
-                    if v not in approved[kind]:
-                        _check_text(v, kind)
+                    if v not in approved[kind] or (mask is not None and kind == "text"):
+                        _check_text(v, kind, mask)
                 elif v is not None:
-                    _walk(v, k)
+                    _walk(v, k, mask)
             except _BreachError as breach:
                 breach.path.append(f".{k}")
                 raise
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
             try:
-                _walk(item, key)
+                _walk(item, key, mask)
             except _BreachError as breach:
                 breach.path.append(f"[{i}]")
                 raise
 
 
-def check_language(rendering: object, *, where: str = "") -> None:
+def _record_ids(value: object, out: list[object]) -> list[object]:
+    """Collect the values under record identifier keys of a dict rendering."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if k in RECORD_ID_KEYS:
+                out.append(v)
+            elif isinstance(v, (Mapping, list, tuple)):
+                _record_ids(v, out)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _record_ids(item, out)
+    return out
+
+
+def check_language(
+    rendering: object, *, where: str = "", identifiers: Iterable[object] = ()
+) -> None:
     """Reject a rendering that states a risk level, a score, a rank or an instruction.
 
     Parameters
@@ -304,6 +397,11 @@ def check_language(rendering: object, *, where: str = "") -> None:
     where : str, default ""
         Where the rendering comes from, for the message (default ``"text"``
         for strings).
+    identifiers : iterable of str
+        The record identifiers (case, person and event ids) a text rendering
+        holds: they are data, so free text is checked with them masked
+        (:func:`masker`). A dict rendering's own (under ``case_id``,
+        ``person_id``, ``event_id``) are masked without being listed.
 
     Raises
     ------
@@ -327,16 +425,20 @@ def check_language(rendering: object, *, where: str = "") -> None:
     Traceback (most recent call last):
     ...
     advisory.prompts._guard.LanguageError: contribution: '0.4' is a float; ...
+    >>> check_language({"person_id": "10001", "relation": "lives with partner 10002",
+    ...                 "other": {"person_id": "10002"}})
     """
     try:
         if isinstance(rendering, str):
+            mask = masker(identifiers)
             # Rules never span lines or markup, so each piece is checked (and
             # remembered) on its own: renderings share most of their lines.
             for piece in _PIECES.split(rendering):
                 if piece and not piece.isspace():
-                    _check_text(piece)
+                    _check_text(piece, "text", mask)
         else:
-            _walk(rendering, "")
+            mask = masker([*identifiers, *_record_ids(rendering, [])])
+            _walk(rendering, "", mask)
     except _BreachError as breach:
         path = "".join(reversed(breach.path)).lstrip(".")
         place = f"{where}{'.' if where and path else ''}{path}" or "text"

@@ -15,6 +15,7 @@ import html
 from collections.abc import Mapping
 from typing import Any, Final
 
+from advisory.prompts._checked import record_ids
 from advisory.prompts._guard import check_language
 from advisory.prompts._schema import check_schema_id
 from advisory.prompts._words import relative_words
@@ -184,7 +185,7 @@ def render_text(review: Mapping[str, Any]) -> str:
         "model's explanation; their number and order say nothing about the case.",
     ]
     text = "\n".join(lines) + "\n"
-    check_language(text, where=f"text of case {review['case_id']}")
+    check_language(text, where=f"text of case {review['case_id']}", identifiers=record_ids(review))
     return text
 
 
@@ -282,5 +283,9 @@ def render_html(review: Mapping[str, Any]) -> str:
         "</section>",
     ]
     markup = "\n".join(parts) + "\n"
-    check_language(html.unescape(markup), where=f"HTML of case {review['case_id']}")
+    check_language(
+        html.unescape(markup),
+        where=f"HTML of case {review['case_id']}",
+        identifiers=record_ids(review),
+    )
     return markup

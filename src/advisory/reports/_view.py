@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from advisory.fairness._result import attribute_label
+from advisory.reports._linkage import linkage_view
 from advisory.reports._words import (
     could_not,
     fmt,
@@ -591,6 +592,7 @@ def build_view(doc: Mapping[str, Any], *, title: str | None) -> dict[str, Any]:
         "disparities_evidence": evidence,
         "proxies": proxies,
         "parity": parity,
+        "linkage": linkage_view(doc.get("linkage")),
         "suppressed": [f"{r['attribute']}: {r['group']}" for r in suppressed],
         "notes": list(doc["notes"]),
         "cannot_see": _cannot_see(external, doc["label"]),
