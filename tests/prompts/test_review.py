@@ -306,6 +306,39 @@ def test_a_record_the_guard_refuses_is_named_where_a_brief_shows_it(
     assert unshown == builder.review_dicts(demo_context)
 
 
+def test_numeric_person_ids_are_masked_and_change_nothing_else(
+    builder: Any, demo_context: Any
+) -> None:
+    """A batch whose record ids need masking in free text checks every brief whole."""
+    import json
+
+    ids = demo_context.cases["case_id"].iloc[:60]
+    small = dataclasses.replace(
+        demo_context,
+        **{
+            name: table[table["case_id"].isin(ids)].reset_index(drop=True)
+            for name in ("cases", "household", "records", "provenance", "gaps", "connected")
+            for table in [getattr(demo_context, name)]
+        },
+        factors=demo_context.factors.loc[ids],
+    )
+    numeric = dataclasses.replace(
+        small,
+        **{
+            name: table.assign(person_id=table["person_id"].str.replace("P", "", regex=False))
+            for name in ("cases", "household", "records", "provenance", "gaps", "connected")
+            for table in [getattr(small, name)]
+        },
+    )
+    expected = [
+        re.sub(r'"P(\d+)"', r'"\1"', re.sub(r"\bP(\d{7})\b", r"\1", json.dumps(d)))
+        for d in builder.review_dicts(small)
+    ]
+    found = [json.dumps(d) for d in builder.review_dicts(numeric)]
+    assert found == expected
+    assert any('"0' in f for f in found)
+
+
 def test_a_batch_finds_each_case_s_safety_records(builder: Any, demo_context: Any) -> None:
     from advisory.prompts._batch import SafetyRows
     from advisory.prompts._safety import covered_pairs
