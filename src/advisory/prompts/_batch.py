@@ -70,8 +70,16 @@ def _by_case(table: Groups, where: dict[str, int]) -> tuple[Int, Int, Int]:
     return rows, case, np.searchsorted(case, np.arange(len(where) + 1))
 
 
+def _text(days: npt.NDArray[np.datetime64]) -> list[str]:
+    """Return days as ISO text (``'NaT'`` when missing), each distinct day written once."""
+    if len(days) < 64:
+        return days.astype(str).tolist()  # type: ignore[no-any-return]
+    distinct, where = np.unique(days, return_inverse=True)
+    return distinct.astype(str)[where.ravel()].tolist()  # type: ignore[no-any-return]
+
+
 def _iso(days: npt.NDArray[np.datetime64]) -> list[str | None]:
-    return [None if t == "NaT" else t for t in days.astype(str).tolist()]
+    return [None if t == "NaT" else t for t in _text(days)]
 
 
 class BatchRows:
@@ -177,7 +185,7 @@ class BatchRows:
         self._rest: list[tuple[Any, str, str]] = list(
             zip(
                 agency[rest].tolist(),
-                days[rest].astype(str).tolist(),
+                _text(days[rest]),
                 [str(p) for p in person[rest].tolist()],
                 strict=True,
             )
@@ -186,7 +194,7 @@ class BatchRows:
         shown[at[rank < self._listed]] = True
         shown |= key
         at = np.flatnonzero(shown)
-        iso: list[str] = days[at].astype(str).tolist()  # all dated
+        iso = _text(days[at])  # all dated
         self.entry_bounds: list[int] = np.searchsorted(at, bounds).tolist()
         self.entry_key: list[bool] = key[at].tolist()
         codes = pair_code[at].tolist()
@@ -207,7 +215,7 @@ class BatchRows:
             person[at].tolist(),
             agency[at].tolist(),
             kind[at].tolist(),
-            days[at].astype(str).tolist(),
+            _text(days[at]),
             strict=True,
         ):
             latest = groups.get((c, p, a))
