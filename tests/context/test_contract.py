@@ -8,7 +8,10 @@ from pathlib import Path
 
 import jsonschema
 import pandas as pd
+import pytest
 
+from advisory import InputError
+from advisory._json_schema import check_document, read_schema
 from advisory.context import SCHEMA, read_records, records_schema
 from advisory.context._contract import TABLES, records_page, schema_text
 from advisory.datasets import make_multiagency
@@ -129,3 +132,12 @@ def test_read_records_keeps_leading_zeros_and_local_words(tmp_path: Path) -> Non
     assert records["cases"]["case_id"].tolist()[:2] == ["0001", "0002"]
     assert "nan" in set(records["relationships"]["relationship"])  # a word, not a missing value
     assert isinstance(records["events"]["date"].dtype, type(pd.Series(pd.NaT).dtype))
+
+
+def test_the_library_s_own_checker_reads_the_schema_too() -> None:
+    schema = read_schema("advisory.context", "records.schema.json")
+    payload = model_input(make_multiagency(n_cases=10, seed=0))
+    check_document(payload, schema, "The records")
+    payload["relationships"][0]["relationship"] = "brother"
+    with pytest.raises(InputError, match=r"relationships\[0\]\.relationship must be one of"):
+        check_document(payload, schema, "The records")

@@ -30,7 +30,7 @@ def test_packaged_copy_matches_repository_root() -> None:
 def test_reference_spec_reads_as_reviewed() -> None:
     spec = reference_linkage_spec()
     assert spec.case_agency == "childrens_social_care"
-    assert spec.approved_on == dt.date(2026, 11, 30)
+    assert spec.approved_on == dt.date(2026, 12, 7)
     assert spec.approved_by
     assert 0 < spec.gap < spec.ask < spec.link < 1
     assert [c.kind for c in spec.comparisons][:2] == ["forename_surname", "date_of_birth"]
@@ -63,11 +63,11 @@ def _bad(old: str, new: str) -> str:
             r"blocking\[1\].columns names the column 'post_code'",
         ),
         (
-            "approved_on = 2026-11-30",
+            "approved_on = 2026-12-07",
             'approved_on = "30/11/2026"',
             "approval.approved_on must be a TOML date",
         ),
-        ("link = 0.99", "link = 0.4", "thresholds.link must be above ask"),
+        ("link = 0.9", "link = 0.4", "thresholds.link must be above ask"),
         ("ask = 0.5", "ask = 1.5", "thresholds.ask must be a number between 0 and 1"),
         ('kind = "postcode"', 'kind = "fuzzy"', "comparisons\\[2\\].kind must be one of"),
         ('kind = "date_of_birth"', 'kind = "forename_surname"', "must name 2 column"),

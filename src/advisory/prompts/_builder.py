@@ -325,9 +325,9 @@ class ReviewBuilder:
 
         The same choice :meth:`review_dicts` makes, as a table: ``True`` where
         the review asks a question about the factor (a recorded circumstance
-        or a recorded absence). For comparing how often factors are asked
-        about across groups (prompt parity); like a review, it holds no
-        attribution.
+        or a recorded absence, or a safety item about its records). For
+        comparing how often factors are asked about across groups (prompt
+        parity); like a review, it holds no attribution.
 
         Parameters
         ----------
@@ -369,7 +369,8 @@ class ReviewBuilder:
             chunk_ids = ids[start : start + _CHUNK]
             references = [tables.reference_dates.get(c) for c in chunk_ids]
             safety = SafetyRows(tables, chunk_ids, references, self.type_window)
-            choices, _, _, _ = self._choose(chunk, chunk_ids, tables, safety)
+            choices, _, _, _, covered = self._choose(chunk, chunk_ids, tables, safety)
+            table[start : start + len(chunk_ids)] |= covered  # asked by a safety item
             for i, choice in enumerate(choices):
                 for kind, j in choice.slots:
                     if kind != "general":
@@ -423,8 +424,13 @@ class ReviewBuilder:
 
     def _choose(
         self, X: pd.DataFrame, ids: list[str], tables: CaseTables, safety: SafetyRows
-    ) -> tuple[list[Any], Any, Any, FactorRows]:
-        """Choose the questions of a chunk: the only place attributions are read."""
+    ) -> tuple[list[Any], Any, Any, FactorRows, Any]:
+        """Choose the questions of a chunk: the only place attributions are read.
+
+        Returns the choices, the factor values, where a partly covered window has
+        records, the records behind each factor, and where a safety item asks
+        about a factor's records.
+        """
         matrix, values, steady = self._stable.steady(X)
         known = ~np.isnan(matrix)
         behind = FactorRows(tables.provenance, ids, self.factor_names)
@@ -434,7 +440,7 @@ class ReviewBuilder:
             recorded = (known & (~self._counts[None, :] | (matrix > 0))) | seen
             absent = known & self._can_be_absent[None, :] & (matrix == 0)
         recorded &= ~self._never_asked[None, :]
-        self._leave_out_safety(recorded, safety, behind, tables)
+        covered = self._leave_out_safety(recorded, safety, behind, tables)
         if self._age_column is not None and absent.any():
             age = matrix[:, self._age_column]
             for j, ages in enumerate(self._absence_ages):
@@ -449,12 +455,16 @@ class ReviewBuilder:
             strength=self._strength,
             hardship=self._hardship,
         )
-        return choices, matrix, seen, behind
+        return choices, matrix, seen, behind, covered
 
     def _leave_out_safety(
         self, recorded: Any, safety: SafetyRows, behind: FactorRows, tables: CaseTables
-    ) -> None:
-        """Leave out of the choice the factors whose records a safety item asks about."""
+    ) -> Any:
+        """Leave out of the choice the factors whose records a safety item asks about.
+
+        Returns where that happened (case x factor): a safety item asks about them.
+        """
+        covered = np.zeros_like(recorded)
         with_pairs = [j for j, pairs in enumerate(self._pairs) if pairs]
         need = [
             (i, j)
@@ -470,12 +480,14 @@ class ReviewBuilder:
             people = {p for pair in self._pairs[j] for p in found.get(pair, ())}
             if any(str(persons[r]) in people for r in rows[(i, j)]):
                 recorded[i, j] = False
+                covered[i, j] = True
+        return covered
 
     def _chunk_dicts(
         self, X: pd.DataFrame, ids: list[str], dates: list[str], tables: CaseTables
     ) -> list[dict[str, Any]]:
         safety = SafetyRows(tables, ids, dates, self.type_window)
-        choices, matrix, seen, behind = self._choose(X, ids, tables, safety)
+        choices, matrix, seen, behind, _ = self._choose(X, ids, tables, safety)
         records_of = behind.records(
             [
                 (i, j)

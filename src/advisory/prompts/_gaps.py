@@ -57,6 +57,7 @@ def parent_gap(
 
 _PARENT_WORDS: Final = ("mother", "father", "parent")
 _OTHER_PARENT: Final = {"mother": "father", "father": "mother"}
+_HE: Final = {"father": "he", "mother": "she"}
 #: People living elsewhere whose own records the brief does not hold: by relationship words.
 _ELSEWHERE_WORDS: Final = ("mother", "father", "parent")
 
@@ -110,7 +111,8 @@ def family_gaps(
                 "description": f"The child's {other} is not in these records.",
                 "start_date": None,
                 "end_date": None,
-                "question": f"Who is the {other}, and what part do they play in the child's life?",
+                "question": f"Who is the {other}, and what part does {_HE[other]} play in the "
+                "child's life?",
             }
         )
     return out
@@ -178,7 +180,7 @@ def case_gaps(
         if item["gp"]:
             parts.append(
                 f"The {_people(item['gp'])} {'is' if len(set(item['gp'])) == 1 else 'are'} not "
-                "registered with a GP practice, so no GP records could be shared."
+                "registered with a GP practice."
             )
         if item.get("stale"):
             parts.append(
@@ -188,13 +190,10 @@ def case_gaps(
         if not parts:
             continue
         if item["gp"] and not item["people"]:
-            question = (
-                "Where does the family go when someone is unwell, and would they like help to "
-                "register with a GP?"
-            )
+            question = "Where does the family go when someone is unwell?"
         else:
             knows = "the police" if label == "Police" else label
-            question = f"What would {knows} know about the household for this period?"
+            question = f"What would {knows} know of the household then?"
         out.append(
             {
                 "prompt_id": f"gap:{agency}",
