@@ -11,9 +11,11 @@ import pytest
 
 from advisory.definitions import load_catalogue, reference_root
 from advisory.prompts import render_html, render_text
+from advisory.prompts._choose import GENERAL, YOUNG_CHILD_VIEW
 from advisory.prompts._gaps import parent_gap
+from advisory.prompts._guard import check_question
 from advisory.prompts._people import YOUNG_PARENT
-from advisory.prompts._render import CHRONOLOGY_ONLY_KEY, EMPTY
+from advisory.prompts._render import CHRONOLOGY_ONLY_KEY, EMPTY, NO_SAFETY, SAFETY_CHECKS
 from advisory.prompts._safety import SAFETY
 from advisory.prompts._words import event_words, who_words
 
@@ -244,16 +246,28 @@ def test_safety_records_always_get_a_check_and_a_question(dicts: list[dict[str, 
     assert with_safety
     for d in with_safety:
         asked = {q["factor"] for q in d["questions"]}
+        text = render_text(d)
         for item in d["safety"]:
             assert item["check"].endswith("alone."), item
             assert item["question"].endswith("?")
+            # one line each: what, who, when, whom to see alone and the question
+            assert f"{item['check']} {item['question']}" in text
             if item["prompt_id"] == "safety:domestic_abuse_notification":
-                assert "MARAC" in item["check"]
                 # never asked again by a model question about the same records
                 assert "adult_domestic_abuse_notifications" not in asked
-        text = render_text(d)
-        assert "Safety first" in text
+        assert NO_SAFETY not in text
     assert set(SAFETY) >= {("police", "domestic_abuse_notification")}
+
+
+def test_every_brief_has_the_same_checks_before_the_visit(dicts: list[dict[str, Any]]) -> None:
+    # the section is in every brief, so its presence is never a label of the case
+    assert "MARAC" in SAFETY_CHECKS
+    for d in dicts:
+        for text in (render_text(d), render_html(d)):
+            assert "Before you go" in text
+            assert SAFETY_CHECKS in text
+            assert (NO_SAFETY in text) == (not d["safety"])
+    assert "each time" not in " ".join(q for _, q in SAFETY.values())
 
 
 def test_no_question_twice_and_never_the_number_of_adults(dicts: list[dict[str, Any]]) -> None:
@@ -344,3 +358,62 @@ def test_question_citations_carry_no_counts(dicts: list[dict[str, Any]]) -> None
     for d in dicts:
         for q in d["questions"]:
             assert not re.search(r"\d+ records?\b", q["recorded"]), q["recorded"]
+
+
+def test_whom_to_ask_alone_is_the_households_own_adults(dicts: list[dict[str, Any]]) -> None:
+    said = 0
+    for d in dicts:
+        adults = [p for p in d["household"] if re.match(r"(1[89]|[2-9]\d|1\d\d) ", p["age"])]
+        for q in d["questions"]:
+            if len(adults) <= 2 and q["prompt_id"] in (
+                "question:child_prior_referrals",
+                "question:adults_with_mental_health_contacts",
+            ):
+                assert "ask each" not in q["question"], (d["case_id"], q["question"])
+                said += "alone)" in q["question"]
+        for g in d["could_not_see"]:
+            if g["prompt_id"] == "gap:other_parent":
+                assert g["question"].endswith(" alone)?")
+    assert said
+
+
+def test_people_of_the_same_relationship_are_told_apart_and_earlier_history_is_said(
+    dicts: list[dict[str, Any]],
+) -> None:
+    told = 0
+    for d in dicts:
+        named = [e["relationship"] for e in d["chronology"] + d["key_history"]]
+        told += any("years old)" in n for n in named)
+        if d["key_history_more"]:
+            assert re.search(r"earlier: .+ \(.+\) \d{4}-\d{2}-\d{2}", d["key_history_more"])
+        for p in d["household"]:
+            for r in p["records"]:
+                if r["support"]:
+                    assert "absence" not in r["kinds"]
+    assert told
+    both = [
+        (d, p)
+        for d in dicts
+        for p in d["household"]
+        if len({r["support"] for r in p["records"]}) == 2
+    ]
+    assert both
+    for d, p in both:
+        # a support never reads as one of the concerns: concerns first, then "Supports:"
+        line = next(x for x in render_text(d).splitlines() if p["person_id"] + "," in x)
+        assert re.search(r"\)\. Supports: [^;]*; latest", line), line
+
+
+def test_a_child_under_five_is_not_asked_about_school_and_friends(
+    dicts: list[dict[str, Any]],
+) -> None:
+    school = next(q for key, q in GENERAL if key == "child_view")
+    young = 0
+    for d in dicts:
+        child = next(p for p in d["household"] if p["relationship"] == "child")
+        texts = [q["question"] for q in d["questions"]]
+        if re.match(r"(under 1|[1-4]) year", child["age"]):
+            assert school not in texts, d["case_id"]
+            young += YOUNG_CHILD_VIEW in texts
+    assert young
+    check_question(YOUNG_CHILD_VIEW, where="test")  # raises on a breach

@@ -23,7 +23,7 @@ from advisory._gc import collector_paused
 from advisory.definitions import Definitions
 from advisory.prompts._batch import BatchRows, FactorRows, SafetyRows
 from advisory.prompts._checked import check_brief, check_rows
-from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, choose
+from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, YOUNG_CHILD_VIEW, choose
 from advisory.prompts._columns import as_date
 from advisory.prompts._gaps import case_gaps, family_gaps, links_to_confirm, parent_gap
 from advisory.prompts._guard import check_identifiers, check_language, check_question
@@ -56,6 +56,89 @@ _FAMILY_WORDS: Final = {
     "AdditiveBoostingClassifier": "an additive boosting model (boosted single-factor trees)",
     "ShallowTreeClassifier": "a shallow decision tree",
 }
+
+
+def _who(people: list[str]) -> str:
+    """Name up to two people; more are "and others" (never a count)."""
+    if len(people) <= 2:
+        return " and ".join(people)
+    return f"{people[0]}, {people[1]} and others"
+
+
+def _earlier(entries: list[dict[str, Any]]) -> str:
+    """Say what the unlisted key history is: agency, whom, and the dates it spans."""
+    by_agency: dict[str, list[dict[str, Any]]] = {}
+    for e in entries:
+        by_agency.setdefault(e["agency"], []).append(e)
+    parts = []
+    for agency, found in by_agency.items():
+        days = sorted(e["date"] for e in found)
+        span = days[0] if days[0] == days[-1] else f"{days[0]} to {days[-1]}"
+        people = list(dict.fromkeys(e["relationship"] for e in found))
+        parts.append(f"{agency} ({_who(people)}) {span}")
+    return "; ".join(parts)
+
+
+#: The general question asking for the child's view (index into GENERAL).
+_CHILD_VIEW: Final = 1
+
+
+def _told_apart(
+    case_id: str, tables: CaseTables, words: dict[str, str]
+) -> tuple[list[str], list[str]]:
+    """Tell apart people of the same relationship by age; return the adults and young people.
+
+    Two brothers become "brother (2 years old)" and "brother (17 years old)" wherever the
+    brief names them after their own lines (chronology, questions, gaps). Returns the
+    words of the household's adults and of its young people from 10 to 17.
+    """
+    h = tables.household.columns
+    rows = [
+        (str(h["person_id"][r]), h["age"][r], h["relationship"][r])
+        for r in tables.household.rows(case_id)
+    ]
+    seen: dict[str, int] = {}
+    for person, _, _ in rows:
+        if person in words:
+            seen[words[person]] = seen.get(words[person], 0) + 1
+    adults, young = [], []
+    for person, age, _ in rows:
+        if person not in words or not isinstance(age, float) or age != age:
+            continue
+        word = words[person]
+        if seen.get(word, 0) > 1 and word != "child":
+            words[person] = f"{word} ({age_words(int(age))})"
+        if age >= 18:
+            adults.append(words[person])
+        elif age >= 10:
+            young.append(words[person])
+    return adults, young
+
+
+#: A catalogue question's "ask each ... alone" and who it means.
+_ALONE: Final = (
+    ("(ask each parent alone)", False),
+    ("(ask each alone)", False),
+    ("(ask each adult and young person alone)", True),
+)
+
+
+def _asked_alone(question: dict[str, Any], adults: list[str], young: list[str]) -> dict[str, Any]:
+    """Say whom to ask alone with the household's own adults ("ask the father alone")."""
+    text = question["question"]
+    for phrase, with_young in _ALONE:
+        if phrase not in text:
+            continue
+        people = adults + young if with_young else adults
+        if not people or len(people) > 2:
+            return question
+        if len(people) == 1:
+            text = text.replace(phrase, f"(ask the {people[0]} alone)")
+            text = text.replace("each adult", f"the {people[0]}")
+        else:
+            text = text.replace(phrase, f"(ask the {people[0]} and {people[1]}, each alone)")
+        return {**question, "question": text}
+    return question
 
 
 def _window_words(days: int | None) -> str:
@@ -516,6 +599,7 @@ class ReviewBuilder:
         for i, case_id in enumerate(ids):
             reference = dates[i]
             people, elsewhere, words, ids_of = household.people(i)
+            adults, young = _told_apart(case_id, tables, words)
             chronology, more, key_history = self._records(i, batch, words)
             earlier = len(key_history) - _KEY_HISTORY
             document = {
@@ -528,7 +612,11 @@ class ReviewBuilder:
                 "chronology": chronology,
                 "chronology_more": more,
                 "key_history": key_history[:_KEY_HISTORY],
-                "key_history_more": f"and {earlier} earlier" if earlier > 0 else None,
+                "key_history_more": (
+                    f"and {earlier} earlier: " + _earlier(key_history[_KEY_HISTORY:])
+                    if earlier > 0
+                    else None
+                ),
                 "safety": items_of(
                     safety.found[i],
                     safety.latest[i],
@@ -541,15 +629,19 @@ class ReviewBuilder:
                 if safety.found[i]
                 else [],
                 "questions": [
-                    self._question(
-                        kind,
-                        j,
-                        reference,
-                        matrix[i, j],
-                        seen[i, j],
-                        records_of.get((i, j), ()),
-                        batch.adults[i],
-                        words,
+                    _asked_alone(
+                        self._question(
+                            kind,
+                            j,
+                            reference,
+                            matrix[i],
+                            seen[i, j],
+                            records_of.get((i, j), ()),
+                            batch.adults[i],
+                            words,
+                        ),
+                        adults,
+                        young,
                     )
                     for kind, j in choices[i].slots
                 ],
@@ -612,8 +704,7 @@ class ReviewBuilder:
             months = sorted(day for day, _ in found)
             span = months[0] if months[0] == months[-1] else f"{months[0]} to {months[-1]}"
             people = list(dict.fromkeys(words.get(p, "someone elsewhere") for _, p in found))
-            who = people[0] if len(people) == 1 else "household"
-            parts.append(f"{self._source_labels.get(agency, agency)} ({who}) {span}")
+            parts.append(f"{self._source_labels.get(agency, agency)} ({_who(people)}) {span}")
         return "; ".join(parts)
 
     @staticmethod
@@ -635,7 +726,7 @@ class ReviewBuilder:
         kind: str,
         j: int,
         reference: str,
-        value: float,
+        row: Any,
         seen: bool,
         rows: Sequence[tuple[str, str, str | None]],
         adults: int,
@@ -643,6 +734,8 @@ class ReviewBuilder:
     ) -> dict[str, Any]:
         if kind == "general":
             key, text = GENERAL[j]
+            if j == _CHILD_VIEW and self._under_five(row):
+                text = YOUNG_CHILD_VIEW  # no school or friends to ask a toddler about
             return {
                 "prompt_id": f"general:{key}",
                 "kind": "general",
@@ -663,7 +756,7 @@ class ReviewBuilder:
                 "agency": self._agencies[j],
                 "question": self._absence_questions[j],
             }
-        recorded, _ = self._recorded(j, reference, value, bool(seen), rows, adults, words)
+        recorded, _ = self._recorded(j, reference, row[j], bool(seen), rows, adults, words)
         return {
             "prompt_id": f"question:{name}",
             "kind": "circumstance",
@@ -672,6 +765,12 @@ class ReviewBuilder:
             "agency": self._agencies[j],
             "question": self._questions[j],
         }
+
+    def _under_five(self, row: Any) -> bool:
+        if self._age_column is None:
+            return False
+        age = row[self._age_column]
+        return bool(age == age and age < 5)
 
     def _absence_words(self, spec: Any) -> str:
         found = self._absence_text.get(spec.name)

@@ -111,8 +111,8 @@ def family_gaps(
                 "description": f"The child's {other} is not in these records.",
                 "start_date": None,
                 "end_date": None,
-                "question": f"Who is the {other}, and what part does {_HE[other]} play in the "
-                "child's life?",
+                "question": f"Who is the {other}, and what part does {_HE[other]} play (ask the "
+                f"{parents[0]} alone)?",
             }
         )
     return out
@@ -135,6 +135,8 @@ def case_gaps(
 ) -> list[dict[str, Any]]:
     """One item per agency with a gap (and one for the household), each with a question."""
     g = tables.gaps.columns
+    h = tables.household.columns
+    members = {words.get(str(h["person_id"][r]), "") for r in tables.household.rows(case_id)}
     by_agency: dict[str, dict[str, Any]] = {}
     household: dict[str, list[str]] = {}
     for r in tables.gaps.rows(case_id):
@@ -173,10 +175,9 @@ def case_gaps(
             period = (
                 f" from {item['first']} to {item['last']}" if item["first"] and item["last"] else ""
             )
-            parts.append(
-                f"{label}: no records of the {_people(item['people'])}{period} "
-                f"({'; '.join(item['reasons'])})."
-            )
+            everyone = set(item["people"]) >= members
+            whom = "anyone here" if everyone else f"the {_people(item['people'])}"
+            parts.append(f"{label}: nothing of {whom}{period} ({'; '.join(item['reasons'])}).")
         if item["gp"]:
             parts.append(
                 f"The {_people(item['gp'])} {'is' if len(set(item['gp'])) == 1 else 'are'} not "

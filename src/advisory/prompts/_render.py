@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from advisory.prompts._checked import record_ids
+from advisory.prompts._choose import GENERAL_RECORDED
 from advisory.prompts._guard import check_language
 from advisory.prompts._schema import check_schema_id
 from advisory.prompts._words import relative_words
@@ -27,7 +28,7 @@ HEADINGS: Final = {
     "elsewhere": "Living elsewhere",
     "chronology": "Past year's records",
     "key_history": "Key history",
-    "safety": "Safety first",
+    "safety": "Before you go",
     "questions": "Questions for the visit",
     "to_confirm": "Records to confirm",
     "could_not_see": "Not in these records",
@@ -39,6 +40,10 @@ EMPTY: Final = {
     "chronology": "None shared; not proof nothing happened.",
     "key_history": "No referrals, plans, missing reports or exclusions shared; not proof of none.",
 }
+#: The checks of every brief, whatever its records, and what the section says
+#: when no safety record is shared: the same section in every brief, never a label.
+SAFETY_CHECKS: Final = "Check Police/MARAC, Health and school records first."
+NO_SAFETY: Final = "No safety record shared; not proof of none."
 #: Said instead of ``EMPTY["chronology"]`` when the key history holds a record
 #: of the past year, so the two sections never contradict each other.
 CHRONOLOGY_ONLY_KEY: Final = "None shared besides the key history below."
@@ -73,7 +78,7 @@ def _since(day: str, reference: str) -> str:
 def _records(records: list[Mapping[str, Any]]) -> str:
     """Return a person's record kinds by agency, supports first, and the latest date."""
     groups = []
-    for support in (True, False):
+    for support in (False, True):  # a support never reads as one of the concerns
         shown = [
             f"{r['kinds']} ({r['agency']}; {r['partial']})"
             if r["partial"]
@@ -84,10 +89,10 @@ def _records(records: list[Mapping[str, Any]]) -> str:
         if shown:
             groups.append(("Supports: " if support else "") + ", ".join(shown))
     latest = max(records, key=lambda r: r["latest"])
-    return "; ".join(groups) + f"; latest {latest['when']}"
+    return ". ".join(_cap(g) for g in groups) + f"; latest {latest['when']}"
 
 
-def _person(p: Mapping[str, Any], reference: str, *, elsewhere: bool) -> str:
+def _person(p: Mapping[str, Any], reference: str, *, elsewhere: bool, said: str = "") -> str:
     parts = [f"{_cap(p['relationship'])} {p['person_id']}, {p['age']}"]
     if p["member_since"]:
         parts.append(f"moved in {_since(p['member_since'], reference)}")
@@ -99,8 +104,14 @@ def _person(p: Mapping[str, Any], reference: str, *, elsewhere: bool) -> str:
     if p["records"]:
         line += f" {_cap(_records(p['records']))}."
     for note in p["notes"]:
-        line += f" {_cap(note)}."
+        if note.lower() not in said:  # "Not in these records" says it already, with whom
+            line += f" {_cap(note)}."
     return line
+
+
+def _said(review: Mapping[str, Any]) -> str:
+    """Return what "Not in these records" says, lower case: person lines do not repeat it."""
+    return " ".join(g["description"] for g in review["could_not_see"]).lower()
 
 
 def _entry(e: Mapping[str, Any]) -> str:
@@ -108,13 +119,21 @@ def _entry(e: Mapping[str, Any]) -> str:
     return f"{e['date']} ({when}): {e['relationship']}, {e['event_type']} ({e['agency']})"
 
 
-def _safety(item: Mapping[str, Any]) -> tuple[str, str]:
-    lead = f"{item['agency']}: {item['record']}, {item['people']}, {item['when']}. {item['check']}"
-    return lead, item["question"]
+def _safety(review: Mapping[str, Any]) -> list[str]:
+    """Return the lines of "Before you go": the fixed checks, then one line per item."""
+    lines = [SAFETY_CHECKS]
+    for item in review["safety"]:
+        lines.append(
+            f"{item['agency']}: {item['record']}, {item['people']}, {item['when']}. "
+            f"{item['check']} {item['question']}"
+        )
+    if not review["safety"]:
+        lines.append(NO_SAFETY)
+    return lines
 
 
 def _question(q: Mapping[str, Any]) -> tuple[str, str]:
-    if q["kind"] == "general":  # an open question about no record: nothing to cite
+    if q["recorded"] == GENERAL_RECORDED:  # an open question about no record: nothing to cite
         return q["question"], ""
     return q["question"], f"{q['agency']}: {q['recorded']}."
 
@@ -138,7 +157,8 @@ def render_text(review: Mapping[str, Any]) -> str:
         HEADINGS["household"],
     ]
     reference = review["reference_date"]
-    lines += [f"- {_person(p, reference, elsewhere=False)}" for p in review["household"]]
+    said = _said(review)
+    lines += [f"- {_person(p, reference, elsewhere=False, said=said)}" for p in review["household"]]
     if review["elsewhere"]:
         lines += ["", HEADINGS["elsewhere"]]
         lines += [f"- {_person(p, reference, elsewhere=True)}" for p in review["elsewhere"]]
@@ -154,11 +174,8 @@ def render_text(review: Mapping[str, Any]) -> str:
         lines.append(f"- {_cap(review['key_history_more'])}.")
     if not review["key_history"]:
         lines.append(f"- {EMPTY['key_history']}")
-    if review["safety"]:
-        lines += ["", HEADINGS["safety"]]
-        for item in review["safety"]:
-            lead, question = _safety(item)
-            lines += [f"- {lead}", f"  {question}"]
+    lines += ["", HEADINGS["safety"]]
+    lines += [f"- {line}" for line in _safety(review)]
     lines += ["", HEADINGS["questions"]]
     for q in review["questions"]:
         lead, recorded = _question(q)
@@ -213,7 +230,12 @@ def render_html(review: Mapping[str, Any]) -> str:
         f"{_e(review['reference_date'])}</h2>",
         f'<p class="advisory-statement">{_e(review["statement"])}</p>',
         f"<h3>{_e(HEADINGS['household'])}</h3>",
-        _list([_e(_person(p, reference, elsewhere=False)) for p in review["household"]]),
+        _list(
+            [
+                _e(_person(p, reference, elsewhere=False, said=_said(review)))
+                for p in review["household"]
+            ]
+        ),
     ]
     if review["elsewhere"]:
         parts += [
@@ -232,12 +254,10 @@ def render_html(review: Mapping[str, Any]) -> str:
         f"<h3>{_e(HEADINGS['key_history'])}</h3>",
         _list(key_history) if key_history else f"<p>{_e(EMPTY['key_history'])}</p>",
     ]
-    if review["safety"]:
-        safety = []
-        for item in review["safety"]:
-            lead, question = _safety(item)
-            safety.append(f'<p>{_e(lead)}</p><p class="advisory-question">{_e(question)}</p>')
-        parts += [f"<h3>{_e(HEADINGS['safety'])}</h3>", _list(safety)]
+    parts += [
+        f"<h3>{_e(HEADINGS['safety'])}</h3>",
+        _list([_e(line) for line in _safety(review)]),
+    ]
     parts += [
         f"<h3>{_e(HEADINGS['questions'])}</h3>",
     ]

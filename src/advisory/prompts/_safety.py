@@ -24,24 +24,24 @@ __all__ = ["SAFETY", "covered_pairs", "items_of", "safety_items"]
 #: each alone").
 SAFETY: Final[dict[tuple[str, str], tuple[str, str]]] = {
     ("police", "domestic_abuse_notification"): (
-        "Check with Police and MARAC first; see {alone}",
+        "See {alone}",
         "Who was harmed, who caused harm, and where does each of them live now?",
     ),
     ("police", "missing_person_report"): (
-        "Check with Police first; see {alone}",
+        "See {alone}",
         "Where was the young person when missing, with whom, and what helps them stay safe?",
     ),
     ("childrens_social_care", "child_protection_plan"): (
-        "Read the plan and its reviews first; see {alone}",
+        "Read the plan and its reviews; see {alone}",
         "What changed during the plan, and what does each person say is different now?",
     ),
     ("childrens_social_care", "child_in_need_plan"): (
-        "Read the plan first; see {alone}",
+        "Read the plan; see {alone}",
         "What help came with the plan, and what does each person say is different now?",
     ),
     ("health", "emergency_attendance"): (
-        "Check with Health and the health visitor first; see {alone}",
-        "What happened each time the baby needed emergency care, and who was caring for them?",
+        "See {alone}",
+        "What happened when the baby needed emergency care, and who was caring for them?",
     ),
 }
 #: Records of these types count only for a baby (under 2 on the referral date).
