@@ -52,7 +52,7 @@ $(OLDEST)/.installed: pyproject.toml
 
 test-oldest: $(OLDEST)/.installed
 	$(OLDEST)/bin/python -m pip list --format=freeze | grep -iE '^(numpy|pandas|scipy|scikit-learn|skops|tqdm)=='
-	$(OLDEST)/bin/pytest -m "not slow" -p no:cacheprovider
+	$(OLDEST)/bin/pytest -m "not slow" -n auto -p no:cacheprovider
 
 ## browser: Debian's chromium for the audit report's headless browser test (apt, as root or via sudo)
 browser:

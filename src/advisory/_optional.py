@@ -17,6 +17,7 @@ EXTRAS: Final[dict[str, tuple[str, ...]]] = {
     "fairness": ("fairlearn", "matplotlib", "jinja2"),
     "tracking": ("mlflow",),
     "parquet": ("pyarrow",),
+    "spark": ("pyspark", "pyarrow"),
 }
 
 
@@ -65,7 +66,7 @@ def require_extras(*extras: str, feature: str) -> None:
     ----------
     *extras : str
         Names of :data:`EXTRAS` (``"explain"``, ``"fairness"``, ``"tracking"``,
-        ``"parquet"``).
+        ``"parquet"``, ``"spark"``).
     feature : str
         Words describing what needs them, used in the error message.
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisory._checks import check_int
 from advisory._cli_audit import add_commands as add_audit_commands
+from advisory._cli_context import add_commands as add_context_commands
 from advisory._cli_link import add_commands as add_link_commands
 from advisory._cli_options import add_date_format, add_force, add_mapping
 from advisory._cli_oversight import add_commands as add_oversight_commands
@@ -436,6 +437,7 @@ def _parser() -> argparse.ArgumentParser:
         "--trust", action="append", help="an extra type to trust in the bundle (repeatable)"
     )
     review.set_defaults(run=_review)
+    add_context_commands(commands)
     add_audit_commands(commands)
     add_link_commands(commands)
     add_oversight_commands(commands)

@@ -122,8 +122,10 @@ def test_wrong_id_type_is_refused_before_any_job(spark, data, definitions) -> No
     frames["memberships"] = frames["memberships"].withColumn(
         "household_id", frames["memberships"]["start_date"]
     )
+    spark.sparkContext.setJobGroup("wrong-id-type", "a date as household id")
     with pytest.raises(InputError, match=r"'memberships' table's 'household_id' column"):
         context_on_spark(frames, definitions)
+    assert _no_job_ran(spark, "wrong-id-type")
 
 
 def test_an_unknown_person_is_refused_over_all_rows(spark, data, definitions) -> None:

@@ -12,9 +12,10 @@ import pandas as pd
 from advisory._checks import check_ids, check_int
 from advisory._errors import InputError
 from advisory.context._compute import compute_context
-from advisory.context._index import RecordArrays
+from advisory.context._index import OPEN, RecordArrays
 from advisory.context._records import check_records
 from advisory.context._result import CaseContext
+from advisory.context._summary import RecordsSummary
 from advisory.definitions import Definitions
 
 __all__ = ["RecordIndex", "build_context", "index_records"]
@@ -40,11 +41,16 @@ class RecordIndex:
     stale_after_days : int, default=90
         A source with no record of anyone in this many days before a
         reference date is reported stale.
-    chunk_size : int, default=20_000
-        Cases computed together; larger batches are split into chunks.
+    chunk_size : int, default=10_000
+        Cases computed together; larger batches are split into chunks (the
+        arrays of one chunk then stay about the same size at any scale).
     date_format : str, optional
         The ``strftime`` format of dates held as text (for example
         ``"%d/%m/%Y"``); without it, text dates must be ISO 8601.
+    summary : RecordsSummary, optional
+        What only all the records can say, when ``data`` is a part of them
+        (see :class:`RecordsSummary`); by default ``data`` is taken as all
+        the records.
     """
 
     def __init__(
@@ -54,8 +60,9 @@ class RecordIndex:
         *,
         lookback_days: int = 365,
         stale_after_days: int = 90,
-        chunk_size: int = 20_000,
+        chunk_size: int = 10_000,
         date_format: str | None = None,
+        summary: RecordsSummary | None = None,
     ) -> None:
         if not isinstance(definitions, Definitions):
             raise InputError(
@@ -66,28 +73,60 @@ class RecordIndex:
         self.stale_after_days = check_int(stale_after_days, "stale_after_days", _OWNER, minimum=1)
         self.chunk_size = check_int(chunk_size, "chunk_size", _OWNER, minimum=1)
         self.definitions = definitions
+        if summary is not None and not isinstance(summary, RecordsSummary):
+            raise InputError(
+                "The 'summary' parameter must be an advisory.context.RecordsSummary; "
+                f"got {type(summary).__name__} instead."
+            )
         records = check_records(
             data,
             definitions.catalogue,
             date_format=date_format,
             outcome_column=definitions.spec.outcome.column,
         )
-        snapshot = records.snapshot_date
-        if snapshot is None:
-            snapshot = records.cases["reference_date"].max()
         #: Data problems found in the records but not refused (see
         #: :func:`~advisory.context.check_records`).
         self.problems: pd.DataFrame = records.problems
         #: The records' extraction date: ``snapshot_date`` of the records when
         #: they give one, else the latest reference date of all their cases
-        #: (the same for every case asked for).
-        self.snapshot_date: dt.date = pd.Timestamp(snapshot).date()
-        self.arrays = RecordArrays.build(records, definitions.catalogue.source_names)
+        #: (the same for every case asked for; with a ``summary``, its date).
+        self.snapshot_date: dt.date
+        if records.snapshot_date is not None:
+            self.snapshot_date = records.snapshot_date.date()
+        elif summary is not None:
+            self.snapshot_date = summary.snapshot_date
+        else:
+            self.snapshot_date = pd.Timestamp(records.cases["reference_date"].max()).date()
+        self.arrays = RecordArrays.build(records, definitions.catalogue.source_names, summary)
         self._case_position: pd.Index = pd.Index(records.cases["case_id"])
         self._key_types = tuple(
             (source.name, event_type)
             for source in definitions.catalogue.sources
             for event_type in source.key_history
+        )
+
+    def summary(self) -> RecordsSummary:
+        """Return what only all these records can say, for an index of a part of them.
+
+        Returns
+        -------
+        RecordsSummary
+            Each agency's recording days and first covered day, and the
+            snapshot date, as this index uses them.
+        """
+        arrays = self.arrays
+        return RecordsSummary(
+            agency_days={
+                agency: arrays.agency_days[a].astype("datetime64[D]")
+                for a, agency in enumerate(arrays.agencies)
+                if len(arrays.agency_days[a])
+            },
+            coverage_start={
+                agency: dt.date(1970, 1, 1) + dt.timedelta(days=int(arrays.agency_horizon[a]))
+                for a, agency in enumerate(arrays.agencies)
+                if arrays.agency_horizon[a] < OPEN
+            },
+            snapshot_date=self.snapshot_date,
         )
 
     @property
@@ -154,6 +193,7 @@ def index_records(
     lookback_days: int = 365,
     stale_after_days: int = 90,
     date_format: str | None = None,
+    summary: RecordsSummary | None = None,
 ) -> RecordIndex:
     """Validate and index multi-agency records for fast case look-ups.
 
@@ -172,6 +212,10 @@ def index_records(
     date_format : str, optional
         The strftime format of text dates (``"%d/%m/%Y"``); default ISO 8601.
         See :func:`~advisory.context.check_records`.
+    summary : RecordsSummary, optional
+        What only all the records can say, when ``data`` is a part of them:
+        the part then gives its cases the context the whole would give (see
+        :class:`RecordsSummary`).
 
     Returns
     -------
@@ -194,6 +238,7 @@ def index_records(
         lookback_days=lookback_days,
         stale_after_days=stale_after_days,
         date_format=date_format,
+        summary=summary,
     )
 
 

@@ -21,7 +21,7 @@ from advisory.context._coverage import (
     describe_gap,
 )
 from advisory.context._household import household_changes, household_members
-from advisory.context._index import OPEN, RecordArrays, event_key, slices
+from advisory.context._index import OPEN, RecordArrays, event_key, search, slices
 from advisory.context._result import CaseContext
 from advisory.definitions import FactorSpec, ModelSpec
 
@@ -67,8 +67,8 @@ class _Events:
 
     def window(self, person: IntArray, first: IntArray, stop: IntArray) -> tuple[Any, Any]:
         """Positions ``[lo, hi)`` of each person's events dated ``first <= day < stop``."""
-        lo = np.searchsorted(self.key, event_key(person, first))
-        hi = np.searchsorted(self.key, event_key(person, stop))
+        lo = search(self.key, event_key(person, first))
+        hi = search(self.key, event_key(person, stop))
         return lo, hi
 
 
@@ -131,7 +131,8 @@ class _Computation:
         self.lookback_days = lookback_days
         self.stale_after_days = stale_after_days
         self.members = household_members(arrays, self.child, self.day)
-        self.events = _Events.of(arrays, np.unique(self.members.person))
+        self.people = np.unique(self.members.person)
+        self.events = _Events.of(arrays, self.people)
         self.values: dict[str, Any] = {}
         self.unknown: list[tuple[IntArray, str, Any]] = []
         self.provenance: list[dict[str, Any]] = []
@@ -203,7 +204,8 @@ class _Computation:
             )
             for rows, first, agency in queries.values()
         ]
-        checks = check_coverage_blocks(self.arrays, blocks)
+        coverage = self.arrays.coverage_of(self.people)
+        checks = check_coverage_blocks(coverage, len(self.arrays.agencies), blocks)
         return {
             key: (rows, first, check)
             for (key, (rows, first, _)), check in zip(queries.items(), checks, strict=True)
@@ -293,7 +295,7 @@ class _Computation:
             person=members.person[owner],
             relationship=members.relationship[owner],
             agency=factor.source,
-            event_id=arrays.event_ids[position],
+            event_id=arrays.event_ids(position),
             event_type=type_names[arrays.ev_type[position]],
             day=arrays.ev_day[position],
         )
@@ -510,7 +512,7 @@ class _Computation:
             keep = np.isin(events.type[before], key_codes)
             position = np.concatenate([position, before[keep]])
             owner = np.concatenate([owner, before_owner[keep]])
-        rows = events.row[position]
+        rows = events.row[position]  # sorted positions in the record arrays
         type_names = np.array([t for _, t in arrays.event_types] or [""], dtype=object)
         agencies = np.array(arrays.agencies or ("",), dtype=object)
         day = events.day[position]
@@ -522,7 +524,7 @@ class _Computation:
                 "person_id": arrays.person_ids[m.person[owner]],
                 "agency": agencies[events.agency[position]],
                 "event_type": type_names[events.type[position]],
-                "event_id": arrays.event_ids[rows],
+                "event_id": arrays.event_ids(rows),
                 "date": day_to_date(day),
             }
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from advisory.context._index import OPEN, RecordArrays
+from advisory.context._index import OPEN, Coverage
 
 __all__ = [
     "CoverageCheck",
@@ -54,27 +54,33 @@ class CoverageCheck:
 
 
 def check_coverage(
-    arrays: RecordArrays, person: IntArray, agency: IntArray, first: IntArray, last: IntArray
+    coverage: Coverage,
+    n_agencies: int,
+    person: IntArray,
+    agency: IntArray,
+    first: IntArray,
+    last: IntArray,
 ) -> CoverageCheck:
     """Check coverage of each query ``(person, agency, [first, last])``.
 
+    ``coverage`` holds at least every row of the people asked about.
     Periods where ``first > last`` need nothing and are complete.
     """
-    group = person * len(arrays.agencies) + agency
+    group = person * n_agencies + agency
     needed = first <= last
-    ok_days, _ = arrays.covered_days(group, first, last)
+    ok_days, _ = coverage.covered_days(group, first, last)
     complete = ~needed | (ok_days >= last - first + 1)
 
     # every row of an incomplete query that overlaps its period, in start order
     query = np.flatnonzero(~complete)
-    rows, owner = arrays.coverage_rows(group[query], first[query], last[query])
+    rows, owner = coverage.rows(group[query], first[query], last[query])
     q = query[owner]
-    lo = np.maximum(arrays.cv_start[rows], first[q])
-    hi = np.minimum(arrays.cv_end[rows], last[q])
-    not_ok = ~arrays.cv_ok[rows]
-    kinds = [arrays.cv_status[rows][not_ok]]
+    lo = np.maximum(coverage.start[rows], first[q])
+    hi = np.minimum(coverage.end[rows], last[q])
+    not_ok = ~coverage.ok[rows]
+    kinds = [coverage.status[rows][not_ok]]
     queries, firsts, lasts = [q[not_ok]], [lo[not_ok]], [hi[not_ok]]
-    reasons = [arrays.cv_reason[rows][not_ok]]
+    reasons = [coverage.reason[rows][not_ok]]
 
     # holes: days in the period that no row mentions
     starts_group = np.ones(len(q), bool)
@@ -111,7 +117,9 @@ def check_coverage(
 
 
 def check_coverage_blocks(
-    arrays: RecordArrays, blocks: list[tuple[IntArray, IntArray, IntArray, IntArray]]
+    coverage: Coverage,
+    n_agencies: int,
+    blocks: list[tuple[IntArray, IntArray, IntArray, IntArray]],
 ) -> list[CoverageCheck]:
     """:func:`check_coverage` for several blocks of queries in one pass.
 
@@ -121,7 +129,7 @@ def check_coverage_blocks(
     sizes = np.array([len(block[0]) for block in blocks], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(sizes)])
     joined = [np.concatenate([block[i] for block in blocks]) for i in range(4)]
-    whole = check_coverage(arrays, *joined)
+    whole = check_coverage(coverage, n_agencies, *joined)
     block_of_gap = np.searchsorted(offsets, whole.gap_query, side="right") - 1
     out = []
     for b in range(len(blocks)):

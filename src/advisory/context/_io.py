@@ -19,6 +19,7 @@ __all__ = [
     "read_case_ids",
     "read_record_tables",
     "read_records",
+    "read_snapshot_date",
     "read_table",
     "write_records",
 ]
@@ -109,6 +110,36 @@ def write_records(data: object, folder: str | os.PathLike[str]) -> Path:
     _write_metadata(data, out)
     mark_complete(out)
     return out
+
+
+def read_snapshot_date(folder: str | os.PathLike[str]) -> pd.Timestamp | None:
+    """Return the extract date recorded beside record tables, or None when there is none.
+
+    It is the ``snapshot_date`` of ``records.json`` (written by
+    :func:`write_records`) or of ``snapshot_date.txt`` (written by the
+    linkage), read as ISO 8601; :func:`read_records` gives it with the tables.
+    Readers of the tables elsewhere (``advisory.spark``) take it from here.
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        The records folder.
+
+    Returns
+    -------
+    pandas.Timestamp or None
+        The extract date, or None when the folder records none.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from advisory.datasets import make_multiagency
+    >>> folder = write_records(make_multiagency(n_cases=20, seed=0), tempfile.mkdtemp())
+    >>> read_snapshot_date(folder).date().isoformat()
+    '2026-06-30'
+    """
+    found: pd.Timestamp | None = _read_metadata(Path(folder)).get("snapshot_date")
+    return found
 
 
 def read_records(

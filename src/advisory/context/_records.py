@@ -167,13 +167,18 @@ def _unique(values: pd.Series, name: str, column: str) -> None:
 
 
 def _known(values: pd.Series, known: pd.Index, name: str, column: str) -> npt.NDArray[np.int64]:
-    codes = known.get_indexer(pd.Index(values)).astype(np.int64)
-    if (codes < 0).any():
+    # one hash pass over people and ids together (pd.factorize: the people come first
+    # and are unique, so a person's code is their row): a third of Index.get_indexer's
+    # cost on Arrow text, whose ids it would first turn into Python strings
+    codes, _ = pd.factorize(pd.concat([pd.Series(known, copy=False), values], ignore_index=True))
+    found = np.asarray(codes[len(known) :], dtype=np.int64)
+    unknown = found >= len(known)
+    if unknown.any():
         raise InputError(
             f"The {name!r} table's {column!r} column refers to people not in the 'people' "
-            f"table: {_few(values[codes < 0])}. Add them to 'people' or correct the ids."
+            f"table: {_few(values[unknown])}. Add them to 'people' or correct the ids."
         )
-    return codes
+    return found
 
 
 def _ordered(start: pd.Series, end: pd.Series, ids: pd.Series, name: str) -> None:
@@ -201,12 +206,21 @@ def _vocabulary(table: pd.DataFrame, name: str, catalogue: Catalogue, *, types: 
             f"{_few(unknown)}; defined sources are {list(catalogue.source_names)}. "
             "Add the source to the catalogue or correct the records."
         )
+    for column in ("agency", "event_type") if types else ("agency",):
+        if (table[column].cat.codes < 0).any():
+            raise InputError(
+                f"The {name!r} table's {column!r} column has "
+                f"{int((table[column].cat.codes < 0).sum())} missing values; every row needs "
+                "one. Supply them or remove the rows on purpose before the call."
+            )
     if not types:
         return
-    pairs = pd.DataFrame(
-        {"agency": agencies.cat.codes.to_numpy(), "type": table["event_type"].cat.codes.to_numpy()}
-    ).drop_duplicates()
-    for a, t in pairs.itertuples(index=False):
+    names = table["event_type"].cat.categories
+    pair = agencies.cat.codes.to_numpy().astype(np.int64) * len(names) + table[
+        "event_type"
+    ].cat.codes.to_numpy().astype(np.int64)
+    found = np.flatnonzero(np.bincount(pair, minlength=1))
+    for a, t in zip((found // len(names)).tolist(), (found % len(names)).tolist(), strict=True):
         agency = agencies.cat.categories[a]
         event_type = table["event_type"].cat.categories[t]
         if event_type not in catalogue.source(agency).event_types:
@@ -341,8 +355,10 @@ def _duplicate_events(
     ]
     sizes = [int(k.max()) + 1 for k in keys]
     if float(np.prod(np.asarray(sizes, dtype=float))) < 2.0**62:  # one sortable key
+        # person first, as lexsort would: records come mostly sorted by person and
+        # date, and a stable sort of nearly sorted keys costs about one pass
         combined = np.zeros(len(events), dtype=np.int64)
-        for key, size in zip(keys, sizes, strict=True):
+        for key, size in zip(keys[::-1], sizes[::-1], strict=True):
             combined = combined * size + key
         order = np.argsort(combined, kind="stable")
         same = combined[order][1:] == combined[order][:-1]

@@ -27,7 +27,7 @@ Examples
 
 from __future__ import annotations
 
-from advisory.fairness._audit import audit
+from advisory.fairness._audit import audit, withheld_group_sizes
 from advisory.fairness._linkage import LinkageQuality, linkage_quality
 from advisory.fairness._metrics import METRICS, Metric
 from advisory.fairness._parity import ParityAudit, parity_audit
@@ -49,4 +49,5 @@ __all__ = [
     "proxy_audit",
     "subject_section",
     "validity_section",
+    "withheld_group_sizes",
 ]

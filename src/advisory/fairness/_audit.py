@@ -538,6 +538,52 @@ def _primary(c: dict[str, int], layer: int, k: int) -> bool:
     return min(c["tp"], c["fp"], c["fn"], c["tn"]) < k
 
 
+def withheld_group_sizes(
+    counts: Mapping[tuple[str, ...], Mapping[tuple[str, ...], int]], *, min_cell_size: int = 10
+) -> dict[tuple[str, ...], set[tuple[str, ...]]]:
+    """Return which group sizes an audit withholds, from the sizes alone.
+
+    The first layer of :func:`audit`'s suppression: a group with fewer than
+    ``min_cell_size`` cases is withheld for its own sake, then more are
+    withheld jointly over every table so that no withheld size can be worked
+    out from the others (margins, intersections). Counting can then happen
+    anywhere (``advisory.spark`` counts on Spark) and the same sizes are
+    published as the audit would publish.
+
+    Parameters
+    ----------
+    counts : mapping
+        For each table -- a tuple of attributes, one for a single attribute,
+        more for an intersection -- every combination of their groups (empty
+        ones included, as 0) to its number of cases.
+    min_cell_size : int, default=10
+        Groups with fewer cases are withheld.
+
+    Returns
+    -------
+    dict
+        For each table, the groups whose size is withheld.
+
+    Examples
+    --------
+    >>> sizes = {("sex",): {("F",): 40, ("M",): 35}, ("area",): {("N",): 70, ("S",): 5}}
+    >>> withheld = withheld_group_sizes(sizes)
+    >>> sorted(withheld[("area",)]), sorted(withheld[("sex",)])
+    ([('N',), ('S',)], [])
+    """
+    min_cell_size = check_int(min_cell_size, "min_cell_size", "withheld_group_sizes", minimum=1)
+    tables = [
+        CountTable(
+            tuple(combo),
+            dict(cells),
+            frozenset(k for k, n in cells.items() if _primary({"n": n}, 0, min_cell_size)),
+        )
+        for combo, cells in counts.items()
+    ]
+    hidden = suppress_jointly(tables)
+    return {tuple(combo): set(h) for combo, h in zip(counts, hidden, strict=True)}
+
+
 def _tables(
     cfg: _Settings,
     y: npt.NDArray[np.float64],

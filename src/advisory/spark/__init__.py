@@ -15,6 +15,13 @@ from __future__ import annotations
 
 from advisory.spark._context import SparkCaseContext, context_on_spark
 from advisory.spark._counts import audit_counts_on_spark
+from advisory.spark._io import read_records_on_spark
 from advisory.spark._reviews import reviews_on_spark
 
-__all__ = ["SparkCaseContext", "audit_counts_on_spark", "context_on_spark", "reviews_on_spark"]
+__all__ = [
+    "SparkCaseContext",
+    "audit_counts_on_spark",
+    "context_on_spark",
+    "read_records_on_spark",
+    "reviews_on_spark",
+]

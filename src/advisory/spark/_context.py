@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
@@ -13,18 +16,17 @@ import pandas as pd
 
 from advisory._checks import check_int
 from advisory._errors import AdvisoryError, InputError
-from advisory.context import SCHEMA, CaseContext, RecordIndex, index_records
+from advisory.context import SCHEMA, CaseContext, RecordIndex, RecordsSummary, index_records
 from advisory.definitions import Definitions
 from advisory.spark._tables import (
-    Population,
     SparkRecords,
     check_references,
     check_spark_tables,
     collect,
     group_records,
-    population,
     spark_sql,
     split_group,
+    summarize,
 )
 
 __all__ = ["SparkCaseContext", "context_on_spark", "group_index", "run_groups"]
@@ -34,7 +36,6 @@ _OWNER: Final = "context_on_spark"
 CASES_PER_GROUP: Final = 20_000
 _MARK: Final = "advisory-spark-group-error: "
 _TABLES: Final = tuple(f.name for f in dataclasses.fields(CaseContext))
-_OPEN: Final = 10**7  # advisory.context's day number for "never"
 
 # Spark type of every column of every context table (factors come from the specification).
 _TEXT, _DAY, _REAL, _WHOLE = "string", "timestamp_ntz", "double", "bigint"
@@ -130,31 +131,24 @@ def _output_schema(definitions: Definitions) -> str:
 def group_index(
     tables: dict[str, pd.DataFrame],
     definitions: Definitions,
-    people: Population,
+    summary: RecordsSummary,
     *,
+    snapshot_date: dt.date | None,
     lookback_days: int,
     stale_after_days: int,
 ) -> RecordIndex:
-    """Index one group's records, with what only all the records can say put back in."""
-    index = index_records(
-        {**tables, "snapshot_date": people.given_snapshot_date},
+    """Index one group's records, told what only all the records can say (``summary``).
+
+    A ``snapshot_date`` given with the records is checked in every group as
+    :func:`advisory.context.check_records` checks it.
+    """
+    return index_records(
+        {**tables, "snapshot_date": snapshot_date},
         definitions,
         lookback_days=lookback_days,
         stale_after_days=stale_after_days,
+        summary=summary,
     )
-    # without a given date, the latest reference date of all the records, not of this group
-    index.snapshot_date = people.snapshot_date
-    arrays = index.arrays
-    index.arrays = dataclasses.replace(
-        arrays,
-        agency_days=tuple(
-            np.asarray(people.agency_days.get(a, ()), dtype=np.int64) for a in arrays.agencies
-        ),
-        agency_horizon=np.array(
-            [people.agency_horizon.get(a, _OPEN) for a in arrays.agencies], dtype=np.int64
-        ),
-    )
-    return index
 
 
 def run_groups(
@@ -296,6 +290,38 @@ class SparkCaseContext:
             out[table] = frame
         return CaseContext(**out)
 
+    def write_parquet(self, folder: str | os.PathLike[str]) -> list[Path]:
+        """Write every table as Parquet, ``<folder>/<table>.parquet`` (a folder of parts).
+
+        Rows are in no set order (each is keyed by ``case_id``). Nothing is
+        overwritten: a table already there is an error from Spark.
+
+        Parameters
+        ----------
+        folder : str or os.PathLike
+            An existing folder (or one Spark may create).
+
+        Returns
+        -------
+        list of pathlib.Path
+            The tables written, in the order of :class:`~advisory.context.CaseContext`.
+
+        Raises
+        ------
+        advisory.InputError
+            For records a group's checks refuse, naming the group's households.
+        """
+        written = []
+        for table in _TABLES:
+            path = Path(folder) / f"{table}.parquet"
+            try:
+                getattr(self, table).write.parquet(str(path))
+            except Exception as exc:
+                raise_group_error(exc)
+                raise
+            written.append(path)
+        return written
+
 
 def context_on_spark(
     data: object,
@@ -368,13 +394,15 @@ def context_on_spark(
     if n_groups is not None:
         n_groups = check_int(n_groups, "n_groups", _OWNER, minimum=1)
     records = check_spark_tables(data)
-    grouped, people = prepare(records, definitions, n_groups=n_groups, check_all=check_all)
+    grouped, summary = prepare(records, n_groups=n_groups, check_all=check_all)
+    snapshot_date = records.snapshot_date
 
     def work(tables: dict[str, pd.DataFrame], case_row: dict[str, int]) -> pd.DataFrame:
         index = group_index(
             tables,
             definitions,
-            people,
+            summary,
+            snapshot_date=snapshot_date,
             lookback_days=lookback_days,
             stale_after_days=stale_after_days,
         )
@@ -396,16 +424,16 @@ def context_on_spark(
 
 
 def prepare(
-    records: SparkRecords, definitions: Definitions, *, n_groups: int | None, check_all: bool
-) -> tuple[Any, Population]:
-    """Check references, compute the population and group the records."""
+    records: SparkRecords, *, n_groups: int | None, check_all: bool
+) -> tuple[Any, RecordsSummary]:
+    """Check references, summarise all the records and group them."""
     if check_all:
         check_references(records)
-    people = population(records, definitions.catalogue)
+    summary = summarize(records)
     if n_groups is None:
         session = records.tables["cases"].sparkSession
         n_cases = records.tables["cases"].count()
         n_groups = max(
             int(session.sparkContext.defaultParallelism), math.ceil(n_cases / CASES_PER_GROUP)
         )
-    return group_records(records, n_groups), people
+    return group_records(records, n_groups), summary

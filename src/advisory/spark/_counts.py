@@ -11,8 +11,7 @@ import pandas as pd
 
 from advisory._checks import check_int
 from advisory._errors import InputError
-from advisory.fairness._audit import _primary
-from advisory.fairness._suppression import CountTable, suppress_jointly
+from advisory.fairness import withheld_group_sizes
 from advisory.spark._tables import spark_sql
 
 __all__ = ["audit_counts_on_spark"]
@@ -121,25 +120,16 @@ def audit_counts_on_spark(
         cells[combo] = {
             key: found.get(key, 0) for key in itertools.product(*[groups[a] for a in combo])
         }
-    # the audit's first layer: a group's size is withheld for its own sake, then jointly
-    hidden = suppress_jointly(
-        [
-            CountTable(
-                combo,
-                counts,
-                frozenset(k for k, n in counts.items() if _primary({"n": n}, 0, min_cell_size)),
-            )
-            for combo, counts in cells.items()
-        ]
-    )
+    # the audit's own rule: a group's size is withheld for its own sake, then jointly
+    hidden = withheld_group_sizes(cells, min_cell_size=min_cell_size)
     rows = [
         {
             "attribute": " x ".join(combo),
             "group": " & ".join(key),
-            "n": np.nan if key in withheld else float(n),
-            "suppressed": key in withheld,
+            "n": np.nan if key in hidden[combo] else float(n),
+            "suppressed": key in hidden[combo],
         }
-        for (combo, counts), withheld in zip(cells.items(), hidden, strict=True)
+        for combo, counts in cells.items()
         for key, n in counts.items()
     ]
     return pd.DataFrame(rows, columns=["attribute", "group", "n", "suppressed"])

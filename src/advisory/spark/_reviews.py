@@ -38,7 +38,7 @@ class _LoadedBundle:
             digest.update(name.encode() + b"\0" + files[name])
         key = digest.hexdigest() + repr(trusted)
         if cls.key != key:
-            from advisory._advisor import Advisor
+            from advisory import Advisor
 
             with tempfile.TemporaryDirectory() as folder:
                 for name, payload in files.items():
@@ -113,7 +113,7 @@ def reviews_on_spark(
     >>> reviews = reviews_on_spark(tables, "bundle/")  # doctest: +SKIP
     >>> reviews.write.json("reviews/")  # doctest: +SKIP
     """
-    from advisory._advisor import Advisor
+    from advisory import Advisor
     from advisory.spark._context import group_index, prepare, run_groups
     from advisory.spark._tables import check_spark_tables
 
@@ -123,9 +123,9 @@ def reviews_on_spark(
     advisor = Advisor.load(bundle, trusted=trusted_list)
     files = _bundle_files(bundle)
     records = check_spark_tables(data)
-    definitions = advisor.definitions
     lookback_days, stale_after_days = advisor.lookback_days, advisor.stale_after_days
-    grouped, people = prepare(records, definitions, n_groups=n_groups, check_all=check_all)
+    grouped, summary = prepare(records, n_groups=n_groups, check_all=check_all)
+    snapshot_date = records.snapshot_date
     shared = grouped.sparkSession.sparkContext.broadcast(files)
 
     def work(tables: dict[str, pd.DataFrame], case_row: dict[str, int]) -> pd.DataFrame:
@@ -133,7 +133,8 @@ def reviews_on_spark(
         index = group_index(
             tables,
             reviewer.definitions,
-            people,
+            summary,
+            snapshot_date=snapshot_date,
             lookback_days=lookback_days,
             stale_after_days=stale_after_days,
         )

@@ -12,7 +12,8 @@ pandas code gives exactly what it gives on the whole records.
 What a group cannot see from its own rows -- the days on which each agency
 recorded anything for anyone (the "stale source" gap), the first day each
 agency's coverage starts, and the records' snapshot date -- is computed over
-all the records here and handed to every group (:class:`Population`).
+all the records here and handed to every group as the context layer's own
+:class:`advisory.context.RecordsSummary` (:func:`summarize`).
 """
 
 from __future__ import annotations
@@ -22,20 +23,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-import numpy as np
 import pandas as pd
 
 from advisory._errors import InputError
-from advisory.context import SCHEMA
-from advisory.definitions import Catalogue
+from advisory.context import SCHEMA, RecordsSummary
 
 __all__ = [
     "DATE_COLUMNS",
     "ID_COLUMNS",
-    "Population",
     "SparkRecords",
     "check_spark_tables",
     "group_records",
+    "summarize",
 ]
 
 #: Columns holding person, household, event or case ids (text or integers).
@@ -57,31 +56,6 @@ def spark_sql() -> Any:
     from advisory._optional import import_optional
 
     return import_optional("pyspark.sql", "spark", "Building context on Spark")
-
-
-@dataclass(frozen=True)
-class Population:
-    """What every group needs from all the records, not only from its own rows.
-
-    Attributes
-    ----------
-    agency_days : dict of str to tuple of int
-        For each agency, the days (since 1970-01-01) on which it recorded an
-        event of anyone, sorted.
-    agency_horizon : dict of str to int
-        For each agency with coverage, the first day its available (or not
-        applicable) coverage starts.
-    snapshot_date : datetime.date
-        The records' extraction date: given, or the latest reference date.
-    given_snapshot_date : datetime.date or None
-        The extraction date given with the records (checked in every group
-        as :func:`advisory.context.check_records` checks it), or None.
-    """
-
-    agency_days: dict[str, tuple[int, ...]]
-    agency_horizon: dict[str, int]
-    snapshot_date: dt.date
-    given_snapshot_date: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -239,44 +213,40 @@ def check_references(records: SparkRecords) -> None:
             )
 
 
-def population(records: SparkRecords, catalogue: Catalogue) -> Population:
-    """Compute what every group needs from all the records (three small Spark jobs)."""
+def summarize(records: SparkRecords) -> RecordsSummary:
+    """Summarise what every group needs from all the records (three small Spark jobs)."""
     functions = spark_sql().functions
-    epoch = functions.lit(dt.date(1970, 1, 1))
-
-    def day(column: str) -> Any:
-        return functions.datediff(functions.to_date(functions.col(column)), epoch)
-
     events = records.tables["events"]
     days = (
         events.where(functions.col("date").isNotNull())
-        .select("agency", day("date").alias("day"))
+        .select("agency", functions.to_date("date").alias("day"))
         .distinct()
         .toArrow()
         .to_pandas()
     )
     agency_days = {
-        agency: tuple(int(d) for d in np.sort(days.loc[days["agency"] == agency, "day"]))
-        for agency in catalogue.source_names
+        str(agency): group["day"].to_numpy(dtype="datetime64[D]")
+        for agency, group in days.groupby("agency", sort=True)
     }
     coverage = records.tables["coverage"]
     first = (
         coverage.where(functions.col("status").isin(*_STATUS_OK))
         .groupBy("agency")
-        .agg(functions.min(day("start_date")).alias("first"))
+        .agg(functions.min(functions.to_date("start_date")).alias("first"))
         .toArrow()
         .to_pandas()
     )
-    horizon = {str(a): int(f) for a, f in zip(first["agency"], first["first"], strict=True)}
     snapshot = records.snapshot_date
     if snapshot is None:
         latest = records.tables["cases"].agg(functions.max("reference_date")).collect()[0][0]
         snapshot = pd.Timestamp(latest).date() if latest is not None else dt.date(1970, 1, 1)
-    return Population(
+    return RecordsSummary(
         agency_days=agency_days,
-        agency_horizon=horizon,
+        coverage_start={
+            str(a): pd.Timestamp(f).date()
+            for a, f in zip(first["agency"], first["first"], strict=True)
+        },
         snapshot_date=snapshot,
-        given_snapshot_date=records.snapshot_date,
     )
 
 

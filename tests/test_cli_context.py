@@ -1,0 +1,47 @@
+"""``advisory context``: every context table from a records folder, as Parquet."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+from advisory.cli import main
+from advisory.context import CaseContext, build_context, read_records
+from advisory.context._io import write_records
+from advisory.datasets import make_multiagency
+from advisory.definitions import load_definitions, reference_root
+
+
+def test_context_command_writes_every_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = write_records(make_multiagency(n_cases=120, seed=6), tmp_path / "records")
+    out = tmp_path / "context"
+    assert main(["context", "--records", str(records), "--out", str(out)]) == 0
+    want = build_context(read_records(records), load_definitions(reference_root()))
+    for field in dataclasses.fields(CaseContext):
+        got = pd.read_parquet(out / f"{field.name}.parquet")
+        for column in got.select_dtypes("datetime").columns:  # Parquet keeps milliseconds
+            got[column] = got[column].astype("datetime64[s]")
+        expected = getattr(want, field.name)
+        expected = expected.reset_index() if field.name == "factors" else expected
+        pdt.assert_frame_equal(got, expected, check_dtype=False, obj=field.name)
+    # an existing output is refused without --force, replaced with it
+    assert main(["context", "--records", str(records), "--out", str(out)]) == 2
+    assert "already" in capsys.readouterr().err
+    assert main(["context", "--records", str(records), "--out", str(out), "--force"]) == 0
+
+
+def test_context_command_names_a_missing_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = write_records(make_multiagency(n_cases=30, seed=6), tmp_path / "records")
+    events = pd.read_csv(records / "events.csv").drop(columns="agency")
+    events.to_csv(records / "events.csv", index=False)
+    assert main(["context", "--records", str(records), "--out", str(tmp_path / "out")]) == 2
+    assert "The 'events' table has no column 'agency'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
