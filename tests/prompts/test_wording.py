@@ -248,11 +248,20 @@ def test_safety_records_always_get_a_check_and_a_question(dicts: list[dict[str, 
         asked = {q["factor"] for q in d["questions"]}
         text = render_text(d)
         for item in d["safety"]:
-            assert item["check"].endswith("alone."), item
+            assert re.search(r"alone(, never with .+ present)?\.$", item["check"]), item
             assert item["question"].endswith("?")
             # one line each: what, who, when, whom to see alone and the question
             assert f"{item['check']} {item['question']}" in text
             if item["prompt_id"] == "safety:domestic_abuse_notification":
+                here = {p["relationship"]: p["age"] for p in d["household"][1:]}
+                named = set(item["people"].split(" and ")) & set(here)
+                others = [
+                    w
+                    for w, age in here.items()
+                    if w not in named and re.match(r"([1-9]\d|1\d\d) ", age)
+                ]
+                if named and others:
+                    assert "never with the " in item["check"], item
                 # never asked again by a model question about the same records
                 assert "adult_domestic_abuse_notifications" not in asked
         assert NO_SAFETY not in text

@@ -190,10 +190,20 @@ def _alone(
         chosen = [
             p
             for p, relationship, age in household
-            if p not in subjects and (p in young or (isinstance(age, float) and age >= 18))
+            if p not in subjects
+            and (p in young or relationship == _PARENT or (isinstance(age, float) and age >= 18))
         ]
+        named = [p for p, _, age in household if p in subjects and isinstance(age, float)]
+        if not chosen and named:  # the people the notifications concern, separately
+            names = _people(["the " + words[p] for p in named])
+            return f"{names}, each alone" if len(named) > 1 else f"{names} alone"
         if not chosen:
             return "each adult and young person alone"
+        if named:  # never with a person the notifications concern present
+            names = _people(["the " + words[p] for p in chosen])
+            alone = f"{names}, each alone" if len(chosen) > 1 else f"{names} alone"
+            others = " or ".join("the " + words[p] for p in named)
+            return f"{alone}, never with {others} present"
     else:
         parents = [p for p, relationship, _ in household if relationship == _PARENT]
         chosen = [p for p in subjects if p in young]
