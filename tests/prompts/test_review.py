@@ -15,6 +15,7 @@ from advisory import InputError
 from advisory.prompts import (
     NOT_A_DECISION,
     SCHEMA_ID,
+    LanguageError,
     Person,
     Question,
     RecordEntry,
@@ -23,6 +24,7 @@ from advisory.prompts import (
     validate_review,
 )
 from advisory.prompts._choose import N_QUESTIONS, order_of
+from advisory.prompts._words import relative_words, relative_words_many
 
 BANNED_FIELDS = re.compile(
     r"prob|score|rank|band|label|threshold|base|margin|attribution|shap|value|weight", re.I
@@ -263,6 +265,95 @@ def test_one_case_equals_the_batch(advisor: Any, demo: Any, dicts: list[dict[str
     index = advisor.index(demo)
     for d in dicts[::97]:
         assert advisor.review_dicts(index, [d["case_id"]])[0] == d
+
+
+def test_large_tables_read_column_wise_give_the_same_briefs(
+    builder: Any, demo_context: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch path reads large tables' dates column-wise (numpy), small ones value by value."""
+    from advisory.prompts import _columns
+
+    small = builder.review_dicts(demo_context)
+    monkeypatch.setattr(_columns, "_SMALL", 0)
+    assert builder.review_dicts(demo_context) == small
+
+
+def test_relative_words_of_many_records_are_those_of_each() -> None:
+    rng = np.random.default_rng(0)
+    references = np.datetime64("2020-01-01") + rng.integers(0, 2_000, 5_000).astype("m8[D]")
+    dates = references - rng.integers(-3, 3_000, 5_000).astype("m8[D]")
+    dates[:40] = references[:40] - np.arange(40).astype("m8[D]")  # every day count of a month
+    expected = [relative_words(str(d), str(r)) for d, r in zip(dates, references, strict=True)]
+    assert relative_words_many(dates, references) == expected
+    assert relative_words_many(dates[:9], references[:9]) == expected[:9]  # few: looked up
+
+
+def test_a_record_the_guard_refuses_is_named_where_a_brief_shows_it(
+    builder: Any, demo_context: Any, dicts: list[dict[str, Any]]
+) -> None:
+    """Rows' strings are checked once per batch; a breach is named in the brief that shows it."""
+    shown = next(d for d in dicts if d["chronology"])
+    records = demo_context.records.copy()
+    row = records["event_id"] == shown["chronology"][0]["event_id"]
+    records.loc[row, "event_type"] = "top10_flag"  # on the person's line: 'top10 flag'
+    with pytest.raises(LanguageError, match=r"household\[\d+\]\.records\[\d+\]\.kinds.*top10"):
+        builder.review_dicts(dataclasses.replace(demo_context, records=records))
+    # a row no brief shows (a person the case's household does not hold) breaks nothing
+    extra = demo_context.records[row].assign(person_id="P9999999", event_id="E9999999")
+    extra["event_type"] = "top10_flag"
+    records = pd.concat([demo_context.records, extra], ignore_index=True)
+    unshown = builder.review_dicts(dataclasses.replace(demo_context, records=records))
+    assert unshown == builder.review_dicts(demo_context)
+
+
+def test_numeric_person_ids_are_masked_and_change_nothing_else(
+    builder: Any, demo_context: Any
+) -> None:
+    """A batch whose record ids need masking in free text checks every brief whole."""
+    import json
+
+    ids = demo_context.cases["case_id"].iloc[:60]
+    small = dataclasses.replace(
+        demo_context,
+        **{
+            name: table[table["case_id"].isin(ids)].reset_index(drop=True)
+            for name in ("cases", "household", "records", "provenance", "gaps", "connected")
+            for table in [getattr(demo_context, name)]
+        },
+        factors=demo_context.factors.loc[ids],
+    )
+    numeric = dataclasses.replace(
+        small,
+        **{
+            name: table.assign(person_id=table["person_id"].str.replace("P", "", regex=False))
+            for name in ("cases", "household", "records", "provenance", "gaps", "connected")
+            for table in [getattr(small, name)]
+        },
+    )
+    expected = [
+        re.sub(r'"P(\d+)"', r'"\1"', re.sub(r"\bP(\d{7})\b", r"\1", json.dumps(d)))
+        for d in builder.review_dicts(small)
+    ]
+    found = [json.dumps(d) for d in builder.review_dicts(numeric)]
+    assert found == expected
+    assert any('"0' in f for f in found)
+
+
+def test_a_batch_finds_each_case_s_safety_records(builder: Any, demo_context: Any) -> None:
+    from advisory.prompts._batch import SafetyRows
+    from advisory.prompts._safety import covered_pairs
+    from advisory.prompts._tables import CaseTables
+
+    tables = CaseTables(demo_context)
+    ids = demo_context.cases["case_id"].astype(str).tolist()
+    references = [tables.reference_dates[c] for c in ids]
+    found = SafetyRows(tables, ids, references, builder.type_window).found
+    one_by_one = [
+        covered_pairs(c, r, tables, builder.type_window)
+        for c, r in zip(ids, references, strict=True)
+    ]
+    assert found == one_by_one
+    assert sum(map(bool, found)) > 10
 
 
 def test_the_asked_table_is_what_the_reviews_ask(

@@ -12,6 +12,7 @@ could not see (:mod:`advisory.prompts._gaps`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -20,14 +21,15 @@ import pandas as pd
 from advisory._errors import DefinitionError, InputError, ParameterError
 from advisory._gc import collector_paused
 from advisory.definitions import Definitions
-from advisory.prompts._checked import check_brief
+from advisory.prompts._batch import BatchRows, FactorRows, SafetyRows
+from advisory.prompts._checked import check_brief, check_rows
 from advisory.prompts._choose import GENERAL, GENERAL_RECORDED, YOUNG_CHILD_VIEW, choose
 from advisory.prompts._columns import as_date
 from advisory.prompts._gaps import case_gaps, family_gaps, links_to_confirm, parent_gap
 from advisory.prompts._guard import check_identifiers, check_language, check_question
 from advisory.prompts._people import Household
 from advisory.prompts._review import NOT_A_DECISION, OPEN_QUESTION, SCHEMA_ID, Review
-from advisory.prompts._safety import SAFETY, covered_pairs, safety_items
+from advisory.prompts._safety import SAFETY, items_of
 from advisory.prompts._tables import CaseTables
 from advisory.prompts._words import (
     age_words,
@@ -46,6 +48,9 @@ __all__ = ["ReviewBuilder"]
 _CHUNK: Final = 50_000  # cases explained at once (bounds the memory of a batch)
 _CHRONOLOGY: Final = 2  # records listed in the chronology; the rest are counted
 _KEY_HISTORY: Final = 2  # key history listed; earlier ones are counted
+_NOT_RECORDED: Final = "relationship not recorded"
+_JOINED: Final = "joined the household"
+_LEFT: Final = "left the household"
 _FAMILY_WORDS: Final = {
     "ScorecardClassifier": "a scorecard (penalised logistic model over binned factors)",
     "AdditiveBoostingClassifier": "an additive boosting model (boosted single-factor trees)",
@@ -264,6 +269,8 @@ class ReviewBuilder:
             check_question(question, where=f"safety question {kind}")
             check_language(check, where=f"safety check {kind}")
         check_question(OPEN_QUESTION, where="open question")
+        for text in (_NOT_RECORDED, _JOINED, _LEFT):
+            check_language(text, where="fixed text")
         check_language(model_version, where="model_version")
         self.model_version = model_version
         self.data_snapshot_date = data_snapshot_date
@@ -456,7 +463,9 @@ class ReviewBuilder:
         for start in range(0, len(X), _CHUNK):
             chunk = X if len(X) <= _CHUNK else X.iloc[start : start + _CHUNK]
             chunk_ids = ids[start : start + _CHUNK]
-            choices, _, _, covered = self._choose(chunk, chunk_ids, tables)
+            references = [tables.reference_dates.get(c) for c in chunk_ids]
+            safety = SafetyRows(tables, chunk_ids, references, self.type_window)
+            choices, _, _, _, covered = self._choose(chunk, chunk_ids, tables, safety)
             table[start : start + len(chunk_ids)] |= covered  # asked by a safety item
             for i, choice in enumerate(choices):
                 for kind, j in choice.slots:
@@ -493,13 +502,13 @@ class ReviewBuilder:
 
     def _reference_dates(self, context: CaseContext, ids: list[str]) -> list[str]:
         cases = context.cases
-        of_case = dict(
-            zip(
-                cases["case_id"].astype(str).tolist(),
-                [as_date(v) for v in cases["reference_date"].tolist()],
-                strict=True,
-            )
-        )
+        column = cases["reference_date"]
+        if isinstance(column.dtype, np.dtype) and column.dtype.kind == "M":  # naive: ISO text
+            days = column.to_numpy(dtype="datetime64[D]").astype(str).tolist()
+            read = [None if d == "NaT" else d for d in days]
+        else:
+            read = [None if (d := as_date(v)) is None else d.isoformat() for v in column.tolist()]
+        of_case = dict(zip([str(c) for c in cases["case_id"].tolist()], read, strict=True))
         dates = [of_case.get(c) for c in ids]
         if None in dates:
             bad = [c for c, d in zip(ids, dates, strict=True) if d is None][:5]
@@ -507,30 +516,27 @@ class ReviewBuilder:
                 f"Cases {bad} have no reference date in the context's 'cases' table; a "
                 "review is always as of a date. Add the reference date."
             )
-        return [d.isoformat() for d in dates]  # type: ignore[union-attr]
+        return dates  # type: ignore[return-value]
 
     def _choose(
-        self, X: pd.DataFrame, ids: list[str], tables: CaseTables
-    ) -> tuple[list[Any], Any, Any, Any]:
+        self, X: pd.DataFrame, ids: list[str], tables: CaseTables, safety: SafetyRows
+    ) -> tuple[list[Any], Any, Any, FactorRows, Any]:
         """Choose the questions of a chunk: the only place attributions are read.
 
         Returns the choices, the factor values, where a partly covered window has
-        records, and where a safety item asks about a factor's records.
+        records, the records behind each factor, and where a safety item asks
+        about a factor's records.
         """
         matrix, values, steady = self._stable.steady(X)
         known = ~np.isnan(matrix)
+        behind = FactorRows(tables.provenance, ids, self.factor_names)
         # a partly covered window with records seen is recorded ("at least ...")
-        seen = np.zeros_like(known)
-        unknown_counts = ~known & self._counts[None, :]
-        if unknown_counts.any():
-            provenance = tables.provenance
-            for i, j in zip(*np.nonzero(unknown_counts), strict=True):
-                seen[i, j] = bool(provenance.rows((ids[i], self.factor_names[j])))
+        seen = ~known & self._counts[None, :] & behind.any
         with np.errstate(invalid="ignore"):
             recorded = (known & (~self._counts[None, :] | (matrix > 0))) | seen
             absent = known & self._can_be_absent[None, :] & (matrix == 0)
         recorded &= ~self._never_asked[None, :]
-        covered = self._leave_out_safety(recorded, ids, tables)
+        covered = self._leave_out_safety(recorded, safety, behind, tables)
         if self._age_column is not None and absent.any():
             age = matrix[:, self._age_column]
             for j, ages in enumerate(self._absence_ages):
@@ -545,54 +551,69 @@ class ReviewBuilder:
             strength=self._strength,
             hardship=self._hardship,
         )
-        return choices, matrix, seen, covered
+        return choices, matrix, seen, behind, covered
 
-    def _leave_out_safety(self, recorded: Any, ids: list[str], tables: CaseTables) -> Any:
+    def _leave_out_safety(
+        self, recorded: Any, safety: SafetyRows, behind: FactorRows, tables: CaseTables
+    ) -> Any:
         """Leave out of the choice the factors whose records a safety item asks about.
 
         Returns where that happened (case x factor): a safety item asks about them.
         """
         covered = np.zeros_like(recorded)
-        provenance = tables.provenance
-        cols = provenance.columns
         with_pairs = [j for j, pairs in enumerate(self._pairs) if pairs]
-        dates = tables.reference_dates
-        for i, case_id in enumerate(ids):
-            reference = dates.get(case_id)
-            if reference is None:
-                continue
-            found = covered_pairs(case_id, reference, tables, self.type_window)
-            if not found:
-                continue
-            for j in with_pairs:
-                if not recorded[i, j]:
-                    continue
-                people = {p for pair in self._pairs[j] for p in found.get(pair, ())}
-                if any(
-                    str(cols["person_id"][r]) in people
-                    for r in provenance.rows((case_id, self.factor_names[j]))
-                ):
-                    recorded[i, j] = False
-                    covered[i, j] = True
+        need = [
+            (i, j)
+            for i, found in enumerate(safety.found)
+            if found
+            for j in with_pairs
+            if recorded[i, j]
+        ]
+        rows = behind.rows(need)
+        persons = tables.provenance.columns["person_id"]
+        for i, j in need:
+            found = safety.found[i]
+            people = {p for pair in self._pairs[j] for p in found.get(pair, ())}
+            if any(str(persons[r]) in people for r in rows[(i, j)]):
+                recorded[i, j] = False
+                covered[i, j] = True
         return covered
 
     def _chunk_dicts(
         self, X: pd.DataFrame, ids: list[str], dates: list[str], tables: CaseTables
     ) -> list[dict[str, Any]]:
-        choices, matrix, seen, _ = self._choose(X, ids, tables)
-        household = Household(
+        safety = SafetyRows(tables, ids, dates, self.type_window)
+        choices, matrix, seen, behind, _ = self._choose(X, ids, tables, safety)
+        records_of = behind.records(
+            [
+                (i, j)
+                for i, c in enumerate(choices)
+                for kind, j in c.slots
+                if kind == "circumstance"
+            ],
+            tables.day,
+        )
+        batch = BatchRows(
             tables,
+            ids,
+            dates,
             labels=self._source_labels,
             type_window=self.type_window,
+            key_types=self._key_types,
+            chronology_types=self._chronology_types,
             supports=self._supports,
+            listed=_CHRONOLOGY,
+            day=tables.day,
         )
+        rows_pass, masked = check_rows(*batch.strings())
+        household = Household(batch)
         about = self.about
         out = []
         for i, case_id in enumerate(ids):
             reference = dates[i]
-            people, elsewhere, words, ids_of = household.people(case_id, reference)
+            people, elsewhere, words, ids_of = household.people(i)
             adults, young = _told_apart(case_id, tables, words)
-            chronology, more, key_history = self._records(case_id, reference, tables, words)
+            chronology, more, key_history = self._records(i, batch, words)
             earlier = len(key_history) - _KEY_HISTORY
             document = {
                 "schema": SCHEMA_ID,
@@ -609,19 +630,28 @@ class ReviewBuilder:
                     if earlier > 0
                     else None
                 ),
-                "safety": safety_items(
-                    case_id,
+                "safety": items_of(
+                    safety.found[i],
+                    safety.latest[i],
+                    batch.members_of(i),
                     reference,
-                    tables,
-                    self.type_window,
                     self._source_labels,
                     words,
                     self._kind_words,
-                ),
+                )
+                if safety.found[i]
+                else [],
                 "questions": [
                     _asked_alone(
                         self._question(
-                            kind, j, case_id, reference, matrix[i], seen[i], tables, words
+                            kind,
+                            j,
+                            reference,
+                            matrix[i],
+                            seen[i, j],
+                            records_of.get((i, j), ()),
+                            batch.adults[i],
+                            words,
                         ),
                         adults,
                         young,
@@ -637,60 +667,50 @@ class ReviewBuilder:
                 "about": {**about, "not_captured": [n.copy() for n in about["not_captured"]]},
             }
             if self._frame_checked:
-                check_brief(document)
+                check_brief(document, own_only=not masked)
             else:  # the keys and fixed texts every brief shares, once per builder
                 check_language(document)
                 self._frame_checked = True
             out.append(document)
+        if not rows_pass:  # a row's string broke the guard: name where, if a brief shows it
+            for document in out:
+                check_language(document)
         return out
 
     # ---- pieces of one review ------------------------------------------------
 
     def _records(
-        self, case_id: str, reference: str, tables: CaseTables, words: dict[str, str]
+        self, i: int, batch: BatchRows, words: dict[str, str]
     ) -> tuple[list[dict[str, Any]], str | None, list[dict[str, Any]]]:
         """Return the chronology of the past year (newest first, capped) and the key history."""
-        cols = tables.records.columns
-        person, agency, event_id = cols["person_id"], cols["agency"], cols["event_id"]
-        dates, pairs, kinds = tables.record_rows
-        start = (dt.date.fromisoformat(reference) - dt.timedelta(days=365)).isoformat()
+        entries, is_key, more = batch.entries_of(i)
         chronology: list[dict[str, Any]] = []
         key_history: list[dict[str, Any]] = []
-        more = 0
-        rest: dict[str, list[tuple[str, str]]] = {}
-        key_types, listed = self._key_types, self._chronology_types
-        for r in tables.records.rows(case_id):
-            pair = pairs[r]
-            day = dates[r]
-            assert day is not None
-            if pair in key_types:
-                target = key_history
-            elif pair in listed and day >= start:
-                if len(chronology) >= _CHRONOLOGY:
-                    more += 1
-                    rest.setdefault(agency[r], []).append((day, str(person[r])))
-                    continue
-                target = chronology
-            else:
-                continue
-            who = str(person[r])
-            target.append(
+        for (day, when, who, agency, what, event_id), key in zip(entries, is_key, strict=True):
+            (key_history if key else chronology).append(
                 {
                     "date": day,
-                    "when": relative_words(day, reference),
+                    "when": when,
                     "person_id": who,
-                    "relationship": words.get(who, "relationship not recorded"),
-                    "agency": self._source_labels.get(agency[r], str(agency[r])),
-                    "event_type": kinds[r],
-                    "event_id": event_id[r] if isinstance(event_id[r], str) else None,
+                    "relationship": words.get(who, _NOT_RECORDED),
+                    "agency": agency,
+                    "event_type": what,
+                    "event_id": event_id,
                 }
             )
-        key_history.extend(self._household_changes(case_id, reference, tables, words))
+        reference = batch.dates[i]
+        agency = self._source_labels.get("childrens_social_care", "Children's social care")
+        for who, _, _, _, _, moved, _ in batch.household_of(i):
+            if moved is not None:
+                key_history.append(self._change(moved, reference, who, words, agency, _JOINED))
+        for who, _, _, _, _, left, _ in batch.connected_of(i):
+            if left is not None:
+                key_history.append(self._change(left, reference, who, words, agency, _LEFT))
         key_history.sort(key=lambda e: e["date"], reverse=True)
-        text = None if more == 0 else f"and {more} more: " + self._rest(rest, words)
+        text = None if more == 0 else f"and {more} more: " + self._rest(batch.rest_of(i), words)
         return chronology, text, key_history
 
-    def _rest(self, rest: dict[str, list[tuple[str, str]]], words: dict[str, str]) -> str:
+    def _rest(self, rest: dict[Any, list[tuple[str, str]]], words: dict[str, str]) -> str:
         """Say what the unlisted records are: agency, whom, and the dates they span."""
         parts = []
         for agency, found in rest.items():
@@ -700,25 +720,6 @@ class ReviewBuilder:
             parts.append(f"{self._source_labels.get(agency, agency)} ({_who(people)}) {span}")
         return "; ".join(parts)
 
-    def _household_changes(
-        self, case_id: str, reference: str, tables: CaseTables, words: dict[str, str]
-    ) -> list[dict[str, Any]]:
-        out = []
-        agency = self._source_labels.get("childrens_social_care", "Children's social care")
-        h = tables.household.columns
-        for r in tables.household.rows(case_id):
-            day = tables.day(h["moved_in"][r])
-            if day is not None:
-                who = str(h["person_id"][r])
-                out.append(self._change(day, reference, who, words, agency, "joined the household"))
-        c = tables.connected.columns
-        for r in tables.connected.rows(case_id):
-            day = tables.day(c["left_on"][r])
-            if day is not None:
-                who = str(c["person_id"][r])
-                out.append(self._change(day, reference, who, words, agency, "left the household"))
-        return out
-
     @staticmethod
     def _change(
         day: str, reference: str, who: str, words: dict[str, str], agency: str, what: str
@@ -727,7 +728,7 @@ class ReviewBuilder:
             "date": day,
             "when": relative_words(day, reference),
             "person_id": who,
-            "relationship": words.get(who, "relationship not recorded"),
+            "relationship": words.get(who, _NOT_RECORDED),
             "agency": agency,
             "event_type": what,
             "event_id": None,
@@ -737,11 +738,11 @@ class ReviewBuilder:
         self,
         kind: str,
         j: int,
-        case_id: str,
         reference: str,
         row: Any,
-        seen: Any,
-        tables: CaseTables,
+        seen: bool,
+        rows: Sequence[tuple[str, str, str | None]],
+        adults: int,
         words: dict[str, str],
     ) -> dict[str, Any]:
         if kind == "general":
@@ -768,9 +769,7 @@ class ReviewBuilder:
                 "agency": self._agencies[j],
                 "question": self._absence_questions[j],
             }
-        recorded, named = self._recorded(
-            j, case_id, reference, row[j], bool(seen[j]), tables, words
-        )
+        recorded, named = self._recorded(j, reference, row[j], seen, rows, adults, words)
         question = self._questions[j]
         if "(ask each alone)" in question and 0 < len(named) <= 2:
             # an adult's own records: ask the people they name, never reveal them to others
@@ -803,11 +802,11 @@ class ReviewBuilder:
     def _recorded(
         self,
         j: int,
-        case_id: str,
         reference: str,
         value: float,
         partial: bool,
-        tables: CaseTables,
+        rows: Sequence[tuple[str, str, str | None]],
+        adults: int,
         words: dict[str, str],
     ) -> tuple[str, list[str]]:
         """Return what the records show for an asked factor, in words, and whom they name."""
@@ -816,23 +815,13 @@ class ReviewBuilder:
             years = int(value)
             return ("the child is " + age_words(years), [])
         if spec.kind == "household_composition":
-            h = tables.household.columns
-            adults = sum(
-                1
-                for r in tables.household.rows(case_id)
-                if isinstance(h["age"][r], float) and h["age"][r] >= 18
-            )
             return (f"{plural(adults, 'adult')} in the household on the referral date", [])
-        provenance = tables.provenance
-        rows = provenance.rows((case_id, self.factor_names[j]))
-        cols = provenance.columns
         people: dict[str, None] = {}
         types: dict[str, None] = {}
         latest: str | None = None
-        for r in rows:
-            people[words.get(str(cols["person_id"][r]), "a person not in the household")] = None
-            types[event_words(str(cols["event_type"][r]))] = None
-            day = tables.day(cols["date"][r])
+        for person, kind, day in rows:
+            people[words.get(person, "a person not in the household")] = None
+            types[kind] = None
             if day is not None and (latest is None or day > latest):
                 latest = day
         who = (

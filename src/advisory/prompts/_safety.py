@@ -20,7 +20,7 @@ from typing import Any, Final
 from advisory.prompts._tables import CaseTables
 from advisory.prompts._words import relative_words
 
-__all__ = ["SAFETY", "covered_pairs", "safety_items"]
+__all__ = ["SAFETY", "covered_pairs", "items_of", "safety_items"]
 
 #: (agency, event type) -> (check before the visit, question). ``{alone}`` is
 #: filled with whom to see alone ("the mother alone", "the sister and the mother,
@@ -128,6 +128,24 @@ def safety_items(
         (str(h["person_id"][r]), h["relationship"][r], h["age"][r])
         for r in tables.household.rows(case_id)
     ]
+    return items_of(found, latest, household, reference, labels, words, kinds)
+
+
+def items_of(
+    found: dict[tuple[str, str], list[str]],
+    latest: dict[tuple[str, str], str],
+    household: list[tuple[str, Any, Any]],
+    reference: str,
+    labels: dict[str, str],
+    words: dict[str, str],
+    kinds: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Return the safety items of a case's records already found (a batch finds them at once).
+
+    ``found`` as :func:`covered_pairs` returns it, ``latest`` the latest date of
+    each of its pairs' records, ``household`` each member's ``(person_id,
+    relationship, age)``.
+    """
     out = []
     for pair, (check, question) in SAFETY.items():
         if pair not in found:

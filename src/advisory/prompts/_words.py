@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
+
 from advisory.prompts._memo import BoundedMemo
 
 __all__ = [
@@ -14,6 +17,7 @@ __all__ = [
     "plural",
     "relationship_words",
     "relative_words",
+    "relative_words_many",
     "who_words",
 ]
 
@@ -53,6 +57,7 @@ _EVENT_WORDS: Final = {
     "school_move": "school move",
 }
 _RELATIVE: BoundedMemo[tuple[str, str], str] = BoundedMemo(100_000)
+_FEW: Final = 64  # below this many dates, relative_words_many looks each one up
 
 
 def who_words(who: str) -> str:
@@ -125,20 +130,65 @@ def relative_words(date: str, reference: str) -> str:
 
 
 def _relative(date: dt.date, reference: dt.date) -> str:
-    days = (reference - date).days
+    months = (reference.year - date.year) * 12 + reference.month - date.month
+    if reference.day < date.day:
+        months -= 1
+    return _relative_text((reference - date).days, months)
+
+
+def _relative_text(days: int, months: int) -> str:
+    """Return the words for a record ``days`` (``months`` whole months) before the referral."""
     if days < 0:
         return "after the referral"
     if days == 0:
         return "on the day of the referral"
     if days < 31:
         return plural(days, "day") + " before the referral"
-    months = (reference.year - date.year) * 12 + reference.month - date.month
-    if reference.day < date.day:
-        months -= 1
     months = max(months, 1)
     if months < 24:
         return plural(months, "month") + " before the referral"
     return plural(months // 12, "year") + " before the referral"
+
+
+def relative_words_many(
+    dates: npt.NDArray[np.datetime64], references: npt.NDArray[np.datetime64]
+) -> list[str]:
+    """:func:`relative_words` of many dated records at once (arrays of days, no ``NaT``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> relative_words_many(
+    ...     np.array(["2025-01-10", "2026-03-01"], dtype="datetime64[D]"),
+    ...     np.array(["2026-03-14", "2026-03-14"], dtype="datetime64[D]"),
+    ... )
+    ['14 months before the referral', '13 days before the referral']
+    """
+    if len(dates) < _FEW:  # numpy's fixed costs outweigh a few remembered lookups
+        return [relative_words(str(d), str(r)) for d, r in zip(dates, references, strict=True)]
+    days = (references - dates).astype(np.int64)
+    first_r = references.astype("datetime64[M]")
+    first_d = dates.astype("datetime64[M]")
+    months = (first_r - first_d).astype(np.int64) - (
+        (references - first_r.astype("datetime64[D]")) < (dates - first_d.astype("datetime64[D]"))
+    )
+    # one code per distinct text: days within a month, else months, else years
+    months = np.maximum(months, 1)
+    code = np.where(
+        days < 31,
+        np.maximum(days, -1),
+        np.where(months < 24, 100 + months, 10_000 + months // 12),
+    )
+    distinct, where = np.unique(code, return_inverse=True)
+    texts = [
+        _relative_text(int(c), 0)
+        if c < 31
+        else _relative_text(31, int(c) - 100)
+        if c < 10_000
+        else _relative_text(31, (int(c) - 10_000) * 12)
+        for c in distinct.tolist()
+    ]
+    return [texts[k] for k in where.ravel().tolist()]
 
 
 def event_words(event_type: str) -> str:

@@ -1,0 +1,521 @@
+"""What the briefs of a batch read from its rows, worked out once for the whole batch.
+
+The per-case loop of :class:`~advisory.prompts.ReviewBuilder` only assembles
+dicts. Everything it needs from the context's rows is computed here over
+all cases at once: which records fall in each person's window and in the
+past year, which belong to the chronology or the key history (numpy over
+whole columns); each record's date, agency and type in words (once per
+distinct value); the counts behind each person's line and the partial
+windows (one pass over the rows a line shows); each household member's and
+connected person's ids, ages and dates. Rows keep their order within a case,
+so every list comes out in the order a case-by-case walk would give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from advisory.prompts._safety import _BABY_ONLY, SAFETY
+from advisory.prompts._words import (
+    age_words,
+    event_words,
+    relationship_words,
+    relative_words_many,
+)
+
+if TYPE_CHECKING:
+    from advisory.prompts._columns import Groups
+    from advisory.prompts._tables import CaseTables
+
+__all__ = ["BatchRows", "Entry", "FactorRows", "Person", "SafetyRows"]
+
+_GP: Final = "GP"
+_YEAR: Final = 365
+#: Safety records that count only within the window a person's line shows.
+_WINDOWED: Final = ("domestic_abuse_notification", "emergency_attendance")
+
+#: A record or change as a brief lists it, without the relationship words of the case:
+#: (date, when, person_id, agency label, what, event id).
+Entry = tuple[str, str, str, str, str, "str | None"]
+#: A person row: (person_id, relationship as recorded, sex, years, age in words, date,
+#: relationship in words).
+Person = tuple[str, Any, Any, "int | None", str, "str | None", str]
+
+Int = npt.NDArray[np.int64]
+
+
+def _years(value: Any) -> int | None:
+    if value is None or value != value:  # NaN
+        return None
+    return int(value)
+
+
+def _by_case(table: Groups, where: dict[str, int]) -> tuple[Int, Int, Int]:
+    """Return the rows of a table that belong to the batch, by case, their cases and bounds.
+
+    The rows keep their order within a case (a stable sort by the case's
+    position in the batch, ``where``); ``bounds[i]:bounds[i + 1]`` index case
+    ``i``'s rows.
+    """
+    position = np.array([where.get(c, -1) for c in table.columns["case_id"]], dtype=np.int64)
+    rows = np.flatnonzero(position >= 0)
+    case = position[rows]
+    if len(rows) > 1 and (case[1:] < case[:-1]).any():
+        rows = rows[np.argsort(case, kind="stable")]
+        case = position[rows]
+    return rows, case, np.searchsorted(case, np.arange(len(where) + 1))
+
+
+def _text(days: npt.NDArray[np.datetime64]) -> list[str]:
+    """Return days as ISO text (``'NaT'`` when missing), each distinct day written once."""
+    if len(days) < 64:
+        return days.astype(str).tolist()  # type: ignore[no-any-return]
+    distinct, where = np.unique(days, return_inverse=True)
+    return distinct.astype(str)[where.ravel()].tolist()  # type: ignore[no-any-return]
+
+
+def _iso(days: npt.NDArray[np.datetime64]) -> list[str | None]:
+    return [None if t == "NaT" else t for t in _text(days)]
+
+
+class BatchRows:
+    """A batch's records, household members and connected people, read once for all cases.
+
+    Parameters
+    ----------
+    tables : CaseTables
+        The batch's tables.
+    ids, dates : sequence of str
+        The batch's case ids and their reference dates (ISO), in order.
+    labels : dict
+        Agency labels by source name.
+    type_window : dict
+        How far back (days) a person's line lists records of each
+        ``(source, event_type)``; the past year when absent.
+    key_types, chronology_types : set
+        The ``(source, event_type)`` pairs of the key history and of the
+        chronology.
+    supports : frozenset
+        The ``(source, event_type)`` pairs named as supports (first on a line).
+    listed : int
+        How many records of the past year the chronology lists; the rest are
+        summed up.
+    day : callable
+        Reads a table value as an ISO date (``None`` when missing).
+    """
+
+    def __init__(
+        self,
+        tables: CaseTables,
+        ids: Sequence[str],
+        dates: Sequence[str],
+        *,
+        labels: dict[str, str],
+        type_window: dict[tuple[str, str], int],
+        key_types: set[tuple[str, str]],
+        chronology_types: set[tuple[str, str]],
+        supports: frozenset[tuple[str, str]],
+        listed: int,
+        day: Callable[[Any], str | None],
+    ) -> None:
+        self.ids = ids
+        self.dates = dates
+        self._where = {c: i for i, c in enumerate(ids)}
+        self._labels = labels
+        self._day = day
+        self._supports = supports
+        self._listed = listed
+        reference = self._reference = np.array(dates, dtype="datetime64[D]")
+        self._records(tables.records, reference, type_window, key_types, chronology_types)
+        self._people(tables.household, tables.connected)
+        self._gaps(tables.gaps)
+
+    # ---- records ---------------------------------------------------------------
+
+    def _records(
+        self,
+        table: Groups,
+        reference: npt.NDArray[np.datetime64],
+        type_window: dict[tuple[str, str], int],
+        key_types: set[tuple[str, str]],
+        chronology_types: set[tuple[str, str]],
+    ) -> None:
+        rows, case, bounds = _by_case(table, self._where)
+        columns = table.columns
+        agency, kind, person, event_id = (
+            np.array(columns[c], dtype=object)[rows]
+            for c in ("agency", "event_type", "person_id", "event_id")
+        )
+        agency_list = agency.tolist()
+        days = table.days("date", self._day)[rows]
+        # each distinct (agency, type) once: its window, section, label and words
+        code_of: dict[tuple[Any, Any], int] = {}
+        pair_code = np.array(
+            [
+                code_of.setdefault(p, len(code_of))
+                for p in zip(agency_list, kind.tolist(), strict=True)
+            ],
+            dtype=np.int64,
+        )
+        pairs = list(code_of)
+        window = np.array([type_window.get(p, _YEAR) for p in pairs], dtype="timedelta64[D]")
+        is_key = np.array([p in key_types for p in pairs], dtype=bool)
+        is_listed = np.array([p in chronology_types and p not in key_types for p in pairs])
+        label = [self._labels.get(a, str(a)) for a, _ in pairs]
+        words = [event_words(str(t)) for _, t in pairs]
+        seen = ~np.isnat(days)
+        since = reference[case]
+        with np.errstate(invalid="ignore"):
+            on_line = seen & (days >= since - window[pair_code]) if len(pairs) else seen
+            past_year = seen & (days >= since - np.timedelta64(_YEAR, "D"))
+        key = is_key[pair_code] & seen if len(pairs) else seen
+        listed = is_listed[pair_code] & past_year & ~key if len(pairs) else seen
+        # the chronology: the newest few of the past year by case, the rest counted
+        at = np.flatnonzero(listed)
+        first = np.searchsorted(at, bounds[:-1])
+        rank = np.arange(len(at)) - first[case[at]]
+        counts = np.bincount(case[at], minlength=len(self.ids))
+        self.more: list[int] = np.maximum(counts - self._listed, 0).tolist()
+        rest = at[rank >= self._listed]
+        self._rest_bounds: list[int] = np.searchsorted(rest, bounds).tolist()
+        self._rest: list[tuple[Any, str, str]] = list(
+            zip(
+                agency[rest].tolist(),
+                _text(days[rest]),
+                [str(p) for p in person[rest].tolist()],
+                strict=True,
+            )
+        )
+        shown = np.zeros(len(rows), dtype=bool)
+        shown[at[rank < self._listed]] = True
+        shown |= key
+        at = np.flatnonzero(shown)
+        iso = _text(days[at])  # all dated
+        self.entry_bounds: list[int] = np.searchsorted(at, bounds).tolist()
+        self.entry_key: list[bool] = key[at].tolist()
+        codes = pair_code[at].tolist()
+        self._entry_columns = (
+            iso,
+            relative_words_many(days[at], since[at]),
+            [str(p) for p in person[at].tolist()],
+            [label[k] for k in codes],
+            [words[k] for k in codes],
+            [e if isinstance(e, str) else None for e in event_id[at].tolist()],
+        )
+        self.entries: list[Entry] = list(zip(*self._entry_columns, strict=True))
+        # each person's line: the kinds of their records by agency with the latest date
+        at = np.flatnonzero(on_line)
+        groups: dict[tuple[int, str, str], dict[Any, str]] = {}
+        for c, p, a, t, d in zip(
+            case[at].tolist(),
+            person[at].tolist(),
+            agency[at].tolist(),
+            kind[at].tolist(),
+            _text(days[at]),
+            strict=True,
+        ):
+            latest = groups.get((c, p, a))
+            if latest is None:
+                groups[(c, p, a)] = {t: d}
+            elif d > latest.get(t, ""):
+                latest[t] = d
+        self._groups = groups
+        self._kind_words = {t: event_words(str(t)) for _, t in pairs}
+
+    def entries_of(self, i: int) -> tuple[list[Entry], list[bool], int]:
+        """Return case ``i``'s listed records, whether each is key history, and how many more."""
+        start, stop = self.entry_bounds[i], self.entry_bounds[i + 1]
+        return self.entries[start:stop], self.entry_key[start:stop], self.more[i]
+
+    def rest_of(self, i: int) -> dict[Any, list[tuple[str, str]]]:
+        """Return case ``i``'s past-year records the chronology does not list.
+
+        By agency, each as ``(date, person_id)``, in the table's order.
+        """
+        out: dict[Any, list[tuple[str, str]]] = {}
+        for agency, day, person in self._rest[self._rest_bounds[i] : self._rest_bounds[i + 1]]:
+            out.setdefault(agency, []).append((day, person))
+        return out
+
+    # ---- people ----------------------------------------------------------------
+
+    def _people(self, household: Groups, connected: Groups) -> None:
+        rows, case, bounds = _by_case(household, self._where)
+        self.household_bounds: list[int] = bounds.tolist()
+        self.household: list[Person] = self._persons(household, rows, "moved_in")
+        ages = np.array(household.columns["age"], dtype=object)[rows].tolist()
+        self._ages: list[Any] = ages
+        adult = np.array([isinstance(a, float) and a >= 18 for a in ages], dtype=bool)
+        #: adults in each case's household on the referral date
+        self.adults: list[int] = np.bincount(case[adult], minlength=len(self.ids)).tolist()
+        rows, _, bounds = _by_case(connected, self._where)
+        self.connected_bounds: list[int] = bounds.tolist()
+        self.connected: list[Person] = self._persons(connected, rows, "left_on")
+
+    def _persons(self, table: Groups, rows: Int, date: str) -> list[Person]:
+        columns = table.columns
+        person, relationship, sex, age = (
+            np.array(columns[c], dtype=object)[rows].tolist()
+            for c in ("person_id", "relationship", "sex", "age")
+        )
+        years = [_years(v) for v in age]
+        ages = {y: age_words(y) for y in set(years)}
+        kinds = list(zip(relationship, sex, strict=True))
+        words = {k: relationship_words(*k) for k in set(kinds)}
+        return list(
+            zip(
+                [str(p) for p in person],
+                relationship,
+                sex,
+                years,
+                [ages[y] for y in years],
+                _iso(table.days(date, self._day)[rows]),
+                [words[k] for k in kinds],
+                strict=True,
+            )
+        )
+
+    def household_of(self, i: int) -> list[Person]:
+        """Return case ``i``'s household members, in the table's order."""
+        return self.household[self.household_bounds[i] : self.household_bounds[i + 1]]
+
+    def members_of(self, i: int) -> list[tuple[str, Any, Any]]:
+        """Return case ``i``'s household as ``(person_id, relationship, age as recorded)``."""
+        start, stop = self.household_bounds[i], self.household_bounds[i + 1]
+        return [
+            (m[0], m[1], a)
+            for m, a in zip(self.household[start:stop], self._ages[start:stop], strict=True)
+        ]
+
+    def connected_of(self, i: int) -> list[Person]:
+        """Return case ``i``'s connected people living elsewhere, in the table's order."""
+        return self.connected[self.connected_bounds[i] : self.connected_bounds[i + 1]]
+
+    # ---- each person's line ------------------------------------------------------
+
+    def _gaps(self, gaps: Groups) -> None:
+        """Read partial windows and GP notes, then build every person's record kinds."""
+        rows, case, _ = _by_case(gaps, self._where)
+        groups = self._groups
+        reference = self._reference
+        partial: dict[tuple[int, str, str], str] = {}
+        self.notes: dict[tuple[int, str], list[str]] = {}
+        columns = {
+            c: np.array(gaps.columns[c], dtype=object)[rows].tolist()
+            for c in ("person_id", "agency", "reason")
+        }
+        columns |= {c: _iso(gaps.days(c, self._day)[rows]) for c in ("start_date", "end_date")}
+        for c, person, agency, reason, first, last in zip(
+            case.tolist(),
+            columns["person_id"],
+            columns["agency"],
+            columns["reason"],
+            columns["start_date"],
+            columns["end_date"],
+            strict=True,
+        ):
+            if not isinstance(person, str) or not isinstance(agency, str):
+                continue
+            if isinstance(reason, str) and _GP in reason:
+                self.notes.setdefault((c, person), []).append(reason)
+                continue
+            if (c, person, agency) in groups:
+                period = f" {first} to {last}" if first and last else ""
+                partial[(c, person, agency)] = f"nothing shared{period}, so there may be more"
+        labels, supports, words = self._labels, self._supports, self._kind_words
+        # each agency's kinds split once: supports, then the rest (an empty part shows nothing)
+        by_person: dict[tuple[int, str], list[list[tuple[Any, bool, list[Any]]]]] = {}
+        for (c, person, agency), latest in groups.items():
+            parts = by_person.get((c, person))
+            if parts is None:
+                parts = by_person[(c, person)] = [[], []]
+            named = [k for k in latest if (agency, k) in supports]
+            if named:
+                parts[0].append((agency, True, named))
+            if len(named) < len(latest):
+                parts[1].append((agency, False, [k for k in latest if (agency, k) not in supports]))
+        specs: list[tuple[int, str, Any, bool, list[Any]]] = [
+            (c, person, agency, support, kinds)
+            for (c, person), parts in by_person.items()
+            for part in parts
+            for agency, support, kinds in part
+        ]
+        latest_day = [max(groups[(c, p, a)][k] for k in kinds) for c, p, a, _, kinds in specs]
+        whens = relative_words_many(
+            np.array(latest_day, dtype="datetime64[D]"),
+            reference[np.array([spec[0] for spec in specs], dtype=np.int64)],
+        )
+        lines: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        for (c, person, agency, support, kinds), day, when in zip(
+            specs, latest_day, whens, strict=True
+        ):
+            line = lines.get((c, person))
+            if line is None:
+                line = lines[(c, person)] = []
+            line.append(
+                {
+                    "agency": labels.get(agency, agency),
+                    "kinds": ", ".join([words[k] for k in kinds]),
+                    "support": support,
+                    "latest": day,
+                    "when": when.replace(" before the referral", " before"),
+                    "partial": partial.get((c, person, agency)),
+                }
+            )
+        self.lines = lines
+
+    # ---- the guard ---------------------------------------------------------------
+
+    def strings(self) -> tuple[set[Any], set[Any], set[Any]]:
+        """Return the strings the briefs read from these rows: texts, record ids, dates."""
+        day, when, person, agency, what, event_id = self._entry_columns
+        texts: set[Any] = {*when, *agency, *what}
+        ids: set[Any] = {*self.ids, *person, *event_id}
+        dates: set[Any] = {*self.dates, *day}
+        for rows in (self.household, self.connected):
+            ids.update(p[0] for p in rows)
+            texts.update(p[4] for p in rows)
+            dates.update(p[5] for p in rows)
+        for line in self.lines.values():
+            for r in line:
+                texts.update((r["agency"], r["kinds"], r["when"], r["partial"]))
+                dates.add(r["latest"])
+        for notes in self.notes.values():
+            texts.update(notes)
+        return texts, ids, dates
+
+
+class FactorRows:
+    """The records behind each case's factor values (the provenance), found by case and factor.
+
+    Parameters
+    ----------
+    table : Groups
+        The context's provenance, with ``case_id`` and ``factor`` columns.
+    ids : sequence of str
+        The batch's case ids, in order.
+    factors : sequence of str
+        The model's factors, in order.
+    """
+
+    def __init__(self, table: Groups, ids: Sequence[str], factors: Sequence[str]) -> None:
+        where = {c: i for i, c in enumerate(ids)}
+        factor_of = {f: j for j, f in enumerate(factors)}
+        self._n = len(factors)
+        case = np.array([where.get(c, -1) for c in table.columns["case_id"]], dtype=np.int64)
+        factor = np.array([factor_of.get(f, -1) for f in table.columns["factor"]], dtype=np.int64)
+        key = np.where((case >= 0) & (factor >= 0), case * self._n + factor, -1)
+        rows = np.flatnonzero(key >= 0)
+        self._table = table
+        self._order = rows[np.argsort(key[rows], kind="stable")]
+        self._keys = key[self._order]
+        #: whether any record lies behind case ``i``'s factor ``j``
+        self.any = np.zeros((len(ids), self._n), dtype=bool)
+        self.any.reshape(-1)[self._keys] = True
+
+    def rows(self, pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
+        """Return the table's rows behind each ``(case, factor)`` of ``pairs``, in table order."""
+        keys = np.array([i * self._n + j for i, j in pairs], dtype=np.int64)
+        start = np.searchsorted(self._keys, keys, side="left").tolist()
+        stop = np.searchsorted(self._keys, keys, side="right").tolist()
+        order = self._order
+        return {pair: order[a:b].tolist() for pair, a, b in zip(pairs, start, stop, strict=True)}
+
+    def records(
+        self, pairs: Sequence[tuple[int, int]], day: Callable[[Any], str | None]
+    ) -> dict[tuple[int, int], list[tuple[str, str, str | None]]]:
+        """Return the records behind each ``(case, factor)`` of ``pairs``, in table order.
+
+        Each as ``(person_id, type in words, ISO date or None)``.
+        """
+        keys = np.array([i * self._n + j for i, j in pairs], dtype=np.int64)
+        start = np.searchsorted(self._keys, keys, side="left")
+        stop = np.searchsorted(self._keys, keys, side="right")
+        rows = (
+            np.concatenate([self._order[a:b] for a, b in zip(start, stop, strict=True)])
+            if len(pairs)
+            else np.zeros(0, dtype=np.int64)
+        )
+        columns = self._table.columns
+        person = [str(p) for p in np.array(columns["person_id"], dtype=object)[rows].tolist()]
+        kinds = np.array(columns["event_type"], dtype=object)[rows].tolist()
+        words = {t: event_words(str(t)) for t in set(kinds)}
+        days = _iso(self._table.days("date", day)[rows])
+        found = list(zip(person, [words[t] for t in kinds], days, strict=True))
+        bounds = np.concatenate([[0], np.cumsum(stop - start)]).tolist()
+        return {pair: found[bounds[k] : bounds[k + 1]] for k, pair in enumerate(pairs)}
+
+
+class SafetyRows:
+    """Each case's records that always get a safety item, found for the whole batch at once.
+
+    The same records as :func:`advisory.prompts._safety.covered_pairs` finds case by
+    case: for each case ``found[i]`` maps ``(agency, type)`` to the person ids of its
+    records in the table's order, and ``latest[i]`` each pair's latest date.
+
+    Parameters
+    ----------
+    tables : CaseTables
+        The batch's tables.
+    ids : sequence of str
+        The batch's case ids, in order.
+    references : sequence of str or None
+        Their reference dates (ISO); a case without one has none found.
+    windows : dict
+        How far back (days) a person's line shows each ``(source, event_type)``.
+    """
+
+    def __init__(
+        self,
+        tables: CaseTables,
+        ids: Sequence[str],
+        references: Sequence[str | None],
+        windows: dict[tuple[str, str], int],
+    ) -> None:
+        where = {c: i for i, c in enumerate(ids)}
+        self.found: list[dict[tuple[str, str], list[str]]] = [{} for _ in ids]
+        self.latest: list[dict[tuple[str, str], str]] = [{} for _ in ids]
+        records = tables.records
+        rows, case, _ = _by_case(records, where)
+        columns = records.columns
+        agency = np.array(columns["agency"], dtype=object)[rows].tolist()
+        kind = np.array(columns["event_type"], dtype=object)[rows].tolist()
+        candidates = [r for r, pair in enumerate(zip(agency, kind, strict=True)) if pair in SAFETY]
+        if not candidates:
+            return
+        at = np.array(candidates, dtype=np.int64)
+        days = _iso(records.days("date", tables.day)[rows[at]])
+        person = np.array(columns["person_id"], dtype=object)[rows[at]].tolist()
+        household = tables.household.columns
+        ages = {
+            (c, str(p)): a
+            for c, p, a in zip(
+                household["case_id"], household["person_id"], household["age"], strict=True
+            )
+            if isinstance(a, float)
+        }
+        starts: dict[tuple[str, int], str] = {}
+        for r, c, day, p in zip(candidates, case[at].tolist(), days, person, strict=True):
+            reference = references[c]
+            if day is None or reference is None:
+                continue
+            pair = (agency[r], kind[r])
+            who = str(p)
+            if pair in _BABY_ONLY and not ages.get((ids[c], who), 99.0) < 2:
+                continue
+            if pair[1] in _WINDOWED:
+                days_back = windows.get(pair, _YEAR)
+                start = starts.get((reference, days_back))
+                if start is None:
+                    start = starts[(reference, days_back)] = str(
+                        np.datetime64(reference, "D") - np.timedelta64(days_back, "D")
+                    )
+                if day < start:
+                    continue
+            self.found[c].setdefault(pair, []).append(who)
+            if day > self.latest[c].get(pair, ""):
+                self.latest[c][pair] = day
