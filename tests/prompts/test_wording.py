@@ -15,7 +15,13 @@ from advisory.prompts._choose import GENERAL, YOUNG_CHILD_VIEW
 from advisory.prompts._gaps import parent_gap
 from advisory.prompts._guard import check_question
 from advisory.prompts._people import YOUNG_PARENT
-from advisory.prompts._render import CHRONOLOGY_ONLY_KEY, EMPTY, NO_SAFETY, SAFETY_CHECKS
+from advisory.prompts._render import (
+    CHRONOLOGY_ONLY_KEY,
+    EMPTY,
+    NO_SAFETY,
+    SAFETY_CHECKS,
+    SAFETY_CHECKS_BABY,
+)
 from advisory.prompts._safety import SAFETY
 from advisory.prompts._words import event_words, who_words
 
@@ -274,7 +280,10 @@ def test_every_brief_has_the_same_checks_before_the_visit(dicts: list[dict[str, 
     for d in dicts:
         for text in (render_text(d), render_html(d)):
             assert "Before you go" in text
-            assert SAFETY_CHECKS in text
+            child = next(p for p in d["household"] if p["relationship"] == "child")
+            baby = re.match(r"(under 1|1) year", child["age"]) is not None
+            # a baby's checks name the health visitor instead of school
+            assert (SAFETY_CHECKS_BABY if baby else SAFETY_CHECKS) in text
             assert (NO_SAFETY in text) == (not d["safety"])
     assert "each time" not in " ".join(q for _, q in SAFETY.values())
 

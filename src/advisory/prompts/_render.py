@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -43,6 +44,8 @@ EMPTY: Final = {
 #: The checks of every brief, whatever its records, and what the section says
 #: when no safety record is shared: the same section in every brief, never a label.
 SAFETY_CHECKS: Final = "Check Police/MARAC, Health and school records first."
+#: The same checks for a child under 2: the health visitor rather than school.
+SAFETY_CHECKS_BABY: Final = "Check Police/MARAC, GP and health visitor records."
 NO_SAFETY: Final = "No safety record shared; not proof of none."
 #: Said instead of ``EMPTY["chronology"]`` when the key history holds a record
 #: of the past year, so the two sections never contradict each other.
@@ -121,7 +124,9 @@ def _entry(e: Mapping[str, Any]) -> str:
 
 def _safety(review: Mapping[str, Any]) -> list[str]:
     """Return the lines of "Before you go": the fixed checks, then one line per item."""
-    lines = [SAFETY_CHECKS]
+    child = next((p for p in review["household"] if p["relationship"] == "child"), None)
+    baby = child is not None and re.match(r"(under 1|1) year", child["age"]) is not None
+    lines = [SAFETY_CHECKS_BABY if baby else SAFETY_CHECKS]
     for item in review["safety"]:
         lines.append(
             f"{item['agency']}: {item['record']}, {item['people']}, {item['when']}. "
