@@ -454,7 +454,8 @@ class ReviewBuilder:
         >>> asked = builder.asked(build_context(data, advisor.definitions))
         >>> asked.shape
         (300, 24)
-        >>> bool(asked.sum(axis=1).le(3).all())
+        >>> # three model-chosen questions, plus any safety items of the case
+        >>> bool(asked.sum(axis=1).le(3 + len(SAFETY)).all())
         True
         """
         X, ids = self._factors(context)
