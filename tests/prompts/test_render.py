@@ -57,8 +57,8 @@ def test_renderings_are_built_from_the_dict(reviews: list[Review]) -> None:
 def test_the_page_order_of_the_text(dicts: list[dict[str, Any]]) -> None:
     headings = [
         "Who lives here",
-        "Past year's records",
-        "Key history",
+        "Records",
+        "Before you go",
         "Questions for the visit",
         "Not in these records",
     ]

@@ -2,8 +2,9 @@
 
 Both read the dict of :meth:`~advisory.prompts.Review.to_dict` (or a host's
 parsed JSON), so every rendering shows exactly what the data holds. The page
-reads: who lives here, people elsewhere, the chronology, key history, the
-questions for this visit, records to confirm, what the records could not see,
+reads: who lives here, people elsewhere, the records (the past year, then key
+history), before you go (the same checks in every brief, then one compact line
+per safety item), the questions for this visit, records to confirm, what the records could not see,
 and one line saying it is not a decision. The fixed texts (what records never
 capture, the method) sit behind "About these prompts".
 """
@@ -27,8 +28,7 @@ __all__ = ["render_html", "render_text"]
 HEADINGS: Final = {
     "household": "Who lives here",
     "elsewhere": "Living elsewhere",
-    "chronology": "Past year's records",
-    "key_history": "Key history",
+    "records": "Records",
     "safety": "Before you go",
     "questions": "Questions for the visit",
     "to_confirm": "Records to confirm",
@@ -38,7 +38,7 @@ HEADINGS: Final = {
 #: Said when a section has nothing: never as clearance. "Not in these records"
 #: always ends with the open question, so it is never empty.
 EMPTY: Final = {
-    "chronology": "None shared; not proof nothing happened.",
+    "chronology": "None shared from the past year; not proof nothing happened.",
     "key_history": "No referrals, plans, missing reports or exclusions shared; not proof of none.",
 }
 #: The checks of every brief, whatever its records, and what the section says
@@ -48,12 +48,12 @@ SAFETY_CHECKS: Final = "Check Police/MARAC, Health and school records first."
 SAFETY_CHECKS_BABY: Final = "Check Police/MARAC, GP and health visitor records."
 NO_SAFETY: Final = "No safety record shared; not proof of none."
 #: Said instead of ``EMPTY["chronology"]`` when the key history holds a record
-#: of the past year, so the two sections never contradict each other.
-CHRONOLOGY_ONLY_KEY: Final = "None shared besides the key history below."
+#: of the past year, so the two parts of "Records" never contradict each other.
+CHRONOLOGY_ONLY_KEY: Final = "None shared besides those below."
 
 
 def _chronology_empty(review: Mapping[str, Any]) -> str:
-    """Return what an empty "Past year's records" says, given the key history beside it."""
+    """Return what an empty past year says, given the key history after it."""
     start = (dt.date.fromisoformat(review["reference_date"]) - dt.timedelta(days=365)).isoformat()
     if any(e["date"] >= start for e in review["key_history"]):
         return CHRONOLOGY_ONLY_KEY
@@ -122,15 +122,32 @@ def _entry(e: Mapping[str, Any]) -> str:
     return f"{e['date']} ({when}): {e['relationship']}, {e['event_type']} ({e['agency']})"
 
 
+def _record_lines(review: Mapping[str, Any]) -> list[str]:
+    """Return the lines of "Records": the past year, then the key history (any date)."""
+    lines = [_entry(e) for e in review["chronology"]]
+    if review["chronology_more"]:
+        lines.append(f"{_cap(review['chronology_more'])}.")
+    if not review["chronology"]:
+        lines.append(_chronology_empty(review))
+    lines += [_entry(e) for e in review["key_history"]]
+    if review["key_history_more"]:
+        lines.append(f"{_cap(review['key_history_more'])}.")
+    if not review["key_history"]:
+        lines.append(EMPTY["key_history"])
+    return lines
+
+
 def _safety(review: Mapping[str, Any]) -> list[str]:
     """Return the lines of "Before you go": the fixed checks, then one line per item."""
     child = next((p for p in review["household"] if p["relationship"] == "child"), None)
     baby = child is not None and re.match(r"(under 1|1) year", child["age"]) is not None
     lines = [SAFETY_CHECKS_BABY if baby else SAFETY_CHECKS]
     for item in review["safety"]:
+        # One compact line: what, who, when, whom to see alone; the item's question
+        # stays in the data (a longer line would follow the model's margin).
         lines.append(
-            f"{item['agency']}: {item['record']}, {item['people']}, {item['when']}. "
-            f"{item['check']} {item['question']}"
+            f"{item['agency']}: {item['record']}, {item['people']}, {item['when']}; "
+            f"{item['check'][:1].lower()}{item['check'][1:]}"
         )
     if not review["safety"]:
         lines.append(NO_SAFETY)
@@ -167,18 +184,8 @@ def render_text(review: Mapping[str, Any]) -> str:
     if review["elsewhere"]:
         lines += ["", HEADINGS["elsewhere"]]
         lines += [f"- {_person(p, reference, elsewhere=True)}" for p in review["elsewhere"]]
-    lines += ["", HEADINGS["chronology"]]
-    lines += [f"- {_entry(e)}" for e in review["chronology"]]
-    if review["chronology_more"]:
-        lines.append(f"- {_cap(review['chronology_more'])}.")
-    if not review["chronology"]:
-        lines.append(f"- {_chronology_empty(review)}")
-    lines += ["", HEADINGS["key_history"]]
-    lines += [f"- {_entry(e)}" for e in review["key_history"]]
-    if review["key_history_more"]:
-        lines.append(f"- {_cap(review['key_history_more'])}.")
-    if not review["key_history"]:
-        lines.append(f"- {EMPTY['key_history']}")
+    lines += ["", HEADINGS["records"]]
+    lines += [f"- {line}" for line in _record_lines(review)]
     lines += ["", HEADINGS["safety"]]
     lines += [f"- {line}" for line in _safety(review)]
     lines += ["", HEADINGS["questions"]]
@@ -247,17 +254,9 @@ def render_html(review: Mapping[str, Any]) -> str:
             f"<h3>{_e(HEADINGS['elsewhere'])}</h3>",
             _list([_e(_person(p, reference, elsewhere=True)) for p in review["elsewhere"]]),
         ]
-    chronology = [_e(_entry(e)) for e in review["chronology"]]
-    if review["chronology_more"]:
-        chronology.append(_e(_cap(review["chronology_more"]) + "."))
-    key_history = [_e(_entry(e)) for e in review["key_history"]]
-    if review["key_history_more"]:
-        key_history.append(_e(_cap(review["key_history_more"]) + "."))
     parts += [
-        f"<h3>{_e(HEADINGS['chronology'])}</h3>",
-        _list(chronology) if chronology else f"<p>{_e(_chronology_empty(review))}</p>",
-        f"<h3>{_e(HEADINGS['key_history'])}</h3>",
-        _list(key_history) if key_history else f"<p>{_e(EMPTY['key_history'])}</p>",
+        f"<h3>{_e(HEADINGS['records'])}</h3>",
+        _list([_e(line) for line in _record_lines(review)]),
     ]
     parts += [
         f"<h3>{_e(HEADINGS['safety'])}</h3>",
