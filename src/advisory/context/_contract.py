@@ -118,6 +118,9 @@ def _id(name: str, meaning: str, example: str) -> Column:
 
 _AGENCY = "An agency (a source of the catalogue); see the vocabularies below."
 _PERSON = "The person (a `person_id` of the `people` table)."
+_AGENCY_COLUMN = Column(
+    name="agency", kind="vocabulary", required=True, empty=None, meaning=_AGENCY, example="police"
+)
 
 #: The six record tables, in the order they are read.
 TABLES: Final[tuple[Table, ...]] = (
@@ -239,14 +242,7 @@ TABLES: Final[tuple[Table, ...]] = (
         columns=(
             _id("event_id", "The event's identifier; unique in this table.", "5001"),
             _id("person_id", "The person the event concerns (a `person_id` of `people`).", "00101"),
-            Column(
-                name="agency",
-                kind="vocabulary",
-                required=True,
-                empty=None,
-                meaning=_AGENCY,
-                example="police",
-            ),
+            _AGENCY_COLUMN,
             Column(
                 name="event_type",
                 kind="vocabulary",
@@ -276,14 +272,7 @@ TABLES: Final[tuple[Table, ...]] = (
         "person, agency and period.",
         columns=(
             _id("person_id", _PERSON, "00101"),
-            Column(
-                name="agency",
-                kind="vocabulary",
-                required=True,
-                empty=None,
-                meaning=_AGENCY,
-                example="police",
-            ),
+            _AGENCY_COLUMN,
             Column(
                 name="start_date",
                 kind="date",
