@@ -249,8 +249,9 @@ def test_what_is_behind_and_n_more_is_said(dicts: list[dict[str, Any]]) -> None:
     more = [d["chronology_more"] for d in dicts if d["chronology_more"]]
     assert more
     for text in more:
-        # whose, by agency; the dates are within the past year (and on the person lines)
-        assert re.fullmatch(r"and \d+ more: .+ \(.+\)", text), text
+        # which agencies hold them; whose and what kinds is on the person lines, their
+        # dates within the past year
+        assert re.fullmatch(r"and \d+ more: [A-Z][^;()]+", text), text
         assert any(
             agency in text
             for agency in ("Police", "Health", "Education", "Housing", "Children's social care")

@@ -741,12 +741,11 @@ class ReviewBuilder:
         return chronology, text, key_history
 
     def _rest(self, rest: dict[Any, list[tuple[str, str]]], words: dict[str, str]) -> str:
-        """Say what the unlisted records of the past year are: agency and whom."""
-        parts = []
-        for agency, found in rest.items():
-            people = list(dict.fromkeys(words.get(p, "someone elsewhere") for _, p in found))
-            parts.append(f"{self._source_labels.get(agency, agency)} ({_who(people)})")
-        return "; ".join(parts)
+        """Say which agencies hold the unlisted records of the past year.
+
+        Whose they are and of which kinds is on the person lines ("Who lives here").
+        """
+        return ", ".join(self._source_labels.get(agency, agency) for agency in rest)
 
     @staticmethod
     def _change(
