@@ -302,8 +302,9 @@ def test_no_question_twice_and_never_the_number_of_adults(dicts: list[dict[str, 
 
 
 def test_recorded_supports_are_named_and_asked(dicts: list[dict[str, Any]]) -> None:
-    # named on the person's line; asked in the supports place when a support factor
-    # is recorded (a sibling's dental visit is named, the child's factor may be empty)
+    # named on the person's line; asked when a support factor is recorded, steady and
+    # among the three the model relies on most (a sibling's dental visit is named, the
+    # child's factor may be empty); the exact rule is in test_choice
     named = asked = 0
     for d in dicts:
         if any(r["support"] for p in d["household"] for r in p["records"]):
@@ -311,7 +312,7 @@ def test_recorded_supports_are_named_and_asked(dicts: list[dict[str, Any]]) -> N
             assert "Supports: " in render_text(d)
             asked += any(q["factor"] in _SUPPORTS for q in d["questions"])
     assert named
-    assert asked / named > 0.7, (asked, named)
+    assert asked / named > 0.6, (asked, named)
 
 
 _SUPPORTS = (
