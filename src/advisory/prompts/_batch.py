@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from advisory.prompts._safety import _BABY_ONLY, SAFETY
+from advisory.prompts._safety import RECORDS, counts
 from advisory.prompts._words import (
     age_words,
     event_words,
@@ -35,8 +35,6 @@ __all__ = ["BatchRows", "Entry", "FactorRows", "Person", "SafetyRows"]
 
 _GP: Final = "GP"
 _YEAR: Final = 365
-#: Safety records that count only within the window a person's line shows.
-_WINDOWED: Final = ("domestic_abuse_notification", "emergency_attendance")
 
 #: A record or change as a brief lists it, without the relationship words of the case:
 #: (date, when, person_id, agency label, what, event id).
@@ -484,38 +482,32 @@ class SafetyRows:
         columns = records.columns
         agency = np.array(columns["agency"], dtype=object)[rows].tolist()
         kind = np.array(columns["event_type"], dtype=object)[rows].tolist()
-        candidates = [r for r, pair in enumerate(zip(agency, kind, strict=True)) if pair in SAFETY]
+        candidates = [r for r, pair in enumerate(zip(agency, kind, strict=True)) if pair in RECORDS]
         if not candidates:
             return
         at = np.array(candidates, dtype=np.int64)
         days = _iso(records.days("date", tables.day)[rows[at]])
         person = np.array(columns["person_id"], dtype=object)[rows[at]].tolist()
         household = tables.household.columns
-        ages = {
-            (c, str(p)): a
-            for c, p, a in zip(
-                household["case_id"], household["person_id"], household["age"], strict=True
-            )
-            if isinstance(a, float)
-        }
-        starts: dict[tuple[str, int], str] = {}
+        ages: dict[tuple[str, str], float] = {}
+        youngest: dict[str, float] = {}
+        for c, p, a in zip(
+            household["case_id"], household["person_id"], household["age"], strict=True
+        ):
+            if isinstance(a, float) and a == a:
+                ages[(str(c), str(p))] = a
+                youngest[str(c)] = min(a, youngest.get(str(c), a))
         for r, c, day, p in zip(candidates, case[at].tolist(), days, person, strict=True):
             reference = references[c]
             if day is None or reference is None:
                 continue
             pair = (agency[r], kind[r])
             who = str(p)
-            if pair in _BABY_ONLY and not ages.get((ids[c], who), 99.0) < 2:
+            case_id = ids[c]
+            if not counts(
+                pair, day, reference, ages.get((case_id, who)), youngest.get(case_id), windows
+            ):
                 continue
-            if pair[1] in _WINDOWED:
-                days_back = windows.get(pair, _YEAR)
-                start = starts.get((reference, days_back))
-                if start is None:
-                    start = starts[(reference, days_back)] = str(
-                        np.datetime64(reference, "D") - np.timedelta64(days_back, "D")
-                    )
-                if day < start:
-                    continue
             self.found[c].setdefault(pair, []).append(who)
             if day > self.latest[c].get(pair, ""):
                 self.latest[c][pair] = day

@@ -29,7 +29,7 @@ from advisory.prompts._gaps import case_gaps, family_gaps, links_to_confirm, par
 from advisory.prompts._guard import check_identifiers, check_language, check_question
 from advisory.prompts._people import Household
 from advisory.prompts._review import NOT_A_DECISION, OPEN_QUESTION, SCHEMA_ID, Review
-from advisory.prompts._safety import SAFETY, items_of
+from advisory.prompts._safety import AGENCIES, ASKED_INSTEAD, RECORDS, items_of
 from advisory.prompts._tables import CaseTables
 from advisory.prompts._words import (
     age_words,
@@ -73,7 +73,13 @@ def _earlier(entries: list[dict[str, Any]]) -> str:
     parts = []
     for agency, found in by_agency.items():
         days = sorted(e["date"] for e in found)
-        span = days[0] if days[0] == days[-1] else f"{days[0]} to {days[-1]}"
+        newest = max(found, key=lambda e: e["date"])
+        when = newest["when"].replace(" before the referral", " before")
+        span = (
+            f"{days[0]} ({when})"
+            if days[0] == days[-1]
+            else f"{days[0]} to {days[-1]} (latest {when})"
+        )
         people = list(dict.fromkeys(e["relationship"] for e in found))
         parts.append(f"{agency} ({_who(people)}) {span}")
     return "; ".join(parts)
@@ -152,6 +158,27 @@ def _asked_alone(question: dict[str, Any], adults: list[str], young: list[str]) 
             text = text.replace(phrase, f"(ask the {people[0]} and {people[1]}, each alone)")
         return {**question, "question": text}
     return question
+
+
+#: The child-age question for a young person (10 and over): seen alone, an open invitation.
+YOUNG_PERSON_AGE: Final = "What is home like for the child, in their own words (see them alone)?"
+_SEEN_ALONE_FROM: Final = 10
+#: "the adults" of a catalogue question when one adult lives there: (plural, singular).
+_ONE_ADULT: Final = (("are the adults", "is the {a}"), ("do the adults", "does the {a}"))
+
+
+def _one_adult(question: dict[str, Any], adults: list[str]) -> dict[str, Any]:
+    """Name the one adult where a question says "the adults" ("Where is the father living")."""
+    text = question["question"]
+    if len(adults) != 1 or "the adults" not in text:
+        return question
+    adult = adults[0]
+    for many, one in _ONE_ADULT:
+        text = text.replace(many, one.format(a=adult))
+    own = _OWN.get(adult.split(" (")[0].split()[-1])
+    if own is not None:
+        text = text.replace(" to them?", " to " + ("her?" if own == "her" else "him?"))
+    return {**question, "question": text.replace("the adults", f"the {adult}")}
 
 
 def _window_words(days: int | None) -> str:
@@ -265,9 +292,10 @@ class ReviewBuilder:
                 check_question(absence, where=f"catalogue absence_question of {name}")
         for key, text in GENERAL:
             check_question(text, where=f"general question {key}")
-        for (_, kind), (check, question) in SAFETY.items():
+        for (_, kind), (_, question) in RECORDS.items():
             check_question(question, where=f"safety question {kind}")
-            check_language(check, where=f"safety check {kind}")
+        for source, _, question in AGENCIES:
+            check_question(question, where=f"safety question {source}")
         check_question(OPEN_QUESTION, where="open question")
         for text in (_NOT_RECORDED, _JOINED, _LEFT):
             check_language(text, where="fixed text")
@@ -288,7 +316,7 @@ class ReviewBuilder:
         )
         #: the (agency, type) pairs of each factor, to leave out what a safety item asks
         self._pairs = [
-            {(f.source, t) for t in f.event_types} & set(SAFETY) if f.kind == "events" else set()
+            {(f.source, t) for t in f.event_types} & ASKED_INSTEAD if f.kind == "events" else set()
             for f in self._specs
         ]
         self._absence_ages = [e.absence_ages for e in self._entries]
@@ -351,7 +379,7 @@ class ReviewBuilder:
         self._absence_text: dict[str, str] = {}
         self._frame_checked = False
         self._index = {name: j for j, name in enumerate(self.factor_names)}
-        self._kind_words = {t: event_words(t) for _, t in SAFETY}
+        self._kind_words = {t: event_words(t) for _, t in RECORDS}
 
     # ---- public routes --------------------------------------------------------
 
@@ -460,7 +488,7 @@ class ReviewBuilder:
         >>> asked.shape
         (300, 24)
         >>> # three model-chosen questions, plus any safety items of the case
-        >>> bool(asked.sum(axis=1).le(3 + len(SAFETY)).all())
+        >>> bool(asked.sum(axis=1).le(3 + len(ASKED_INSTEAD)).all())
         True
         """
         X, ids = self._factors(context)
@@ -644,23 +672,24 @@ class ReviewBuilder:
                     self._source_labels,
                     words,
                     self._kind_words,
-                )
-                if safety.found[i]
-                else [],
+                ),
                 "questions": [
-                    _asked_alone(
-                        self._question(
-                            kind,
-                            j,
-                            reference,
-                            matrix[i],
-                            seen[i, j],
-                            records_of.get((i, j), ()),
-                            batch.adults[i],
-                            words,
+                    _one_adult(
+                        _asked_alone(
+                            self._question(
+                                kind,
+                                j,
+                                reference,
+                                matrix[i],
+                                seen[i, j],
+                                records_of.get((i, j), ()),
+                                batch.adults[i],
+                                words,
+                            ),
+                            adults,
+                            young,
                         ),
                         adults,
-                        young,
                     )
                     for kind, j in choices[i].slots
                 ],
@@ -717,13 +746,11 @@ class ReviewBuilder:
         return chronology, text, key_history
 
     def _rest(self, rest: dict[Any, list[tuple[str, str]]], words: dict[str, str]) -> str:
-        """Say what the unlisted records are: agency, whom, and the dates they span."""
+        """Say what the unlisted records of the past year are: agency and whom."""
         parts = []
         for agency, found in rest.items():
-            months = sorted(day for day, _ in found)
-            span = months[0] if months[0] == months[-1] else f"{months[0]} to {months[-1]}"
             people = list(dict.fromkeys(words.get(p, "someone elsewhere") for _, p in found))
-            parts.append(f"{self._source_labels.get(agency, agency)} ({_who(people)}) {span}")
+            parts.append(f"{self._source_labels.get(agency, agency)} ({_who(people)})")
         return "; ".join(parts)
 
     @staticmethod
@@ -777,6 +804,10 @@ class ReviewBuilder:
             }
         recorded, named = self._recorded(j, reference, row[j], seen, rows, adults, words)
         question = self._questions[j]
+        if row[j] == 1:  # one earlier referral: never "the earlier referrals"
+            question = question.replace("earlier referrals", "earlier referral")
+        if self._specs[j].kind == "child_age" and row[j] >= _SEEN_ALONE_FROM:
+            question = YOUNG_PERSON_AGE  # a young person is seen alone, not "looked after"
         if "(ask each alone)" in question and 0 < len(named) <= 2:
             # an adult's own records: ask the people they name, never reveal them to others
             question = _asked_alone(

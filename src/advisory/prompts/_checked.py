@@ -94,9 +94,7 @@ def _case_strings(
     """Add the strings of the sections made case by case (safety, questions, links, gaps)."""
     for item in d.get("safety", ()):
         ids.append(item["prompt_id"])
-        texts += (item["agency"], item["record"], item["people"], item["when"], item["check"])
-        texts.append(item["question"])
-        dates.append(item["latest"])
+        texts += (item["agency"], item["shared"], item["question"])
     for q in d["questions"]:
         texts.append(q["recorded"])
     for c in d["to_confirm"]:

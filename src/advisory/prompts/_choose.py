@@ -62,8 +62,8 @@ GENERAL: Final = (
     ("child_view", "What does the child say about home, school, friends and what would help?"),
     ("strengths", "What is going well for this family, and what have they managed before?"),
 )
-#: The child's view for a child under 5: what the worker and health visitor see.
-YOUNG_CHILD_VIEW: Final = "What do the worker and health visitor see of the child's days and care?"
+#: The child's view for a child under 5: a usual day (never a second health visitor question).
+YOUNG_CHILD_VIEW: Final = "What does a usual day look like for the child, and who is part of it?"
 #: What a general question's "recorded" says: it is about no single record.
 GENERAL_RECORDED: Final = "an open question, not from a record"
 _PERMUTATIONS: Final = tuple(permutations(range(N_QUESTIONS)))

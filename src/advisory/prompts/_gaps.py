@@ -75,7 +75,7 @@ def family_gaps(
     Examples
     --------
     >>> [g["description"] for g in family_gaps([{"relationship": "mother"}], [])]
-    ["The child's father is not in these records."]
+    ['No father in these records.']
     >>> gaps = family_gaps(
     ...     [{"relationship": "mother"}],
     ...     [{"relationship": "father", "person_id": "P1"}],
@@ -108,10 +108,10 @@ def family_gaps(
                 "prompt_id": "gap:other_parent",
                 "kind": "other_parent",
                 "agency": None,
-                "description": f"The child's {other} is not in these records.",
+                "description": f"No {other} in these records.",
                 "start_date": None,
                 "end_date": None,
-                "question": f"Who is the {other}, and what part does {_HE[other]} play (ask the "
+                "question": f"Who is {_HE[other]}, and what part does {_HE[other]} play (ask the "
                 f"{parents[0]} alone)?",
             }
         )
@@ -176,8 +176,8 @@ def case_gaps(
                 f" from {item['first']} to {item['last']}" if item["first"] and item["last"] else ""
             )
             everyone = set(item["people"]) >= members
-            whom = "anyone here" if everyone else f"the {_people(item['people'])}"
-            parts.append(f"{label}: nothing of {whom}{period} ({'; '.join(item['reasons'])}).")
+            whom = "" if everyone else f" of the {_people(item['people'])}"
+            parts.append(f"{label}: nothing{whom}{period} ({'; '.join(item['reasons'])}).")
         if item["gp"]:
             parts.append(
                 f"The {_people(item['gp'])} {'is' if len(set(item['gp'])) == 1 else 'are'} not "
@@ -193,8 +193,7 @@ def case_gaps(
         if item["gp"] and not item["people"]:
             question = "Where does the family go when someone is unwell?"
         else:
-            knows = "the police" if label == "Police" else label
-            question = f"What would {knows} know of the household then?"
+            question = "What do they hold on the household for that time?"
         out.append(
             {
                 "prompt_id": f"gap:{agency}",

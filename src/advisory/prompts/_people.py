@@ -71,11 +71,15 @@ class Household:
         for person, relationship, _, years, age, since, _ in members:
             relation = None
             partners = [p for p, parent in partner_of.items() if parent == person]
+            other = next((p for p in parent_ids if p != person), None)
             if partners:
                 relation = "lives with partner " + " and ".join(partners)
-            elif relationship == "parent" and len(parent_ids) == 2 and person == parent_ids[0]:
-                other = parent_ids[1]
-                relation = f"with the child's {words[other]} {other}"
+            elif relationship == "parent" and len(parent_ids) == 2 and other is not None:
+                if other in partner_of.values():
+                    # the other parent lives with a partner: never read as this one's couple
+                    relation = f"relationship to the {words[other]} not recorded"
+                elif person == parent_ids[0]:
+                    relation = f"with the child's {words[other]} {other}"
             person_notes = notes.get((i, person), [])
             if relationship == "parent" and years is not None:
                 young = [(c, years - y) for c, y in children if years - y < _YOUNGEST_PARENT]

@@ -3,8 +3,8 @@
 Both read the dict of :meth:`~advisory.prompts.Review.to_dict` (or a host's
 parsed JSON), so every rendering shows exactly what the data holds. The page
 reads: who lives here, people elsewhere, the records (the past year, then key
-history), before you go (the same checks in every brief, then one compact line
-per safety item), the questions for this visit, records to confirm, what the records could not see,
+history), before you go (the same line for each agency in every brief, then whom to
+see alone), the questions for this visit, records to confirm, what the records could not see,
 and one line saying it is not a decision. The fixed texts (what records never
 capture, the method) sit behind "About these prompts".
 """
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from collections.abc import Mapping
 from typing import Any, Final
 
 from advisory.prompts._checked import record_ids
 from advisory.prompts._choose import GENERAL_RECORDED
 from advisory.prompts._guard import check_language
+from advisory.prompts._safety import NONE_SHARED, SEEN_ALONE_ID
 from advisory.prompts._schema import check_schema_id
 from advisory.prompts._words import relative_words
 
@@ -41,12 +41,6 @@ EMPTY: Final = {
     "chronology": "None shared from the past year; not proof nothing happened.",
     "key_history": "No referrals, plans, missing reports or exclusions shared; not proof of none.",
 }
-#: The checks of every brief, whatever its records, and what the section says
-#: when no safety record is shared: the same section in every brief, never a label.
-SAFETY_CHECKS: Final = "Check Police/MARAC, Health and school records first."
-#: The same checks for a child under 2: the health visitor rather than school.
-SAFETY_CHECKS_BABY: Final = "Check Police/MARAC, GP and health visitor records."
-NO_SAFETY: Final = "No safety record shared; not proof of none."
 #: Said instead of ``EMPTY["chronology"]`` when the key history holds a record
 #: of the past year, so the two parts of "Records" never contradict each other.
 CHRONOLOGY_ONLY_KEY: Final = "None shared besides those below."
@@ -74,12 +68,15 @@ def _cap(text: str) -> str:
 
 
 def _since(day: str, reference: str) -> str:
-    when = relative_words(day, reference)
-    return f"{day}, {when}" if when.endswith("referral") else f"{day} ({when})"
+    when = relative_words(day, reference).replace(" before the referral", " before")
+    return f"{day} ({when})"
 
 
 def _records(records: list[Mapping[str, Any]]) -> str:
-    """Return a person's record kinds by agency, supports first, and the latest date."""
+    """Return a person's record kinds by agency, concerns first, then supports.
+
+    The dates are in "Records" (the past year, newest first): not repeated here.
+    """
     groups = []
     for support in (False, True):  # a support never reads as one of the concerns
         shown = [
@@ -91,8 +88,7 @@ def _records(records: list[Mapping[str, Any]]) -> str:
         ]
         if shown:
             groups.append(("Supports: " if support else "") + ", ".join(shown))
-    latest = max(records, key=lambda r: r["latest"])
-    return ". ".join(_cap(g) for g in groups) + f"; latest {latest['when']}"
+    return ". ".join(_cap(g) for g in groups)
 
 
 def _person(p: Mapping[str, Any], reference: str, *, elsewhere: bool, said: str = "") -> str:
@@ -138,26 +134,57 @@ def _record_lines(review: Mapping[str, Any]) -> list[str]:
 
 
 def _safety(review: Mapping[str, Any]) -> list[str]:
-    """Return the lines of "Before you go": the fixed checks, then one line per item."""
-    child = next((p for p in review["household"] if p["relationship"] == "child"), None)
-    baby = child is not None and re.match(r"(under 1|1) year", child["age"]) is not None
-    lines = [SAFETY_CHECKS_BABY if baby else SAFETY_CHECKS]
-    for item in review["safety"]:
-        # One compact line: what, who, when, whom to see alone; the item's question
-        # stays in the data (a longer line would follow the model's margin).
-        lines.append(
-            f"{item['agency']}: {item['record']}, {item['people']}, {item['when']}; "
-            f"{item['check'][:1].lower()}{item['check'][1:]}"
-        )
-    if not review["safety"]:
-        lines.append(NO_SAFETY)
-    return lines
+    """Return the lines of "Before you go": the same five items in every brief.
+
+    One per agency in a fixed order, then whom to see alone; each item's
+    question stays in the data (a longer line would follow the model's margin).
+    """
+    return [
+        _cap(item["shared"])
+        if item["prompt_id"] == SEEN_ALONE_ID
+        else f"{item['agency']}: {item['shared']}."
+        for item in review["safety"]
+    ]
 
 
 def _question(q: Mapping[str, Any]) -> tuple[str, str]:
+    """Return a question and what it cites: the record, whom and when.
+
+    The agency is on the person lines and in "Records"; the child's age is cited
+    as the age, never as a record of an agency.
+    """
     if q["recorded"] == GENERAL_RECORDED:  # an open question about no record: nothing to cite
         return q["question"], ""
-    return q["question"], f"{q['agency']}: {q['recorded']}."
+    return q["question"], f"{_cap(q['recorded'])}."
+
+
+#: When the records leave no gap of their own: what to confirm, from the records
+#: shown ("Before you go"), never a generic question.
+_CONFIRM_WHAT: Final = "{agency}: what happened has not been shared; ask before the visit."
+_CONFIRM_GP: Final = (
+    "Confirm with the GP: no mental health or substance misuse records were shared."
+)
+_CONFIRM_GP_SEEN: Final = (
+    "Confirm with the GP what the mental health or substance misuse contacts were."
+)
+
+
+def _open_gap(review: Mapping[str, Any]) -> str:
+    """Return the gap said when "Not in these records" has none: specific to the case."""
+    shared = next(
+        (
+            s
+            for s in review["safety"]
+            if s["prompt_id"] != SEEN_ALONE_ID and s["shared"] != NONE_SHARED
+        ),
+        None,
+    )
+    if shared is not None:
+        return _CONFIRM_WHAT.format(agency=shared["agency"])
+    kinds = " ".join(r["kinds"] for p in review["household"] for r in p["records"])
+    if "mental health" in kinds or "substance" in kinds:
+        return _CONFIRM_GP_SEEN
+    return _CONFIRM_GP
 
 
 def render_text(review: Mapping[str, Any]) -> str:
@@ -205,9 +232,8 @@ def render_text(review: Mapping[str, Any]) -> str:
     lines += ["", HEADINGS["could_not_see"]]
     for g in review["could_not_see"]:
         lines += [f"- {g['description']}", f"  {g['question']}"]
-    about = review["about"]
     if not review["could_not_see"]:
-        lines.append(f"- {about['open_question']}")
+        lines.append(f"- {_open_gap(review)}")
     lines += [
         "",
         f"About these prompts: {_records_used(review)} Questions are chosen with a statistical "
@@ -291,7 +317,7 @@ def render_html(review: Mapping[str, Any]) -> str:
     about = review["about"]
     parts += [
         f"<h3>{_e(HEADINGS['could_not_see'])}</h3>",
-        _list(gaps) if gaps else f'<p class="advisory-question">{_e(about["open_question"])}</p>',
+        _list(gaps) if gaps else f'<p class="advisory-question">{_e(_open_gap(review))}</p>',
         f"<details><summary>{_e(HEADINGS['about'])}</summary>",
         f"<p>{_e(about['reminder'])}</p>",
         "<h4>What each agency's records never capture</h4>",

@@ -222,38 +222,29 @@ class Question(_Part):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SafetyItem(_Part):
-    """A safety-relevant record, always shown with a check and a question, whatever the model says.
+    """One line of "Before you go": the same five in every brief, whatever the model says.
 
-    Domestic abuse concerning anyone in the household, a missing person report,
-    a previous plan, an emergency attendance of a baby.
+    One per agency (Police/MARAC, Health, Education, Children's social care, in
+    that order), then whom to see alone (:mod:`advisory.prompts._safety`).
 
     Attributes
     ----------
     prompt_id : str
-        Stable id (``"safety:domestic_abuse_notification"``).
+        Stable id (``"safety:police"``, ..., ``"safety:seen_alone"``).
     agency : str
-        The agency whose records hold it.
-    record : str
-        The kind of record, in words.
-    people : str
-        Whom the records name, in words (``"father"``).
-    latest : str
-        ISO date of the latest such record.
-    when : str
-        How long before the referral that was, in words.
-    check : str
-        What to check before the visit, and whom to see alone.
+        The agency the line is about (``"All agencies"`` for whom to see alone).
+    shared : str
+        The safety-relevant records shared (kind, whom they name, how long before
+        the referral), or that nothing of concern was shared (not proof of none);
+        for whom to see alone, the people.
     question : str
-        The open question.
+        The open question, put to the adults alone (young people are only
+        invited to say what home is like), or what to ask the agency.
     """
 
     prompt_id: str
     agency: str
-    record: str
-    people: str
-    latest: str
-    when: str
-    check: str
+    shared: str
     question: str
 
 

@@ -1,15 +1,27 @@
-"""Before you go: records that always get a check and a question, whatever the model says.
+"""Before you go: the same safety lines in every brief, whatever the model says.
 
-Every brief has the section with the same checks (the renderer's fixed line);
-these items follow it, one line each.
+One line per agency in a fixed order (Police/MARAC, Health, Education,
+Children's social care), each naming the safety-relevant records shared
+for that agency (kind, whom they name, how long before the referral) or
+saying that nothing of concern was shared, which is not proof of none; then
+one line on whom to see alone, from the household alone: the parents and
+partners living there (else the adults) and every young person aged 10 and
+over, each alone, never with anyone a domestic abuse record names present.
+Every brief has the same five items, so neither their number nor their kind
+follows the model.
 
-Domestic abuse concerning anyone in the household, a missing person report,
-a previous child in need or child protection plan, and an emergency
-attendance of a baby (a child under 2 on the referral date, so under 1 at
-most attendances of the past year) each give one item: what was recorded (the
-agency, who, when), what to check before the visit (which agency first, whom
-to see alone) and one open question. A model-chosen question about the same
-records is not asked again (:func:`covered_pairs`).
+Records that count (:data:`RECORDS`): domestic abuse notifications and
+arrests (within the window the person lines show), missing person reports,
+plans and assessments of children's social care and exclusions of the
+past two years (an older one belongs to the key history), emergency
+attendances of a baby (under 2 on the referral date), and mental health or
+substance misuse contacts of an adult in a household with a child under 5.
+
+Each item keeps an open question in the data, put to the adults alone;
+children are never asked about harm: the young people get only an open
+invitation to say what home is like. A model-chosen question about domestic
+abuse, missing episodes, plans or a baby's emergency care is not asked again
+(:data:`ASKED_INSTEAD`, :func:`covered_pairs`).
 """
 
 from __future__ import annotations
@@ -20,38 +32,152 @@ from typing import Any, Final
 from advisory.prompts._tables import CaseTables
 from advisory.prompts._words import relative_words
 
-__all__ = ["SAFETY", "covered_pairs", "items_of", "safety_items"]
+__all__ = [
+    "AGENCIES",
+    "ASKED_INSTEAD",
+    "NONE_SHARED",
+    "RECORDS",
+    "SEEN_ALONE",
+    "SEEN_ALONE_ID",
+    "counts",
+    "covered_pairs",
+    "items_of",
+    "safety_items",
+]
 
-#: (agency, event type) -> (check before the visit, question). ``{alone}`` is
-#: filled with whom to see alone ("the mother alone", "the sister and the mother,
-#: each alone").
-SAFETY: Final[dict[tuple[str, str], tuple[str, str]]] = {
+#: The agencies of "Before you go", in their fixed order: (source, label, question
+#: when nothing of concern was shared: what to ask the agency before the visit).
+AGENCIES: Final = (
+    (
+        "police",
+        "Police/MARAC",
+        "What do Police and MARAC hold on the household that was not shared?",
+    ),
+    (
+        "health",
+        "Health",
+        "What do the GP and health visitor know of the family that was not shared?",
+    ),
+    (
+        "education",
+        "Education",
+        "What does the school or nursery know of the children that was not shared?",
+    ),
+    (
+        "childrens_social_care",
+        "Children's social care",
+        "What do earlier workers know of the family that was not shared?",
+    ),
+)
+#: (agency, event type) -> (which records count, the open question put to the adults).
+#: ``window``: within the window the person lines show (the past year unless the
+#: factor's is longer); ``recent``: the past two years; ``baby``: a child under 2
+#: on the referral date, within the window; ``carer``: an adult, in a household
+#: with a child under 5, within the window. The order is the order of the line.
+RECORDS: Final[dict[tuple[str, str], tuple[str, str]]] = {
     ("police", "domestic_abuse_notification"): (
-        "See {alone}",
-        "Who was harmed, who caused harm, and where does each of them live now?",
+        "window",
+        "How safe does each parent feel at home now, and whom do they turn to "
+        "(ask each parent alone)?",
+    ),
+    ("police", "arrest"): (
+        "window",
+        "What led to the arrest, and who cared for the children then (ask each parent alone)?",
     ),
     ("police", "missing_person_report"): (
-        "See {alone}",
-        "Where was the young person when missing, with whom, and what helps them stay safe?",
-    ),
-    ("childrens_social_care", "child_protection_plan"): (
-        "Read the plan and its reviews; see {alone}",
-        "What changed during the plan, and what does each person say is different now?",
-    ),
-    ("childrens_social_care", "child_in_need_plan"): (
-        "Read the plan; see {alone}",
-        "What help came with the plan, and what does each person say is different now?",
+        "recent",
+        "What happened when the young person went missing, and who helped (ask each parent alone)?",
     ),
     ("health", "emergency_attendance"): (
-        "See {alone}",
+        "baby",
         "What happened when the baby needed emergency care, and who was caring for them?",
     ),
+    ("health", "mental_health_contact"): (
+        "carer",
+        "Who cares for the young children when a parent is unwell (ask each parent alone)?",
+    ),
+    ("health", "substance_misuse_contact"): (
+        "carer",
+        "Who cares for the young children when a parent is using (ask each parent alone)?",
+    ),
+    ("education", "exclusion"): (
+        "recent",
+        "Where was the child on the days of the exclusion, and who was with them?",
+    ),
+    ("childrens_social_care", "child_protection_plan"): (
+        "recent",
+        "What changed during the plan, and what does each parent say is different now?",
+    ),
+    ("childrens_social_care", "child_in_need_plan"): (
+        "recent",
+        "What help came with the plan, and what does each parent say is different now?",
+    ),
+    ("childrens_social_care", "assessment"): (
+        "recent",
+        "What came of the assessment, and what does each parent say is different now?",
+    ),
 }
-#: Records of these types count only for a baby (under 2 on the referral date).
-_BABY_ONLY: Final = {("health", "emergency_attendance")}
+#: Records whose line takes the place of a model-chosen question about them.
+ASKED_INSTEAD: Final = frozenset(
+    {
+        ("police", "domestic_abuse_notification"),
+        ("police", "missing_person_report"),
+        ("childrens_social_care", "child_protection_plan"),
+        ("childrens_social_care", "child_in_need_plan"),
+        ("health", "emergency_attendance"),
+    }
+)
+#: What an agency's line says when none of its records counts: never a clearance.
+NONE_SHARED: Final = "none shared, not proof of none"
+#: The line on whom to see alone (``{who}``: the people, in words) and its question:
+#: the adults are asked about their own safety; young people only invited to talk.
+SEEN_ALONE_ID: Final = "safety:seen_alone"
+SEEN_ALONE: Final = "See {who}; never with anyone a domestic abuse record names."
+_ALONE_QUESTION: Final = (
+    "How safe does each adult feel at home, and whom do they turn to; "
+    "what is home like for each young person, in their own words?"
+)
+_RECENT: Final = 730
+_YEAR: Final = 365
 #: Young people old enough to be seen alone.
 _SEEN_ALONE_FROM: Final = 10
-_PARENT: Final = "parent"
+_BABY: Final = 2
+_YOUNG_CHILD: Final = 5
+_ADULT: Final = 18
+_PARENTS: Final = ("parent", "partner_of_parent", "step_parent")
+_YOUNG: Final = ("the child", "sibling", "half_sibling")
+
+
+def counts(
+    pair: tuple[str, str],
+    day: str,
+    reference: str,
+    age: float | None,
+    youngest: float | None,
+    windows: dict[tuple[str, str], int],
+) -> bool:
+    """Whether a record dated ``day`` counts for "Before you go".
+
+    ``age`` is the age of the person it names (``None`` outside the household),
+    ``youngest`` the youngest household member's age on the referral date.
+
+    Examples
+    --------
+    >>> counts(("police", "arrest"), "2024-01-01", "2024-06-01", 30.0, 3.0, {})
+    True
+    >>> counts(("health", "mental_health_contact"), "2024-01-01", "2024-06-01", 30.0, 7.0, {})
+    False
+    """
+    rule = RECORDS[pair][0]
+    if rule == "baby" and not (age is not None and age < _BABY):
+        return False
+    if rule == "carer" and not (
+        age is not None and age >= _ADULT and youngest is not None and youngest < _YOUNG_CHILD
+    ):
+        return False
+    back = _RECENT if rule == "recent" else windows.get(pair, _YEAR)
+    start = (dt.date.fromisoformat(reference) - dt.timedelta(days=back)).isoformat()
+    return start <= day <= reference
 
 
 def _people(names: list[str]) -> str:
@@ -64,11 +190,9 @@ def _people(names: list[str]) -> str:
 def covered_pairs(
     case_id: str, reference: str, tables: CaseTables, windows: dict[tuple[str, str], int]
 ) -> dict[tuple[str, str], list[str]]:
-    """Return the safety-relevant records of a case: ``(agency, type)`` -> person ids, newest first.
+    """Return the safety-relevant records of a case: ``(agency, type)`` -> person ids.
 
-    Domestic abuse notifications and emergency attendances count within the window a
-    person's line shows them (the past year, or a factor's longer window); plans and
-    missing person reports at any date.
+    One person id per record, in the table's order (:func:`counts` says which count).
     """
     cols = tables.records.columns
     dates, pairs, _ = tables.record_rows
@@ -76,25 +200,18 @@ def covered_pairs(
     ages = {
         str(h["person_id"][r]): h["age"][r]
         for r in tables.household.rows(case_id)
-        if isinstance(h["age"][r], float)
+        if isinstance(h["age"][r], float) and h["age"][r] == h["age"][r]
     }
-    day0 = dt.date.fromisoformat(reference)
+    youngest = min(ages.values(), default=None)
     found: dict[tuple[str, str], list[str]] = {}
     for r in tables.records.rows(case_id):
         pair = pairs[r]
-        if pair not in SAFETY:
-            continue
         day = dates[r]
-        if day is None:
+        if pair not in RECORDS or day is None:
             continue
         person = str(cols["person_id"][r])
-        if pair in _BABY_ONLY and not ages.get(person, 99.0) < 2:
-            continue
-        if pair[1] in ("domestic_abuse_notification", "emergency_attendance"):
-            start = (day0 - dt.timedelta(days=windows.get(pair, 365))).isoformat()
-            if day < start:
-                continue
-        found.setdefault(pair, []).append(person)
+        if counts(pair, day, reference, ages.get(person), youngest, windows):
+            found.setdefault(pair, []).append(person)
     return found
 
 
@@ -107,10 +224,8 @@ def safety_items(
     words: dict[str, str],
     kinds: dict[str, str],
 ) -> list[dict[str, Any]]:
-    """Return the case's safety items, in the fixed order of :data:`SAFETY`."""
+    """Return the case's "Before you go" items (one case; a batch uses :func:`items_of`)."""
     found = covered_pairs(case_id, reference, tables, windows)
-    if not found:
-        return []
     cols = tables.records.columns
     dates, pairs, _ = tables.record_rows
     latest: dict[tuple[str, str], str] = {}
@@ -119,6 +234,7 @@ def safety_items(
         if (
             pair in found
             and day is not None
+            and day <= reference
             and str(cols["person_id"][r]) in found[pair]
             and day > latest.get(pair, "")
         ):
@@ -140,78 +256,76 @@ def items_of(
     words: dict[str, str],
     kinds: dict[str, str],
 ) -> list[dict[str, Any]]:
-    """Return the safety items of a case's records already found (a batch finds them at once).
+    """Return the five "Before you go" items of a case's records already found.
 
     ``found`` as :func:`covered_pairs` returns it, ``latest`` the latest date of
     each of its pairs' records, ``household`` each member's ``(person_id,
-    relationship, age)``.
+    relationship, age)``, ``words`` each person's relationship in words and
+    ``kinds`` each record type in words. ``labels`` is kept for callers.
     """
     out = []
-    for pair, (check, question) in SAFETY.items():
-        if pair not in found:
+    for source, label, none_question in AGENCIES:
+        mine = [pair for pair in RECORDS if pair[0] == source and pair in found]
+        if not mine:
+            out.append(
+                {
+                    "prompt_id": f"safety:{source}",
+                    "agency": label,
+                    "shared": NONE_SHARED,
+                    "question": none_question,
+                }
+            )
             continue
-        subjects = list(dict.fromkeys(found[pair]))
-        alone = _alone(pair, subjects, household, words)
-        when = relative_words(latest[pair], reference).replace(" before the referral", " before")
-        many = len(found[pair]) > 1
+        parts = [
+            f"{kinds.get(pair[1], pair[1].replace('_', ' '))} ("
+            + _people([words.get(p, "a person not in the household") for p in found[pair]])
+            + ")"
+            for pair in mine
+        ]
+        day = max(latest[pair] for pair in mine)
+        when = relative_words(day, reference).replace(" before the referral", " before")
+        many = sum(len(found[pair]) for pair in mine) > 1
+        shared = ", ".join(parts) + f"{', latest' if many else ','} {when}"
         out.append(
             {
-                "prompt_id": f"safety:{pair[1]}",
-                "agency": labels.get(pair[0], pair[0]),
-                "record": kinds.get(pair[1], pair[1]),
-                "people": _people(
-                    [words.get(p, "a person not in the household") for p in subjects]
-                ),
-                "latest": latest[pair],
-                "when": f"latest {when}" if many else when,
-                "check": check.format(alone=alone) + ".",
-                "question": question,
+                "prompt_id": f"safety:{source}",
+                "agency": label,
+                "shared": shared,
+                "question": RECORDS[mine[0]][1],
             }
         )
+    out.append(
+        {
+            "prompt_id": SEEN_ALONE_ID,
+            "agency": "All agencies",
+            "shared": SEEN_ALONE.format(who=_alone(household, words)),
+            "question": _ALONE_QUESTION,
+        }
+    )
     return out
 
 
-def _alone(
-    pair: tuple[str, str],
-    subjects: list[str],
-    household: list[tuple[str, Any, Any]],
-    words: dict[str, str],
-) -> str:
-    """Whom to see alone, in words.
+def _alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) -> str:
+    """Whom to see alone, from the household only: parents and partners, young people.
 
-    For domestic abuse the adults and young people the records do not name;
-    otherwise the young people (those the records name first) and the parents.
+    A parent under 18 counts as a parent; without a parent or partner living
+    there, the adults caring for the child.
     """
+    parents = [p for p, relationship, _ in household if relationship in _PARENTS]
+    if not parents:
+        parents = [
+            p
+            for p, relationship, age in household
+            if relationship not in _YOUNG and isinstance(age, float) and age >= _ADULT
+        ]
     young = [
         p
         for p, relationship, age in household
-        if relationship in ("the child", "sibling", "half_sibling")
-        and isinstance(age, float)
-        and age >= _SEEN_ALONE_FROM
+        if relationship in _YOUNG and isinstance(age, float) and age >= _SEEN_ALONE_FROM
     ]
-    if pair == ("police", "domestic_abuse_notification"):
-        chosen = [
-            p
-            for p, relationship, age in household
-            if p not in subjects
-            and (p in young or relationship == _PARENT or (isinstance(age, float) and age >= 18))
-        ]
-        named = [p for p, _, age in household if p in subjects and isinstance(age, float)]
-        if not chosen and named:  # the people the notifications concern, separately
-            names = _people(["the " + words[p] for p in named])
-            return f"{names}, each alone" if len(named) > 1 else f"{names} alone"
-        if not chosen:
-            return "each adult and young person alone"
-        if named:  # never with a person the notifications concern present
-            names = _people(["the " + words[p] for p in chosen])
-            alone = f"{names}, each alone" if len(chosen) > 1 else f"{names} alone"
-            others = " or ".join("the " + words[p] for p in named)
-            return f"{alone}, never with {others} present"
-    else:
-        parents = [p for p, relationship, _ in household if relationship == _PARENT]
-        chosen = [p for p in subjects if p in young]
-        chosen += [p for p in young if p not in chosen] + parents
-        if not chosen:
-            return "each adult alone"
-    names = _people(["the " + words[p] for p in chosen])
-    return f"{names}, each alone" if len(chosen) > 1 else f"{names} alone"
+    chosen = [p for p in parents + young if p in words]
+    if not chosen:
+        return "each adult alone"
+    if len(chosen) == 1:
+        return f"the {words[chosen[0]]} alone"
+    return "each alone: " + ", ".join(words[p] for p in chosen)

@@ -57,7 +57,11 @@ _EVENT_WORDS: Final = {
     "school_move": "school move",
 }
 _RELATIVE: BoundedMemo[tuple[str, str], str] = BoundedMemo(100_000)
-_FEW: Final = 64  # below this many dates, relative_words_many looks each one up
+_FEW: Final = 64
+#: Below this many whole months a record's age is said in months, else in years:
+#: whole ("3 years"), "over 2 years" (1 to 8 months more) or "almost 3 years".
+_MONTHS_UP_TO: Final = 24
+_ALMOST: Final = 9  # below this many dates, relative_words_many looks each one up
 
 
 def who_words(who: str) -> str:
@@ -119,6 +123,10 @@ def relative_words(date: str, reference: str) -> str:
     '13 days before the referral'
     >>> relative_words("2021-03-01", "2026-03-14")
     '5 years before the referral'
+    >>> relative_words("2023-04-20", "2026-03-14")
+    'almost 3 years before the referral'
+    >>> relative_words("2023-09-20", "2026-03-14")
+    'over 2 years before the referral'
     """
     key = (date, reference)
     found = _RELATIVE.get(key)
@@ -145,9 +153,14 @@ def _relative_text(days: int, months: int) -> str:
     if days < 31:
         return plural(days, "day") + " before the referral"
     months = max(months, 1)
-    if months < 24:
+    if months < _MONTHS_UP_TO:
         return plural(months, "month") + " before the referral"
-    return plural(months // 12, "year") + " before the referral"
+    years, rest = divmod(months, 12)
+    if rest == 0:
+        return plural(years, "year") + " before the referral"
+    if rest >= _ALMOST:  # 35 months: almost 3 years, never "2 years"
+        return f"almost {plural(years + 1, 'year')} before the referral"
+    return f"over {plural(years, 'year')} before the referral"
 
 
 def relative_words_many(
@@ -172,20 +185,12 @@ def relative_words_many(
     months = (first_r - first_d).astype(np.int64) - (
         (references - first_r.astype("datetime64[D]")) < (dates - first_d.astype("datetime64[D]"))
     )
-    # one code per distinct text: days within a month, else months, else years
+    # one code per distinct text: days within a month, else whole months
     months = np.maximum(months, 1)
-    code = np.where(
-        days < 31,
-        np.maximum(days, -1),
-        np.where(months < 24, 100 + months, 10_000 + months // 12),
-    )
+    code = np.where(days < 31, np.maximum(days, -1), 100 + months)
     distinct, where = np.unique(code, return_inverse=True)
     texts = [
-        _relative_text(int(c), 0)
-        if c < 31
-        else _relative_text(31, int(c) - 100)
-        if c < 10_000
-        else _relative_text(31, (int(c) - 10_000) * 12)
+        _relative_text(int(c), 0) if c < 31 else _relative_text(31, int(c) - 100)
         for c in distinct.tolist()
     ]
     return [texts[k] for k in where.ravel().tolist()]
