@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from advisory.explain import Explanation
-from advisory.prompts._choose import GENERAL, choose, order_of
+from advisory.prompts._choose import GENERAL, choose, general_of, order_of
 from advisory.prompts._words import event_words
 
 
@@ -77,10 +77,12 @@ def test_a_strength_recorded_and_relied_on_appears(
         if any(X.columns[j] in _asked(d) for j in strengths):
             asked += 1
             continue
-        # not asked only when the model relies on it less than a quarter as much
-        # as on each circumstance asked instead
-        weights = [abs(values[i, X.columns.get_loc(f)]) for f in _asked(d)]
-        assert weights and all(abs(values[i, best]) * 4 < w for w in weights), d["case_id"]
+        # not asked only when three recorded circumstances (or an absence) the model
+        # relies on steadily and at least as much take the places
+        columns = [X.columns.get_loc(q["factor"]) for q in d["questions"] if q["kind"] != "general"]
+        weights = [(steady[i, j], abs(values[i, j])) for j in columns]
+        assert len(weights) == 3, d["case_id"]
+        assert all(s and w >= abs(values[i, best]) for s, w in weights), d["case_id"]
         # and it still appears: its records are on the lines of the people they concern
         kinds = " ".join(r["kinds"] for p in d["household"] for r in p["records"])
         types = spec[X.columns[best]].event_types
@@ -110,19 +112,25 @@ def test_the_questions_follow_the_largest_steady_attributions(
     matrix, values, steady = explanation
     hits = cases = 0
     for i, d in enumerate(dicts):
-        # the clearest recorded concern (an unsteady value counts half); a support
-        # has its own place, and a safety item asks about its records already
+        # the clearest recorded circumstance, concern or support (an unsteady value
+        # counts half; a support only when steady); a safety item asks about its
+        # records already; the age and the number of adults are never a reason
         safety = {_SAFETY_FACTORS.get(s["prompt_id"]) for s in d["safety"]}
         recorded = [
             j
             for j in range(X.shape[1])
             if not np.isnan(matrix[i, j])
-            and (matrix[i, j] > 0 or X.columns[j] == "child_age")
-            and X.columns[j] not in _SUPPORTS
+            and matrix[i, j] > 0
+            and values[i, j] != 0
+            and (X.columns[j] not in _SUPPORTS or steady[i, j])
             and X.columns[j] not in safety
-            and X.columns[j] != "household_adults"  # never a question's reason
+            and X.columns[j] not in ("household_adults", "child_age")
         ]
-        ranked = sorted(recorded, key=lambda j: (steady[i, j], abs(values[i, j])), reverse=True)
+        ranked = sorted(
+            recorded,
+            key=lambda j: (steady[i, j], abs(values[i, j]) * (1.0 if steady[i, j] else 0.5)),
+            reverse=True,
+        )
         largest = np.abs(values[i]).max()
         if not ranked or not steady[i, ranked[0]] or abs(values[i, ranked[0]]) * 2 < largest:
             continue  # no clear, steady concern recorded for this case
@@ -176,6 +184,29 @@ def test_a_clear_steady_factor_is_never_silently_dropped(
     assert checked > 100
 
 
+def _choose_one(
+    values: list[float],
+    *,
+    steady: list[bool] | None = None,
+    recorded: list[bool] | None = None,
+    absent: list[bool] | None = None,
+    strength: list[bool] | None = None,
+    hardship: list[bool] | None = None,
+    case_id: str = "A1",
+) -> tuple[tuple[str, int], ...]:
+    n = len(values)
+    no = [False] * n
+    return choose(
+        [case_id],
+        np.array([values]),
+        np.array([steady if steady is not None else [True] * n]),
+        np.array([recorded if recorded is not None else [True] * n]),
+        np.array([absent if absent is not None else no]),
+        strength=np.array(strength if strength is not None else no),
+        hardship=np.array(hardship if hardship is not None else no),
+    )[0].slots
+
+
 def test_choose_fills_with_general_questions_and_orders_by_the_case_id() -> None:
     values = np.array([[0.0, 0.0], [0.5, -0.2]])
     steady = np.array([[False, False], [True, True]])
@@ -192,7 +223,72 @@ def test_choose_fills_with_general_questions_and_orders_by_the_case_id() -> None
     )
     empty = choices[0].slots
     assert sorted(empty) == [("general", k) for k in range(len(GENERAL))]
-    assert [empty[k] for k in range(3)] == [
-        sorted(empty)[p] for p in np.argsort(order_of("A1"))
-    ] or len(set(empty)) == 3
-    assert sorted(choices[1].slots) == [("circumstance", 0), ("circumstance", 1), ("general", 0)]
+    # the order of the places is the case id's permutation of the generals in id order
+    filled = [("general", g) for g in general_of("A1", 3)]
+    assert list(empty) == [filled[k] for k in order_of("A1")]
+    # a concern and a steady support alike; the third place a general question by id
+    assert sorted(choices[1].slots) == [
+        ("circumstance", 0),
+        ("circumstance", 1),
+        ("general", general_of("A2", 1)[0]),
+    ]
+
+
+def test_which_general_question_follows_the_case_id_not_the_values() -> None:
+    # one recorded circumstance, its value anywhere from small to large: the same
+    # general questions for the same case; other cases get other ones
+    for case_id in ("A1", "B7", "C0000042"):
+        chosen = {
+            tuple(sorted(_choose_one([v, 0.0], recorded=[True, False], case_id=case_id)))
+            for v in (0.01, 0.3, 2.5, -1.0)
+        }
+        assert chosen == {
+            tuple(sorted([("circumstance", 0), *(("general", g) for g in general_of(case_id, 2))]))
+        }
+    firsts = {general_of(f"C{k:07d}", 1)[0] for k in range(30)}
+    assert firsts == set(range(len(GENERAL)))
+
+
+def test_concerns_and_supports_compete_by_magnitude() -> None:
+    strength = [False, True, False, False]
+    # the support (-0.6) is the largest: asked; the smallest concern is not
+    slots = _choose_one([0.5, -0.6, 0.1, 0.3], strength=strength)
+    assert sorted(slots) == [("circumstance", 0), ("circumstance", 1), ("circumstance", 3)]
+    # an unsteady support is not a candidate (noise such as dental visits)
+    slots = _choose_one([0.5, -0.6, 0.1, 0.3], strength=strength, steady=[True, False, True, True])
+    assert sorted(slots) == [("circumstance", 0), ("circumstance", 2), ("circumstance", 3)]
+    # an unsteady concern comes after the steady ones, whatever its size
+    slots = _choose_one([0.9, -0.2, 0.1, 0.3], strength=strength, steady=[False, True, True, True])
+    assert sorted(slots) == [("circumstance", 1), ("circumstance", 2), ("circumstance", 3)]
+    # a circumstance the model gives nothing is never a reason
+    slots = _choose_one([0.5, 0.0, 0.0, 0.3])
+    assert sorted(k for k, _ in slots) == ["circumstance", "circumstance", "general"]
+
+
+def test_hardship_is_asked_once_when_relied_on_and_never_first() -> None:
+    hardship = [True, True, False, False, False]
+    for k in range(40):
+        case_id = f"H{k}"
+        slots = _choose_one([0.9, 0.8, 0.5, 0.4, 0.3], hardship=hardship, case_id=case_id)
+        assert sorted(slots) == [("circumstance", 0), ("circumstance", 2), ("circumstance", 3)]
+        assert slots[0] != ("circumstance", 0), case_id
+    # under half of the largest: not asked
+    slots = _choose_one([0.3, 0.0, 1.0, 0.4, 0.35], hardship=hardship)
+    assert ("circumstance", 0) not in slots
+
+
+def test_an_absence_takes_the_smallest_place_when_relied_on_more() -> None:
+    absent = [False, False, False, True]
+    recorded = [True, True, True, False]
+    slots = _choose_one([0.5, 0.4, 0.1, 0.3], absent=absent, recorded=recorded)
+    assert sorted(slots) == [("absence", 3), ("circumstance", 0), ("circumstance", 1)]
+    # not when the model relies on it less, nor unsteadily
+    slots = _choose_one([0.5, 0.4, 0.2, 0.1], absent=absent, recorded=recorded)
+    assert ("absence", 3) not in slots
+    slots = _choose_one(
+        [0.5, 0.4, 0.1, 0.3],
+        absent=absent,
+        recorded=recorded,
+        steady=[True, True, True, False],
+    )
+    assert ("absence", 3) not in slots

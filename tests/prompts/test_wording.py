@@ -339,8 +339,9 @@ def test_no_question_twice_and_never_the_number_of_adults(dicts: list[dict[str, 
 
 
 def test_recorded_supports_are_named_and_asked(dicts: list[dict[str, Any]]) -> None:
-    # named on the person's line; asked in the supports place when a support factor
-    # is recorded (a sibling's dental visit is named, the child's factor may be empty)
+    # named on the person's line; asked when a support factor is recorded, steady and
+    # among the three the model relies on most (a sibling's dental visit is named, the
+    # child's factor may be empty); the exact rule is in test_choice
     named = asked = 0
     for d in dicts:
         if any(r["support"] for p in d["household"] for r in p["records"]):
@@ -348,7 +349,7 @@ def test_recorded_supports_are_named_and_asked(dicts: list[dict[str, Any]]) -> N
             assert "Supports: " in render_text(d)
             asked += any(q["factor"] in _SUPPORTS for q in d["questions"])
     assert named
-    assert asked / named > 0.7, (asked, named)
+    assert asked / named > 0.6, (asked, named)
 
 
 _SUPPORTS = (
@@ -498,7 +499,7 @@ def test_questions_fit_the_family_reader_6(dicts: list[dict[str, Any]]) -> None:
     # health visitor questions; the child's age cited as the age, never as a record
     from advisory.prompts._builder import YOUNG_PERSON_AGE
 
-    checked = {"one adult": 0, "young person": 0}
+    checked = {"one adult": 0}
     for d in dicts:
         questions = d["questions"]
         for q in questions:
@@ -511,9 +512,14 @@ def test_questions_fit_the_family_reader_6(dicts: list[dict[str, Any]]) -> None:
         child = d["household"][0]
         years = re.match(r"(\d+) years? old", child["age"])
         for q in questions:
-            if q["factor"] == "child_age" and years and int(years.group(1)) >= 10:
-                checked["young person"] += 1
-                assert q["question"] == YOUNG_PERSON_AGE
+            # the age is never a question's reason (the choice, issue 13q); were it
+            # asked, a young person would be seen alone
+            assert (
+                q["factor"] != "child_age"
+                or not years
+                or int(years.group(1)) < 10
+                or (q["question"] == YOUNG_PERSON_AGE)
+            )
         assert sum("health visitor" in q["question"] for q in questions) <= 1, d["case_id"]
         text = render_text(d)
         assert "Children's social care: the child is" not in text

@@ -307,8 +307,13 @@ class ReviewBuilder:
         self._counts = np.array(
             [f.kind in ("events", "household_change") for f in self._specs], dtype=bool
         )
-        #: never a question's reason: "1 adult in the household" says nothing of this family
-        self._never_asked = np.array([f.kind == "household_composition" for f in self._specs])
+        #: never a question's reason: "1 adult in the household" and the child's age say
+        #: nothing of this family's circumstances (the age is on the household lines; a
+        #: question "because the child is 14" was neither answerable nor a record, reader
+        #: verdict 6)
+        self._never_asked = np.array(
+            [f.kind in ("household_composition", "child_age") for f in self._specs]
+        )
         #: the (agency, type) pairs of each factor, to leave out what a safety item asks
         self._pairs = [
             {(f.source, t) for t in f.event_types} & ASKED_INSTEAD if f.kind == "events" else set()
