@@ -568,3 +568,29 @@ def test_one_earlier_referral_and_one_adult_are_said_in_the_singular() -> None:
     assert asked["question"] == "What help with money and rent does the aunt have?"
     two = {"question": "Where are the adults living now?"}
     assert _one_adult(two, ["mother", "father"]) == two
+
+
+def test_every_question_cites_whom_and_when_or_what_no_record_shows(
+    dicts: list[dict[str, Any]],
+) -> None:
+    # a recorded circumstance cites whom and when (the question names the kind); an open
+    # question says what no record shows: a line under every question, so the questions'
+    # length does not follow the model (open questions sit at low margins)
+    from advisory.prompts._render import _NOT_IN_RECORDS, _question
+
+    seen = {"circumstance": 0, "general": 0}
+    for d in dicts:
+        text = render_text(d)
+        for q in d["questions"]:
+            lead, cited = _question(q)
+            assert cited and f"- {lead}\n  {cited}\n" in text, (cited, text)
+            if q["kind"] == "circumstance" and ": " in q["recorded"]:
+                seen["circumstance"] += 1
+                whom_when, kinds = q["recorded"].split(": ")
+                assert cited == f"{whom_when[:1].upper()}{whom_when[1:]}."
+                assert re.search(r"(days?|months?|years?) before$", whom_when), whom_when
+                assert kinds and kinds not in cited
+            if q["kind"] == "general":
+                seen["general"] += 1
+                assert cited in {*_NOT_IN_RECORDS.values(), "No record shows their day."}
+    assert all(seen.values()), seen

@@ -865,14 +865,14 @@ class ReviewBuilder:
             if len(people) <= 2
             else ", ".join(list(people)[:-1]) + " and " + list(people)[-1]
         )
-        if spec.kind == "household_change":
-            text = f"the {who} {spec.change} the household {_window_words(spec.window_days)}"
-        else:
-            # the kinds, never how many: a count of concerns would sort families
-            text = f"{', '.join(types)}, {who}"
-            if partial:
-                text += ", some not shared"
+        when = ""
         if latest is not None:
             when = relative_words(latest, reference).replace(" before the referral", " before")
-            text += f", {'latest ' if len(rows) > 1 else ''}{when}"
+            when = f", {'latest ' if len(rows) > 1 else ''}{when}"
+        if spec.kind == "household_change":
+            text = f"the {who} {spec.change} the household {_window_words(spec.window_days)}"
+            return text + when, list(people)
+        # whom and when, then the kinds (never how many: a count of concerns would sort
+        # families); the rendering cites whom and when, the question names the topic
+        text = f"{who}{', some not shared' if partial else ''}{when}: {', '.join(types)}"
         return text, list(people)
