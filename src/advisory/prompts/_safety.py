@@ -141,7 +141,7 @@ ASKED_INSTEAD: Final = frozenset(
     }
 )
 #: What an agency's line says when none of its records counts: never a clearance.
-NONE_SHARED: Final = "no safety record shared; not proof of none"
+NONE_SHARED: Final = "no safety record; not proof of none"
 #: The line on whom to see alone (``{who}``: the people, in words) and its question:
 #: the adults are asked about their own safety; young people only invited to talk.
 SEEN_ALONE_ID: Final = "safety:seen_alone"
