@@ -66,7 +66,7 @@ def _who(people: list[str]) -> str:
 
 
 def _earlier(entries: list[dict[str, Any]]) -> str:
-    """Say what the unlisted key history is: agency, whom, and the dates it spans."""
+    """Say what the unlisted key history is: agency, kinds, whom, and the dates it spans."""
     by_agency: dict[str, list[dict[str, Any]]] = {}
     for e in entries:
         by_agency.setdefault(e["agency"], []).append(e)
@@ -81,7 +81,8 @@ def _earlier(entries: list[dict[str, Any]]) -> str:
             else f"{days[0]} to {days[-1]} (latest {when})"
         )
         people = list(dict.fromkeys(e["relationship"] for e in found))
-        parts.append(f"{agency} ({_who(people)}) {span}")
+        kinds = ", ".join(dict.fromkeys(e["event_type"] for e in found))
+        parts.append(f"{agency}: {kinds} ({_who(people)}) {span}")
     return "; ".join(parts)
 
 
