@@ -559,6 +559,7 @@ def test_a_father_beside_the_mothers_partner_reads_right() -> None:
     relation = {p["relationship"]: p["relation"] for p in people}
     assert relation["mother"] == "lives with partner P4"
     assert relation["father"] == "relationship to the mother not recorded"
+    assert relation["mother's partner"] == "not recorded as the child's father"
 
 
 def test_one_earlier_referral_and_one_adult_are_said_in_the_singular() -> None:

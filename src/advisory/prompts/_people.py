@@ -72,7 +72,12 @@ class Household:
             relation = None
             partners = [p for p, parent in partner_of.items() if parent == person]
             other = next((p for p in parent_ids if p != person), None)
-            if partners:
+            if relationship == _PARTNER and person in partner_of:
+                # whether the partner is the child's parent is not recorded: say so
+                # (reader 6: "doesn't say whether the partner is the baby's father")
+                parent_word = _OTHER.get(words[partner_of[person]], "parent")
+                relation = f"not recorded as the child's {parent_word}"
+            elif partners:
                 relation = "lives with partner " + " and ".join(partners)
             elif relationship == "parent" and len(parent_ids) == 2 and other is not None:
                 if other in partner_of.values():
