@@ -249,8 +249,9 @@ def test_what_is_behind_and_n_more_is_said(dicts: list[dict[str, Any]]) -> None:
     more = [d["chronology_more"] for d in dicts if d["chronology_more"]]
     assert more
     for text in more:
-        # whose, by agency; the dates are within the past year (and on the person lines)
-        assert re.fullmatch(r"and \d+ more: .+ \(.+\)", text), text
+        # which agencies hold them; whose and what kinds is on the person lines, their
+        # dates within the past year
+        assert re.fullmatch(r"and \d+ more: [A-Z][^;()]+", text), text
         assert any(
             agency in text
             for agency in ("Police", "Health", "Education", "Housing", "Children's social care")
@@ -458,7 +459,12 @@ def test_people_of_the_same_relationship_are_told_apart_and_earlier_history_is_s
         named = [e["relationship"] for e in d["chronology"] + d["key_history"]]
         told += any("years old)" in n for n in named)
         if d["key_history_more"]:
-            assert re.search(r"earlier: .+ \(.+\) \d{4}-\d{2}-\d{2}", d["key_history_more"])
+            # agency, what, whose, when and how long before (reader 6: "whose, and what?")
+            assert re.search(
+                r"earlier: [A-Z][^:]*: [a-z].* \(.+\) \d{4}-\d{2}-\d{2}.* \((latest )?"
+                r"(over |almost )?\d+ (months?|years?) before\)",
+                d["key_history_more"],
+            ), d["key_history_more"]
         for p in d["household"]:
             for r in p["records"]:
                 if r["support"]:
@@ -567,3 +573,29 @@ def test_one_earlier_referral_and_one_adult_are_said_in_the_singular() -> None:
     assert asked["question"] == "What help with money and rent does the aunt have?"
     two = {"question": "Where are the adults living now?"}
     assert _one_adult(two, ["mother", "father"]) == two
+
+
+def test_every_question_cites_whom_and_when_or_what_no_record_shows(
+    dicts: list[dict[str, Any]],
+) -> None:
+    # a recorded circumstance cites whom and when (the question names the kind); an open
+    # question says what no record shows: a line under every question, so the questions'
+    # length does not follow the model (open questions sit at low margins)
+    from advisory.prompts._render import _NOT_IN_RECORDS, _question
+
+    seen = {"circumstance": 0, "general": 0}
+    for d in dicts:
+        text = render_text(d)
+        for q in d["questions"]:
+            lead, cited = _question(q)
+            assert cited and f"- {lead}\n  {cited}\n" in text, (cited, text)
+            if q["kind"] == "circumstance" and ": " in q["recorded"]:
+                seen["circumstance"] += 1
+                whom_when, kinds = q["recorded"].split(": ")
+                assert cited == f"{whom_when[:1].upper()}{whom_when[1:]}."
+                assert re.search(r"(days?|months?|years?) before$", whom_when), whom_when
+                assert kinds and kinds not in cited
+            if q["kind"] == "general":
+                seen["general"] += 1
+                assert cited in {*_NOT_IN_RECORDS.values(), "No record shows their day."}
+    assert all(seen.values()), seen

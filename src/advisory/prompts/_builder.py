@@ -66,7 +66,7 @@ def _who(people: list[str]) -> str:
 
 
 def _earlier(entries: list[dict[str, Any]]) -> str:
-    """Say what the unlisted key history is: agency, whom, and the dates it spans."""
+    """Say what the unlisted key history is: agency, kinds, whom, and the dates it spans."""
     by_agency: dict[str, list[dict[str, Any]]] = {}
     for e in entries:
         by_agency.setdefault(e["agency"], []).append(e)
@@ -81,7 +81,8 @@ def _earlier(entries: list[dict[str, Any]]) -> str:
             else f"{days[0]} to {days[-1]} (latest {when})"
         )
         people = list(dict.fromkeys(e["relationship"] for e in found))
-        parts.append(f"{agency} ({_who(people)}) {span}")
+        kinds = ", ".join(dict.fromkeys(e["event_type"] for e in found))
+        parts.append(f"{agency}: {kinds} ({_who(people)}) {span}")
     return "; ".join(parts)
 
 
@@ -746,12 +747,11 @@ class ReviewBuilder:
         return chronology, text, key_history
 
     def _rest(self, rest: dict[Any, list[tuple[str, str]]], words: dict[str, str]) -> str:
-        """Say what the unlisted records of the past year are: agency and whom."""
-        parts = []
-        for agency, found in rest.items():
-            people = list(dict.fromkeys(words.get(p, "someone elsewhere") for _, p in found))
-            parts.append(f"{self._source_labels.get(agency, agency)} ({_who(people)})")
-        return "; ".join(parts)
+        """Say which agencies hold the unlisted records of the past year.
+
+        Whose they are and of which kinds is on the person lines ("Who lives here").
+        """
+        return ", ".join(self._source_labels.get(agency, agency) for agency in rest)
 
     @staticmethod
     def _change(
@@ -864,14 +864,14 @@ class ReviewBuilder:
             if len(people) <= 2
             else ", ".join(list(people)[:-1]) + " and " + list(people)[-1]
         )
-        if spec.kind == "household_change":
-            text = f"the {who} {spec.change} the household {_window_words(spec.window_days)}"
-        else:
-            # the kinds, never how many: a count of concerns would sort families
-            text = f"{', '.join(types)}, {who}"
-            if partial:
-                text += ", some not shared"
+        when = ""
         if latest is not None:
             when = relative_words(latest, reference).replace(" before the referral", " before")
-            text += f", {'latest ' if len(rows) > 1 else ''}{when}"
+            when = f", {'latest ' if len(rows) > 1 else ''}{when}"
+        if spec.kind == "household_change":
+            text = f"the {who} {spec.change} the household {_window_words(spec.window_days)}"
+            return text + when, list(people)
+        # whom and when, then the kinds (never how many: a count of concerns would sort
+        # families); the rendering cites whom and when, the question names the topic
+        text = f"{who}{', some not shared' if partial else ''}{when}: {', '.join(types)}"
         return text, list(people)

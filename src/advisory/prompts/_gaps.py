@@ -193,7 +193,7 @@ def case_gaps(
         if item["gp"] and not item["people"]:
             question = "Where does the family go when someone is unwell?"
         else:
-            question = "What do they hold on the household for that time?"
+            question = "What do they hold for that time?"
         out.append(
             {
                 "prompt_id": f"gap:{agency}",

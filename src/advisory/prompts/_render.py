@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from advisory.prompts._checked import record_ids
-from advisory.prompts._choose import GENERAL_RECORDED
+from advisory.prompts._choose import GENERAL_RECORDED, YOUNG_CHILD_VIEW
 from advisory.prompts._guard import check_language
 from advisory.prompts._safety import NONE_SHARED, SEEN_ALONE_ID
 from advisory.prompts._schema import check_schema_id
@@ -153,9 +153,22 @@ def _question(q: Mapping[str, Any]) -> tuple[str, str]:
     The agency is on the person lines and in "Records"; the child's age is cited
     as the age, never as a record of an agency.
     """
-    if q["recorded"] == GENERAL_RECORDED:  # an open question about no record: nothing to cite
-        return q["question"], ""
+    if q["recorded"] == GENERAL_RECORDED:  # about no record: what the records cannot show
+        if q["question"] == YOUNG_CHILD_VIEW:
+            return q["question"], "No record shows their day."
+        return q["question"], _NOT_IN_RECORDS.get(q["factor"], "")
+    if q["kind"] == "circumstance":  # whom and when; the question names the kind
+        return q["question"], f"{_cap(q['recorded'].split(': ')[0])}."
     return q["question"], f"{_cap(q['recorded'])}."
+
+
+#: Under an open question: what no record shows (the records never say all); as long
+#: as a record's citation, so the questions' length does not follow the model.
+_NOT_IN_RECORDS: Final = {
+    "network": "No record shows who helps.",
+    "child_view": "No record holds their view.",
+    "strengths": "Records seldom show it.",
+}
 
 
 #: When the records leave no gap of their own: what to confirm, from the records

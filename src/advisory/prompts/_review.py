@@ -204,7 +204,9 @@ class Question(_Part):
     factor : str
         The factor asked about, or the theme of a general question.
     recorded : str
-        What the records show, in words, dated relative to the referral.
+        What the records show, in words, dated relative to the referral; for a
+        recorded circumstance whom and when, then the kinds
+        (``"mother, 3 months before: mental health contact"``).
     agency : str
         The agency whose records it uses (``"All agencies"`` for a general
         question).
@@ -413,15 +415,18 @@ class Review(_Part):
         The newest shared records of the past year that the catalogue marks
         for the chronology, newest first.
     chronology_more : str or None
-        How many more records of the past year are not listed, in words.
+        How many more records of the past year are not listed, and which
+        agencies hold them, in words.
     key_history : tuple of RecordEntry
         Earlier referrals, plans, missing episodes, exclusions and adults
         joining or leaving, at any date, newest first, whatever the model says.
     key_history_more : str or None
-        How many earlier ones are not listed, in words.
+        How many earlier ones are not listed: agency, kinds, whom, dates and
+        how long before the referral, in words.
     safety : tuple of SafetyItem
-        Safety-relevant records with what to check first and a question,
-        whatever the model says.
+        "Before you go": the same five items in every brief, whatever the model
+        says (one per agency with its safety-relevant records or "no safety
+        record", then whom to see alone), each with an open question.
     questions : tuple of Question
         The questions for this visit (always the same number).
     to_confirm : tuple of LinkToConfirm

@@ -117,6 +117,19 @@ RECORDS: Final[dict[tuple[str, str], tuple[str, str]]] = {
         "What came of the assessment, and what does each parent say is different now?",
     ),
 }
+#: Each record type in the fewest plain words (the person lines give the full kinds).
+_SHORT: Final = {
+    "domestic_abuse_notification": "domestic abuse",
+    "arrest": "arrest",
+    "missing_person_report": "missing",
+    "emergency_attendance": "emergency care",
+    "mental_health_contact": "mental health",
+    "substance_misuse_contact": "substance misuse",
+    "exclusion": "exclusion",
+    "child_protection_plan": "protection plan",
+    "child_in_need_plan": "child in need plan",
+    "assessment": "assessment",
+}
 #: Records whose line takes the place of a model-chosen question about them.
 ASKED_INSTEAD: Final = frozenset(
     {
@@ -128,7 +141,7 @@ ASKED_INSTEAD: Final = frozenset(
     }
 )
 #: What an agency's line says when none of its records counts: never a clearance.
-NONE_SHARED: Final = "none shared, not proof of none"
+NONE_SHARED: Final = "no safety record; not proof of none"
 #: The line on whom to see alone (``{who}``: the people, in words) and its question:
 #: the adults are asked about their own safety; young people only invited to talk.
 SEEN_ALONE_ID: Final = "safety:seen_alone"
@@ -276,16 +289,12 @@ def items_of(
                 }
             )
             continue
-        parts = [
-            f"{kinds.get(pair[1], pair[1].replace('_', ' '))} ("
-            + _people([words.get(p, "a person not in the household") for p in found[pair]])
-            + ")"
-            for pair in mine
-        ]
-        day = max(latest[pair] for pair in mine)
-        when = relative_words(day, reference).replace(" before the referral", " before")
-        many = sum(len(found[pair]) for pair in mine) > 1
-        shared = ", ".join(parts) + f"{', latest' if many else ','} {when}"
+        # the first kind only (the others are on the person lines): a line as long
+        # with a record as without, whatever the model says
+        first = mine[0]
+        who = _people([words.get(p, "a person not in the household") for p in found[first]])
+        when = relative_words(latest[first], reference).replace(" before the referral", " before")
+        shared = f"{_SHORT[first[1]]}, {who}, {when}"
         out.append(
             {
                 "prompt_id": f"safety:{source}",
