@@ -263,6 +263,10 @@ def test_concerns_and_supports_compete_by_magnitude() -> None:
     # a circumstance the model gives nothing is never a reason
     slots = _choose_one([0.5, 0.0, 0.0, 0.3])
     assert sorted(k for k, _ in slots) == ["circumstance", "circumstance", "general"]
+    # nor one carrying less than an eighth of the case's largest candidate
+    slots = _choose_one([1.0, 0.1, 0.0, 0.13])
+    assert sorted(slots)[:2] == [("circumstance", 0), ("circumstance", 3)]
+    assert ("circumstance", 1) not in slots
 
 
 def test_hardship_is_asked_once_when_relied_on_and_never_first() -> None:
@@ -292,3 +296,28 @@ def test_an_absence_takes_the_smallest_place_when_relied_on_more() -> None:
         steady=[True, True, True, False],
     )
     assert ("absence", 3) not in slots
+
+
+def test_the_childs_view_follows_the_age(dicts: list[dict[str, Any]]) -> None:
+    # the general child's-view question: a usual day under 5, seen alone from 10
+    from advisory.prompts._builder import YOUNG_PERSON_AGE
+    from advisory.prompts._choose import YOUNG_CHILD_VIEW
+
+    seen: dict[str, int] = {"under 5": 0, "5 to 9": 0, "10 and over": 0}
+    for d in dicts:
+        years = int(d["household"][0]["age_years"])
+        for q in d["questions"]:
+            if q["prompt_id"] != "general:child_view":
+                continue
+            if years < 5:
+                seen["under 5"] += 1
+                assert q["question"] == YOUNG_CHILD_VIEW
+            elif years >= 10:
+                seen["10 and over"] += 1
+                assert q["question"] == YOUNG_PERSON_AGE
+            else:
+                seen["5 to 9"] += 1
+                assert q["question"] == GENERAL[1][1]
+    assert all(seen.values()), seen
+    # the age is never a question's reason
+    assert all(q["factor"] != "child_age" for d in dicts for q in d["questions"])

@@ -780,8 +780,12 @@ class ReviewBuilder:
     ) -> dict[str, Any]:
         if kind == "general":
             key, text = GENERAL[j]
-            if j == _CHILD_VIEW and self._under_five(row):
-                text = YOUNG_CHILD_VIEW  # no school or friends to ask a toddler about
+            age = row[self._age_column] if self._age_column is not None else float("nan")
+            if j == _CHILD_VIEW and age == age:  # the child's view as the age allows
+                if age < 5:
+                    text = YOUNG_CHILD_VIEW  # no school or friends to ask a toddler about
+                elif age >= _SEEN_ALONE_FROM:
+                    text = YOUNG_PERSON_AGE  # a young person is seen alone
             return {
                 "prompt_id": f"general:{key}",
                 "kind": "general",
@@ -821,12 +825,6 @@ class ReviewBuilder:
             "agency": self._agencies[j],
             "question": question,
         }
-
-    def _under_five(self, row: Any) -> bool:
-        if self._age_column is None:
-            return False
-        age = row[self._age_column]
-        return bool(age == age and age < 5)
 
     def _absence_words(self, spec: Any) -> str:
         found = self._absence_text.get(spec.name)
