@@ -167,7 +167,7 @@ def _question(q: Mapping[str, Any]) -> tuple[str, str]:
 _NOT_IN_RECORDS: Final = {
     "network": "No record shows who helps.",
     "child_view": "No record holds their view.",
-    "strengths": "Records seldom show it.",
+    "strengths": "Records rarely show strengths.",
 }
 
 
