@@ -13,8 +13,8 @@ family has, not the model's margin:
   counting half. A support (early help, health visitor, dental visits,
   attendance support) is a candidate only when steady; a circumstance the
   model gives exactly nothing, or less than an eighth of the case's largest
-  candidate, is never one (a sliver never sits beside a clear factor). Each is phrased by what was
-  recorded, not by the sign of its value. The number of adults and the
+  candidate, is never one (a sliver never sits beside a clear factor). Each
+  is phrased by what was recorded, not by the sign of its value. The number of adults and the
   child's age are never a reason (the caller leaves them out), nor are records
   a safety item asks about (:mod:`advisory.prompts._safety`).
 - A possible hardship indicator (housing, arrears, repairs, missed
@@ -39,7 +39,7 @@ the wording of issue-13w at b27ff37: strength questions' rho -0.525 -> -0.345,
 circumstances +0.288 -> +0.324, general questions -> -0.324 (all pass); the
 questions' JSON length +0.447 -> +0.477. With issue-13w's later wording (a
 line under each general question, compact citations) the text, HTML, words
-and JSON lengths pass (+0.358, +0.347, +0.323, +0.343); the questions' JSON
+and JSON lengths pass (+0.355, +0.343, +0.320, +0.343); the questions' JSON
 (+0.477) does not: it follows which factors are asked (their ids, questions
 and citations are longer for the factors of high margins), which is what the
 choice must follow. Tried: a fixed supports place (with the concern places as
@@ -118,7 +118,7 @@ def general_of(case_id: str, n: int) -> list[int]:
 
     Examples
     --------
-    >>> general_of("C0000001", 3) == sorted(general_of("C0000001", 3)) or True
+    >>> general_of("C0000001", 2) == general_of("C0000001", 2)
     True
     >>> sorted(general_of("C0000002", 3))
     [0, 1, 2]
