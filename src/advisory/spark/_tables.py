@@ -21,16 +21,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
 from advisory._errors import InputError
 from advisory.context import SCHEMA, RecordsSummary
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 __all__ = [
     "DATE_COLUMNS",
     "ID_COLUMNS",
+    "Layout",
     "SparkRecords",
     "check_spark_tables",
     "group_records",
@@ -250,12 +254,97 @@ def summarize(records: SparkRecords) -> RecordsSummary:
     )
 
 
-def group_records(records: SparkRecords, n_groups: int) -> Any:
-    """One Spark DataFrame holding every group's rows of every table.
+@dataclass(frozen=True)
+class Layout:
+    """Where each table's columns travel in one narrow Spark frame.
 
-    Columns: ``_group`` (the group), ``_table`` (which table), ``_row`` (the
-    row's position in its table) and each table's columns as
-    ``<table>__<column>`` (empty on other tables' rows).
+    Tables share typed slots (``_c<type>_<i>``): a table's ``i``-th column of
+    a Spark type goes in that type's ``i``-th slot. So a row carries as many
+    columns as the widest table has, not every table's columns, and each
+    table is rebuilt from its own slots (:meth:`unpack`).
+    """
+
+    slots: dict[str, str]
+    """Slot name -> Spark type (DDL), in frame order."""
+    columns: dict[str, dict[str, str]]
+    """Table -> {column: slot}, in the table's column order."""
+
+    @classmethod
+    def of(cls, schemas: Mapping[str, Mapping[str, str]]) -> Layout:
+        """Lay out tables given as ``{table: {column: Spark type (DDL)}}``."""
+        kinds: dict[str, int] = {}
+        slots: dict[str, str] = {}
+        columns: dict[str, dict[str, str]] = {}
+        for table, fields in schemas.items():
+            used: dict[str, int] = {}
+            columns[table] = {}
+            for column, data_type in fields.items():
+                kind = kinds.setdefault(data_type, len(kinds))
+                slot = f"_c{kind}_{used.get(data_type, 0)}"
+                used[data_type] = used.get(data_type, 0) + 1
+                slots.setdefault(slot, data_type)
+                columns[table][column] = slot
+        return cls(slots=slots, columns=columns)
+
+    @property
+    def codes(self) -> dict[str, int]:
+        """Each table's code in the ``_table`` column."""
+        return {table: code for code, table in enumerate(self.columns)}
+
+    def pack(self, frames: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
+        """One Spark frame: ``keys``, ``_table`` (the table's code) and the slots."""
+        functions = spark_sql().functions
+        parts = []
+        for table, frame in frames.items():
+            mine = {slot: column for column, slot in self.columns[table].items()}
+            parts.append(
+                frame.select(
+                    *keys,
+                    functions.lit(self.codes[table]).cast("int").alias("_table"),
+                    *[
+                        functions.col(f"`{mine[slot]}`").alias(slot)
+                        if slot in mine
+                        else functions.lit(None).cast(data_type).alias(slot)
+                        for slot, data_type in self.slots.items()
+                    ],
+                )
+            )
+        packed = parts[0]
+        for part in parts[1:]:
+            packed = packed.unionByName(part)
+        return packed
+
+    def schema(self, keys: str) -> str:
+        """Return the packed frame's Spark schema (DDL), after the ``keys`` (DDL)."""
+        slots = ", ".join(f"{slot} {data_type}" for slot, data_type in self.slots.items())
+        return f"{keys}, _table int, {slots}"
+
+    def unpack(self, batch: pa.Table, table: str, *, keys: tuple[str, ...] = ()) -> pa.Table:
+        """Return one table's rows from a packed Arrow table, with its own column names."""
+        import pyarrow.compute as pc
+
+        rows = batch.filter(pc.equal(batch.column("_table"), self.codes[table]))
+        columns = self.columns[table]
+        return rows.select([*keys, *columns.values()]).rename_columns([*keys, *columns])
+
+
+def _ddl(frame: Any) -> dict[str, str]:
+    return {field.name: field.dataType.simpleString() for field in frame.schema.fields}
+
+
+def record_layout(records: SparkRecords) -> Layout:
+    """Return the layout of the record tables (each with its own columns, ids as text)."""
+    return Layout.of({name: _ddl(table) for name, table in records.tables.items()})
+
+
+def group_records(records: SparkRecords, n_groups: int) -> tuple[Any, Layout]:
+    """One narrow Spark DataFrame holding every group's rows of every record table.
+
+    Columns: ``_group`` (the group), ``_row`` (the row's position in its
+    table), ``_table`` (which table) and the tables' columns in the
+    :class:`Layout`'s typed slots, partitioned by group. Which people each
+    group needs is worked out once and cached (a small table of group and
+    person), so each table is joined to it once.
     """
     functions = spark_sql().functions
     col = functions.col
@@ -263,8 +352,8 @@ def group_records(records: SparkRecords, n_groups: int) -> Any:
         name: table.withColumn("_row", functions.monotonically_increasing_id())
         for name, table in records.tables.items()
     }
-    cases, memberships = tables["cases"], tables["memberships"]
-    relationships = tables["relationships"]
+    cases, memberships = records.tables["cases"], records.tables["memberships"]
+    relationships = records.tables["relationships"]
     child_households = cases.select("case_id", col("person_id").alias("child")).join(
         memberships.select(col("person_id").alias("child"), "household_id"), "child", "left"
     )
@@ -278,7 +367,7 @@ def group_records(records: SparkRecords, n_groups: int) -> Any:
         "case_id",
         "child",
         functions.pmod(functions.hash(key), functions.lit(n_groups)).alias("_group"),
-    )
+    ).persist()
     households = (
         child_households.join(group_of_case.select("case_id", "_group"), "case_id")
         .where(col("household_id").isNotNull())
@@ -298,44 +387,30 @@ def group_records(records: SparkRecords, n_groups: int) -> Any:
         relationships.select(col("other_id").alias("person_id"), col("person_id").alias("related")),
         "person_id",
     ).select("_group", col("related").alias("person_id"))
-    needed = household_people.union(related).union(related_back).distinct()
+    needed = household_people.union(related).union(related_back).distinct().persist()
 
-    def tagged(name: str, table: Any) -> Any:
-        return table.select(
-            "_group",
-            functions.lit(name).alias("_table"),
-            "_row",
-            *[
-                col(f"`{c}`").alias(f"{name}__{c}")
-                for c in table.columns
-                if c not in ("_row", "_group")
-            ],
-        )
-
-    parts = [
-        tagged("cases", tables["cases"].join(group_of_case.select("case_id", "_group"), "case_id"))
-    ]
-    for name in ("people", "memberships", "events", "coverage"):
-        parts.append(tagged(name, tables[name].join(needed, "person_id")))
-    both = relationships.join(needed, "person_id").join(
-        needed.select("_group", col("person_id").alias("other_id")), ["_group", "other_id"]
-    )
-    parts.append(tagged("relationships", both))
-    grouped = parts[0]
-    for part in parts[1:]:
-        grouped = grouped.unionByName(part, allowMissingColumns=True)
-    return grouped
+    parts = {"cases": tables["cases"].join(group_of_case.select("case_id", "_group"), "case_id")}
+    for name in tables:
+        if name == "relationships":
+            parts[name] = (
+                tables[name]
+                .join(needed, "person_id")
+                .join(
+                    needed.select("_group", col("person_id").alias("other_id")),
+                    ["_group", "other_id"],
+                )
+            )
+        elif name != "cases":
+            parts[name] = tables[name].join(needed, "person_id")
+    layout = record_layout(records)
+    packed = layout.pack({name: parts[name] for name in tables}, ("_group", "_row"))
+    return packed.repartition(n_groups, "_group"), layout
 
 
-def split_group(frame: pd.DataFrame, names: list[str]) -> dict[str, pd.DataFrame]:
-    """Return the tables of one group, each in its records' order with its own column names."""
+def split_group(batch: pa.Table, layout: Layout) -> dict[str, pd.DataFrame]:
+    """Return the tables of one group, each in its records' order with its own columns."""
     tables: dict[str, pd.DataFrame] = {}
-    which = frame["_table"].to_numpy()
-    for name in names:
-        prefix = f"{name}__"
-        columns = [c for c in frame.columns if c.startswith(prefix)]
-        rows = frame.loc[which == name, ["_row", *columns]].sort_values("_row", kind="stable")
-        table = rows.drop(columns="_row")
-        table.columns = [c[len(prefix) :] for c in columns]
-        tables[name] = table.reset_index(drop=True)
+    for name in layout.columns:
+        rows = layout.unpack(batch, name, keys=("_row",)).sort_by("_row")
+        tables[name] = rows.drop_columns(["_row"]).to_pandas()
     return tables
