@@ -369,9 +369,12 @@ def context_on_spark(
     ----------
     data : mapping or object
         The six tables of :data:`advisory.context.SCHEMA` as Spark DataFrames
-        (attributes or mapping keys), and optionally ``snapshot_date``. Ids
-        are text or integers; dates are Spark dates or timestamps (parse text
-        with ``to_date(column, format)`` first: formats are never guessed).
+        (attributes or mapping keys), and optionally ``snapshot_date`` and
+        ``uncertain_links`` (records to confirm, columns
+        :data:`advisory.context.LINK_COLUMNS`: each group gets the links of
+        its people, as ``to_confirm``). Ids are text or integers; dates are
+        Spark dates or timestamps (parse text with ``to_date(column,
+        format)`` first: formats are never guessed).
     definitions : advisory.definitions.Definitions
         The model specification and catalogue.
     lookback_days, stale_after_days : int

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 
 from advisory._errors import InputError
-from advisory.context import SCHEMA, RecordsSummary
+from advisory.context import LINK_COLUMNS, SCHEMA, RecordsSummary
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -54,6 +54,9 @@ DATE_COLUMNS: Final = {
 _TEXT_COLUMNS: Final = {"agency", "event_type", "status", "relationship"}
 _FEW: Final = 5
 _STATUS_OK: Final = ("available", "not_applicable")
+#: The optional table of agency records to confirm (issue 13), and its columns.
+LINKS: Final = "uncertain_links"
+_COLUMNS: Final = {**SCHEMA, LINKS: LINK_COLUMNS}
 
 
 def spark_sql() -> Any:
@@ -73,8 +76,10 @@ class SparkRecords:
 def _spark_tables(data: object) -> dict[str, Any]:
     sql = spark_sql()
     tables: dict[str, Any] = {}
-    for name in SCHEMA:
+    for name in (*SCHEMA, LINKS):
         table = data.get(name) if isinstance(data, Mapping) else getattr(data, name, None)
+        if table is None and name == LINKS:
+            continue
         if table is None:
             raise InputError(
                 f"The records have no {name!r} table; expected the Spark DataFrames {list(SCHEMA)} "
@@ -118,17 +123,26 @@ def check_spark_tables(data: object) -> SparkRecords:
     checked: dict[str, Any] = {}
     for name, table in tables.items():
         types = {field.name: field.dataType for field in table.schema.fields}
-        missing = [c for c in SCHEMA[name] if c not in types]
+        missing = [c for c in _COLUMNS[name] if c not in types]
         if missing:
             raise InputError(
                 f"The {name!r} table has no column {missing[0]!r}; expected columns "
-                f"{list(SCHEMA[name])}, found {list(types)}. Rename or add the column."
+                f"{list(_COLUMNS[name])}, found {list(types)}. Rename or add the column."
             )
+        if name == LINKS:  # only its own columns, as check_records keeps them
+            types = {column: types[column] for column in LINK_COLUMNS}
         columns = []
         for column, data_type in types.items():
             kind = _kind(data_type)
             value = functions.col(f"`{column}`")
-            if column in ID_COLUMNS and column in SCHEMA[name]:
+            if name == LINKS and column in LINK_COLUMNS:
+                if kind not in ("text", "integer"):
+                    raise InputError(
+                        f"The {name!r} table's {column!r} column must be text (or integer "
+                        f"ids); found Spark type {data_type.simpleString()}."
+                    )
+                value = value.cast("string")
+            elif column in ID_COLUMNS and column in _COLUMNS[name]:
                 if kind not in ("text", "integer"):
                     raise InputError(
                         f"The {name!r} table's {column!r} column must hold ids as text or "
@@ -143,7 +157,7 @@ def check_spark_tables(data: object) -> SparkRecords:
                         f"parse text with to_date({column!r}, format) first, naming its format."
                     )
                 value = value.cast("timestamp_ntz")
-            elif column in _TEXT_COLUMNS and column in SCHEMA[name] and kind != "text":
+            elif column in _TEXT_COLUMNS and column in _COLUMNS[name] and kind != "text":
                 raise InputError(
                     f"The {name!r} table's {column!r} column must be text; found Spark type "
                     f"{data_type.simpleString()}."
@@ -206,7 +220,10 @@ def check_references(records: SparkRecords) -> None:
         ("events", "person_id"),
         ("coverage", "person_id"),
         ("cases", "person_id"),
+        (LINKS, "person_id"),
     ):
+        if name not in tables:
+            continue
         ids = tables[name].select(functions.col(column).alias("person_id"))
         unknown = ids.join(people, "person_id", "left_anti").distinct().limit(_FEW + 1)
         found = [row[0] for row in unknown.collect()]
@@ -367,7 +384,12 @@ def group_records(records: SparkRecords, n_groups: int) -> tuple[Any, Layout]:
         "case_id",
         "child",
         functions.pmod(functions.hash(key), functions.lit(n_groups)).alias("_group"),
-    ).persist()
+    )
+    # cached with few partitions: a cached plan keeps its shuffle's partition count
+    # (spark.sql.shuffle.partitions, 200 by default), and every later scan of it runs that
+    # many tasks, each deserialising the plan
+    group_of_case = group_of_case.coalesce(n_groups).persist()
+    group_of_case.count()
     households = (
         child_households.join(group_of_case.select("case_id", "_group"), "case_id")
         .where(col("household_id").isNotNull())
@@ -387,7 +409,9 @@ def group_records(records: SparkRecords, n_groups: int) -> tuple[Any, Layout]:
         relationships.select(col("other_id").alias("person_id"), col("person_id").alias("related")),
         "person_id",
     ).select("_group", col("related").alias("person_id"))
-    needed = household_people.union(related).union(related_back).distinct().persist()
+    needed = household_people.union(related).union(related_back).distinct()
+    needed = needed.coalesce(n_groups).persist()
+    needed.count()
 
     parts = {"cases": tables["cases"].join(group_of_case.select("case_id", "_group"), "case_id")}
     for name in tables:
