@@ -354,6 +354,29 @@ def record_layout(records: SparkRecords) -> Layout:
     return Layout.of({name: _ddl(table) for name, table in records.tables.items()})
 
 
+def _labels(frame: Any, n_groups: int) -> list[int]:
+    """One label per group such that Spark puts group ``g``'s rows in partition ``g``.
+
+    ``repartition(n, "_group")`` sends a row to partition ``hash(_group) mod n``.
+    Groups labelled ``0 .. n-1`` would share partitions and leave others idle
+    (with two groups, both land in one partition: one core works), so each
+    group gets the first small integer that Spark's own hash sends to its
+    partition (one tiny job).
+    """
+    functions = spark_sql().functions
+    value = functions.col("id").cast("int")
+    part = functions.pmod(functions.hash(value), functions.lit(n_groups))
+    found = (
+        frame.sparkSession.range(0, 64 * n_groups)
+        .select(value.alias("label"), part.alias("part"))
+        .groupBy("part")
+        .agg(functions.min("label").alias("label"))
+        .collect()
+    )
+    by_part = {int(row["part"]): int(row["label"]) for row in found}
+    return [by_part.get(group, group) for group in range(n_groups)]
+
+
 def group_records(records: SparkRecords, n_groups: int) -> tuple[Any, Layout]:
     """One narrow Spark DataFrame holding every group's rows of every record table.
 
@@ -380,11 +403,9 @@ def group_records(records: SparkRecords, n_groups: int) -> tuple[Any, Layout]:
     key = functions.coalesce(
         col("household_id"), functions.concat(functions.lit("|"), col("child"))
     )
-    group_of_case = group_of_case.select(
-        "case_id",
-        "child",
-        functions.pmod(functions.hash(key), functions.lit(n_groups)).alias("_group"),
-    )
+    number = functions.pmod(functions.hash(key), functions.lit(n_groups))
+    labels = functions.array(*[functions.lit(label) for label in _labels(cases, n_groups)])
+    group_of_case = group_of_case.select("case_id", "child", labels.getItem(number).alias("_group"))
     # cached with few partitions: a cached plan keeps its shuffle's partition count
     # (spark.sql.shuffle.partitions, 200 by default), and every later scan of it runs that
     # many tasks, each deserialising the plan
