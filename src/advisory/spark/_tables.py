@@ -405,7 +405,7 @@ def group_records(records: SparkRecords, n_groups: int) -> tuple[Any, Layout]:
     )
     number = functions.pmod(functions.hash(key), functions.lit(n_groups))
     labels = functions.array(*[functions.lit(label) for label in _labels(cases, n_groups)])
-    group_of_case = group_of_case.select("case_id", "child", labels.getItem(number).alias("_group"))
+    group_of_case = group_of_case.select("case_id", "child", labels[number].alias("_group"))
     # cached with few partitions: a cached plan keeps its shuffle's partition count
     # (spark.sql.shuffle.partitions, 200 by default), and every later scan of it runs that
     # many tasks, each deserialising the plan
