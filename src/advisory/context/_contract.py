@@ -116,6 +116,12 @@ def _id(name: str, meaning: str, example: str) -> Column:
     )
 
 
+def _date(name: str, meaning: str, example: str, *, empty: str | None = None) -> Column:
+    return Column(
+        name=name, kind="date", required=True, empty=empty, meaning=meaning, example=example
+    )
+
+
 _AGENCY = "An agency (a source of the catalogue); see the vocabularies below."
 _PERSON = "The person (a `person_id` of the `people` table)."
 _AGENCY_COLUMN = Column(
@@ -130,14 +136,12 @@ TABLES: Final[tuple[Table, ...]] = (
         "are related to.",
         columns=(
             _id("person_id", "The person's identifier; unique in this table.", "00101"),
-            Column(
-                name="birth_date",
-                kind="date",
-                required=True,
+            _date(
+                "birth_date",
+                "Date of birth.",
+                "1988-03-14",
                 empty="not recorded: the review says the age is not recorded and the "
                 "child's age is unknown to the model",
-                meaning="Date of birth.",
-                example="1988-03-14",
             ),
             Column(
                 name="role",
@@ -191,22 +195,8 @@ TABLES: Final[tuple[Table, ...]] = (
         columns=(
             _id("person_id", _PERSON, "00101"),
             _id("household_id", "The household's identifier.", "011"),
-            Column(
-                name="start_date",
-                kind="date",
-                required=True,
-                empty=None,
-                meaning="First day of the stay.",
-                example="2019-06-01",
-            ),
-            Column(
-                name="end_date",
-                kind="date",
-                required=True,
-                empty="still living there",
-                meaning="Last day of the stay (inclusive).",
-                example="",
-            ),
+            _date("start_date", "First day of the stay.", "2019-06-01"),
+            _date("end_date", "Last day of the stay (inclusive).", "", empty="still living there"),
         ),
         rules=(
             "A person is in one household at a time: stays of one person must not overlap "
@@ -251,14 +241,7 @@ TABLES: Final[tuple[Table, ...]] = (
                 meaning="The kind of event, one the catalogue lists for the agency.",
                 example="domestic_abuse_notification",
             ),
-            Column(
-                name="date",
-                kind="date",
-                required=True,
-                empty=None,
-                meaning="When it happened.",
-                example="2023-11-02",
-            ),
+            _date("date", "When it happened.", "2023-11-02"),
         ),
         rules=(
             "An event is used only before each case's reference date; later events never leak in.",
@@ -273,21 +256,12 @@ TABLES: Final[tuple[Table, ...]] = (
         columns=(
             _id("person_id", _PERSON, "00101"),
             _AGENCY_COLUMN,
-            Column(
-                name="start_date",
-                kind="date",
-                required=True,
-                empty=None,
-                meaning="First day of the period.",
-                example="2018-01-01",
-            ),
-            Column(
-                name="end_date",
-                kind="date",
-                required=True,
+            _date("start_date", "First day of the period.", "2018-01-01"),
+            _date(
+                "end_date",
+                "Last day of the period (inclusive).",
+                "2024-06-30",
                 empty="open (still so)",
-                meaning="Last day of the period (inclusive).",
-                example="2024-06-30",
             ),
             Column(
                 name="status",
@@ -328,14 +302,11 @@ TABLES: Final[tuple[Table, ...]] = (
         columns=(
             _id("case_id", "The case's identifier; unique in this table.", "0001"),
             _id("person_id", "The child referred (a `person_id` of `people`).", "00103"),
-            Column(
-                name="reference_date",
-                kind="date",
-                required=True,
-                empty=None,
-                meaning="The referral date: the case is reviewed as of this date, from "
+            _date(
+                "reference_date",
+                "The referral date: the case is reviewed as of this date, from "
                 "records dated before it.",
-                example="2024-02-12",
+                "2024-02-12",
             ),
             Column(
                 name="outcome",

@@ -41,6 +41,16 @@ def _write_metadata(data: object, out: Path) -> None:
         handle.write(text)
 
 
+def _iso_snapshot(value: str, where: str) -> dict[str, Any]:
+    """Read one extract date as ISO 8601 (never guessed); ``where`` names its file and key."""
+    try:
+        return {"snapshot_date": pd.Timestamp(pd.to_datetime(value, format="%Y-%m-%d"))}
+    except ValueError as exc:
+        raise InputError(
+            f"{where} holds {value!r}; expected an ISO date such as '2026-06-30'."
+        ) from exc
+
+
 def _read_metadata(root: Path) -> dict[str, Any]:
     """Read the extract date written by :func:`write_records` (or the linkage), if there."""
     path = root / METADATA
@@ -49,13 +59,7 @@ def _read_metadata(root: Path) -> dict[str, Any]:
         if not text.exists():
             return {}
         line = text.read_text(encoding="utf-8").strip()
-        try:
-            return {"snapshot_date": pd.Timestamp(pd.to_datetime(line, format="%Y-%m-%d"))}
-        except ValueError as exc:
-            raise InputError(
-                f"The records' {text.name} holds {line!r}; expected an ISO date such as "
-                "'2026-06-30'."
-            ) from exc
+        return _iso_snapshot(line, f"The records' {text.name}")
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -66,13 +70,7 @@ def _read_metadata(root: Path) -> dict[str, Any]:
             f"The records metadata {path} must hold an ISO date under 'snapshot_date' "
             f"(such as '2026-06-30'); found {found!r}."
         )
-    try:
-        return {"snapshot_date": pd.Timestamp(pd.to_datetime(value, format="%Y-%m-%d"))}
-    except ValueError as exc:
-        raise InputError(
-            f"The records metadata {path} has snapshot_date {value!r}; expected an ISO date "
-            "such as '2026-06-30'."
-        ) from exc
+    return _iso_snapshot(value, f"The records metadata {path}, under 'snapshot_date',")
 
 
 def write_records(data: object, folder: str | os.PathLike[str]) -> Path:
