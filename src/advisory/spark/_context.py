@@ -357,7 +357,7 @@ def context_on_spark(
 
     Cases are grouped by household; each group gets every record its cases
     can read and runs :func:`advisory.context.index_records` and
-    ``RecordIndex.context`` on them in a Python worker (``applyInPandas``):
+    ``RecordIndex.context`` on them in a Python worker (``applyInArrow``):
     one definition of every factor, no second implementation in Spark SQL.
     What only all the records can say (each agency's recording days for the
     "stale source" gap, the first day of each agency's coverage, the
