@@ -626,3 +626,13 @@ def test_no_safety_record_says_when_part_of_the_agencys_records_is_missing(
             else:
                 assert f"- {item['agency']}: {item['shared']}.\n" in text
     assert said
+
+
+def test_one_parent_is_named_where_a_question_says_each_parent() -> None:
+    from advisory.prompts._builder import _asked_alone
+
+    question = CATALOGUE.entry("adult_domestic_abuse_notifications").question_for("the adults")
+    asked = _asked_alone({"question": question}, ["mother"], [])["question"]
+    assert asked.startswith("How safe does the mother feel at home now")
+    assert asked.endswith("(ask the mother alone)?")
+    assert "each parent" not in asked
