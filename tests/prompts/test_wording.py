@@ -107,7 +107,11 @@ def test_absence_questions_are_offers_and_absences_are_of_records(
 ) -> None:
     early_help = CATALOGUE.entry("household_early_help").absence_question
     assert early_help is not None
-    assert early_help.startswith("What support would each adult welcome")
+    # what the family has and what helped, never an offer that steers towards early help
+    # as the outcome (reader 6: "no record of early help" beside "what support would each
+    # adult welcome")
+    assert early_help.startswith("What support does the family have now")
+    assert "welcome" not in early_help
     assert early_help.endswith("(ask each alone)?")
     absences = [q for d in dicts for q in d["questions"] if q["kind"] == "absence"]
     assert absences
@@ -286,7 +290,10 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
                 assert re.match(r"- See (each alone: |the .+ alone;|each adult alone;)", line)
                 assert line.endswith("; never with anyone a domestic abuse record names.")
             else:
-                assert line == f"- {item['agency']}: {item['shared']}.", line
+                said = item["shared"]
+                if said == NONE_SHARED and line.endswith("(below)."):  # a gap: see below
+                    said = said.replace("not proof of none", "some not shared (below)")
+                assert line == f"- {item['agency']}: {said}.", line
                 assert item["question"] not in text  # kept in the data, never a longer line
                 if item["shared"] != NONE_SHARED:
                     shared += 1
@@ -600,3 +607,32 @@ def test_every_question_cites_whom_and_when_or_what_no_record_shows(
                 seen["general"] += 1
                 assert cited in {*_NOT_IN_RECORDS.values(), "No record shows their day."}
     assert all(seen.values()), seen
+
+
+def test_no_safety_record_says_when_part_of_the_agencys_records_is_missing(
+    dicts: list[dict[str, Any]],
+) -> None:
+    from advisory.prompts._render import NONE_IN_GAP
+
+    said = 0
+    for d in dicts:
+        gaps = {g["prompt_id"] for g in d["could_not_see"]}
+        text = render_text(d)
+        for item in d["safety"][:-1]:
+            source = item["prompt_id"].removeprefix("safety:")
+            if item["shared"] == NONE_SHARED and f"gap:{source}" in gaps:
+                said += 1
+                assert f"- {item['agency']}: {NONE_IN_GAP}.\n" in text
+            else:
+                assert f"- {item['agency']}: {item['shared']}.\n" in text
+    assert said
+
+
+def test_one_parent_is_named_where_a_question_says_each_parent() -> None:
+    from advisory.prompts._builder import _asked_alone
+
+    question = CATALOGUE.entry("adult_domestic_abuse_notifications").question_for("the adults")
+    asked = _asked_alone({"question": question}, ["mother"], [])["question"]
+    assert asked.startswith("How safe does the mother feel at home now")
+    assert asked.endswith("(ask the mother alone)?")
+    assert "each parent" not in asked

@@ -40,6 +40,28 @@ def data() -> MultiAgencyData:
     return make_multiagency(n_cases=300, seed=3)
 
 
+@pytest.fixture(scope="module")
+def links(data: MultiAgencyData) -> pd.DataFrame:
+    """Records to confirm for household members and connected people, one person twice."""
+    members = data.memberships["person_id"].drop_duplicates().iloc[:40:4].tolist()
+    connected = data.relationships["other_id"].drop_duplicates().iloc[:30:6].tolist()
+    people = [*members, *connected, members[0]]
+    return pd.DataFrame(
+        {
+            "person_id": people,
+            "agency": ["police"] * len(people),
+            "agency_record_id": [f"PNC-{i:04d}" for i in range(len(people))],
+            "described_as": [f"A. Person, born 19{60 + i}-01-02" for i in range(len(people))],
+            "differences": ["surname spelled differently"] * len(people),
+        }
+    )
+
+
+def _with_links(data: MultiAgencyData, links: pd.DataFrame) -> dict[str, Any]:
+    tables = {name: getattr(data, name) for name in SCHEMA}
+    return {**tables, "uncertain_links": links, "snapshot_date": data.snapshot_date}
+
+
 def _spark_frame(spark: Any, table: pd.DataFrame) -> Any:
     # through Arrow: pyspark's own pandas conversion trips over a pandas 3 deprecation
     return spark.createDataFrame(pa.Table.from_pandas(table, preserve_index=False))
@@ -53,14 +75,16 @@ def _no_job_ran(spark: Any, group: str) -> bool:
     return len(spark.sparkContext.statusTracker().getJobIdsForGroup(group)) == 0
 
 
-def test_context_on_spark_equals_the_pandas_path(spark, data, definitions) -> None:
+def test_context_on_spark_equals_the_pandas_path(spark, data, links, definitions) -> None:
     # three groups of households, each computed apart; the records-wide facts come from all rows
-    got = context_on_spark(_frames(spark, data), definitions, n_groups=3).to_pandas()
-    want = build_context(data, definitions)
+    frames = {**_frames(spark, data), "uncertain_links": _spark_frame(spark, links)}
+    got = context_on_spark(frames, definitions, n_groups=3).to_pandas()
+    want = build_context(_with_links(data, links), definitions)
     for field in dataclasses.fields(want):
         pd.testing.assert_frame_equal(getattr(got, field.name), getattr(want, field.name))
-    # unknown values (from coverage gaps) are part of what is compared
+    # unknown values (from coverage gaps) and records to confirm are part of what is compared
     assert want.factors.isna().to_numpy().any()
+    assert want.to_confirm["person_id"].nunique() > 5
 
 
 def test_one_group_and_many_groups_give_the_same_context(spark, definitions) -> None:
@@ -72,12 +96,19 @@ def test_one_group_and_many_groups_give_the_same_context(spark, definitions) -> 
         pd.testing.assert_frame_equal(getattr(one, field.name), getattr(many, field.name))
 
 
-def test_reviews_on_spark_equal_the_pandas_reviews(spark, data, definitions, tmp_path) -> None:
+def test_reviews_on_spark_equal_the_pandas_reviews(
+    spark, data, links, definitions, tmp_path
+) -> None:
     advisor = Advisor(definitions, model_params={"n_resamples": 4, "random_state": 0}).fit(data)
     bundle = advisor.save(tmp_path / "bundle")
-    frames = {**_frames(spark, data), "snapshot_date": data.snapshot_date}
+    frames = {
+        **_frames(spark, data),
+        "uncertain_links": _spark_frame(spark, links),
+        "snapshot_date": data.snapshot_date,
+    }
     reviews = reviews_on_spark(frames, bundle, n_groups=2).toArrow().to_pandas()
-    want = {d["case_id"]: d for d in advisor.review_dicts(data)}
+    want = {d["case_id"]: d for d in advisor.review_dicts(_with_links(data, links))}
+    assert sum(bool(d["to_confirm"]) for d in want.values()) > 5
     assert sorted(reviews["case_id"]) == sorted(want)
     for case_id, text in zip(reviews["case_id"], reviews["review"], strict=True):
         assert json.loads(text) == want[case_id]

@@ -15,7 +15,7 @@ The records contract (tables, columns, vocabularies) is written out in
 from __future__ import annotations
 
 from advisory.context._build import RecordIndex, build_context, index_records
-from advisory.context._contract import ID_PATTERN, RELATIONSHIPS, records_schema
+from advisory.context._contract import ID_PATTERN, LINK_COLUMNS, RELATIONSHIPS, records_schema
 from advisory.context._io import read_records, read_snapshot_date
 from advisory.context._mapping import RecordMapping, apply_mapping, read_mapping
 from advisory.context._records import SCHEMA, Records, check_records, find_problems
@@ -25,6 +25,7 @@ from advisory.context._summary import RecordsSummary
 
 __all__ = [
     "ID_PATTERN",
+    "LINK_COLUMNS",
     "RELATIONSHIPS",
     "SCHEMA",
     "CaseContext",

@@ -583,6 +583,9 @@ class _Computation:
             ],
             ignore_index=True,
         )
+        # case-major, as every context table (each case's members, then its connected people)
+        case = pd.Index(pd.unique(self.case_ids)).get_indexer(pd.Index(people["case_id"]))
+        people = people.iloc[np.argsort(case, kind="stable")]
         found = people.merge(links, on="person_id", how="inner", sort=False)
         return _frame({c: found[c].to_numpy(dtype=object) for c in columns})
 

@@ -151,6 +151,8 @@ def _asked_alone(question: dict[str, Any], adults: list[str], young: list[str]) 
             return question
         if len(people) == 1:
             text = text.replace(phrase, f"(ask the {people[0]} alone)")
+            if "each parent" in text:  # "How safe does the mother feel ... (ask the mother alone)"
+                text = text.replace("each parent", f"the {people[0]}")
             if "each adult" in text:
                 text = text.replace("each adult", f"the {people[0]}")
                 own = _OWN.get(people[0].split(" (")[0].split()[-1])

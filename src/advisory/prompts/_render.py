@@ -41,6 +41,8 @@ EMPTY: Final = {
     "chronology": "None shared from the past year; not proof nothing happened.",
     "key_history": "No referrals, plans, missing reports or exclusions shared; not proof of none.",
 }
+#: An agency's "no safety record" when part of its records was not shared.
+NONE_IN_GAP: Final = "no safety record; some not shared (below)"
 #: Said instead of ``EMPTY["chronology"]`` when the key history holds a record
 #: of the past year, so the two parts of "Records" never contradict each other.
 CHRONOLOGY_ONLY_KEY: Final = "None shared besides those below."
@@ -139,12 +141,17 @@ def _safety(review: Mapping[str, Any]) -> list[str]:
     One per agency in a fixed order, then whom to see alone; each item's
     question stays in the data (a longer line would follow the model's margin).
     """
-    return [
-        _cap(item["shared"])
-        if item["prompt_id"] == SEEN_ALONE_ID
-        else f"{item['agency']}: {item['shared']}."
-        for item in review["safety"]
-    ]
+    gaps = {g["prompt_id"] for g in review["could_not_see"]}
+    lines = []
+    for item in review["safety"]:
+        if item["prompt_id"] == SEEN_ALONE_ID:
+            lines.append(_cap(item["shared"]))
+        elif item["shared"] == NONE_SHARED and "gap:" + item["prompt_id"][7:] in gaps:
+            # nothing shared while part of the agency's records is missing (reader 6)
+            lines.append(f"{item['agency']}: {NONE_IN_GAP}.")
+        else:
+            lines.append(f"{item['agency']}: {item['shared']}.")
+    return lines
 
 
 def _question(q: Mapping[str, Any]) -> tuple[str, str]:

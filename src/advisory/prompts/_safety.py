@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Final
 
+from advisory.prompts._memo import BoundedMemo
 from advisory.prompts._tables import CaseTables
 from advisory.prompts._words import relative_words
 
@@ -189,8 +190,20 @@ def counts(
     ):
         return False
     back = _RECENT if rule == "recent" else windows.get(pair, _YEAR)
-    start = (dt.date.fromisoformat(reference) - dt.timedelta(days=back)).isoformat()
-    return start <= day <= reference
+    return _start(reference, back) <= day <= reference
+
+
+_STARTS: BoundedMemo[tuple[str, int], str] = BoundedMemo(10_000)
+
+
+def _start(reference: str, back: int) -> str:
+    """Return the first day (ISO) of the ``back`` days before ``reference``."""
+    key = (reference, back)
+    found = _STARTS.get(key)
+    if found is None:
+        day = dt.date.fromisoformat(reference) - dt.timedelta(days=back)
+        found = _STARTS.put(key, day.isoformat())
+    return found
 
 
 def _people(names: list[str]) -> str:

@@ -3,10 +3,11 @@
 National and regional analyses keep their records on Spark. This package
 runs the library's own pandas code on Spark, not a second implementation:
 cases are grouped by household, each group receives every record its cases
-can read, and a Python worker computes the group exactly as on one machine
-(``applyInPandas``). What only all the records can say (each agency's
-recording days, the first day of its coverage, the snapshot date) is computed
-once and handed to every group. A fitted model travels as its skops bundle.
+can read (each table with its own columns), and a Python worker computes
+the group exactly as on one machine (``applyInArrow``). What only all the
+records can say (each agency's recording days, the first day of its
+coverage, the snapshot date) is computed once and handed to every group. A
+fitted model travels as its skops bundle.
 
 Needs the ``spark`` extra (``pip install 'advisory[spark]'``) and Java 17.
 """

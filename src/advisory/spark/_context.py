@@ -9,16 +9,21 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
 
 from advisory._checks import check_int
 from advisory._errors import AdvisoryError, InputError
-from advisory.context import SCHEMA, CaseContext, RecordIndex, RecordsSummary, index_records
+from advisory.context import CaseContext, RecordIndex, RecordsSummary, index_records
 from advisory.definitions import Definitions
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 from advisory.spark._tables import (
+    Layout,
     SparkRecords,
     check_references,
     check_spark_tables,
@@ -121,11 +126,11 @@ def _columns(definitions: Definitions) -> dict[str, dict[str, str]]:
     return {name: factors if name == "factors" else _COLUMNS[name] for name in _TABLES}
 
 
-def _output_schema(definitions: Definitions) -> str:
-    parts = ["_table string", "_case bigint", "_seq bigint"]
-    for table, columns in _columns(definitions).items():
-        parts += [f"`{table}__{c}` {t}" for c, t in columns.items()]
-    return ", ".join(parts)
+def _output_layout(definitions: Definitions) -> Layout:
+    return Layout.of(_columns(definitions))
+
+
+_KEYS: Final = "_case bigint, _seq bigint"
 
 
 def group_index(
@@ -151,17 +156,18 @@ def group_index(
     )
 
 
-def run_groups(
-    frames: Iterator[pd.DataFrame], work: Any, *, group: int | None = None
-) -> Iterator[pd.DataFrame]:
-    """Split each group's rows into tables and run ``work(tables, case_rows)`` on them.
+def run_groups(batches: Iterator[pa.Table], layout: Layout, work: Any) -> Iterator[pa.Table]:
+    """Split each group's packed rows into tables and run ``work(tables, case_row)`` on them.
 
-    A failure names the group's households (the first few) and the cause.
+    ``case_row`` maps each case id to its row in the ``cases`` table. A
+    failure names the group's households (the first few) and the cause.
     """
-    for frame in frames:
-        case_rows = frame.loc[frame["_table"] == "cases", ["_row", "cases__case_id"]]
-        case_row = dict(zip(case_rows["cases__case_id"], case_rows["_row"], strict=True))
-        tables = split_group(frame, list(SCHEMA))
+    for batch in batches:
+        cases = layout.unpack(batch, "cases", keys=("_row",))
+        case_row = dict(
+            zip(cases.column("case_id").to_pylist(), cases.column("_row").to_pylist(), strict=True)
+        )
+        tables = split_group(batch, layout)
         try:
             yield work(tables, case_row)
         except AdvisoryError as exc:
@@ -180,11 +186,31 @@ def _text(values: pd.Series) -> pd.Series:
     return out.where(values.notna(), None)
 
 
-def _flatten(
-    context: CaseContext, case_row: dict[str, int], definitions: Definitions
-) -> pd.DataFrame:
+_ARROW_TYPES: Final = {_TEXT: "string", _DAY: "timestamp[us]", _REAL: "double", _WHOLE: "int64"}
+
+
+def _arrow(values: pd.Series, kind: str) -> pa.Array:
+    """One context column as Arrow, missing values as nulls (as Spark holds them)."""
+    import pyarrow as pa
+
+    arrow_type = pa.type_for_alias(_ARROW_TYPES[kind])
+    if kind == _TEXT:
+        return pa.array(_text(values).to_numpy(), type=arrow_type)
+    if kind == _DAY:
+        values = values.astype("datetime64[us]")
+    elif kind == _WHOLE:
+        values = values.astype(np.int64)
+    else:
+        values = values.astype(np.float64)
+    return pa.array(values, type=arrow_type, from_pandas=True)
+
+
+def _flatten(context: CaseContext, case_row: dict[str, int], layout: Layout) -> pa.Table:
+    """Every table of a group's context in one Arrow table, each in its own slots."""
+    import pyarrow as pa
+
     parts = []
-    for table, columns in _columns(definitions).items():
+    for table, columns in layout.columns.items():
         frame: pd.DataFrame = getattr(context, table)
         if table == "factors":
             frame = frame.reset_index()
@@ -194,28 +220,22 @@ def _flatten(
                 f"The context table {table!r} has columns {unknown} that advisory.spark does "
                 "not know how to send back; add them to advisory.spark._context._COLUMNS."
             )
-        out = pd.DataFrame(
-            {
-                "_table": np.full(len(frame), table, dtype=object),
-                "_case": frame["case_id"].map(case_row).astype(np.int64),
-                "_seq": np.arange(len(frame), dtype=np.int64),
-            }
-        )
-        for column, kind in columns.items():
-            values = frame[column]
-            if kind == _TEXT:
-                out[f"{table}__{column}"] = _text(values)
-            elif kind == _DAY:
-                out[f"{table}__{column}"] = values.astype("datetime64[us]")
-            else:
-                out[f"{table}__{column}"] = values.to_numpy(
-                    dtype=np.float64 if kind == _REAL else np.int64
-                )
-        parts.append(out)
-    joined = pd.concat(parts, ignore_index=True)
-    # Arrow-backed text (pandas' default) reaches Spark as chunked arrays it refuses
-    joined["_table"] = joined["_table"].astype(object)
-    return joined
+        n = len(frame)
+        slots = {slot: column for column, slot in columns.items()}
+        kinds = {slot: layout.slots[slot] for slot in layout.slots}
+        arrays = {
+            "_case": pa.array(frame["case_id"].map(case_row).to_numpy(np.int64)),
+            "_seq": pa.array(np.arange(n, dtype=np.int64)),
+            "_table": pa.array(np.full(n, layout.codes[table], dtype=np.int32)),
+        }
+        for slot, kind in kinds.items():
+            arrays[slot] = (
+                _arrow(frame[slots[slot]], kind)
+                if slot in slots
+                else pa.nulls(n, pa.type_for_alias(_ARROW_TYPES[kind]))
+            )
+        parts.append(pa.table(arrays))
+    return pa.concat_tables(parts)
 
 
 def raise_group_error(exc: Exception) -> None:
@@ -265,13 +285,14 @@ class SparkCaseContext:
         except Exception as exc:
             raise_group_error(exc)
             raise
+        layout = _output_layout(self.definitions)
         for table, columns in _columns(self.definitions).items():
-            rows = collected[collected["_table"] == table].sort_values(
+            rows = collected[collected["_table"] == layout.codes[table]].sort_values(
                 ["_case", "_seq"], kind="stable"
             )
             frame = pd.DataFrame(index=pd.RangeIndex(len(rows)))
             for column, kind in columns.items():
-                values = rows[f"{table}__{column}"].reset_index(drop=True)
+                values = rows[layout.columns[table][column]].reset_index(drop=True)
                 if kind == _TEXT:
                     frame[column] = pd.array(_text(values).to_numpy(), dtype=_TEXT_DTYPE)
                 elif kind == _DAY:
@@ -336,7 +357,7 @@ def context_on_spark(
 
     Cases are grouped by household; each group gets every record its cases
     can read and runs :func:`advisory.context.index_records` and
-    ``RecordIndex.context`` on them in a Python worker (``applyInPandas``):
+    ``RecordIndex.context`` on them in a Python worker (``applyInArrow``):
     one definition of every factor, no second implementation in Spark SQL.
     What only all the records can say (each agency's recording days for the
     "stale source" gap, the first day of each agency's coverage, the
@@ -348,9 +369,12 @@ def context_on_spark(
     ----------
     data : mapping or object
         The six tables of :data:`advisory.context.SCHEMA` as Spark DataFrames
-        (attributes or mapping keys), and optionally ``snapshot_date``. Ids
-        are text or integers; dates are Spark dates or timestamps (parse text
-        with ``to_date(column, format)`` first: formats are never guessed).
+        (attributes or mapping keys), and optionally ``snapshot_date`` and
+        ``uncertain_links`` (records to confirm, columns
+        :data:`advisory.context.LINK_COLUMNS`: each group gets the links of
+        its people, as ``to_confirm``). Ids are text or integers; dates are
+        Spark dates or timestamps (parse text with ``to_date(column,
+        format)`` first: formats are never guessed).
     definitions : advisory.definitions.Definitions
         The model specification and catalogue.
     lookback_days, stale_after_days : int
@@ -394,10 +418,11 @@ def context_on_spark(
     if n_groups is not None:
         n_groups = check_int(n_groups, "n_groups", _OWNER, minimum=1)
     records = check_spark_tables(data)
-    grouped, summary = prepare(records, n_groups=n_groups, check_all=check_all)
+    grouped, layout, summary = prepare(records, n_groups=n_groups, check_all=check_all)
     snapshot_date = records.snapshot_date
+    output = _output_layout(definitions)
 
-    def work(tables: dict[str, pd.DataFrame], case_row: dict[str, int]) -> pd.DataFrame:
+    def work(tables: dict[str, pd.DataFrame], case_row: dict[str, int]) -> pa.Table:
         index = group_index(
             tables,
             definitions,
@@ -406,27 +431,29 @@ def context_on_spark(
             lookback_days=lookback_days,
             stale_after_days=stale_after_days,
         )
-        return _flatten(index.context(), case_row, definitions)
+        return _flatten(index.context(), case_row, output)
 
-    def compute(frame: pd.DataFrame) -> pd.DataFrame:
-        return pd.concat(list(run_groups(iter([frame]), work)), ignore_index=True)
+    def compute(batch: pa.Table) -> pa.Table:
+        import pyarrow as pa
 
-    result = grouped.groupBy("_group").applyInPandas(compute, schema=_output_schema(definitions))
+        return pa.concat_tables(run_groups(iter([batch]), layout, work))
+
+    result = grouped.groupBy("_group").applyInArrow(compute, schema=output.schema(_KEYS))
     result = result.persist()
     col = spark_sql().functions.col
     tables = {
-        table: result.where(col("_table") == table).select(
-            *[col(f"`{table}__{c}`").alias(c) for c in columns]
+        table: result.where(col("_table") == output.codes[table]).select(
+            *[col(slot).alias(c) for c, slot in columns.items()]
         )
-        for table, columns in _columns(definitions).items()
+        for table, columns in output.columns.items()
     }
     return SparkCaseContext(**tables, definitions=definitions, _ordered=result)
 
 
 def prepare(
     records: SparkRecords, *, n_groups: int | None, check_all: bool
-) -> tuple[Any, RecordsSummary]:
-    """Check references, summarise all the records and group them."""
+) -> tuple[Any, Layout, RecordsSummary]:
+    """Check references, summarise all the records and group them (narrow, see Layout)."""
     if check_all:
         check_references(records)
     summary = summarize(records)
@@ -436,4 +463,5 @@ def prepare(
         n_groups = max(
             int(session.sparkContext.defaultParallelism), math.ceil(n_cases / CASES_PER_GROUP)
         )
-    return group_records(records, n_groups), summary
+    grouped, layout = group_records(records, n_groups)
+    return grouped, layout, summary

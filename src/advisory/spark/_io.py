@@ -10,7 +10,7 @@ from typing import Any, Final
 from advisory._dates import check_date_format
 from advisory._errors import InputError
 from advisory.context import SCHEMA, read_snapshot_date
-from advisory.spark._tables import DATE_COLUMNS, spark_sql
+from advisory.spark._tables import DATE_COLUMNS, LINKS, spark_sql
 
 __all__ = ["read_records_on_spark", "spark_date_pattern"]
 
@@ -71,7 +71,7 @@ def _file(root: Path, name: str) -> Path:
 def read_records_on_spark(
     folder: str | os.PathLike[str], *, spark: Any = None, date_format: str | None = None
 ) -> dict[str, Any]:
-    """Read the six record tables from a folder as Spark DataFrames.
+    """Read the six record tables (and ``uncertain_links``) from a folder as Spark DataFrames.
 
     Each table is ``<name>.parquet`` (one file, or a folder of parts as Spark
     writes them), ``<name>.csv`` or ``<name>.csv.gz``, as for
@@ -79,6 +79,8 @@ def read_records_on_spark(
     :func:`advisory.context.read_snapshot_date`. CSV columns are read as
     text; their dates are parsed as ISO 8601 or in ``date_format``, never
     guessed (Spark's ANSI mode makes a date that does not parse an error).
+    The optional ``uncertain_links`` table (records to confirm, written by
+    ``advisory link``) is read when the folder has one.
 
     Parameters
     ----------
@@ -98,9 +100,8 @@ def read_records_on_spark(
     Raises
     ------
     advisory.InputError
-        If the folder or a table is missing, if the folder has an
-        ``uncertain_links`` table (not yet read on Spark), or for a date
-        format Spark cannot follow.
+        If the folder or a table is missing, or for a date format Spark
+        cannot follow.
 
     Examples
     --------
@@ -113,13 +114,6 @@ def read_records_on_spark(
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"The records folder {root} does not exist.")
-    links = [s for s in _SUFFIXES if (root / f"uncertain_links{s}").exists()]
-    if links:
-        raise InputError(
-            f"The records folder {root} has an uncertain_links table, which advisory.spark "
-            "does not read yet (its links would be missing from the reviews); build the "
-            "context on one machine (--engine pandas) for these records."
-        )
     session = spark if spark is not None else sql.SparkSession.getActiveSession()
     if session is None:
         raise InputError(
@@ -128,7 +122,8 @@ def read_records_on_spark(
         )
     functions = sql.functions
     tables: dict[str, Any] = {}
-    for name in SCHEMA:
+    links = any((root / f"{LINKS}{suffix}").exists() for suffix in _SUFFIXES)
+    for name in (*SCHEMA, LINKS) if links else SCHEMA:
         path = _file(root, name)
         if path.name.endswith(".parquet"):
             tables[name] = session.read.parquet(str(path))

@@ -8,12 +8,15 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
 from advisory._checks import check_int
 from advisory._errors import InputError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["reviews_on_spark"]
 
@@ -124,11 +127,13 @@ def reviews_on_spark(
     files = _bundle_files(bundle)
     records = check_spark_tables(data)
     lookback_days, stale_after_days = advisor.lookback_days, advisor.stale_after_days
-    grouped, summary = prepare(records, n_groups=n_groups, check_all=check_all)
+    grouped, layout, summary = prepare(records, n_groups=n_groups, check_all=check_all)
     snapshot_date = records.snapshot_date
     shared = grouped.sparkSession.sparkContext.broadcast(files)
 
-    def work(tables: dict[str, pd.DataFrame], case_row: dict[str, int]) -> pd.DataFrame:
+    def work(tables: dict[str, pd.DataFrame], case_row: dict[str, int]) -> pa.Table:
+        import pyarrow as pa
+
         reviewer = _LoadedBundle.get(shared.value, trusted_list)
         index = group_index(
             tables,
@@ -140,16 +145,14 @@ def reviews_on_spark(
         )
         case_ids = [str(c) for c in tables["cases"]["case_id"]]
         dicts = reviewer.review_dicts(index, case_ids)
-        return pd.DataFrame(
-            {
-                "case_id": pd.Series(case_ids, dtype=object),
-                "review": pd.Series(
-                    [json.dumps(d, ensure_ascii=False) for d in dicts], dtype=object
-                ),
-            }
+        reviews = [json.dumps(d, ensure_ascii=False) for d in dicts]
+        return pa.table(
+            {"case_id": pa.array(case_ids, pa.string()), "review": pa.array(reviews, pa.string())}
         )
 
-    def compute(frame: pd.DataFrame) -> pd.DataFrame:
-        return pd.concat(list(run_groups(iter([frame]), work)), ignore_index=True)
+    def compute(batch: pa.Table) -> pa.Table:
+        import pyarrow as pa
 
-    return grouped.groupBy("_group").applyInPandas(compute, schema="case_id string, review string")
+        return pa.concat_tables(run_groups(iter([batch]), layout, work))
+
+    return grouped.groupBy("_group").applyInArrow(compute, schema="case_id string, review string")

@@ -21,16 +21,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
 from advisory._errors import InputError
-from advisory.context import SCHEMA, RecordsSummary
+from advisory.context import LINK_COLUMNS, SCHEMA, RecordsSummary
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = [
     "DATE_COLUMNS",
     "ID_COLUMNS",
+    "Layout",
     "SparkRecords",
     "check_spark_tables",
     "group_records",
@@ -50,6 +54,9 @@ DATE_COLUMNS: Final = {
 _TEXT_COLUMNS: Final = {"agency", "event_type", "status", "relationship"}
 _FEW: Final = 5
 _STATUS_OK: Final = ("available", "not_applicable")
+#: The optional table of agency records to confirm (issue 13), and its columns.
+LINKS: Final = "uncertain_links"
+_COLUMNS: Final = {**SCHEMA, LINKS: LINK_COLUMNS}
 
 
 def spark_sql() -> Any:
@@ -69,8 +76,10 @@ class SparkRecords:
 def _spark_tables(data: object) -> dict[str, Any]:
     sql = spark_sql()
     tables: dict[str, Any] = {}
-    for name in SCHEMA:
+    for name in (*SCHEMA, LINKS):
         table = data.get(name) if isinstance(data, Mapping) else getattr(data, name, None)
+        if table is None and name == LINKS:
+            continue
         if table is None:
             raise InputError(
                 f"The records have no {name!r} table; expected the Spark DataFrames {list(SCHEMA)} "
@@ -114,17 +123,26 @@ def check_spark_tables(data: object) -> SparkRecords:
     checked: dict[str, Any] = {}
     for name, table in tables.items():
         types = {field.name: field.dataType for field in table.schema.fields}
-        missing = [c for c in SCHEMA[name] if c not in types]
+        missing = [c for c in _COLUMNS[name] if c not in types]
         if missing:
             raise InputError(
                 f"The {name!r} table has no column {missing[0]!r}; expected columns "
-                f"{list(SCHEMA[name])}, found {list(types)}. Rename or add the column."
+                f"{list(_COLUMNS[name])}, found {list(types)}. Rename or add the column."
             )
+        if name == LINKS:  # only its own columns, as check_records keeps them
+            types = {column: types[column] for column in LINK_COLUMNS}
         columns = []
         for column, data_type in types.items():
             kind = _kind(data_type)
             value = functions.col(f"`{column}`")
-            if column in ID_COLUMNS and column in SCHEMA[name]:
+            if name == LINKS and column in LINK_COLUMNS:
+                if kind not in ("text", "integer"):
+                    raise InputError(
+                        f"The {name!r} table's {column!r} column must be text (or integer "
+                        f"ids); found Spark type {data_type.simpleString()}."
+                    )
+                value = value.cast("string")
+            elif column in ID_COLUMNS and column in _COLUMNS[name]:
                 if kind not in ("text", "integer"):
                     raise InputError(
                         f"The {name!r} table's {column!r} column must hold ids as text or "
@@ -139,7 +157,7 @@ def check_spark_tables(data: object) -> SparkRecords:
                         f"parse text with to_date({column!r}, format) first, naming its format."
                     )
                 value = value.cast("timestamp_ntz")
-            elif column in _TEXT_COLUMNS and column in SCHEMA[name] and kind != "text":
+            elif column in _TEXT_COLUMNS and column in _COLUMNS[name] and kind != "text":
                 raise InputError(
                     f"The {name!r} table's {column!r} column must be text; found Spark type "
                     f"{data_type.simpleString()}."
@@ -202,7 +220,10 @@ def check_references(records: SparkRecords) -> None:
         ("events", "person_id"),
         ("coverage", "person_id"),
         ("cases", "person_id"),
+        (LINKS, "person_id"),
     ):
+        if name not in tables:
+            continue
         ids = tables[name].select(functions.col(column).alias("person_id"))
         unknown = ids.join(people, "person_id", "left_anti").distinct().limit(_FEW + 1)
         found = [row[0] for row in unknown.collect()]
@@ -250,12 +271,120 @@ def summarize(records: SparkRecords) -> RecordsSummary:
     )
 
 
-def group_records(records: SparkRecords, n_groups: int) -> Any:
-    """One Spark DataFrame holding every group's rows of every table.
+@dataclass(frozen=True)
+class Layout:
+    """Where each table's columns travel in one narrow Spark frame.
 
-    Columns: ``_group`` (the group), ``_table`` (which table), ``_row`` (the
-    row's position in its table) and each table's columns as
-    ``<table>__<column>`` (empty on other tables' rows).
+    Tables share typed slots (``_c<type>_<i>``): a table's ``i``-th column of
+    a Spark type goes in that type's ``i``-th slot. So a row carries as many
+    columns as the widest table has, not every table's columns, and each
+    table is rebuilt from its own slots (:meth:`unpack`).
+    """
+
+    slots: dict[str, str]
+    """Slot name -> Spark type (DDL), in frame order."""
+    columns: dict[str, dict[str, str]]
+    """Table -> {column: slot}, in the table's column order."""
+
+    @classmethod
+    def of(cls, schemas: Mapping[str, Mapping[str, str]]) -> Layout:
+        """Lay out tables given as ``{table: {column: Spark type (DDL)}}``."""
+        kinds: dict[str, int] = {}
+        slots: dict[str, str] = {}
+        columns: dict[str, dict[str, str]] = {}
+        for table, fields in schemas.items():
+            used: dict[str, int] = {}
+            columns[table] = {}
+            for column, data_type in fields.items():
+                kind = kinds.setdefault(data_type, len(kinds))
+                slot = f"_c{kind}_{used.get(data_type, 0)}"
+                used[data_type] = used.get(data_type, 0) + 1
+                slots.setdefault(slot, data_type)
+                columns[table][column] = slot
+        return cls(slots=slots, columns=columns)
+
+    @property
+    def codes(self) -> dict[str, int]:
+        """Each table's code in the ``_table`` column."""
+        return {table: code for code, table in enumerate(self.columns)}
+
+    def pack(self, frames: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
+        """One Spark frame: ``keys``, ``_table`` (the table's code) and the slots."""
+        functions = spark_sql().functions
+        parts = []
+        for table, frame in frames.items():
+            mine = {slot: column for column, slot in self.columns[table].items()}
+            parts.append(
+                frame.select(
+                    *keys,
+                    functions.lit(self.codes[table]).cast("int").alias("_table"),
+                    *[
+                        functions.col(f"`{mine[slot]}`").alias(slot)
+                        if slot in mine
+                        else functions.lit(None).cast(data_type).alias(slot)
+                        for slot, data_type in self.slots.items()
+                    ],
+                )
+            )
+        packed = parts[0]
+        for part in parts[1:]:
+            packed = packed.unionByName(part)
+        return packed
+
+    def schema(self, keys: str) -> str:
+        """Return the packed frame's Spark schema (DDL), after the ``keys`` (DDL)."""
+        slots = ", ".join(f"{slot} {data_type}" for slot, data_type in self.slots.items())
+        return f"{keys}, _table int, {slots}"
+
+    def unpack(self, batch: pa.Table, table: str, *, keys: tuple[str, ...] = ()) -> pa.Table:
+        """Return one table's rows from a packed Arrow table, with its own column names."""
+        import pyarrow.compute as pc
+
+        rows = batch.filter(pc.equal(batch.column("_table"), self.codes[table]))
+        columns = self.columns[table]
+        return rows.select([*keys, *columns.values()]).rename_columns([*keys, *columns])
+
+
+def _ddl(frame: Any) -> dict[str, str]:
+    return {field.name: field.dataType.simpleString() for field in frame.schema.fields}
+
+
+def record_layout(records: SparkRecords) -> Layout:
+    """Return the layout of the record tables (each with its own columns, ids as text)."""
+    return Layout.of({name: _ddl(table) for name, table in records.tables.items()})
+
+
+def _labels(frame: Any, n_groups: int) -> list[int]:
+    """One label per group such that Spark puts group ``g``'s rows in partition ``g``.
+
+    ``repartition(n, "_group")`` sends a row to partition ``hash(_group) mod n``.
+    Groups labelled ``0 .. n-1`` would share partitions and leave others idle
+    (with two groups, both land in one partition: one core works), so each
+    group gets the first small integer that Spark's own hash sends to its
+    partition (one tiny job).
+    """
+    functions = spark_sql().functions
+    value = functions.col("id").cast("int")
+    part = functions.pmod(functions.hash(value), functions.lit(n_groups))
+    found = (
+        frame.sparkSession.range(0, 64 * n_groups)
+        .select(value.alias("label"), part.alias("part"))
+        .groupBy("part")
+        .agg(functions.min("label").alias("label"))
+        .collect()
+    )
+    by_part = {int(row["part"]): int(row["label"]) for row in found}
+    return [by_part.get(group, group) for group in range(n_groups)]
+
+
+def group_records(records: SparkRecords, n_groups: int) -> tuple[Any, Layout]:
+    """One narrow Spark DataFrame holding every group's rows of every record table.
+
+    Columns: ``_group`` (the group), ``_row`` (the row's position in its
+    table), ``_table`` (which table) and the tables' columns in the
+    :class:`Layout`'s typed slots, partitioned by group. Which people each
+    group needs is worked out once and cached (a small table of group and
+    person), so each table is joined to it once.
     """
     functions = spark_sql().functions
     col = functions.col
@@ -263,8 +392,8 @@ def group_records(records: SparkRecords, n_groups: int) -> Any:
         name: table.withColumn("_row", functions.monotonically_increasing_id())
         for name, table in records.tables.items()
     }
-    cases, memberships = tables["cases"], tables["memberships"]
-    relationships = tables["relationships"]
+    cases, memberships = records.tables["cases"], records.tables["memberships"]
+    relationships = records.tables["relationships"]
     child_households = cases.select("case_id", col("person_id").alias("child")).join(
         memberships.select(col("person_id").alias("child"), "household_id"), "child", "left"
     )
@@ -274,11 +403,14 @@ def group_records(records: SparkRecords, n_groups: int) -> Any:
     key = functions.coalesce(
         col("household_id"), functions.concat(functions.lit("|"), col("child"))
     )
-    group_of_case = group_of_case.select(
-        "case_id",
-        "child",
-        functions.pmod(functions.hash(key), functions.lit(n_groups)).alias("_group"),
-    )
+    number = functions.pmod(functions.hash(key), functions.lit(n_groups))
+    labels = functions.array(*[functions.lit(label) for label in _labels(cases, n_groups)])
+    group_of_case = group_of_case.select("case_id", "child", labels[number].alias("_group"))
+    # cached with few partitions: a cached plan keeps its shuffle's partition count
+    # (spark.sql.shuffle.partitions, 200 by default), and every later scan of it runs that
+    # many tasks, each deserialising the plan
+    group_of_case = group_of_case.coalesce(n_groups).persist()
+    group_of_case.count()
     households = (
         child_households.join(group_of_case.select("case_id", "_group"), "case_id")
         .where(col("household_id").isNotNull())
@@ -299,43 +431,31 @@ def group_records(records: SparkRecords, n_groups: int) -> Any:
         "person_id",
     ).select("_group", col("related").alias("person_id"))
     needed = household_people.union(related).union(related_back).distinct()
+    needed = needed.coalesce(n_groups).persist()
+    needed.count()
 
-    def tagged(name: str, table: Any) -> Any:
-        return table.select(
-            "_group",
-            functions.lit(name).alias("_table"),
-            "_row",
-            *[
-                col(f"`{c}`").alias(f"{name}__{c}")
-                for c in table.columns
-                if c not in ("_row", "_group")
-            ],
-        )
-
-    parts = [
-        tagged("cases", tables["cases"].join(group_of_case.select("case_id", "_group"), "case_id"))
-    ]
-    for name in ("people", "memberships", "events", "coverage"):
-        parts.append(tagged(name, tables[name].join(needed, "person_id")))
-    both = relationships.join(needed, "person_id").join(
-        needed.select("_group", col("person_id").alias("other_id")), ["_group", "other_id"]
-    )
-    parts.append(tagged("relationships", both))
-    grouped = parts[0]
-    for part in parts[1:]:
-        grouped = grouped.unionByName(part, allowMissingColumns=True)
-    return grouped
+    parts = {"cases": tables["cases"].join(group_of_case.select("case_id", "_group"), "case_id")}
+    for name in tables:
+        if name == "relationships":
+            parts[name] = (
+                tables[name]
+                .join(needed, "person_id")
+                .join(
+                    needed.select("_group", col("person_id").alias("other_id")),
+                    ["_group", "other_id"],
+                )
+            )
+        elif name != "cases":
+            parts[name] = tables[name].join(needed, "person_id")
+    layout = record_layout(records)
+    packed = layout.pack({name: parts[name] for name in tables}, ("_group", "_row"))
+    return packed.repartition(n_groups, "_group"), layout
 
 
-def split_group(frame: pd.DataFrame, names: list[str]) -> dict[str, pd.DataFrame]:
-    """Return the tables of one group, each in its records' order with its own column names."""
+def split_group(batch: pa.Table, layout: Layout) -> dict[str, pd.DataFrame]:
+    """Return the tables of one group, each in its records' order with its own columns."""
     tables: dict[str, pd.DataFrame] = {}
-    which = frame["_table"].to_numpy()
-    for name in names:
-        prefix = f"{name}__"
-        columns = [c for c in frame.columns if c.startswith(prefix)]
-        rows = frame.loc[which == name, ["_row", *columns]].sort_values("_row", kind="stable")
-        table = rows.drop(columns="_row")
-        table.columns = [c[len(prefix) :] for c in columns]
-        tables[name] = table.reset_index(drop=True)
+    for name in layout.columns:
+        rows = layout.unpack(batch, name, keys=("_row",)).sort_by("_row")
+        tables[name] = rows.drop_columns(["_row"]).to_pandas()
     return tables
