@@ -249,9 +249,11 @@ def test_what_is_behind_and_n_more_is_said(dicts: list[dict[str, Any]]) -> None:
     more = [d["chronology_more"] for d in dicts if d["chronology_more"]]
     assert more
     for text in more:
-        # which agencies hold them; whose and what kinds is on the person lines, their
-        # dates within the past year
-        assert re.fullmatch(r"and \d+ more: [A-Z][^;()]+", text), text
+        # which agencies hold them, whose and how recent (the kinds are on the person
+        # lines): "and 5 more: Police (mother, 8 months before); Health (child, latest
+        # 8 months before)"
+        part = r"[A-Z][^;()]+ \([^;]+, (latest )?\d+ (days?|months?) before\)"
+        assert re.fullmatch(rf"and \d+ more: {part}(; {part})*", text), text
         assert any(
             agency in text
             for agency in ("Police", "Health", "Education", "Housing", "Children's social care")
@@ -284,13 +286,17 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
         for item, line in zip(d["safety"], lines, strict=True):
             if item["prompt_id"] == SEEN_ALONE_ID:
                 assert re.match(r"- See (each alone: |the .+ alone;|each adult alone;)", line)
-                assert line.endswith("; never with anyone a domestic abuse record names.")
+                assert line.endswith("; speak to the police before seeing adults together.")
             else:
                 assert line == f"- {item['agency']}: {item['shared']}.", line
                 assert item["question"] not in text  # kept in the data, never a longer line
                 if item["shared"] != NONE_SHARED:
                     shared += 1
-                    assert re.search(r"(days?|months?|years?) before\b", item["shared"]), item
+                    assert re.search(
+                        r"(days?|months?|years?) before; ask about it first$", item["shared"]
+                    ), item
+                else:  # never a clearance, never "no record" beside a record the brief lists
+                    assert "no " not in item["shared"].lower(), item
         assert "Before you go" in render_html(d)
     assert shared
 
