@@ -68,8 +68,12 @@ def test_no_question_asks_a_child_about_harm(dicts: list[dict[str, Any]]) -> Non
         assert not _HARM.search(text), text
     for name in ("child_missing_person_reports", "child_emergency_attendances"):
         assert "(ask each parent alone)" in CATALOGUE.entry(name).question_for("the child")
-    for pair in (("police", "missing_person_report"), ("police", "domestic_abuse_notification")):
-        assert "(ask each parent alone)" in RECORDS[pair][1]
+    assert "(ask each parent alone)" in RECORDS["police", "missing_person_report"][1]
+    # domestic abuse: the police are asked first; the family question (each parent alone)
+    # is the catalogue's, asked when the model relies on it
+    assert RECORDS["police", "domestic_abuse_notification"][1].startswith("What do the police")
+    question = CATALOGUE.entry("adult_domestic_abuse_notifications").question_for("the mother")
+    assert "(ask each parent alone)" in question
     # young people are only invited to say what home is like, in their own words
     alone = next(s for s in dicts[0]["safety"] if s["prompt_id"] == SEEN_ALONE_ID)
     assert "what is home like for each young person, in their own words" in alone["question"]
@@ -293,7 +297,7 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
                 if item["shared"] != NONE_SHARED:
                     shared += 1
                     assert re.search(
-                        r"(days?|months?|years?) before; ask about it first$", item["shared"]
+                        r"(days?|months?|years?) before; ask about it$", item["shared"]
                     ), item
                 else:  # never a clearance, never "no record" beside a record the brief lists
                     assert "no " not in item["shared"].lower(), item

@@ -21,9 +21,9 @@ substance misuse contacts of an adult in a household with a child under 5.
 
 Each item keeps an open question in the data, put to the adults alone;
 children are never asked about harm: the young people get only an open
-invitation to say what home is like. A model-chosen question about domestic
-abuse, missing episodes, plans or a baby's emergency care is not asked again
-(:data:`ASKED_INSTEAD`, :func:`covered_pairs`).
+invitation to say what home is like. The page shows no question on these
+lines, so a model-chosen question may ask about the same records (the model
+relying on domestic abuse is never left unasked).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from advisory.prompts._words import relative_words
 
 __all__ = [
     "AGENCIES",
-    "ASKED_INSTEAD",
     "NONE_SHARED",
     "RECORDS",
     "SEEN_ALONE",
@@ -79,8 +78,7 @@ AGENCIES: Final = (
 RECORDS: Final[dict[tuple[str, str], tuple[str, str]]] = {
     ("police", "domestic_abuse_notification"): (
         "window",
-        "How safe does each parent feel at home now, and whom do they turn to "
-        "(ask each parent alone)?",
+        "What do the police know of the notifications, and has MARAC discussed the family?",
     ),
     ("police", "arrest"): (
         "window",
@@ -132,18 +130,8 @@ _SHORT: Final = {
     "child_in_need_plan": "child in need plan",
     "assessment": "assessment",
 }
-#: Records whose line takes the place of a model-chosen question about them.
-ASKED_INSTEAD: Final = frozenset(
-    {
-        ("police", "domestic_abuse_notification"),
-        ("police", "missing_person_report"),
-        ("childrens_social_care", "child_protection_plan"),
-        ("childrens_social_care", "child_in_need_plan"),
-        ("health", "emergency_attendance"),
-    }
-)
 #: What an agency's line says when none of its records counts: never a clearance.
-NONE_SHARED: Final = "ask what they hold first; not all is shared"
+NONE_SHARED: Final = "ask what they hold first"
 #: The line on whom to see alone (``{who}``: the people, in words) and its question:
 #: the adults are asked about their own safety; young people only invited to talk.
 SEEN_ALONE_ID: Final = "safety:seen_alone"
@@ -297,7 +285,7 @@ def items_of(
         first = mine[0]
         who = _people([words.get(p, "a person not in the household") for p in found[first]])
         when = relative_words(latest[first], reference).replace(" before the referral", " before")
-        shared = f"{_SHORT[first[1]]}, {who}, {when}; ask about it first"
+        shared = f"{_SHORT[first[1]]}, {who}, {when}; ask about it"
         out.append(
             {
                 "prompt_id": f"safety:{source}",
