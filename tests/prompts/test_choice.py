@@ -97,6 +97,12 @@ _SUPPORTS = {
     "child_dental_visits",
     "child_attendance_support",
 }
+_SAFETY_FACTORS = {
+    "safety:domestic_abuse_notification": "adult_domestic_abuse_notifications",
+    "safety:missing_person_report": "child_missing_person_reports",
+    "safety:child_protection_plan": "child_previous_protection_plan",
+    "safety:emergency_attendance": "child_emergency_attendances",
+}
 
 
 def test_the_questions_follow_the_largest_steady_attributions(
@@ -107,9 +113,9 @@ def test_the_questions_follow_the_largest_steady_attributions(
     hits = cases = 0
     for i, d in enumerate(dicts):
         # the clearest recorded circumstance, concern or support (an unsteady value
-        # counts half; a support only when steady); "Before you go" asks nothing on
-        # the page, so its records compete too; the age and the number of adults are
-        # never a reason
+        # counts half; a support only when steady); a safety item asks about its
+        # records already; the age and the number of adults are never a reason
+        safety = {_SAFETY_FACTORS.get(s["prompt_id"]) for s in d["safety"]}
         recorded = [
             j
             for j in range(X.shape[1])
@@ -117,6 +123,7 @@ def test_the_questions_follow_the_largest_steady_attributions(
             and matrix[i, j] > 0
             and values[i, j] != 0
             and (X.columns[j] not in _SUPPORTS or steady[i, j])
+            and X.columns[j] not in safety
             and X.columns[j] not in ("household_adults", "child_age")
         ]
         ranked = sorted(

@@ -68,12 +68,8 @@ def test_no_question_asks_a_child_about_harm(dicts: list[dict[str, Any]]) -> Non
         assert not _HARM.search(text), text
     for name in ("child_missing_person_reports", "child_emergency_attendances"):
         assert "(ask each parent alone)" in CATALOGUE.entry(name).question_for("the child")
-    assert "(ask each parent alone)" in RECORDS["police", "missing_person_report"][1]
-    # domestic abuse: the police are asked first; the family question (each parent alone)
-    # is the catalogue's, asked when the model relies on it
-    assert RECORDS["police", "domestic_abuse_notification"][1].startswith("What do the police")
-    question = CATALOGUE.entry("adult_domestic_abuse_notifications").question_for("the mother")
-    assert "(ask each parent alone)" in question
+    for pair in (("police", "missing_person_report"), ("police", "domestic_abuse_notification")):
+        assert "(ask each parent alone)" in RECORDS[pair][1]
     # young people are only invited to say what home is like, in their own words
     alone = next(s for s in dicts[0]["safety"] if s["prompt_id"] == SEEN_ALONE_ID)
     assert "what is home like for each young person, in their own words" in alone["question"]

@@ -29,7 +29,7 @@ from advisory.prompts._gaps import case_gaps, family_gaps, links_to_confirm, par
 from advisory.prompts._guard import check_identifiers, check_language, check_question
 from advisory.prompts._people import Household
 from advisory.prompts._review import NOT_A_DECISION, OPEN_QUESTION, SCHEMA_ID, Review
-from advisory.prompts._safety import AGENCIES, RECORDS, items_of
+from advisory.prompts._safety import AGENCIES, ASKED_INSTEAD, RECORDS, items_of
 from advisory.prompts._tables import CaseTables
 from advisory.prompts._words import (
     age_words,
@@ -315,6 +315,11 @@ class ReviewBuilder:
         self._never_asked = np.array(
             [f.kind in ("household_composition", "child_age") for f in self._specs]
         )
+        #: the (agency, type) pairs of each factor, to leave out what a safety item asks
+        self._pairs = [
+            {(f.source, t) for t in f.event_types} & ASKED_INSTEAD if f.kind == "events" else set()
+            for f in self._specs
+        ]
         self._absence_ages = [e.absence_ages for e in self._entries]
         self._can_be_absent = np.array(
             [
@@ -483,8 +488,8 @@ class ReviewBuilder:
         >>> asked = builder.asked(build_context(data, advisor.definitions))
         >>> asked.shape
         (300, 24)
-        >>> # at most three model-chosen questions (general questions name no factor)
-        >>> bool(asked.sum(axis=1).le(3).all())
+        >>> # three model-chosen questions, plus any safety items of the case
+        >>> bool(asked.sum(axis=1).le(3 + len(ASKED_INSTEAD)).all())
         True
         """
         X, ids = self._factors(context)
@@ -493,7 +498,10 @@ class ReviewBuilder:
         for start in range(0, len(X), _CHUNK):
             chunk = X if len(X) <= _CHUNK else X.iloc[start : start + _CHUNK]
             chunk_ids = ids[start : start + _CHUNK]
-            choices, _, _, _ = self._choose(chunk, chunk_ids, tables)
+            references = [tables.reference_dates.get(c) for c in chunk_ids]
+            safety = SafetyRows(tables, chunk_ids, references, self.type_window)
+            choices, _, _, _, covered = self._choose(chunk, chunk_ids, tables, safety)
+            table[start : start + len(chunk_ids)] |= covered  # asked by a safety item
             for i, choice in enumerate(choices):
                 for kind, j in choice.slots:
                     if kind != "general":
@@ -546,13 +554,13 @@ class ReviewBuilder:
         return dates  # type: ignore[return-value]
 
     def _choose(
-        self, X: pd.DataFrame, ids: list[str], tables: CaseTables
-    ) -> tuple[list[Any], Any, Any, FactorRows]:
+        self, X: pd.DataFrame, ids: list[str], tables: CaseTables, safety: SafetyRows
+    ) -> tuple[list[Any], Any, Any, FactorRows, Any]:
         """Choose the questions of a chunk: the only place attributions are read.
 
         Returns the choices, the factor values, where a partly covered window has
-        records, and the records behind each factor. A record on a "Before you
-        go" line can be asked about too: that line asks no question on the page.
+        records, the records behind each factor, and where a safety item asks
+        about a factor's records.
         """
         matrix, values, steady = self._stable.steady(X)
         known = ~np.isnan(matrix)
@@ -563,6 +571,7 @@ class ReviewBuilder:
             recorded = (known & (~self._counts[None, :] | (matrix > 0))) | seen
             absent = known & self._can_be_absent[None, :] & (matrix == 0)
         recorded &= ~self._never_asked[None, :]
+        covered = self._leave_out_safety(recorded, safety, behind, tables)
         if self._age_column is not None and absent.any():
             age = matrix[:, self._age_column]
             for j, ages in enumerate(self._absence_ages):
@@ -577,13 +586,39 @@ class ReviewBuilder:
             strength=self._strength,
             hardship=self._hardship,
         )
-        return choices, matrix, seen, behind
+        return choices, matrix, seen, behind, covered
+
+    def _leave_out_safety(
+        self, recorded: Any, safety: SafetyRows, behind: FactorRows, tables: CaseTables
+    ) -> Any:
+        """Leave out of the choice the factors whose records a safety item asks about.
+
+        Returns where that happened (case x factor): a safety item asks about them.
+        """
+        covered = np.zeros_like(recorded)
+        with_pairs = [j for j, pairs in enumerate(self._pairs) if pairs]
+        need = [
+            (i, j)
+            for i, found in enumerate(safety.found)
+            if found
+            for j in with_pairs
+            if recorded[i, j]
+        ]
+        rows = behind.rows(need)
+        persons = tables.provenance.columns["person_id"]
+        for i, j in need:
+            found = safety.found[i]
+            people = {p for pair in self._pairs[j] for p in found.get(pair, ())}
+            if any(str(persons[r]) in people for r in rows[(i, j)]):
+                recorded[i, j] = False
+                covered[i, j] = True
+        return covered
 
     def _chunk_dicts(
         self, X: pd.DataFrame, ids: list[str], dates: list[str], tables: CaseTables
     ) -> list[dict[str, Any]]:
         safety = SafetyRows(tables, ids, dates, self.type_window)
-        choices, matrix, seen, behind = self._choose(X, ids, tables)
+        choices, matrix, seen, behind, _ = self._choose(X, ids, tables, safety)
         records_of = behind.records(
             [
                 (i, j)

@@ -15,7 +15,8 @@ family has, not the model's margin:
   model gives exactly nothing, or less than an eighth of the case's largest
   candidate, is never one (a sliver never sits beside a clear factor). Each is phrased by what was
   recorded, not by the sign of its value. The number of adults and the
-  child's age are never a reason (the caller leaves them out).
+  child's age are never a reason (the caller leaves them out), nor are records
+  a safety item asks about (:mod:`advisory.prompts._safety`).
 - A possible hardship indicator (housing, arrears, repairs, missed
   appointments) is asked at most once, only when it carries at least half of
   what the model relies on most for the case (recorded or not), and never
@@ -151,7 +152,7 @@ def choose(
     recorded : ndarray of bool
         Whether the case's records hold the circumstance (a count above zero,
         at least one record seen in a partly covered window), less what is
-        never asked.
+        never asked and what a safety item asks about.
     absent : ndarray of bool
         Whether the records show its absence where the catalogue asks about
         one (fully covered, at an age it applies).

@@ -21,9 +21,9 @@ substance misuse contacts of an adult in a household with a child under 5.
 
 Each item keeps an open question in the data, put to the adults alone;
 children are never asked about harm: the young people get only an open
-invitation to say what home is like. The page shows no question on these
-lines, so a model-chosen question may ask about the same records (the model
-relying on domestic abuse is never left unasked).
+invitation to say what home is like. A model-chosen question about domestic
+abuse, missing episodes, plans or a baby's emergency care is not asked again
+(:data:`ASKED_INSTEAD`, :func:`covered_pairs`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from advisory.prompts._words import relative_words
 
 __all__ = [
     "AGENCIES",
+    "ASKED_INSTEAD",
     "NONE_SHARED",
     "RECORDS",
     "SEEN_ALONE",
@@ -78,7 +79,8 @@ AGENCIES: Final = (
 RECORDS: Final[dict[tuple[str, str], tuple[str, str]]] = {
     ("police", "domestic_abuse_notification"): (
         "window",
-        "What do the police know of the notifications, and has MARAC discussed the family?",
+        "How safe does each parent feel at home now, and whom do they turn to "
+        "(ask each parent alone)?",
     ),
     ("police", "arrest"): (
         "window",
@@ -130,6 +132,16 @@ _SHORT: Final = {
     "child_in_need_plan": "child in need plan",
     "assessment": "assessment",
 }
+#: Records whose line takes the place of a model-chosen question about them.
+ASKED_INSTEAD: Final = frozenset(
+    {
+        ("police", "domestic_abuse_notification"),
+        ("police", "missing_person_report"),
+        ("childrens_social_care", "child_protection_plan"),
+        ("childrens_social_care", "child_in_need_plan"),
+        ("health", "emergency_attendance"),
+    }
+)
 #: What an agency's line says when none of its records counts: never a clearance.
 NONE_SHARED: Final = "ask what they hold first"
 #: The line on whom to see alone (``{who}``: the people, in words) and its question:
