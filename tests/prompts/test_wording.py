@@ -15,7 +15,7 @@ from advisory.prompts._choose import GENERAL, YOUNG_CHILD_VIEW
 from advisory.prompts._gaps import parent_gap
 from advisory.prompts._guard import check_question
 from advisory.prompts._people import YOUNG_PARENT
-from advisory.prompts._render import CHRONOLOGY_ONLY_KEY, EMPTY
+from advisory.prompts._render import CHRONOLOGY_ONLY_KEY, EMPTY, NONE_IN_GAP
 from advisory.prompts._safety import (
     AGENCIES,
     NONE_SHARED,
@@ -253,9 +253,11 @@ def test_what_is_behind_and_n_more_is_said(dicts: list[dict[str, Any]]) -> None:
     more = [d["chronology_more"] for d in dicts if d["chronology_more"]]
     assert more
     for text in more:
-        # which agencies hold them; whose and what kinds is on the person lines, their
-        # dates within the past year
-        assert re.fullmatch(r"and \d+ more: [A-Z][^;()]+", text), text
+        # which agencies hold them, whose and how recent (the kinds are on the person
+        # lines): "and 5 more: Police (mother, 8 months before); Health (child, latest
+        # 8 months before)"
+        part = r"[A-Z][^;()]+ \([^;]+, (latest )?\d+ (days?|months?) before\)"
+        assert re.fullmatch(rf"and \d+ more: {part}(; {part})*", text), text
         assert any(
             agency in text
             for agency in ("Police", "Health", "Education", "Housing", "Children's social care")
@@ -288,16 +290,20 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
         for item, line in zip(d["safety"], lines, strict=True):
             if item["prompt_id"] == SEEN_ALONE_ID:
                 assert re.match(r"- See (each alone: |the .+ alone;|each adult alone;)", line)
-                assert line.endswith("; never with anyone a domestic abuse record names.")
+                assert line.endswith("; speak to the police before seeing adults together.")
             else:
                 said = item["shared"]
                 if said == NONE_SHARED and line.endswith("(below)."):  # a gap: see below
-                    said = said.replace("not proof of none", "some not shared (below)")
+                    said = NONE_IN_GAP
                 assert line == f"- {item['agency']}: {said}.", line
                 assert item["question"] not in text  # kept in the data, never a longer line
                 if item["shared"] != NONE_SHARED:
                     shared += 1
-                    assert re.search(r"(days?|months?|years?) before\b", item["shared"]), item
+                    assert re.search(
+                        r"(days?|months?|years?) before; ask about it$", item["shared"]
+                    ), item
+                else:  # never a clearance, never "no record" beside a record the brief lists
+                    assert "no " not in said.lower(), item
         assert "Before you go" in render_html(d)
     assert shared
 
@@ -612,8 +618,6 @@ def test_every_question_cites_whom_and_when_or_what_no_record_shows(
 def test_no_safety_record_says_when_part_of_the_agencys_records_is_missing(
     dicts: list[dict[str, Any]],
 ) -> None:
-    from advisory.prompts._render import NONE_IN_GAP
-
     said = 0
     for d in dicts:
         gaps = {g["prompt_id"] for g in d["could_not_see"]}

@@ -745,15 +745,28 @@ class ReviewBuilder:
             if left is not None:
                 key_history.append(self._change(left, reference, who, words, agency, _LEFT))
         key_history.sort(key=lambda e: e["date"], reverse=True)
-        text = None if more == 0 else f"and {more} more: " + self._rest(batch.rest_of(i), words)
+        text = (
+            None
+            if more == 0
+            else f"and {more} more: " + self._rest(batch.rest_of(i), words, reference)
+        )
         return chronology, text, key_history
 
-    def _rest(self, rest: dict[Any, list[tuple[str, str]]], words: dict[str, str]) -> str:
-        """Say which agencies hold the unlisted records of the past year.
+    def _rest(
+        self, rest: dict[Any, list[tuple[str, str]]], words: dict[str, str], reference: str
+    ) -> str:
+        """Say what the unlisted records of the past year are: agency, whom, and how recent.
 
-        Whose they are and of which kinds is on the person lines ("Who lives here").
+        The kinds are on the person lines ("Who lives here").
         """
-        return ", ".join(self._source_labels.get(agency, agency) for agency in rest)
+        parts = []
+        for agency, found in rest.items():
+            people = list(dict.fromkeys(words.get(p, "someone elsewhere") for _, p in found))
+            days = sorted(day for day, _ in found)
+            when = relative_words(days[-1], reference).replace(" before the referral", " before")
+            latest = when if len(days) == 1 else f"latest {when}"
+            parts.append(f"{self._source_labels.get(agency, agency)} ({_who(people)}, {latest})")
+        return "; ".join(parts)
 
     @staticmethod
     def _change(

@@ -41,8 +41,8 @@ EMPTY: Final = {
     "chronology": "None shared from the past year; not proof nothing happened.",
     "key_history": "No referrals, plans, missing reports or exclusions shared; not proof of none.",
 }
-#: An agency's "no safety record" when part of its records was not shared.
-NONE_IN_GAP: Final = "no safety record; some not shared (below)"
+#: An agency's "ask what they hold first" when part of its records was not shared.
+NONE_IN_GAP: Final = "ask what they hold first; some not shared (below)"
 #: Said instead of ``EMPTY["chronology"]`` when the key history holds a record
 #: of the past year, so the two parts of "Records" never contradict each other.
 CHRONOLOGY_ONLY_KEY: Final = "None shared besides those below."

@@ -1,12 +1,14 @@
 """Before you go: the same safety lines in every brief, whatever the model says.
 
 One line per agency in a fixed order (Police/MARAC, Health, Education,
-Children's social care), each naming the safety-relevant records shared
-for that agency (kind, whom they name, how long before the referral) or
-saying that nothing of concern was shared, which is not proof of none; then
-one line on whom to see alone, from the household alone: the parents and
-partners living there (else the adults) and every young person aged 10 and
-over, each alone, never with anyone a domestic abuse record names present.
+Children's social care), each naming the first safety-relevant record
+shared for that agency (kind, whom it names, how long before the referral)
+and asking about it first, or asking what the agency holds, since not all
+is shared (never a clearance, and never "no record" beside a record the
+brief lists); then one line on whom to see alone, from the household
+alone: the parents and partners living there (else the adults), the
+referred child from 5 and every other young person from 10, each alone,
+and the police spoken to before adults are seen together.
 Every brief has the same five items, so neither their number nor their kind
 follows the model.
 
@@ -142,19 +144,20 @@ ASKED_INSTEAD: Final = frozenset(
     }
 )
 #: What an agency's line says when none of its records counts: never a clearance.
-NONE_SHARED: Final = "no safety record; not proof of none"
+NONE_SHARED: Final = "ask what they hold first"
 #: The line on whom to see alone (``{who}``: the people, in words) and its question:
 #: the adults are asked about their own safety; young people only invited to talk.
 SEEN_ALONE_ID: Final = "safety:seen_alone"
-SEEN_ALONE: Final = "See {who}; never with anyone a domestic abuse record names."
+SEEN_ALONE: Final = "See {who}; speak to the police before seeing adults together."
 _ALONE_QUESTION: Final = (
     "How safe does each adult feel at home, and whom do they turn to; "
     "what is home like for each young person, in their own words?"
 )
 _RECENT: Final = 730
 _YEAR: Final = 365
-#: Young people old enough to be seen alone.
+#: Young people old enough to be seen alone; the referred child from a younger age.
 _SEEN_ALONE_FROM: Final = 10
+_CHILD_SEEN_ALONE_FROM: Final = 5
 _BABY: Final = 2
 _YOUNG_CHILD: Final = 5
 _ADULT: Final = 18
@@ -307,7 +310,7 @@ def items_of(
         first = mine[0]
         who = _people([words.get(p, "a person not in the household") for p in found[first]])
         when = relative_words(latest[first], reference).replace(" before the referral", " before")
-        shared = f"{_SHORT[first[1]]}, {who}, {when}"
+        shared = f"{_SHORT[first[1]]}, {who}, {when}; ask about it"
         out.append(
             {
                 "prompt_id": f"safety:{source}",
@@ -343,7 +346,9 @@ def _alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) -> str:
     young = [
         p
         for p, relationship, age in household
-        if relationship in _YOUNG and isinstance(age, float) and age >= _SEEN_ALONE_FROM
+        if relationship in _YOUNG
+        and isinstance(age, float)
+        and age >= (_CHILD_SEEN_ALONE_FROM if relationship == "the child" else _SEEN_ALONE_FROM)
     ]
     chosen = [p for p in parents + young if p in words]
     if not chosen:
