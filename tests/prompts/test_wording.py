@@ -289,8 +289,12 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
         assert len(lines) == len(ids), lines
         for item, line in zip(d["safety"], lines, strict=True):
             if item["prompt_id"] == SEEN_ALONE_ID:
-                assert re.match(r"- See (each alone: |the .+ alone;|each adult alone;)", line)
-                assert line.endswith("; speak to the police before seeing adults together.")
+                assert re.match(r"- See (each alone: |the .+ alone[;.]|each adult alone[;.])", line)
+                # the police before adults are seen together, where two or more live there
+                assert (
+                    line.endswith("; speak to the police before seeing adults together.")
+                    or "police" not in line
+                ), line
             else:
                 said = item["shared"]
                 if said == NONE_SHARED and line.endswith("(below)."):  # a gap: see below
@@ -299,9 +303,7 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
                 assert item["question"] not in text  # kept in the data, never a longer line
                 if item["shared"] != NONE_SHARED:
                     shared += 1
-                    assert re.search(
-                        r"(days?|months?|years?) before; ask about it$", item["shared"]
-                    ), item
+                    assert re.search(r"(days?|months?|years?) before$", item["shared"]), item
                 else:  # never a clearance, never "no record" beside a record the brief lists
                     assert "no " not in said.lower(), item
         assert "Before you go" in render_html(d)
@@ -315,10 +317,17 @@ def test_whom_to_see_alone_follows_the_household_only(dicts: list[dict[str, Any]
             years = re.match(r"(\d+) years? old", p["age"])
             word = p["relationship"]
             young = word == "child" or word.split()[-1] in ("sister", "brother")
-            if young and years and int(years.group(1)) >= 10:
+            if years and int(years.group(1)) >= (5 if young else 18):  # grandparents too
                 assert re.search(rf"(: |, |the ){re.escape(word)}\b", line), (line, p)
             if word in ("mother", "father") or word.endswith("partner"):
                 assert re.search(rf"(: |, |the ){re.escape(word)}\b", line), (line, p)
+        adults = sum(
+            p["relationship"] != "child"
+            and p["relationship"].split()[-1] not in ("sister", "brother")
+            for p in d["household"]
+        )
+        # the police before adults are seen together, only where two or more live there
+        assert ("police" in line) == (adults > 1), (line, adults)
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,13 @@
 One line per agency in a fixed order (Police/MARAC, Health, Education,
 Children's social care), each naming the first safety-relevant record
 shared for that agency (kind, whom it names, how long before the referral)
-and asking about it first, or asking what the agency holds, since not all
-is shared (never a clearance, and never "no record" beside a record the
-brief lists); then one line on whom to see alone, from the household
-alone: the parents and partners living there (else the adults), the
-referred child from 5 and every other young person from 10, each alone,
-and the police spoken to before adults are seen together.
+or, without one, asking what the agency holds, since not all is shared
+(never a clearance, and never "no record" beside a record the brief lists;
+about as long as a record's line, so the section's length does not follow
+the model); then one line on whom to see alone, from the household
+alone: every adult living there (parents, partners, grandparents) and
+every child from 5, each alone, and the police spoken to before adults are
+seen together (where more than one adult lives there).
 Every brief has the same five items, so neither their number nor their kind
 follows the model.
 
@@ -42,6 +43,7 @@ __all__ = [
     "RECORDS",
     "SEEN_ALONE",
     "SEEN_ALONE_ID",
+    "SEEN_ALONE_ONE_ADULT",
     "counts",
     "covered_pairs",
     "items_of",
@@ -149,14 +151,15 @@ NONE_SHARED: Final = "ask what they hold first"
 #: the adults are asked about their own safety; young people only invited to talk.
 SEEN_ALONE_ID: Final = "safety:seen_alone"
 SEEN_ALONE: Final = "See {who}; speak to the police before seeing adults together."
+#: ... where one adult lives there (nobody to see together).
+SEEN_ALONE_ONE_ADULT: Final = "See {who}."
 _ALONE_QUESTION: Final = (
     "How safe does each adult feel at home, and whom do they turn to; "
     "what is home like for each young person, in their own words?"
 )
 _RECENT: Final = 730
 _YEAR: Final = 365
-#: Young people old enough to be seen alone; the referred child from a younger age.
-_SEEN_ALONE_FROM: Final = 10
+#: Children old enough to be seen alone.
 _CHILD_SEEN_ALONE_FROM: Final = 5
 _BABY: Final = 2
 _YOUNG_CHILD: Final = 5
@@ -310,7 +313,7 @@ def items_of(
         first = mine[0]
         who = _people([words.get(p, "a person not in the household") for p in found[first]])
         when = relative_words(latest[first], reference).replace(" before the referral", " before")
-        shared = f"{_SHORT[first[1]]}, {who}, {when}; ask about it"
+        shared = f"{_SHORT[first[1]]}, {who}, {when}"
         out.append(
             {
                 "prompt_id": f"safety:{source}",
@@ -323,36 +326,41 @@ def items_of(
         {
             "prompt_id": SEEN_ALONE_ID,
             "agency": "All agencies",
-            "shared": SEEN_ALONE.format(who=_alone(household, words)),
+            "shared": _seen_alone(household, words),
             "question": _ALONE_QUESTION,
         }
     )
     return out
 
 
-def _alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) -> str:
-    """Whom to see alone, from the household only: parents and partners, young people.
+def _seen_alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) -> str:
+    who, adults = _alone(household, words)
+    return (SEEN_ALONE if adults > 1 else SEEN_ALONE_ONE_ADULT).format(who=who)
 
-    A parent under 18 counts as a parent; without a parent or partner living
-    there, the adults caring for the child.
+
+def _alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) -> tuple[str, int]:
+    """Whom to see alone, from the household only, and how many adults that is.
+
+    Every adult living there (parents, partners, grandparents; a parent under
+    18 counts as a parent) and every child from 5, each alone.
     """
-    parents = [p for p, relationship, _ in household if relationship in _PARENTS]
-    if not parents:
-        parents = [
-            p
-            for p, relationship, age in household
-            if relationship not in _YOUNG and isinstance(age, float) and age >= _ADULT
-        ]
+    adults = [
+        p
+        for p, relationship, age in household
+        if relationship in _PARENTS
+        or (relationship not in _YOUNG and isinstance(age, float) and age >= _ADULT)
+    ]
     young = [
         p
         for p, relationship, age in household
         if relationship in _YOUNG
+        and p not in adults
         and isinstance(age, float)
-        and age >= (_CHILD_SEEN_ALONE_FROM if relationship == "the child" else _SEEN_ALONE_FROM)
+        and age >= _CHILD_SEEN_ALONE_FROM
     ]
-    chosen = [p for p in parents + young if p in words]
+    chosen = [p for p in adults + young if p in words]
     if not chosen:
-        return "each adult alone"
+        return "each adult alone", len(adults)
     if len(chosen) == 1:
-        return f"the {words[chosen[0]]} alone"
-    return "each alone: " + ", ".join(words[p] for p in chosen)
+        return f"the {words[chosen[0]]} alone", len(adults)
+    return "each alone: " + ", ".join(words[p] for p in chosen), len(adults)
