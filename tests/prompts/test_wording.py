@@ -21,6 +21,7 @@ from advisory.prompts._safety import (
     NONE_SHARED,
     RECORDS,
     SEEN_ALONE_ID,
+    SUPPORT_MARK,
     counts,
 )
 from advisory.prompts._words import event_words, who_words
@@ -422,7 +423,9 @@ def test_gaps_name_who_this_familys_records_leave_out(dicts: list[dict[str, Any]
             shared = [
                 s["agency"]
                 for s in d["safety"]
-                if s["prompt_id"] != SEEN_ALONE_ID and s["shared"] != NONE_SHARED
+                if s["prompt_id"] != SEEN_ALONE_ID
+                and s["shared"] != NONE_SHARED
+                and SUPPORT_MARK not in s["shared"]
             ]
             if shared:
                 said = f"- {shared[0]}: what happened has not been shared; ask before the visit."

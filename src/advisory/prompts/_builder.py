@@ -58,6 +58,19 @@ _FAMILY_WORDS: Final = {
 }
 
 
+def _supports_of(
+    people: list[dict[str, Any]], words: dict[str, str]
+) -> dict[str, tuple[str, str, str]]:
+    """Return each agency's latest support on the person lines: ``(kind, whom, when)``."""
+    found: dict[str, tuple[str, str, str, str]] = {}
+    for person in people:
+        who = words.get(person["person_id"], person["relationship"])
+        for r in person["records"]:
+            if r["support"] and r["latest"] > found.get(r["agency"], ("",))[0]:
+                found[r["agency"]] = (r["latest"], r["kinds"].split(", ")[0], who, r["when"])
+    return {agency: (kind, who, when) for agency, (_, kind, who, when) in found.items()}
+
+
 def _who(people: list[str]) -> str:
     """Name up to two people; more are "and others" (never a count)."""
     if len(people) <= 2:
@@ -675,6 +688,7 @@ class ReviewBuilder:
                     self._source_labels,
                     words,
                     self._kind_words,
+                    _supports_of(people, words),
                 ),
                 "questions": [
                     _one_adult(

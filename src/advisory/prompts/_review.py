@@ -236,9 +236,10 @@ class SafetyItem(_Part):
     agency : str
         The agency the line is about (``"All agencies"`` for whom to see alone).
     shared : str
-        The safety-relevant records shared (kind, whom they name, how long before
-        the referral), or that nothing of concern was shared (not proof of none);
-        for whom to see alone, the people.
+        The agency's first safety-relevant record shared (kind, whom it names, how
+        long before the referral), else its latest support ("... (a support), ..."),
+        else "ask what they hold first" (never a clearance); for whom to see alone,
+        the people.
     question : str
         The open question, put to the adults alone (young people are only
         invited to say what home is like), or what to ask the agency.

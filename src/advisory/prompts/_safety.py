@@ -2,8 +2,9 @@
 
 One line per agency in a fixed order (Police/MARAC, Health, Education,
 Children's social care), each naming the first safety-relevant record
-shared for that agency (kind, whom it names, how long before the referral)
-or, without one, asking what the agency holds, since not all is shared
+shared for that agency (kind, whom it names, how long before the referral),
+else its latest support ("health visitor contact (a support), sister, 3
+months before"), else asking what the agency holds, since not all is shared
 (never a clearance, and never "no record" beside a record the brief lists;
 about as long as a record's line, so the section's length does not follow
 the model); then one line on whom to see alone, from the household
@@ -44,10 +45,10 @@ __all__ = [
     "SEEN_ALONE",
     "SEEN_ALONE_ID",
     "SEEN_ALONE_ONE_ADULT",
+    "SUPPORT_MARK",
     "counts",
     "covered_pairs",
     "items_of",
-    "safety_items",
 ]
 
 #: The agencies of "Before you go", in their fixed order: (source, label, question
@@ -147,6 +148,16 @@ ASKED_INSTEAD: Final = frozenset(
 )
 #: What an agency's line says when none of its records counts: never a clearance.
 NONE_SHARED: Final = "ask what they hold first"
+#: Marks an agency's latest support on its line, where none of its records counts
+#: (reader 8: a line naming concerns only can be counted; supports get the same place).
+SUPPORT_MARK: Final = " (a support)"
+#: What to ask an agency whose line names a support, by source.
+_SUPPORT_QUESTION: Final = {
+    "police": "What do the police see going well for the family?",
+    "health": "What do the GP and health visitor see going well for the family?",
+    "education": "What does the school see going well for the children?",
+    "childrens_social_care": "What did earlier support give the family, and what helped?",
+}
 #: The line on whom to see alone (``{who}``: the people, in words) and its question:
 #: the adults are asked about their own safety; young people only invited to talk.
 SEEN_ALONE_ID: Final = "safety:seen_alone"
@@ -247,38 +258,6 @@ def covered_pairs(
     return found
 
 
-def safety_items(
-    case_id: str,
-    reference: str,
-    tables: CaseTables,
-    windows: dict[tuple[str, str], int],
-    labels: dict[str, str],
-    words: dict[str, str],
-    kinds: dict[str, str],
-) -> list[dict[str, Any]]:
-    """Return the case's "Before you go" items (one case; a batch uses :func:`items_of`)."""
-    found = covered_pairs(case_id, reference, tables, windows)
-    cols = tables.records.columns
-    dates, pairs, _ = tables.record_rows
-    latest: dict[tuple[str, str], str] = {}
-    for r in tables.records.rows(case_id):
-        pair, day = pairs[r], dates[r]
-        if (
-            pair in found
-            and day is not None
-            and day <= reference
-            and str(cols["person_id"][r]) in found[pair]
-            and day > latest.get(pair, "")
-        ):
-            latest[pair] = day
-    h = tables.household.columns
-    household = [
-        (str(h["person_id"][r]), h["relationship"][r], h["age"][r])
-        for r in tables.household.rows(case_id)
-    ]
-    return items_of(found, latest, household, reference, labels, words, kinds)
-
-
 def items_of(
     found: dict[tuple[str, str], list[str]],
     latest: dict[tuple[str, str], str],
@@ -287,17 +266,32 @@ def items_of(
     labels: dict[str, str],
     words: dict[str, str],
     kinds: dict[str, str],
+    supports: dict[str, tuple[str, str, str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Return the five "Before you go" items of a case's records already found.
 
     ``found`` as :func:`covered_pairs` returns it, ``latest`` the latest date of
     each of its pairs' records, ``household`` each member's ``(person_id,
     relationship, age)``, ``words`` each person's relationship in words and
-    ``kinds`` each record type in words. ``labels`` is kept for callers.
+    ``kinds`` each record type in words. ``supports`` gives each agency's
+    (label in ``labels``) latest support as ``(kind, whom, when)``: named on the
+    agency's line when none of its records counts.
     """
     out = []
     for source, label, none_question in AGENCIES:
         mine = [pair for pair in RECORDS if pair[0] == source and pair in found]
+        support = (supports or {}).get(labels.get(source, label)) if not mine else None
+        if support is not None:
+            kind, who, when = support
+            out.append(
+                {
+                    "prompt_id": f"safety:{source}",
+                    "agency": label,
+                    "shared": f"{kind}{SUPPORT_MARK}, {who}, {when}",
+                    "question": _SUPPORT_QUESTION[source],
+                }
+            )
+            continue
         if not mine:
             out.append(
                 {
