@@ -19,6 +19,8 @@ from advisory.prompts._render import CHRONOLOGY_ONLY_KEY, EMPTY, NONE_IN_GAP
 from advisory.prompts._safety import (
     AGENCIES,
     NONE_SHARED,
+    OBSERVE,
+    POLICE_FIRST,
     RECORDS,
     SEEN_ALONE_ID,
     SUPPORT_MARK,
@@ -292,10 +294,7 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
             if item["prompt_id"] == SEEN_ALONE_ID:
                 assert re.match(r"- See (each alone: |the .+ alone[;.]|each adult alone[;.])", line)
                 # the police before adults are seen together, where two or more live there
-                assert (
-                    line.endswith("; speak to the police before seeing adults together.")
-                    or "police" not in line
-                ), line
+                assert line.endswith(f"; {POLICE_FIRST}.") or "police" not in line, line
             else:
                 said = item["shared"]
                 if said == NONE_SHARED and line.endswith("(below)."):  # a gap: see below
@@ -329,6 +328,10 @@ def test_whom_to_see_alone_follows_the_household_only(dicts: list[dict[str, Any]
         )
         # the police before adults are seen together, only where two or more live there
         assert ("police" in line) == (adults > 1), (line, adults)
+        # a child under 5 is seen with each carer (reader 9: never listed to be seen)
+        child = next(p for p in d["household"] if p["relationship"] == "child")
+        baby = bool(re.match(r"(under 1 year|[1-4] years?) old", child["age"]))
+        assert (OBSERVE in line) == baby, (line, child["age"])
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ months before"), else asking what the agency holds, since not all is shared
 about as long as a record's line, so the section's length does not follow
 the model); then one line on whom to see alone, from the household
 alone: every adult living there (parents, partners, grandparents) and
-every child from 5, each alone, and the police spoken to before adults are
+every child from 5, each alone (a younger referred child seen with each
+carer), and the police spoken to before adults are
 seen together (where more than one adult lives there).
 Every brief has the same five items, so neither their number nor their kind
 follows the model.
@@ -41,10 +42,10 @@ __all__ = [
     "AGENCIES",
     "ASKED_INSTEAD",
     "NONE_SHARED",
+    "OBSERVE",
+    "POLICE_FIRST",
     "RECORDS",
-    "SEEN_ALONE",
     "SEEN_ALONE_ID",
-    "SEEN_ALONE_ONE_ADULT",
     "SUPPORT_MARK",
     "counts",
     "covered_pairs",
@@ -161,9 +162,9 @@ _SUPPORT_QUESTION: Final = {
 #: The line on whom to see alone (``{who}``: the people, in words) and its question:
 #: the adults are asked about their own safety; young people only invited to talk.
 SEEN_ALONE_ID: Final = "safety:seen_alone"
-SEEN_ALONE: Final = "See {who}; speak to the police before seeing adults together."
-#: ... where one adult lives there (nobody to see together).
-SEEN_ALONE_ONE_ADULT: Final = "See {who}."
+POLICE_FIRST: Final = "speak to the police before seeing adults together"
+#: Where the referred child is under 5: seen with each carer (too young to see alone).
+OBSERVE: Final = "see the child with each carer"
 _ALONE_QUESTION: Final = (
     "How safe does each adult feel at home, and whom do they turn to; "
     "what is home like for each young person, in their own words?"
@@ -328,8 +329,21 @@ def items_of(
 
 
 def _seen_alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) -> str:
+    """Return the line on whom to see alone.
+
+    A child under 5 is seen with each carer; the police come first where two or
+    more adults live there (nobody to see together where one does).
+    """
     who, adults = _alone(household, words)
-    return (SEEN_ALONE if adults > 1 else SEEN_ALONE_ONE_ADULT).format(who=who)
+    parts = [f"See {who}"]
+    if any(
+        relationship == "the child" and isinstance(age, float) and age < _CHILD_SEEN_ALONE_FROM
+        for _, relationship, age in household
+    ):
+        parts.append(OBSERVE)
+    if adults > 1:
+        parts.append(POLICE_FIRST)
+    return "; ".join(parts) + "."
 
 
 def _alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) -> tuple[str, int]:
