@@ -18,6 +18,7 @@ from advisory.prompts._people import YOUNG_PARENT
 from advisory.prompts._render import CHRONOLOGY_ONLY_KEY, EMPTY, NONE_IN_GAP
 from advisory.prompts._safety import (
     AGENCIES,
+    NO_VISITOR,
     NONE_SHARED,
     OBSERVE,
     POLICE_FIRST,
@@ -301,6 +302,8 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
                     said = NONE_IN_GAP
                 assert line == f"- {item['agency']}: {said}.", line
                 assert item["question"] not in text  # kept in the data, never a longer line
+                if item["shared"] == NO_VISITOR:  # a baby's missing record, said (below)
+                    continue
                 if item["shared"] != NONE_SHARED:
                     shared += 1
                     assert re.search(r"(days?|months?|years?) before$", item["shared"]), item
@@ -429,6 +432,7 @@ def test_gaps_name_who_this_familys_records_leave_out(dicts: list[dict[str, Any]
                 if s["prompt_id"] != SEEN_ALONE_ID
                 and s["shared"] != NONE_SHARED
                 and SUPPORT_MARK not in s["shared"]
+                and s["shared"] != NO_VISITOR
             ]
             if shared:
                 said = f"- {shared[0]}: what happened has not been shared; ask before the visit."
@@ -655,3 +659,24 @@ def test_one_parent_is_named_where_a_question_says_each_parent() -> None:
     assert asked.startswith("How safe does the mother feel at home now")
     assert asked.endswith("(ask the mother alone)?")
     assert "each parent" not in asked
+
+
+def test_a_baby_without_a_health_visitor_record_is_said(dicts: list[dict[str, Any]]) -> None:
+    # reader 9: "the youngest children are invisible" -- the Health line says it
+    said = 0
+    for d in dicts:
+        baby = any(
+            re.match(r"(under 1 year|1 year) old", p["age"])
+            and (p["relationship"] == "child" or p["relationship"].endswith(("sister", "brother")))
+            for p in d["household"]
+        )
+        visited = any(
+            "health visitor contact" in r["kinds"] for p in d["household"] for r in p["records"]
+        )
+        health = next(s for s in d["safety"] if s["prompt_id"] == "safety:health")
+        if baby and not visited and not re.search(r"before$", health["shared"]):
+            said += 1
+            assert health["shared"] == NO_VISITOR, (d["case_id"], health)
+        elif health["shared"] == NO_VISITOR:
+            raise AssertionError((d["case_id"], "no baby without a visitor", health))
+    assert said

@@ -71,6 +71,23 @@ def _supports_of(
     return {agency: (kind, who, when) for agency, (_, kind, who, when) in found.items()}
 
 
+#: How the person lines name a health visitor contact.
+_VISITOR_WORDS: Final = event_words("health_visitor_contact")
+
+
+def _unseen_baby(members: list[tuple[str, Any, Any]], people: list[dict[str, Any]]) -> bool:
+    """Whether a child under 2 lives there and no health visitor contact was shared."""
+    baby = any(
+        relationship in ("the child", "sibling", "half_sibling")
+        and isinstance(age, float)
+        and age < 2
+        for _, relationship, age in members
+    )
+    return baby and not any(
+        _VISITOR_WORDS in r["kinds"] for person in people for r in person["records"]
+    )
+
+
 def _who(people: list[str]) -> str:
     """Name up to two people; more are "and others" (never a count)."""
     if len(people) <= 2:
@@ -689,6 +706,7 @@ class ReviewBuilder:
                     words,
                     self._kind_words,
                     _supports_of(people, words),
+                    unseen_baby=_unseen_baby(batch.members_of(i), people),
                 ),
                 "questions": [
                     _one_adult(

@@ -19,7 +19,7 @@ from typing import Any, Final
 from advisory.prompts._checked import record_ids
 from advisory.prompts._choose import GENERAL_RECORDED, YOUNG_CHILD_VIEW
 from advisory.prompts._guard import check_language
-from advisory.prompts._safety import NONE_SHARED, SEEN_ALONE_ID, SUPPORT_MARK
+from advisory.prompts._safety import NO_VISITOR, NONE_SHARED, SEEN_ALONE_ID, SUPPORT_MARK
 from advisory.prompts._schema import check_schema_id
 from advisory.prompts._words import relative_words
 
@@ -198,6 +198,7 @@ def _open_gap(review: Mapping[str, Any]) -> str:
             if s["prompt_id"] != SEEN_ALONE_ID
             and s["shared"] != NONE_SHARED
             and SUPPORT_MARK not in s["shared"]
+            and s["shared"] != NO_VISITOR
         ),
         None,
     )

@@ -42,6 +42,7 @@ __all__ = [
     "AGENCIES",
     "ASKED_INSTEAD",
     "NONE_SHARED",
+    "NO_VISITOR",
     "OBSERVE",
     "POLICE_FIRST",
     "RECORDS",
@@ -152,6 +153,9 @@ NONE_SHARED: Final = "ask what they hold first"
 #: Marks an agency's latest support on its line, where none of its records counts
 #: (reader 8: a line naming concerns only can be counted; supports get the same place).
 SUPPORT_MARK: Final = " (a support)"
+#: The Health line for a baby with no health visitor contact shared.
+NO_VISITOR: Final = "no health visitor record of the baby; ask them first"
+_NO_VISITOR_QUESTION: Final = "What does the health visitor know of the baby and the family?"
 #: What to ask an agency whose line names a support, by source.
 _SUPPORT_QUESTION: Final = {
     "police": "What do the police see going well for the family?",
@@ -268,6 +272,8 @@ def items_of(
     words: dict[str, str],
     kinds: dict[str, str],
     supports: dict[str, tuple[str, str, str]] | None = None,
+    *,
+    unseen_baby: bool = False,
 ) -> list[dict[str, Any]]:
     """Return the five "Before you go" items of a case's records already found.
 
@@ -276,12 +282,24 @@ def items_of(
     relationship, age)``, ``words`` each person's relationship in words and
     ``kinds`` each record type in words. ``supports`` gives each agency's
     (label in ``labels``) latest support as ``(kind, whom, when)``: named on the
-    agency's line when none of its records counts.
+    agency's line when none of its records counts. ``unseen_baby``: a child under
+    2 lives there and no health visitor contact was shared, which the Health line
+    says when none of its records counts (reader 9: the youngest were invisible).
     """
     out = []
     for source, label, none_question in AGENCIES:
         mine = [pair for pair in RECORDS if pair[0] == source and pair in found]
         support = (supports or {}).get(labels.get(source, label)) if not mine else None
+        if source == "health" and unseen_baby and not mine:
+            out.append(
+                {
+                    "prompt_id": f"safety:{source}",
+                    "agency": label,
+                    "shared": NO_VISITOR,
+                    "question": _NO_VISITOR_QUESTION,
+                }
+            )
+            continue
         if support is not None:
             kind, who, when = support
             out.append(
