@@ -121,7 +121,8 @@ def _sections(dicts: list[dict[str, Any]]) -> pd.DataFrame:
 #: question cites whom and when or what no record shows) the text (+0.333), HTML (+0.325), words
 #: (+0.313) and JSON (+0.339) lengths pass. Still over: the JSON of the questions (+0.469):
 #: the ids, questions and citations of the factors of high margins are longer, and which
-#: factors are asked must follow the model. Figures in the closing note of issue 13. Strict: an unexpected pass fails, so the mark goes.
+#: factors are asked must follow the model. Figures in the closing note of issue 13.
+#: Strict: an unexpected pass fails, so the mark goes.
 _OPEN_CONTRACT = pytest.mark.xfail(
     strict=True,
     reason="issue 13: the questions' JSON length (+0.469) exceeds the raw count's rho + 0.05 "
