@@ -42,8 +42,8 @@ line under each general question, compact citations) the text, HTML, words
 and JSON lengths pass (+0.355, +0.343, +0.320, +0.343); the questions' JSON
 (+0.477; +0.469 with the final wording of the round) does not: it follows
 which factors are asked (their ids, questions and citations are longer for
-the factors of high margins), which is what the choice must follow. Tried: a fixed supports place (with the concern places as
-before or chosen by magnitude) keeps the strength count constant, but general
+the factors of high margins), which is what the choice must follow. Tried: a
+fixed supports place (with the concern places as before or chosen by magnitude) keeps the strength count constant, but general
 questions then fill the concern places at low margins (general -0.45 to
 -0.50, questions' JSON +0.66); absences competing freely, or filling before
 general questions, bring the strength count back to -0.56 to -0.60 (an
