@@ -31,24 +31,26 @@ family has, not the model's margin:
 Their order is set by the case id alone (a hash), so position carries nothing
 of the model; a hardship question is never first.
 
-Measured on the contract's held-out cases (5,000, seed 0; 1,500 briefs; limit
-0.372 = the raw household record count's 0.322 + 0.05), against the design
-before it (two concern places, a fixed supports place, the age a reason, a
-concern asked only at a quarter of the case's largest attribution), both with
-the wording of issue-13w at b27ff37: strength questions' rho -0.525 -> -0.345,
-circumstances +0.288 -> +0.324, general questions -> -0.324 (all pass); the
-questions' JSON length +0.447 -> +0.477. With issue-13w's later wording (a
-line under each general question, compact citations) the text, HTML, words
-and JSON lengths pass (+0.355, +0.343, +0.320, +0.343); the questions' JSON
-(+0.477; +0.469 with the final wording of the round) does not: it follows
-which factors are asked (their ids, questions and citations are longer for
-the factors of high margins), which is what the choice must follow. Tried: a
-fixed supports place (with the concern places as before or chosen by magnitude) keeps the strength count constant, but general
-questions then fill the concern places at low margins (general -0.45 to
--0.50, questions' JSON +0.66); absences competing freely, or filling before
-general questions, bring the strength count back to -0.56 to -0.60 (an
-absence question is about a support); an opaque fixed-length prompt id moves
-the questions' JSON by 0.002. See the closing note of issue 13.
+Measured on the contract's held-out cases (5,000, seed 0; 1,500 briefs;
+limit 0.372 = the raw household record count's 0.322 + 0.05), against the
+design before it (two concern places, a fixed supports place, the age a
+reason, a concern asked only at a quarter of the case's largest
+attribution), both with the wording of issue-13w at b27ff37: strength
+questions' rho -0.525 -> -0.345, circumstances +0.288 -> +0.324, general
+questions -> -0.324 (all pass); the questions' JSON length +0.447 -> +0.477.
+With issue-13w's later wording (a line under each general question, compact
+citations) the text, HTML, words and JSON lengths pass (+0.355, +0.343,
++0.320, +0.343); the questions' JSON (+0.477; +0.469 with the final wording
+of the round) does not: it follows which factors are asked (their ids,
+questions and citations are longer for the factors of high margins), which
+is what the choice must follow. Tried: a fixed supports place (with the
+concern places as before or chosen by magnitude) keeps the strength count
+constant, but general questions then fill the concern places at low margins
+(general -0.45 to -0.50, questions' JSON +0.66); absences competing freely,
+or filling before general questions, bring the strength count back to -0.56
+to -0.60 (an absence question is about a support); an opaque fixed-length
+prompt id moves the questions' JSON by 0.002. See the closing note of issue
+13.
 """
 
 from __future__ import annotations
