@@ -18,13 +18,13 @@ from advisory.prompts._people import YOUNG_PARENT
 from advisory.prompts._render import CHRONOLOGY_ONLY_KEY, EMPTY, NONE_IN_GAP
 from advisory.prompts._safety import (
     AGENCIES,
+    LATEST_QUESTION,
     NO_VISITOR,
     NONE_SHARED,
     OBSERVE,
     POLICE_FIRST,
     RECORDS,
     SEEN_ALONE_ID,
-    SUPPORT_MARK,
     counts,
 )
 from advisory.prompts._words import event_words, who_words
@@ -331,10 +331,13 @@ def test_whom_to_see_alone_follows_the_household_only(dicts: list[dict[str, Any]
         )
         # the police before adults are seen together, only where two or more live there
         assert ("police" in line) == (adults > 1), (line, adults)
-        # a child under 5 is seen with each carer (reader 9: never listed to be seen)
-        child = next(p for p in d["household"] if p["relationship"] == "child")
-        baby = bool(re.match(r"(under 1 year|[1-4] years?) old", child["age"]))
-        assert (OBSERVE in line) == baby, (line, child["age"])
+        # each child under 5 is seen with each carer (reader 9-10: never listed to be seen)
+        baby = any(
+            re.match(r"(under 1 year|[1-4] years?) old", p["age"])
+            and (p["relationship"] == "child" or p["relationship"].endswith(("sister", "brother")))
+            for p in d["household"]
+        )
+        assert (OBSERVE in line) == baby, line
 
 
 @pytest.mark.parametrize(
@@ -431,7 +434,7 @@ def test_gaps_name_who_this_familys_records_leave_out(dicts: list[dict[str, Any]
                 for s in d["safety"]
                 if s["prompt_id"] != SEEN_ALONE_ID
                 and s["shared"] != NONE_SHARED
-                and SUPPORT_MARK not in s["shared"]
+                and s["question"] not in LATEST_QUESTION.values()
                 and s["shared"] != NO_VISITOR
             ]
             if shared:

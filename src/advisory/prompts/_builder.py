@@ -58,17 +58,17 @@ _FAMILY_WORDS: Final = {
 }
 
 
-def _supports_of(
+def _latest_of(
     people: list[dict[str, Any]], words: dict[str, str]
 ) -> dict[str, tuple[str, str, str]]:
-    """Return each agency's latest support on the person lines: ``(kind, whom, when)``."""
+    """Return each agency's latest record on the person lines: ``(kinds, whom, when)``."""
     found: dict[str, tuple[str, str, str, str]] = {}
     for person in people:
         who = words.get(person["person_id"], person["relationship"])
         for r in person["records"]:
-            if r["support"] and r["latest"] > found.get(r["agency"], ("",))[0]:
-                found[r["agency"]] = (r["latest"], r["kinds"].split(", ")[0], who, r["when"])
-    return {agency: (kind, who, when) for agency, (_, kind, who, when) in found.items()}
+            if r["latest"] > found.get(r["agency"], ("",))[0]:
+                found[r["agency"]] = (r["latest"], r["kinds"], who, r["when"])
+    return {agency: (kinds, who, when) for agency, (_, kinds, who, when) in found.items()}
 
 
 #: How the person lines name a health visitor contact.
@@ -705,7 +705,7 @@ class ReviewBuilder:
                     self._source_labels,
                     words,
                     self._kind_words,
-                    _supports_of(people, words),
+                    _latest_of(people, words),
                     unseen_baby=_unseen_baby(batch.members_of(i), people),
                 ),
                 "questions": [

@@ -19,7 +19,7 @@ from typing import Any, Final
 from advisory.prompts._checked import record_ids
 from advisory.prompts._choose import GENERAL_RECORDED, YOUNG_CHILD_VIEW
 from advisory.prompts._guard import check_language
-from advisory.prompts._safety import NO_VISITOR, NONE_SHARED, SEEN_ALONE_ID, SUPPORT_MARK
+from advisory.prompts._safety import LATEST_QUESTION, NO_VISITOR, NONE_SHARED, SEEN_ALONE_ID
 from advisory.prompts._schema import check_schema_id
 from advisory.prompts._words import relative_words
 
@@ -189,6 +189,10 @@ _CONFIRM_GP_SEEN: Final = (
 )
 
 
+#: The questions of agency lines that name a record which is not a safety record.
+_NOT_SAFETY: Final = frozenset(LATEST_QUESTION.values())
+
+
 def _open_gap(review: Mapping[str, Any]) -> str:
     """Return the gap said when "Not in these records" has none: specific to the case."""
     shared = next(
@@ -197,7 +201,7 @@ def _open_gap(review: Mapping[str, Any]) -> str:
             for s in review["safety"]
             if s["prompt_id"] != SEEN_ALONE_ID
             and s["shared"] != NONE_SHARED
-            and SUPPORT_MARK not in s["shared"]
+            and s["question"] not in _NOT_SAFETY
             and s["shared"] != NO_VISITOR
         ),
         None,

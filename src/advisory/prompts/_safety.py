@@ -3,13 +3,13 @@
 One line per agency in a fixed order (Police/MARAC, Health, Education,
 Children's social care), each naming the first safety-relevant record
 shared for that agency (kind, whom it names, how long before the referral),
-else its latest support ("health visitor contact (a support), sister, 3
-months before"), else asking what the agency holds, since not all is shared
+else its latest record of any kind ("dental visit, child, 3 months
+before"; no value put on it), else asking what the agency holds, since not all is shared
 (never a clearance, and never "no record" beside a record the brief lists;
 about as long as a record's line, so the section's length does not follow
 the model); then one line on whom to see alone, from the household
 alone: every adult living there (parents, partners, grandparents) and
-every child from 5, each alone (a younger referred child seen with each
+every child from 5, each alone (each child under 5 seen with each
 carer), and the police spoken to before adults are
 seen together (where more than one adult lives there).
 Every brief has the same five items, so neither their number nor their kind
@@ -41,13 +41,13 @@ from advisory.prompts._words import relative_words
 __all__ = [
     "AGENCIES",
     "ASKED_INSTEAD",
+    "LATEST_QUESTION",
     "NONE_SHARED",
     "NO_VISITOR",
     "OBSERVE",
     "POLICE_FIRST",
     "RECORDS",
     "SEEN_ALONE_ID",
-    "SUPPORT_MARK",
     "counts",
     "covered_pairs",
     "items_of",
@@ -150,25 +150,23 @@ ASKED_INSTEAD: Final = frozenset(
 )
 #: What an agency's line says when none of its records counts: never a clearance.
 NONE_SHARED: Final = "ask what they hold first"
-#: Marks an agency's latest support on its line, where none of its records counts
-#: (reader 8: a line naming concerns only can be counted; supports get the same place).
-SUPPORT_MARK: Final = " (a support)"
 #: The Health line for a baby with no health visitor contact shared.
 NO_VISITOR: Final = "no health visitor record of the baby; ask them first"
 _NO_VISITOR_QUESTION: Final = "What does the health visitor know of the baby and the family?"
-#: What to ask an agency whose line names a support, by source.
-_SUPPORT_QUESTION: Final = {
-    "police": "What do the police see going well for the family?",
-    "health": "What do the GP and health visitor see going well for the family?",
-    "education": "What does the school see going well for the children?",
-    "childrens_social_care": "What did earlier support give the family, and what helped?",
+#: What to ask an agency whose line names its latest record (none of them a safety
+#: record), by source.
+LATEST_QUESTION: Final = {
+    "police": "What were the police contacts about, and what came of them?",
+    "health": "What do the GP and health visitor know of the family's health and care?",
+    "education": "What does the school see of the children's days and attendance?",
+    "childrens_social_care": "What did the earlier work with the family find and give?",
 }
 #: The line on whom to see alone (``{who}``: the people, in words) and its question:
 #: the adults are asked about their own safety; young people only invited to talk.
 SEEN_ALONE_ID: Final = "safety:seen_alone"
 POLICE_FIRST: Final = "speak to the police before seeing adults together"
-#: Where the referred child is under 5: seen with each carer (too young to see alone).
-OBSERVE: Final = "see the child with each carer"
+#: Where a child under 5 lives there: seen with each carer (too young to see alone).
+OBSERVE: Final = "see each child under 5 with each carer"
 _ALONE_QUESTION: Final = (
     "How safe does each adult feel at home, and whom do they turn to; "
     "what is home like for each young person, in their own words?"
@@ -271,7 +269,7 @@ def items_of(
     labels: dict[str, str],
     words: dict[str, str],
     kinds: dict[str, str],
-    supports: dict[str, tuple[str, str, str]] | None = None,
+    latest_records: dict[str, tuple[str, str, str]] | None = None,
     *,
     unseen_baby: bool = False,
 ) -> list[dict[str, Any]]:
@@ -280,16 +278,17 @@ def items_of(
     ``found`` as :func:`covered_pairs` returns it, ``latest`` the latest date of
     each of its pairs' records, ``household`` each member's ``(person_id,
     relationship, age)``, ``words`` each person's relationship in words and
-    ``kinds`` each record type in words. ``supports`` gives each agency's
-    (label in ``labels``) latest support as ``(kind, whom, when)``: named on the
-    agency's line when none of its records counts. ``unseen_baby``: a child under
+    ``kinds`` each record type in words. ``latest_records`` gives each
+    agency's (label in ``labels``) latest record on the person lines as
+    ``(kinds, whom, when)``: named on the agency's line, with no value put on
+    it, when none of its records counts (reader 10). ``unseen_baby``: a child under
     2 lives there and no health visitor contact was shared, which the Health line
     says when none of its records counts (reader 9: the youngest were invisible).
     """
     out = []
     for source, label, none_question in AGENCIES:
         mine = [pair for pair in RECORDS if pair[0] == source and pair in found]
-        support = (supports or {}).get(labels.get(source, label)) if not mine else None
+        support = (latest_records or {}).get(labels.get(source, label)) if not mine else None
         if source == "health" and unseen_baby and not mine:
             out.append(
                 {
@@ -306,8 +305,8 @@ def items_of(
                 {
                     "prompt_id": f"safety:{source}",
                     "agency": label,
-                    "shared": f"{kind}{SUPPORT_MARK}, {who}, {when}",
-                    "question": _SUPPORT_QUESTION[source],
+                    "shared": f"{kind}, {who}, {when}",
+                    "question": LATEST_QUESTION[source],
                 }
             )
             continue
@@ -349,13 +348,13 @@ def items_of(
 def _seen_alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) -> str:
     """Return the line on whom to see alone.
 
-    A child under 5 is seen with each carer; the police come first where two or
+    Each child under 5 is seen with each carer; the police come first where two or
     more adults live there (nobody to see together where one does).
     """
     who, adults = _alone(household, words)
     parts = [f"See {who}"]
     if any(
-        relationship == "the child" and isinstance(age, float) and age < _CHILD_SEEN_ALONE_FROM
+        relationship in _YOUNG and isinstance(age, float) and age < _CHILD_SEEN_ALONE_FROM
         for _, relationship, age in household
     ):
         parts.append(OBSERVE)
