@@ -664,6 +664,25 @@ def test_one_parent_is_named_where_a_question_says_each_parent() -> None:
     assert "each parent" not in asked
 
 
+def test_no_one_a_domestic_abuse_notification_names_is_asked_first() -> None:
+    # reader 7-11, unsafe: "ask each parent alone" where two men are named in notifications
+    from advisory.prompts._builder import _asked_alone
+
+    question = {"question": "What has changed since the earlier referral (ask each parent alone)?"}
+    adults = ["mother", "father", "mother's partner"]
+    asked = _asked_alone(question, adults, [], ["father", "mother's partner"])["question"]
+    assert asked.endswith("(ask the mother alone, after speaking to the police)?"), asked
+    asked = _asked_alone(question, adults, [], ["mother", "father", "mother's partner"])
+    assert asked["question"].endswith("(ask each parent alone, after speaking to the police)?")
+    asked = _asked_alone(question, ["mother", "father"], [], ["mother", "father"])
+    assert asked["question"].endswith(
+        "(ask the mother and father, each alone, after speaking to the police)?"
+    )
+    asked = _asked_alone(question, ["mother", "grandmother"], [], ["mother"])["question"]
+    assert asked.endswith("(ask the mother alone, after speaking to the police)?"), asked
+    assert _asked_alone(question, adults, [], [])["question"] == question["question"]
+
+
 def test_a_baby_without_a_health_visitor_record_is_said(dicts: list[dict[str, Any]]) -> None:
     # reader 9: "the youngest children are invisible" -- the Health line says it
     said = 0

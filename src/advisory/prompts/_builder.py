@@ -153,6 +153,8 @@ def _told_apart(
 
 
 #: A catalogue question's "ask each ... alone" and who it means.
+#: The record type whose adults are never asked first (domestic abuse notifications).
+_ABUSE: Final = ("police", "domestic_abuse_notification")
 _ALONE: Final = (
     ("(ask each parent alone)", False),
     ("(ask each alone)", False),
@@ -167,8 +169,16 @@ _OWN: Final = {
 }
 
 
-def _asked_alone(question: dict[str, Any], adults: list[str], young: list[str]) -> dict[str, Any]:
-    """Say whom to ask alone with the household's own adults ("ask the father alone")."""
+def _asked_alone(
+    question: dict[str, Any], adults: list[str], young: list[str], named: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Say whom to ask alone with the household's own adults ("ask the father alone").
+
+    ``named``: the adults a domestic abuse notification of the window names. A
+    question to each parent goes to the others alone, after speaking to the
+    police ("ask the mother alone, after speaking to the police"), so it is never
+    put first to someone a notification names (reader verdicts 7-11).
+    """
     text = question["question"]
     for phrase, with_young in _ALONE:
         if phrase not in text:
@@ -177,6 +187,18 @@ def _asked_alone(question: dict[str, Any], adults: list[str], young: list[str]) 
         if phrase == "(ask each parent alone)":
             parents = [w for w in adults if w in ("mother", "father") or w.endswith("partner")]
             people = parents or adults  # no parent here: the adults caring for the child
+            if named and any(w in named for w in people):
+                others = [w for w in people if w not in named]
+                if len(others) == 1:
+                    who = f"the {others[0]} alone"
+                elif len(people) == 1:
+                    who = f"the {people[0]} alone"
+                elif len(people) == 2:
+                    who = f"the {people[0]} and {people[1]}, each alone"
+                else:
+                    who = "each parent alone"
+                text = text.replace(phrase, f"(ask {who}, after speaking to the police)")
+                return {**question, "question": text}
         if not people or len(people) > 2:
             return question
         if len(people) == 1:
@@ -723,6 +745,7 @@ class ReviewBuilder:
                             ),
                             adults,
                             young,
+                            [words[p] for p in safety.found[i].get(_ABUSE, ()) if p in words],
                         ),
                         adults,
                     )
