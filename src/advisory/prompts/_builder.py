@@ -75,17 +75,9 @@ def _latest_of(
 _VISITOR_WORDS: Final = event_words("health_visitor_contact")
 
 
-def _unseen_baby(members: list[tuple[str, Any, Any]], people: list[dict[str, Any]]) -> bool:
-    """Whether a child under 2 lives there and no health visitor contact was shared."""
-    baby = any(
-        relationship in ("the child", "sibling", "half_sibling")
-        and isinstance(age, float)
-        and age < 2
-        for _, relationship, age in members
-    )
-    return baby and not any(
-        _VISITOR_WORDS in r["kinds"] for person in people for r in person["records"]
-    )
+def _visited(people: list[dict[str, Any]]) -> bool:
+    """Whether the person lines hold a health visitor contact."""
+    return any(_VISITOR_WORDS in r["kinds"] for person in people for r in person["records"])
 
 
 def _who(people: list[str]) -> str:
@@ -728,7 +720,7 @@ class ReviewBuilder:
                     words,
                     self._kind_words,
                     _latest_of(people, words),
-                    unseen_baby=_unseen_baby(batch.members_of(i), people),
+                    visited=_visited(people),
                 ),
                 "questions": [
                     _one_adult(

@@ -271,7 +271,7 @@ def items_of(
     kinds: dict[str, str],
     latest_records: dict[str, tuple[str, str, str]] | None = None,
     *,
-    unseen_baby: bool = False,
+    visited: bool = True,
 ) -> list[dict[str, Any]]:
     """Return the five "Before you go" items of a case's records already found.
 
@@ -281,10 +281,15 @@ def items_of(
     ``kinds`` each record type in words. ``latest_records`` gives each
     agency's (label in ``labels``) latest record on the person lines as
     ``(kinds, whom, when)``: named on the agency's line, with no value put on
-    it, when none of its records counts (reader 10). ``unseen_baby``: a child under
-    2 lives there and no health visitor contact was shared, which the Health line
-    says when none of its records counts (reader 9: the youngest were invisible).
+    it, when none of its records counts (reader 10). ``visited``: whether a
+    health visitor contact was shared; where a child under 2 lives there and
+    none was, the Health line says so when none of its records counts (reader
+    9: the youngest were invisible).
     """
+    unseen_baby = not visited and any(
+        relationship in _YOUNG and isinstance(age, float) and age < _BABY
+        for _, relationship, age in household
+    )
     out = []
     for source, label, none_question in AGENCIES:
         mine = [pair for pair in RECORDS if pair[0] == source and pair in found]
