@@ -196,8 +196,7 @@ def _literal_dicts(briefs: list[dict[str, Any]]) -> list[dict[str, object]]:
                         "records": [
                             {
                                 "agency": r["agency"],
-                                "kinds": r["kinds"],
-                                "support": r["support"],
+                                "event_type": r["event_type"],
                                 "latest": r["latest"],
                                 "when": r["when"],
                                 "partial": r["partial"],

@@ -175,7 +175,7 @@ def test_old_records_are_dated_relative_to_the_referral(dicts: list[dict[str, An
     for d in dicts:
         for e in [*d["chronology"], *d["key_history"]]:
             assert re.fullmatch(
-                r"((over |almost )?\d+ (day|days|month|months|year|years) before the referral"
+                r"((over |almost )?\d+ (days?|weeks?|months?|years?) before the referral"
                 r"|on the day of the referral)",
                 e["when"],
             ), e["when"]
@@ -196,6 +196,14 @@ def test_old_records_are_dated_relative_to_the_referral(dicts: list[dict[str, An
             assert 1 <= rest < 9 and int(said[1]) == years, (entry, months)
         else:
             assert rest == 0 and int(said[0]) == years, (entry, months)
+    # weeks between a month and two: 32 and 58 days never read alike (reader verdict 11)
+    weeks = [(e, d) for d in dicts for e in d["chronology"] if "week" in e["when"]]
+    assert weeks
+    for e, case in weeks:
+        days = (
+            dt.date.fromisoformat(case["reference_date"]) - dt.date.fromisoformat(e["date"])
+        ).days
+        assert 31 <= days < 62 and int(e["when"].split()[0]) == days // 7, (e, days)
 
 
 def test_gp_non_registration_is_a_fact_not_a_gap(dicts: list[dict[str, Any]]) -> None:
@@ -309,7 +317,7 @@ def test_a_record_the_guard_refuses_is_named_where_a_brief_shows_it(
     records = demo_context.records.copy()
     row = records["event_id"] == shown["chronology"][0]["event_id"]
     records.loc[row, "event_type"] = "top10_flag"  # on the person's line: 'top10 flag'
-    with pytest.raises(LanguageError, match=r"household\[\d+\]\.records\[\d+\]\.kinds.*top10"):
+    with pytest.raises(LanguageError, match=r"household\[\d+\]\.records\[\d+\]\.event_type.*top10"):
         builder.review_dicts(dataclasses.replace(demo_context, records=records))
     # a row no brief shows (a person the case's household does not hold) breaks nothing
     extra = demo_context.records[row].assign(person_id="P9999999", event_id="E9999999")

@@ -19,7 +19,7 @@ from advisory.prompts._render import CHRONOLOGY_ONLY_KEY, EMPTY, NONE_IN_GAP
 from advisory.prompts._safety import (
     AGENCIES,
     LATEST_QUESTION,
-    NO_VISITOR,
+    NO_VISITOR_LEAD,
     NONE_SHARED,
     OBSERVE,
     POLICE_FIRST,
@@ -74,9 +74,21 @@ def test_no_question_asks_a_child_about_harm(dicts: list[dict[str, Any]]) -> Non
         assert "(ask each parent alone)" in CATALOGUE.entry(name).question_for("the child")
     for pair in (("police", "missing_person_report"), ("police", "domestic_abuse_notification")):
         assert "(ask each parent alone)" in RECORDS[pair][1]
-    # young people are only invited to say what home is like, in their own words
-    alone = next(s for s in dicts[0]["safety"] if s["prompt_id"] == SEEN_ALONE_ID)
-    assert "what is home like for each young person, in their own words" in alone["question"]
+    # in every brief each adult is asked alone how safe they feel, what is going well
+    # and who helps (strengths asked with the same care everywhere: reader verdict 11);
+    # young people, where a child from 5 lives there, are only invited to say what home
+    # is like, in their own words
+    young = 0
+    for d in dicts:
+        alone = next(s for s in d["safety"] if s["prompt_id"] == SEEN_ALONE_ID)
+        adults = "How safe does each adult feel at home, what is going well, and who helps them?"
+        assert alone["question"].startswith(adults), alone
+        invitation = alone["question"][len(adults) :].strip()
+        if invitation:
+            young += 1
+            assert invitation == "What is home like for each young person, in their own words?"
+        assert not _HARM.search(invitation)
+    assert 0 < young < len(dicts)
 
 
 def test_arrest_question_reads_for_one_arrest_or_many() -> None:
@@ -246,21 +258,47 @@ def test_person_lines_carry_kinds_and_dates_never_counts(dicts: list[dict[str, A
     for d in dicts:
         for p in d["household"]:
             for r in p["records"]:
-                assert "events" not in r
-                assert not re.search(r"\d", r["kinds"]), r
+                assert "events" not in r and "support" not in r  # no count, no value
+                assert not re.search(r"\d", r["event_type"]), r
                 assert r["latest"] <= d["reference_date"]
+            # agencies by their newest record, each agency's kinds newest first
+            agencies = list(dict.fromkeys(r["agency"] for r in p["records"]))
+            runs = [[r for r in p["records"] if r["agency"] == a] for a in agencies]
+            assert [r for run in runs for r in run] == p["records"]
+            assert [run[0]["latest"] for run in runs] == sorted(
+                (run[0]["latest"] for run in runs), reverse=True
+            )
+            for run in runs:
+                assert [r["latest"] for r in run] == sorted(
+                    (r["latest"] for r in run), reverse=True
+                )
         text = render_text(d).split("\nRecords\n")[0]
         assert "records)" not in text, d["case_id"]
+        # each kind dated on the line, no value put on any ("Supports:", reader verdict 11)
+        assert "Supports" not in text
+        for p in d["household"]:
+            for r in p["records"]:
+                assert f"{r['event_type']} ({r['when']})" in text, (d["case_id"], r)
 
 
 def test_what_is_behind_and_n_more_is_said(dicts: list[dict[str, Any]]) -> None:
-    more = [d["chronology_more"] for d in dicts if d["chronology_more"]]
+    more = [d for d in dicts if d["chronology_more"]]
     assert more
-    for text in more:
-        # which agencies hold them, whose and how recent (the kinds are on the person
-        # lines): "and 5 more: Police (mother, 8 months before); Health (child, latest
-        # 8 months before)"
-        part = r"[A-Z][^;()]+ \([^;]+, (latest )?\d+ (days?|months?) before\)"
+    on_lines = 0
+    for d in more:
+        text = d["chronology_more"]
+        people = {p["person_id"] for p in d["household"] + d["elsewhere"]}
+        if text.endswith(": each kind, dated, on the person lines"):
+            # each of them is on a person line with its kind and latest date (reader 11)
+            on_lines += 1
+            assert re.fullmatch(
+                r"and \d+ more of the past year: each kind, dated, on the person lines", text
+            )
+            assert {e["person_id"] for e in d["chronology"]} <= people
+            continue
+        # otherwise which agencies hold them, whose and how recent: "and 5 more: Police
+        # (mother, 8 months before); Health (child, latest 8 months before)"
+        part = r"[A-Z][^;()]+ \([^;]+, (latest )?\d+ (days?|weeks?|months?) before\)"
         assert re.fullmatch(rf"and \d+ more: {part}(; {part})*", text), text
         assert any(
             agency in text
@@ -290,6 +328,9 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
         assert [s["prompt_id"] for s in d["safety"]] == ids
         text = render_text(d)
         lines = text.split("Before you go\n")[1].split("\n\n")[0].splitlines()
+        # the line on whom to see alone carries its question, the same in every brief
+        assert lines[-1] == f"  {d['safety'][-1]['question']}", lines
+        lines = lines[:-1]
         assert len(lines) == len(ids), lines
         for item, line in zip(d["safety"], lines, strict=True):
             if item["prompt_id"] == SEEN_ALONE_ID:
@@ -302,11 +343,12 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
                     said = NONE_IN_GAP
                 assert line == f"- {item['agency']}: {said}.", line
                 assert item["question"] not in text  # kept in the data, never a longer line
-                if item["shared"] == NO_VISITOR:  # a baby's missing record, said (below)
+                if item["shared"].startswith(NO_VISITOR_LEAD):  # young children, said (below)
                     continue
                 if item["shared"] != NONE_SHARED:
                     shared += 1
-                    assert re.search(r"(days?|months?|years?) before$", item["shared"]), item
+                    record = item["shared"].split("; " + NO_VISITOR_LEAD)[0]
+                    assert re.search(r"(days?|weeks?|months?|years?) before$", record), item
                 else:  # never a clearance, never "no record" beside a record the brief lists
                     assert "no " not in said.lower(), item
         assert "Before you go" in render_html(d)
@@ -376,9 +418,13 @@ def test_recorded_supports_are_named_and_asked(dicts: list[dict[str, Any]]) -> N
     # child's factor may be empty); the exact rule is in test_choice
     named = asked = 0
     for d in dicts:
-        if any(r["support"] for p in d["household"] for r in p["records"]):
+        kinds = [
+            r for p in d["household"] for r in p["records"] if r["event_type"] in _SUPPORT_WORDS
+        ]
+        if kinds:
             named += 1
-            assert "Supports: " in render_text(d)
+            text = render_text(d)
+            assert all(f"{r['event_type']} ({r['when']})" in text for r in kinds)
             asked += any(q["factor"] in _SUPPORTS for q in d["questions"])
     assert named
     assert asked / named > 0.6, (asked, named)
@@ -390,6 +436,7 @@ _SUPPORTS = (
     "child_dental_visits",
     "child_attendance_support",
 )
+_SUPPORT_WORDS = ("early help", "health visitor contact", "dental visit", "attendance support")
 
 
 def test_a_former_partner_is_said_not_to_be_the_childs_parent(dicts: list[dict[str, Any]]) -> None:
@@ -435,7 +482,7 @@ def test_gaps_name_who_this_familys_records_leave_out(dicts: list[dict[str, Any]
                 if s["prompt_id"] != SEEN_ALONE_ID
                 and s["shared"] != NONE_SHARED
                 and s["question"] not in LATEST_QUESTION.values()
-                and s["shared"] != NO_VISITOR
+                and not s["shared"].startswith(NO_VISITOR_LEAD)
             ]
             if shared:
                 said = f"- {shared[0]}: what happened has not been shared; ask before the visit."
@@ -500,22 +547,7 @@ def test_people_of_the_same_relationship_are_told_apart_and_earlier_history_is_s
                 r"(over |almost )?\d+ (months?|years?) before\)",
                 d["key_history_more"],
             ), d["key_history_more"]
-        for p in d["household"]:
-            for r in p["records"]:
-                if r["support"]:
-                    assert "absence" not in r["kinds"]
     assert told
-    both = [
-        (d, p)
-        for d in dicts
-        for p in d["household"]
-        if len({r["support"] for r in p["records"]}) == 2
-    ]
-    assert both
-    for d, p in both:
-        # a support never reads as one of the concerns: concerns first, then "Supports:"
-        line = next(x for x in render_text(d).splitlines() if p["person_id"] + "," in x)
-        assert re.search(r"\)\. Supports: [^;]*\.$", line), line
 
 
 def test_a_child_under_five_is_not_asked_about_school_and_friends(
@@ -629,7 +661,7 @@ def test_every_question_cites_whom_and_when_or_what_no_record_shows(
                 seen["circumstance"] += 1
                 whom_when, kinds = q["recorded"].split(": ")
                 assert cited == f"{whom_when[:1].upper()}{whom_when[1:]}."
-                assert re.search(r"(days?|months?|years?) before$", whom_when), whom_when
+                assert re.search(r"(days?|weeks?|months?|years?) before$", whom_when), whom_when
                 assert kinds and kinds not in cited
             if q["kind"] == "general":
                 seen["general"] += 1
@@ -683,22 +715,43 @@ def test_no_one_a_domestic_abuse_notification_names_is_asked_first() -> None:
     assert _asked_alone(question, adults, [], [])["question"] == question["question"]
 
 
-def test_a_baby_without_a_health_visitor_record_is_said(dicts: list[dict[str, Any]]) -> None:
-    # reader 9: "the youngest children are invisible" -- the Health line says it
-    said = 0
+def test_young_children_without_a_health_visitor_record_are_said(
+    dicts: list[dict[str, Any]],
+) -> None:
+    # readers 9 and 11: "the youngest children are invisible" -- the Health line names
+    # each child under 5 living there with no health visitor contact shared, after the
+    # agency's record or instead of it
+    alone = after = 0
     for d in dicts:
-        baby = any(
-            re.match(r"(under 1 year|1 year) old", p["age"])
-            and (p["relationship"] == "child" or p["relationship"].endswith(("sister", "brother")))
+        young = [
+            p
             for p in d["household"]
-        )
-        visited = any(
-            "health visitor contact" in r["kinds"] for p in d["household"] for r in p["records"]
-        )
+            if (p["age_years"] is not None and p["age_years"] < 5)
+            and (p["relationship"] == "child" or p["relationship"].startswith(_SIBLING))
+        ]
+        unseen = [
+            p
+            for p in young
+            if not any(r["event_type"] == "health visitor contact" for r in p["records"])
+        ]
         health = next(s for s in d["safety"] if s["prompt_id"] == "safety:health")
-        if baby and not visited and not re.search(r"before$", health["shared"]):
-            said += 1
-            assert health["shared"] == NO_VISITOR, (d["case_id"], health)
-        elif health["shared"] == NO_VISITOR:
-            raise AssertionError((d["case_id"], "no baby without a visitor", health))
-    assert said
+        said = health["shared"]
+        if not unseen:
+            assert NO_VISITOR_LEAD not in said, (d["case_id"], health)
+            continue
+        named = said[said.index(NO_VISITOR_LEAD) :]
+        for p in unseen:  # each named as the brief names them elsewhere
+            assert re.search(rf"\bthe {re.escape(p['relationship'])}\b", named), (
+                d["case_id"],
+                said,
+            )
+        if said.startswith(NO_VISITOR_LEAD):
+            alone += 1
+            assert said.endswith("; ask them first"), said
+        else:
+            after += 1
+            assert re.search(r"before; no health visitor record of ", said), said
+    assert alone and after
+
+
+_SIBLING = ("sister", "brother", "half-sister", "half-brother")

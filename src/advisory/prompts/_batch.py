@@ -97,8 +97,6 @@ class BatchRows:
     key_types, chronology_types : set
         The ``(source, event_type)`` pairs of the key history and of the
         chronology.
-    supports : frozenset
-        The ``(source, event_type)`` pairs named as supports (first on a line).
     listed : int
         How many records of the past year the chronology lists; the rest are
         summed up.
@@ -116,7 +114,6 @@ class BatchRows:
         type_window: dict[tuple[str, str], int],
         key_types: set[tuple[str, str]],
         chronology_types: set[tuple[str, str]],
-        supports: frozenset[tuple[str, str]],
         listed: int,
         day: Callable[[Any], str | None],
     ) -> None:
@@ -125,7 +122,6 @@ class BatchRows:
         self._where = {c: i for i, c in enumerate(ids)}
         self._labels = labels
         self._day = day
-        self._supports = supports
         self._listed = listed
         reference = self._reference = np.array(dates, dtype="datetime64[D]")
         self._records(tables.records, reference, type_window, key_types, chronology_types)
@@ -324,46 +320,39 @@ class BatchRows:
             if (c, person, agency) in groups:
                 period = f" {first} to {last}" if first and last else ""
                 partial[(c, person, agency)] = f"nothing shared{period}, so there may be more"
-        labels, supports, words = self._labels, self._supports, self._kind_words
-        # each agency's kinds split once: supports, then the rest (an empty part shows nothing)
-        by_person: dict[tuple[int, str], list[list[tuple[Any, bool, list[Any]]]]] = {}
-        for (c, person, agency), latest in groups.items():
-            parts = by_person.get((c, person))
-            if parts is None:
-                parts = by_person[(c, person)] = [[], []]
-            named = [k for k in latest if (agency, k) in supports]
-            if named:
-                parts[0].append((agency, True, named))
-            if len(named) < len(latest):
-                parts[1].append((agency, False, [k for k in latest if (agency, k) not in supports]))
-        specs: list[tuple[int, str, Any, bool, list[Any]]] = [
-            (c, person, agency, support, kinds)
-            for (c, person), parts in by_person.items()
-            for part in parts
-            for agency, support, kinds in part
+        labels, words = self._labels, self._kind_words
+        # one entry per kind with its own latest date, every kind alike: no value put on a
+        # record (a "supports" part made the other kinds countable as concerns, and one
+        # date per agency left the other kinds undated: reader verdict 11)
+        specs = [
+            (c, person, agency, kind, day)
+            for (c, person, agency), latest in groups.items()
+            for kind, day in latest.items()
         ]
-        latest_day = [max(groups[(c, p, a)][k] for k in kinds) for c, p, a, _, kinds in specs]
         whens = relative_words_many(
-            np.array(latest_day, dtype="datetime64[D]"),
+            np.array([spec[4] for spec in specs], dtype="datetime64[D]"),
             reference[np.array([spec[0] for spec in specs], dtype=np.int64)],
         )
         lines: dict[tuple[int, str], list[dict[str, Any]]] = {}
-        for (c, person, agency, support, kinds), day, when in zip(
-            specs, latest_day, whens, strict=True
-        ):
+        for (c, person, agency, kind, day), when in zip(specs, whens, strict=True):
             line = lines.get((c, person))
             if line is None:
                 line = lines[(c, person)] = []
             line.append(
                 {
                     "agency": labels.get(agency, agency),
-                    "kinds": ", ".join([words[k] for k in kinds]),
-                    "support": support,
+                    "event_type": words[kind],
                     "latest": day,
                     "when": when.replace(" before the referral", " before"),
                     "partial": partial.get((c, person, agency)),
                 }
             )
+        for line in lines.values():  # agencies by their newest record, each newest first
+            line.sort(key=lambda r: r["latest"], reverse=True)
+            newest: dict[str, str] = {}
+            for r in line:
+                newest.setdefault(r["agency"], r["latest"])
+            line.sort(key=lambda r: newest[r["agency"]], reverse=True)
         self.lines = lines
 
     # ---- the guard ---------------------------------------------------------------
@@ -380,7 +369,7 @@ class BatchRows:
             dates.update(p[5] for p in rows)
         for line in self.lines.values():
             for r in line:
-                texts.update((r["agency"], r["kinds"], r["when"], r["partial"]))
+                texts.update((r["agency"], r["event_type"], r["when"], r["partial"]))
                 dates.add(r["latest"])
         for notes in self.notes.values():
             texts.update(notes)

@@ -61,23 +61,27 @@ _FAMILY_WORDS: Final = {
 def _latest_of(
     people: list[dict[str, Any]], words: dict[str, str]
 ) -> dict[str, tuple[str, str, str]]:
-    """Return each agency's latest record on the person lines: ``(kinds, whom, when)``."""
+    """Return each agency's latest record on the person lines: ``(kind, whom, when)``."""
     found: dict[str, tuple[str, str, str, str]] = {}
     for person in people:
         who = words.get(person["person_id"], person["relationship"])
         for r in person["records"]:
             if r["latest"] > found.get(r["agency"], ("",))[0]:
-                found[r["agency"]] = (r["latest"], r["kinds"], who, r["when"])
-    return {agency: (kinds, who, when) for agency, (_, kinds, who, when) in found.items()}
+                found[r["agency"]] = (r["latest"], r["event_type"], who, r["when"])
+    return {agency: (kind, who, when) for agency, (_, kind, who, when) in found.items()}
 
 
 #: How the person lines name a health visitor contact.
 _VISITOR_WORDS: Final = event_words("health_visitor_contact")
 
 
-def _visited(people: list[dict[str, Any]]) -> bool:
-    """Whether the person lines hold a health visitor contact."""
-    return any(_VISITOR_WORDS in r["kinds"] for person in people for r in person["records"])
+def _visited(people: list[dict[str, Any]]) -> frozenset[str]:
+    """Return the people whose lines hold a health visitor contact."""
+    return frozenset(
+        person["person_id"]
+        for person in people
+        if any(r["event_type"] == _VISITOR_WORDS for r in person["records"])
+    )
 
 
 def _who(people: list[str]) -> str:
@@ -109,7 +113,7 @@ def _earlier(entries: list[dict[str, Any]]) -> str:
 
 
 #: The general question asking for the child's view (index into GENERAL).
-_CHILD_VIEW: Final = 1
+_CHILD_VIEW: Final = 0
 
 
 def _told_apart(
@@ -388,13 +392,6 @@ class ReviewBuilder:
                     self.type_window[pair] = max(
                         self.type_window.get(pair, 365), int(f.window_days)
                     )
-        #: record types the catalogue counts as strengths: named as supports
-        self._supports = frozenset(
-            (f.source, t)
-            for f, e in zip(self._specs, self._entries, strict=True)
-            if f.kind == "events" and e.direction == "strength"
-            for t in f.event_types
-        )
         self._sources = {s.name: s for s in catalogue.sources}
         self._source_labels = {s.name: s.label for s in catalogue.sources}
         self._chronology_types = {(s.name, t) for s in catalogue.sources for t in s.chronology} - {
@@ -682,7 +679,6 @@ class ReviewBuilder:
             type_window=self.type_window,
             key_types=self._key_types,
             chronology_types=self._chronology_types,
-            supports=self._supports,
             listed=_CHRONOLOGY,
             day=tables.day,
         )
@@ -792,11 +788,15 @@ class ReviewBuilder:
             if left is not None:
                 key_history.append(self._change(left, reference, who, words, agency, _LEFT))
         key_history.sort(key=lambda e: e["date"], reverse=True)
-        text = (
-            None
-            if more == 0
-            else f"and {more} more: " + self._rest(batch.rest_of(i), words, reference)
-        )
+        rest = batch.rest_of(i)
+        if more == 0:
+            text = None
+        elif all(p in words for found in rest.values() for _, p in found):
+            # each kind is on its person's line with its latest date (reader 11: a long
+            # "and 11 more" summary lumped records and sat above a newer key record)
+            text = f"and {more} more of the past year: each kind, dated, on the person lines"
+        else:
+            text = f"and {more} more: " + self._rest(rest, words, reference)
         return chronology, text, key_history
 
     def _rest(

@@ -60,7 +60,7 @@ def _strings(d: Mapping[str, Any]) -> tuple[list[Any], list[Any], list[Any], lis
             texts += (p["relationship"], p["age"], p["relation"])
             dates += (p["member_since"], p["end_date"])
             for r in p["records"]:
-                texts += (r["agency"], r["kinds"], r["when"], r["partial"])
+                texts += (r["agency"], r["event_type"], r["when"], r["partial"])
                 dates.append(r["latest"])
             texts += p["notes"]
     for entries in (d["chronology"], d["key_history"]):

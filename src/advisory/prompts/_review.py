@@ -84,7 +84,7 @@ class _Part:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RecordKinds(_Part):
-    """One agency's records of one person in the window: the kinds, and the latest date.
+    """One kind of one person's records in the window: the agency, the kind, and the latest date.
 
     No count: how many records of a concern a person has would let a manager
     sort families by it.
@@ -93,11 +93,8 @@ class RecordKinds(_Part):
     ----------
     agency : str
         The agency's plain-language name.
-    kinds : str
-        The kinds of record, in words (``"domestic abuse notification, arrest"``).
-    support : bool
-        Whether they are supports the catalogue counts as strengths (early
-        help, health visitor contacts, dental visits, attendance support).
+    event_type : str
+        The kind of record, in words (``"domestic abuse notification"``).
     latest : str
         ISO date of the latest of them.
     when : str
@@ -107,8 +104,7 @@ class RecordKinds(_Part):
     """
 
     agency: str
-    kinds: str
-    support: bool
+    event_type: str
     latest: str
     when: str
     partial: str | None
@@ -198,7 +194,7 @@ class Question(_Part):
     ----------
     prompt_id : str
         Stable id (``"question:adult_arrests"``, ``"absence:health_visitor_contacts"``,
-        ``"general:network"``), used to record a :class:`Response`.
+        ``"general:child_view"``), used to record a :class:`Response`.
     kind : str
         ``"circumstance"``, ``"absence"`` or ``"general"``.
     factor : str
