@@ -81,7 +81,7 @@ def test_no_question_asks_a_child_about_harm(dicts: list[dict[str, Any]]) -> Non
     young = 0
     for d in dicts:
         alone = next(s for s in d["safety"] if s["prompt_id"] == SEEN_ALONE_ID)
-        adults = "How safe does each adult feel at home, what is going well, and who helps them?"
+        adults = "How safe does each adult feel at home, what is going well, who helps?"
         assert alone["question"].startswith(adults), alone
         invitation = alone["question"][len(adults) :].strip()
         if invitation:
@@ -151,6 +151,8 @@ def _with_history(document: dict[str, Any], days_before: int) -> dict[str, Any]:
     day = (reference - dt.timedelta(days=days_before)).isoformat()
     person = out["household"][0]
     out["chronology"], out["chronology_more"] = [], None
+    for p in out["household"] + out["elsewhere"]:  # nothing of the past year on any line
+        p["records"] = []
     out["key_history_more"] = None
     out["key_history"] = [
         {
@@ -258,7 +260,7 @@ def test_person_lines_carry_kinds_and_dates_never_counts(dicts: list[dict[str, A
     for d in dicts:
         for p in d["household"]:
             for r in p["records"]:
-                assert "events" not in r and "support" not in r  # no count, no value
+                assert "support" not in r and r["events"] >= 1  # no value put on a kind
                 assert not re.search(r"\d", r["event_type"]), r
                 assert r["latest"] <= d["reference_date"]
             # agencies by their newest record, each agency's kinds newest first
@@ -273,37 +275,35 @@ def test_person_lines_carry_kinds_and_dates_never_counts(dicts: list[dict[str, A
                     (r["latest"] for r in run), reverse=True
                 )
         text = render_text(d).split("\nRecords\n")[0]
-        assert "records)" not in text, d["case_id"]
-        # each kind dated on the line, no value put on any ("Supports:", reader verdict 11)
+        # each kind dated (and counted, when more than one) on the line, no value put on
+        # any ("Supports:", reader verdict 11)
         assert "Supports" not in text
         for p in d["household"]:
             for r in p["records"]:
-                assert f"{r['event_type']} ({r['when']})" in text, (d["case_id"], r)
+                assert said_on_line(r) in text, (d["case_id"], r)
+
+
+def said_on_line(r: dict[str, Any]) -> str:
+    """How a person line says one kind of their records."""
+    if r["events"] == 1:
+        return f"{r['event_type']} {r['when']}"
+    return f"{r['event_type']} ({r['events']} records, latest {r['when']})"
 
 
 def test_what_is_behind_and_n_more_is_said(dicts: list[dict[str, Any]]) -> None:
-    more = [d for d in dicts if d["chronology_more"]]
-    assert more
-    on_lines = 0
-    for d in more:
-        text = d["chronology_more"]
-        people = {p["person_id"] for p in d["household"] + d["elsewhere"]}
-        if text.endswith(": each kind, dated, on the person lines"):
-            # each of them is on a person line with its kind and latest date (reader 11)
-            on_lines += 1
-            assert re.fullmatch(
-                r"and \d+ more of the past year: each kind, dated, on the person lines", text
-            )
-            assert {e["person_id"] for e in d["chronology"]} <= people
-            continue
-        # otherwise which agencies hold them, whose and how recent: "and 5 more: Police
-        # (mother, 8 months before); Health (child, latest 8 months before)"
-        part = r"[A-Z][^;()]+ \([^;]+, (latest )?\d+ (days?|weeks?|months?) before\)"
-        assert re.fullmatch(rf"and \d+ more: {part}(; {part})*", text), text
-        assert any(
-            agency in text
-            for agency in ("Police", "Health", "Education", "Housing", "Children's social care")
-        ), text
+    # beyond the chronology's newest records, a record of the past year is counted on its
+    # person's line (reader verdict 12: "and N more" pointed at records no line showed,
+    # test_review counts them); only records of people without a line of their own are
+    # summed up in "and N more": which agencies, whose and how recent
+    part = r"[A-Z][^;()]+ \([^;]+, (latest )?\d+ (days?|weeks?|months?) before\)"
+    for d in dicts:
+        if d["chronology_more"] is not None:
+            assert re.fullmatch(rf"and \d+ more: {part}(; {part})*", d["chronology_more"])
+    busy = [d for d in dicts if sum(r["events"] for p in d["household"] for r in p["records"]) > 2]
+    assert busy
+    for d in busy:  # every record's person has a line in the demo: no "and N more"
+        records = render_text(d).split("\nRecords\n")[1].split("\n\n")[0]
+        assert " more" not in records, records
 
 
 def test_every_household_date_is_relative_to_the_referral(dicts: list[dict[str, Any]]) -> None:
@@ -424,7 +424,7 @@ def test_recorded_supports_are_named_and_asked(dicts: list[dict[str, Any]]) -> N
         if kinds:
             named += 1
             text = render_text(d)
-            assert all(f"{r['event_type']} ({r['when']})" in text for r in kinds)
+            assert all(said_on_line(r) in text for r in kinds)
             asked += any(q["factor"] in _SUPPORTS for q in d["questions"])
     assert named
     assert asked / named > 0.6, (asked, named)

@@ -91,9 +91,6 @@ class BatchRows:
         The batch's case ids and their reference dates (ISO), in order.
     labels : dict
         Agency labels by source name.
-    type_window : dict
-        How far back (days) a person's line lists records of each
-        ``(source, event_type)``; the past year when absent.
     key_types, chronology_types : set
         The ``(source, event_type)`` pairs of the key history and of the
         chronology.
@@ -111,7 +108,6 @@ class BatchRows:
         dates: Sequence[str],
         *,
         labels: dict[str, str],
-        type_window: dict[tuple[str, str], int],
         key_types: set[tuple[str, str]],
         chronology_types: set[tuple[str, str]],
         listed: int,
@@ -124,7 +120,7 @@ class BatchRows:
         self._day = day
         self._listed = listed
         reference = self._reference = np.array(dates, dtype="datetime64[D]")
-        self._records(tables.records, reference, type_window, key_types, chronology_types)
+        self._records(tables.records, reference, key_types, chronology_types)
         self._people(tables.household, tables.connected)
         self._gaps(tables.gaps)
 
@@ -134,7 +130,6 @@ class BatchRows:
         self,
         table: Groups,
         reference: npt.NDArray[np.datetime64],
-        type_window: dict[tuple[str, str], int],
         key_types: set[tuple[str, str]],
         chronology_types: set[tuple[str, str]],
     ) -> None:
@@ -146,7 +141,7 @@ class BatchRows:
         )
         agency_list = agency.tolist()
         days = table.days("date", self._day)[rows]
-        # each distinct (agency, type) once: its window, section, label and words
+        # each distinct (agency, type) once: its section, label and words
         code_of: dict[tuple[Any, Any], int] = {}
         pair_code = np.array(
             [
@@ -156,7 +151,6 @@ class BatchRows:
             dtype=np.int64,
         )
         pairs = list(code_of)
-        window = np.array([type_window.get(p, _YEAR) for p in pairs], dtype="timedelta64[D]")
         is_key = np.array([p in key_types for p in pairs], dtype=bool)
         is_listed = np.array([p in chronology_types and p not in key_types for p in pairs])
         label = [self._labels.get(a, str(a)) for a, _ in pairs]
@@ -164,8 +158,13 @@ class BatchRows:
         seen = ~np.isnat(days)
         since = reference[case]
         with np.errstate(invalid="ignore"):
-            on_line = seen & (days >= since - window[pair_code]) if len(pairs) else seen
+            # a person's line holds the past year, as the household's record count does: a
+            # factor's longer window (2 years for referrals, school moves, housing) made the
+            # lines follow the model more than the records (text +0.379, JSON +0.383 against
+            # a limit of 0.372); older key history is listed below, and a question about an
+            # older record says whom and when
             past_year = seen & (days >= since - np.timedelta64(_YEAR, "D"))
+            on_line = past_year
         key = is_key[pair_code] & seen if len(pairs) else seen
         listed = is_listed[pair_code] & past_year & ~key if len(pairs) else seen
         # the chronology: the newest few of the past year by case, the rest counted
@@ -201,9 +200,9 @@ class BatchRows:
             [e if isinstance(e, str) else None for e in event_id[at].tolist()],
         )
         self.entries: list[Entry] = list(zip(*self._entry_columns, strict=True))
-        # each person's line: the kinds of their records by agency with the latest date
+        # each person's line: every record of each kind by agency, dated
         at = np.flatnonzero(on_line)
-        groups: dict[tuple[int, str, str], dict[Any, str]] = {}
+        groups: dict[tuple[int, str, str], dict[Any, list[str]]] = {}
         for c, p, a, t, d in zip(
             case[at].tolist(),
             person[at].tolist(),
@@ -212,11 +211,11 @@ class BatchRows:
             _text(days[at]),
             strict=True,
         ):
-            latest = groups.get((c, p, a))
-            if latest is None:
-                groups[(c, p, a)] = {t: d}
-            elif d > latest.get(t, ""):
-                latest[t] = d
+            found = groups.get((c, p, a))
+            if found is None:
+                groups[(c, p, a)] = {t: [d]}
+            else:
+                found.setdefault(t, []).append(d)
         self._groups = groups
         self._kind_words = {t: event_words(str(t)) for _, t in pairs}
 
@@ -321,20 +320,23 @@ class BatchRows:
                 period = f" {first} to {last}" if first and last else ""
                 partial[(c, person, agency)] = f"nothing shared{period}, so there may be more"
         labels, words = self._labels, self._kind_words
-        # one entry per kind with its own latest date, every kind alike: no value put on a
-        # record (a "supports" part made the other kinds countable as concerns, and one
-        # date per agency left the other kinds undated: reader verdict 11)
+        # one entry per kind: how many records and the latest date, every kind alike: no
+        # value put on a record (a "supports" part made the other kinds countable as
+        # concerns: reader verdict 11); the number, so that every record is on a line
+        # (reader verdict 12: one date per kind hid repeats). Not every date: a line
+        # growing with each record follows the model more than the household's record
+        # count does (text +0.385, JSON +0.403 against a limit of 0.372)
         specs = [
-            (c, person, agency, kind, day)
-            for (c, person, agency), latest in groups.items()
-            for kind, day in latest.items()
+            (c, person, agency, kind, max(days), len(days))
+            for (c, person, agency), found in groups.items()
+            for kind, days in found.items()
         ]
         whens = relative_words_many(
             np.array([spec[4] for spec in specs], dtype="datetime64[D]"),
             reference[np.array([spec[0] for spec in specs], dtype=np.int64)],
         )
         lines: dict[tuple[int, str], list[dict[str, Any]]] = {}
-        for (c, person, agency, kind, day), when in zip(specs, whens, strict=True):
+        for (c, person, agency, kind, day, n), when in zip(specs, whens, strict=True):
             line = lines.get((c, person))
             if line is None:
                 line = lines[(c, person)] = []
@@ -342,6 +344,7 @@ class BatchRows:
                 {
                     "agency": labels.get(agency, agency),
                     "event_type": words[kind],
+                    "events": n,
                     "latest": day,
                     "when": when.replace(" before the referral", " before"),
                     "partial": partial.get((c, person, agency)),

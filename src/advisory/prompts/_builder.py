@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 __all__ = ["ReviewBuilder"]
 
 _CHUNK: Final = 50_000  # cases explained at once (bounds the memory of a batch)
-_CHRONOLOGY: Final = 2  # records listed in the chronology; the rest are counted
+_CHRONOLOGY: Final = 2  # records of people without a line listed; the rest are counted
+_ALL: Final = 1_000_000  # the batch lists every record of the past year (the builder picks)
 _KEY_HISTORY: Final = 2  # key history listed; earlier ones are counted
 _NOT_RECORDED: Final = "relationship not recorded"
 _JOINED: Final = "joined the household"
@@ -676,10 +677,9 @@ class ReviewBuilder:
             ids,
             dates,
             labels=self._source_labels,
-            type_window=self.type_window,
             key_types=self._key_types,
             chronology_types=self._chronology_types,
-            listed=_CHRONOLOGY,
+            listed=_ALL,
             day=tables.day,
         )
         rows_pass, masked = check_rows(*batch.strings())
@@ -690,7 +690,8 @@ class ReviewBuilder:
             reference = dates[i]
             people, elsewhere, words, ids_of = household.people(i)
             adults, young = _told_apart(case_id, tables, words)
-            chronology, more, key_history = self._records(i, batch, words)
+            lined = {p["person_id"] for p in people} | {p["person_id"] for p in elsewhere}
+            chronology, more, key_history = self._records(i, batch, words, lined)
             earlier = len(key_history) - _KEY_HISTORY
             document = {
                 "schema": SCHEMA_ID,
@@ -761,13 +762,24 @@ class ReviewBuilder:
     # ---- pieces of one review ------------------------------------------------
 
     def _records(
-        self, i: int, batch: BatchRows, words: dict[str, str]
+        self, i: int, batch: BatchRows, words: dict[str, str], lined: set[str]
     ) -> tuple[list[dict[str, Any]], str | None, list[dict[str, Any]]]:
-        """Return the chronology of the past year (newest first, capped) and the key history."""
-        entries, is_key, more = batch.entries_of(i)
+        """Return the chronology of the past year (newest first, capped) and the key history.
+
+        The chronology holds only records of people with no line of their own (``lined``):
+        every record of a person with a line is dated there (reader verdict 12: a chronology
+        repeating the person lines made the brief long, and "and N more" pointed at records
+        no line showed).
+        """
+        entries, is_key, _ = batch.entries_of(i)
         chronology: list[dict[str, Any]] = []
         key_history: list[dict[str, Any]] = []
+        unlisted: dict[Any, list[tuple[str, str]]] = {}
         for (day, when, who, agency, what, event_id), key in zip(entries, is_key, strict=True):
+            if not key and len(chronology) == _CHRONOLOGY:
+                if who not in lined:  # the others are counted on their person's line
+                    unlisted.setdefault(agency, []).append((day, who))
+                continue
             (key_history if key else chronology).append(
                 {
                     "date": day,
@@ -788,15 +800,8 @@ class ReviewBuilder:
             if left is not None:
                 key_history.append(self._change(left, reference, who, words, agency, _LEFT))
         key_history.sort(key=lambda e: e["date"], reverse=True)
-        rest = batch.rest_of(i)
-        if more == 0:
-            text = None
-        elif all(p in words for found in rest.values() for _, p in found):
-            # each kind is on its person's line with its latest date (reader 11: a long
-            # "and 11 more" summary lumped records and sat above a newer key record)
-            text = f"and {more} more of the past year: each kind, dated, on the person lines"
-        else:
-            text = f"and {more} more: " + self._rest(rest, words, reference)
+        more = sum(len(found) for found in unlisted.values())
+        text = f"and {more} more: " + self._rest(unlisted, words, reference) if more else None
         return chronology, text, key_history
 
     def _rest(
@@ -808,7 +813,7 @@ class ReviewBuilder:
         """
         parts = []
         for agency, found in rest.items():
-            people = list(dict.fromkeys(words.get(p, "someone elsewhere") for _, p in found))
+            people = list(dict.fromkeys(words.get(p, "a person not listed") for _, p in found))
             days = sorted(day for day, _ in found)
             when = relative_words(days[-1], reference).replace(" before the referral", " before")
             latest = when if len(days) == 1 else f"latest {when}"

@@ -72,8 +72,11 @@ N_QUESTIONS: Final = 3
 #: The general questions that fill an empty place, by id.
 GENERAL: Final = (
     ("child_view", "What does the child say about home, school, friends and what would help?"),
-    ("day_to_day", "Who looks after the child day to day, and how do the adults share it?"),
-    ("wishes", "What would the family like to change, and what help would they accept?"),
+    ("day_to_day", "Who looks after the children day to day, and who steps in when they cannot?"),
+    (
+        "wishes",
+        "What would each adult like to change, and what help would be useful (see each alone)?",
+    ),
 )
 #: The child's view for a child under 5: a usual day (never a second health visitor question).
 YOUNG_CHILD_VIEW: Final = "What does a usual day look like for the child, and who is part of it?"

@@ -48,9 +48,16 @@ NONE_IN_GAP: Final = "ask what they hold first; some not shared (below)"
 CHRONOLOGY_ONLY_KEY: Final = "None shared besides those below."
 
 
-def _chronology_empty(review: Mapping[str, Any]) -> str:
-    """Return what an empty past year says, given the key history after it."""
+def _chronology_empty(review: Mapping[str, Any]) -> str | None:
+    """Return what an empty chronology says, given the person lines and the key history.
+
+    Nothing where a person line dates a record of the past year (every record of a person
+    with a line is there); never silence where nothing of the past year was shared.
+    """
     start = (dt.date.fromisoformat(review["reference_date"]) - dt.timedelta(days=365)).isoformat()
+    people = [*review["household"], *review["elsewhere"]]
+    if any(r["latest"] >= start for p in people for r in p["records"]):
+        return None
     if any(e["date"] >= start for e in review["key_history"]):
         return CHRONOLOGY_ONLY_KEY
     return EMPTY["chronology"]
@@ -75,21 +82,26 @@ def _since(day: str, reference: str) -> str:
 
 
 def _records(records: list[Mapping[str, Any]]) -> str:
-    """Return a person's records by agency, each kind dated, with no value put on any.
+    """Return a person's records by agency, each kind dated and counted, no value put on any.
 
-    ``"Education: persistent absence (3 months before). Health: dental visit (5 months
-    before), emergency attendance (8 months before)."``: neutral dated lines, agencies by
-    their newest record (reader verdict 11: "Supports:" made the other kinds countable
-    as concerns, and a kind without its own date was undated).
+    ``"Education: persistent absence 3 months before. Health: dental visit 5 months
+    before; emergency attendance (2 records, latest 2 weeks before)."``: neutral dated
+    lines, agencies by their newest record (reader verdicts 11 and 12: "Supports:" made
+    the other kinds countable as concerns; without the number, repeats were hidden).
     """
     by_agency: dict[str, list[Mapping[str, Any]]] = {}
     for r in records:
         by_agency.setdefault(r["agency"], []).append(r)
     parts = []
     for agency, mine in by_agency.items():
-        kinds = ", ".join(f"{r['event_type']} ({r['when']})" for r in mine)
+        kinds = "; ".join(
+            f"{r['event_type']} {r['when']}"
+            if r["events"] == 1
+            else f"{r['event_type']} ({r['events']} records, latest {r['when']})"
+            for r in mine
+        )
         partial = mine[0]["partial"]
-        parts.append(f"{agency}: {kinds}" + (f"; {partial}" if partial else ""))
+        parts.append(f"{agency}: {kinds}" + (f" ({partial})" if partial else ""))
     return ". ".join(parts)
 
 
@@ -121,12 +133,17 @@ def _entry(e: Mapping[str, Any]) -> str:
 
 
 def _record_lines(review: Mapping[str, Any]) -> list[str]:
-    """Return the lines of "Records": the past year, then the key history (any date)."""
+    """Return the lines of "Records": the past year's unlisted records, then the key history.
+
+    The past year's records of people with a line of their own are dated there; only
+    those of people without one are listed here.
+    """
     lines = [_entry(e) for e in review["chronology"]]
     if review["chronology_more"]:
         lines.append(f"{_cap(review['chronology_more'])}.")
-    if not review["chronology"]:
-        lines.append(_chronology_empty(review))
+    empty = None if review["chronology"] else _chronology_empty(review)
+    if empty is not None:
+        lines.append(empty)
     lines += [_entry(e) for e in review["key_history"]]
     if review["key_history_more"]:
         lines.append(f"{_cap(review['key_history_more'])}.")

@@ -173,9 +173,7 @@ SEEN_ALONE_ID: Final = "safety:seen_alone"
 POLICE_FIRST: Final = "speak to the police before seeing adults together"
 #: Where a child under 5 lives there: seen with each carer (too young to see alone).
 OBSERVE: Final = "see each child under 5 with each carer"
-_ALONE_QUESTION: Final = (
-    "How safe does each adult feel at home, what is going well, and who helps them?"
-)
+_ALONE_QUESTION: Final = "How safe does each adult feel at home, what is going well, who helps?"
 #: Added where a child from 5 is seen alone: only invited to talk, never asked about harm.
 _YOUNG_QUESTION: Final = "What is home like for each young person, in their own words?"
 _RECENT: Final = 730
