@@ -26,6 +26,7 @@ from advisory.prompts._safety import (
     RECORDS,
     SEEN_ALONE_ID,
     counts,
+    items_of,
 )
 from advisory.prompts._words import event_words, who_words
 
@@ -541,12 +542,20 @@ def test_people_of_the_same_relationship_are_told_apart_and_earlier_history_is_s
         named = [e["relationship"] for e in d["chronology"] + d["key_history"]]
         told += any("years old)" in n for n in named)
         if d["key_history_more"]:
-            # agency, what, whose, when and how long before (reader 6: "whose, and what?")
-            assert re.search(
-                r"earlier: [A-Z][^:]*: [a-z].* \(.+\) \d{4}-\d{2}-\d{2}.* \((latest )?"
-                r"(over |almost )?\d+ (months?|years?) before\)",
-                d["key_history_more"],
-            ), d["key_history_more"]
+            # agency, what, whose, when and how long before (reader 6: "whose, and what?"):
+            # up to three one by one, each matched to its date (reader 13), more by agency
+            earlier = int(d["key_history_more"].split()[1])
+            when = r"\((latest )?(over |almost )?\d+ (months?|years?) before\)"
+            one = rf"[A-Z][^:;]*: [a-z][^;]*, [^;]+, \d{{4}}-\d{{2}}-\d{{2}} {when}"
+            if earlier <= 3:
+                assert re.fullmatch(
+                    rf"and \d+ earlier: {one}(; {one}){{{earlier - 1}}}", d["key_history_more"]
+                ), d["key_history_more"]
+            else:
+                assert re.search(
+                    rf"earlier: [A-Z][^:]*: [a-z].* \(.+\) \d{{4}}-\d{{2}}-\d{{2}}.* {when}",
+                    d["key_history_more"],
+                ), d["key_history_more"]
     assert told
 
 
@@ -755,3 +764,32 @@ def test_young_children_without_a_health_visitor_record_are_said(
 
 
 _SIBLING = ("sister", "brother", "half-sister", "half-brother")
+
+
+def test_two_people_named_by_domestic_abuse_notifications_are_each_dated() -> None:
+    # reader 13: "domestic abuse, mother's partner and father, 4 months before" put two men
+    # under one date (the father's notification was 5 months before)
+    pair = ("police", "domestic_abuse_notification")
+    household = [("P1", "parent", 30.0), ("P2", "parent", 44.0), ("P3", "partner_of_parent", 25.0)]
+    words = {"P1": "mother", "P2": "father", "P3": "mother's partner"}
+    found = {pair: ["P2", "P3", "P3"]}
+    latest = {pair: "2024-01-20"}
+    by_person = {(pair, "P2"): "2023-12-15", (pair, "P3"): "2024-01-20"}
+    args = (found, latest, household, "2024-05-22", {}, words, {})
+    police = items_of(*args, by_person=by_person)[0]
+    assert police["shared"] == (
+        "domestic abuse, mother's partner 4 months before and father 5 months before"
+    )
+    # one person named: one date, as before
+    alone = items_of({pair: ["P2"]}, {pair: "2023-12-15"}, *args[2:], by_person=by_person)[0]
+    assert alone["shared"] == "domestic abuse, father, 5 months before"
+
+
+def test_a_question_about_the_children_names_the_one_child() -> None:
+    from advisory.prompts._builder import _one_child
+
+    question = {"question": "Who looks after the children day to day, and who steps in?"}
+    one = [{"age_years": 7}, {"age_years": 33}]
+    two = [{"age_years": 7}, {"age_years": 2}, {"age_years": 33}]
+    assert _one_child(question, one)["question"].startswith("Who looks after the child day")
+    assert _one_child(question, two) == question

@@ -445,7 +445,8 @@ class SafetyRows:
 
     The same records as :func:`advisory.prompts._safety.covered_pairs` finds case by
     case: for each case ``found[i]`` maps ``(agency, type)`` to the person ids of its
-    records in the table's order, and ``latest[i]`` each pair's latest date.
+    records in the table's order, ``latest[i]`` each pair's latest date and
+    ``by_person[i]`` each ``(pair, person id)``'s latest date.
 
     Parameters
     ----------
@@ -469,6 +470,7 @@ class SafetyRows:
         where = {c: i for i, c in enumerate(ids)}
         self.found: list[dict[tuple[str, str], list[str]]] = [{} for _ in ids]
         self.latest: list[dict[tuple[str, str], str]] = [{} for _ in ids]
+        self.by_person: list[dict[tuple[tuple[str, str], str], str]] = [{} for _ in ids]
         records = tables.records
         rows, case, _ = _by_case(records, where)
         columns = records.columns
@@ -503,3 +505,5 @@ class SafetyRows:
             self.found[c].setdefault(pair, []).append(who)
             if day > self.latest[c].get(pair, ""):
                 self.latest[c][pair] = day
+            if day > self.by_person[c].get((pair, who), ""):
+                self.by_person[c][(pair, who)] = day

@@ -92,8 +92,23 @@ def _who(people: list[str]) -> str:
     return f"{people[0]}, {people[1]} and others"
 
 
+#: Earlier key history said one by one up to this many (each whom and when matched,
+#: reader verdict 13); more are summed up by agency with the dates they span.
+_EARLIER_ITEMS: Final = 3
+
+
 def _earlier(entries: list[dict[str, Any]]) -> str:
-    """Say what the unlisted key history is: agency, kinds, whom, and the dates it spans."""
+    """Say what the unlisted key history is: agency, kinds, whom, and when.
+
+    Up to :data:`_EARLIER_ITEMS` records one by one ("Children's social care: referral,
+    sister, 2019-05-26 (5 years before)"), more by agency with the dates they span.
+    """
+    if len(entries) <= _EARLIER_ITEMS:
+        return "; ".join(
+            f"{e['agency']}: {e['event_type']}, {e['relationship']}, {e['date']} "
+            f"({e['when'].replace(' before the referral', ' before')})"
+            for e in entries
+        )
     by_agency: dict[str, list[dict[str, Any]]] = {}
     for e in entries:
         by_agency.setdefault(e["agency"], []).append(e)
@@ -217,6 +232,14 @@ YOUNG_PERSON_AGE: Final = "What is home like for the child, in their own words (
 _SEEN_ALONE_FROM: Final = 10
 #: "the adults" of a catalogue question when one adult lives there: (plural, singular).
 _ONE_ADULT: Final = (("are the adults", "is the {a}"), ("do the adults", "does the {a}"))
+
+
+def _one_child(question: dict[str, Any], people: list[dict[str, Any]]) -> dict[str, Any]:
+    """Say "the child" where a question says "the children" and one child lives there."""
+    children = sum(1 for p in people if p["age_years"] is not None and p["age_years"] < 18)
+    if children != 1 or "the children" not in question["question"]:
+        return question
+    return {**question, "question": question["question"].replace("the children", "the child")}
 
 
 def _one_adult(question: dict[str, Any], adults: list[str]) -> dict[str, Any]:
@@ -718,25 +741,29 @@ class ReviewBuilder:
                     self._kind_words,
                     _latest_of(people, words),
                     visited=_visited(people),
+                    by_person=safety.by_person[i],
                 ),
                 "questions": [
-                    _one_adult(
-                        _asked_alone(
-                            self._question(
-                                kind,
-                                j,
-                                reference,
-                                matrix[i],
-                                seen[i, j],
-                                records_of.get((i, j), ()),
-                                batch.adults[i],
-                                words,
+                    _one_child(
+                        _one_adult(
+                            _asked_alone(
+                                self._question(
+                                    kind,
+                                    j,
+                                    reference,
+                                    matrix[i],
+                                    seen[i, j],
+                                    records_of.get((i, j), ()),
+                                    batch.adults[i],
+                                    words,
+                                ),
+                                adults,
+                                young,
+                                [words[p] for p in safety.found[i].get(_ABUSE, ()) if p in words],
                             ),
                             adults,
-                            young,
-                            [words[p] for p in safety.found[i].get(_ABUSE, ()) if p in words],
                         ),
-                        adults,
+                        people,
                     )
                     for kind, j in choices[i].slots
                 ],

@@ -98,7 +98,8 @@ def family_gaps(
                 "are not here.",
                 "start_date": None,
                 "end_date": None,
-                "question": f"What contact does the child have with the {word}?",
+                "question": f"What contact does the child have with the {word}"
+                + (f" (ask the {parents[0]} alone)?" if parents else "?"),
             }
         )
     if len(parents) == 1 and not away and parents[0] in _OTHER_PARENT:
@@ -111,8 +112,8 @@ def family_gaps(
                 "description": f"No {other} in these records.",
                 "start_date": None,
                 "end_date": None,
-                "question": f"Who is {_HE[other]}, and what part does {_HE[other]} play (ask the "
-                f"{parents[0]} alone)?",
+                "question": f"Who is the child's {other}, and what part does {_HE[other]} play "
+                f"(ask the {parents[0]} alone)?",
             }
         )
     return out

@@ -230,6 +230,11 @@ def _start(reference: str, back: int) -> str:
     return found
 
 
+def _before(day: str, reference: str) -> str:
+    """``"4 months before"``: how long before the referral, in words."""
+    return relative_words(day, reference).replace(" before the referral", " before")
+
+
 def _people(names: list[str]) -> str:
     unique = list(dict.fromkeys(names))
     if len(unique) <= 2:
@@ -276,6 +281,7 @@ def items_of(
     latest_records: dict[str, tuple[str, str, str]] | None = None,
     *,
     visited: frozenset[str] | None = None,
+    by_person: dict[tuple[tuple[str, str], str], str] | None = None,
 ) -> list[dict[str, Any]]:
     """Return the five "Before you go" items of a case's records already found.
 
@@ -288,7 +294,10 @@ def items_of(
     it, when none of its records counts (reader 10). ``visited``: the people
     with a health visitor contact shared (``None``: everyone); the Health line
     names each child under 5 living there without one, after its record or
-    instead of it (readers 9 and 11: the youngest were invisible).
+    instead of it (readers 9 and 11: the youngest were invisible). ``by_person``:
+    each ``(pair, person id)``'s latest date; where the line's record names more than
+    one person, each is dated ("domestic abuse, mother's partner 4 months before and
+    father 5 months before": reader 13, two men under one date read as one incident).
     """
     unseen = [
         "the " + words.get(p, "child")
@@ -339,9 +348,19 @@ def items_of(
         # order of kinds (reader 11: a mother's mental health contact named before a
         # two-year-old's emergency care 3 days before)
         first = max(mine, key=lambda pair: latest[pair])
-        who = _people([words.get(p, "a person not in the household") for p in found[first]])
-        when = relative_words(latest[first], reference).replace(" before the referral", " before")
-        shared = f"{_SHORT[first[1]]}, {who}, {when}"
+        named = list(dict.fromkeys(found[first]))
+        if by_person is not None and len(named) > 1:
+            named.sort(key=lambda p: by_person.get((first, p), ""), reverse=True)
+            shared = f"{_SHORT[first[1]]}, " + _people(
+                [
+                    f"{words.get(p, 'a person not in the household')} "
+                    + _before(by_person.get((first, p), latest[first]), reference)
+                    for p in named
+                ]
+            )
+        else:
+            who = _people([words.get(p, "a person not in the household") for p in named])
+            shared = f"{_SHORT[first[1]]}, {who}, {_before(latest[first], reference)}"
         if source == "health" and unseen:
             shared += "; " + NO_VISITOR.format(who=_people(unseen))
         out.append(
