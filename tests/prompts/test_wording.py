@@ -775,13 +775,25 @@ def test_two_people_named_by_domestic_abuse_notifications_are_each_dated() -> No
     found = {pair: ["P2", "P3", "P3"]}
     latest = {pair: "2024-01-20"}
     by_person = {(pair, "P2"): "2023-12-15", (pair, "P3"): "2024-01-20"}
-    args = (found, latest, household, "2024-05-22", {}, words, {})
-    police = items_of(*args, by_person=by_person)[0]
+    labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    police = items_of(
+        found, latest, household, "2024-05-22", labels, words, kinds, by_person=by_person
+    )[0]
     assert police["shared"] == (
         "domestic abuse, mother's partner 4 months before and father 5 months before"
     )
     # one person named: one date, as before
-    alone = items_of({pair: ["P2"]}, {pair: "2023-12-15"}, *args[2:], by_person=by_person)[0]
+    alone = items_of(
+        {pair: ["P2"]},
+        {pair: "2023-12-15"},
+        household,
+        "2024-05-22",
+        labels,
+        words,
+        kinds,
+        by_person=by_person,
+    )[0]
     assert alone["shared"] == "domestic abuse, father, 5 months before"
 
 
