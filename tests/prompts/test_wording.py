@@ -531,6 +531,15 @@ def test_whom_to_ask_alone_is_the_households_own_adults(dicts: list[dict[str, An
         for g in d["could_not_see"]:
             if g["prompt_id"] == "gap:other_parent":
                 assert g["question"].endswith(" alone)?")
+                # asked of every child of the household (reader verdict 14)
+                children = [
+                    p
+                    for p in d["household"]
+                    if p["relationship"] == "child"
+                    or p["relationship"].startswith(("sister", "brother", "half-"))
+                ]
+                whose = "each child's" if len(children) > 1 else "the child's"
+                assert g["question"].startswith(f"Who is {whose} "), (g, len(children))
     assert said
 
 
