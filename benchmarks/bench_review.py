@@ -197,8 +197,8 @@ def _literal_dicts(briefs: list[dict[str, Any]]) -> list[dict[str, object]]:
                             {
                                 "agency": r["agency"],
                                 "event_type": r["event_type"],
-                                "latest": r["latest"],
-                                "when": r["when"],
+                                "dates": list(r["dates"]),
+                                "whens": list(r["whens"]),
                                 "partial": r["partial"],
                             }
                             for r in p["records"]

@@ -178,7 +178,7 @@ def test_the_chronology_shows_or_counts_every_record_of_the_past_year(
         more = int(d["chronology_more"].split()[1]) if d["chronology_more"] else 0
         assert more == len(unlined), d["case_id"]
         for person, p in lined.items():
-            counted = sum(r["events"] for r in p["records"])
+            counted = sum(len(r["dates"]) for r in p["records"])
             assert counted == every.get((d["case_id"], person), 0), (d["case_id"], person)
 
 
@@ -242,7 +242,7 @@ def test_partly_covered_windows_show_what_was_seen(
     assert partial, "the demo plants coverage gaps inside windows"
     for r in partial:
         assert r["partial"].startswith("nothing shared")
-        assert r["latest"] <= next(
+        assert r["dates"][0] <= next(
             d["reference_date"] for d in dicts if any(r in p["records"] for p in d["household"])
         )
     texts = "\n".join(render_text(d) for d in dicts)

@@ -67,8 +67,8 @@ def _latest_of(
     for person in people:
         who = words.get(person["person_id"], person["relationship"])
         for r in person["records"]:
-            if r["latest"] > found.get(r["agency"], ("",))[0]:
-                found[r["agency"]] = (r["latest"], r["event_type"], who, r["when"])
+            if r["dates"][0] > found.get(r["agency"], ("",))[0]:
+                found[r["agency"]] = (r["dates"][0], r["event_type"], who, r["whens"][0])
     return {agency: (kind, who, when) for agency, (_, kind, who, when) in found.items()}
 
 

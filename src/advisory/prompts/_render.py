@@ -56,7 +56,7 @@ def _chronology_empty(review: Mapping[str, Any]) -> str | None:
     """
     start = (dt.date.fromisoformat(review["reference_date"]) - dt.timedelta(days=365)).isoformat()
     people = [*review["household"], *review["elsewhere"]]
-    if any(r["latest"] >= start for p in people for r in p["records"]):
+    if any(r["dates"][0] >= start for p in people for r in p["records"]):
         return None
     if any(e["date"] >= start for e in review["key_history"]):
         return CHRONOLOGY_ONLY_KEY
@@ -81,25 +81,38 @@ def _since(day: str, reference: str) -> str:
     return f"{day} ({when})"
 
 
+def _whens(whens: list[str]) -> str:
+    """Return each record's age, newest first; the same age said once, with how many.
+
+    ``["2 weeks before", "3 months before", "3 months before"]`` reads ``"2 weeks and
+    3 months (2 records) before"``.
+    """
+    counts: dict[str, int] = {}
+    for when in whens:
+        counts[when] = counts.get(when, 0) + 1
+    before = all(w.endswith(" before") for w in counts)
+    items = [
+        (w[: -len(" before")] if before else w) + (f" ({n} records)" if n > 1 else "")
+        for w, n in counts.items()
+    ]
+    said = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return f"{said} before" if before else said
+
+
 def _records(records: list[Mapping[str, Any]]) -> str:
     """Return a person's records by agency, each kind dated and counted, no value put on any.
 
     ``"Education: persistent absence 3 months before. Health: dental visit 5 months
-    before; emergency attendance (2 records, latest 2 weeks before)."``: neutral dated
-    lines, agencies by their newest record (reader verdicts 11 and 12: "Supports:" made
-    the other kinds countable as concerns; without the number, repeats were hidden).
+    before; emergency attendance 2 weeks and 8 months before."``: neutral dated lines,
+    agencies by their newest record (reader verdicts 11-14: "Supports:" made the other
+    kinds countable as concerns; a count or one date per kind left records undated).
     """
     by_agency: dict[str, list[Mapping[str, Any]]] = {}
     for r in records:
         by_agency.setdefault(r["agency"], []).append(r)
     parts = []
     for agency, mine in by_agency.items():
-        kinds = "; ".join(
-            f"{r['event_type']} {r['when']}"
-            if r["events"] == 1
-            else f"{r['event_type']} ({r['events']} records, latest {r['when']})"
-            for r in mine
-        )
+        kinds = "; ".join(f"{r['event_type']} {_whens(r['whens'])}" for r in mine)
         partial = mine[0]["partial"]
         parts.append(f"{agency}: {kinds}" + (f" ({partial})" if partial else ""))
     return ". ".join(parts)

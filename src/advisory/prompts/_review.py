@@ -84,10 +84,10 @@ class _Part:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RecordKinds(_Part):
-    """One kind of one person's records in the window: the agency, the kind, how many, the latest.
+    """One kind of one person's records of the past year: the agency, the kind, every date.
 
-    Every record is on a line (reader verdict 12: without the number, "and N
-    more" pointed at records no line showed); no value is put on any kind.
+    Every record is dated on a line (reader verdicts 12-14: a count or one date
+    per kind left records undated); no value is put on any kind.
 
     Attributes
     ----------
@@ -95,21 +95,18 @@ class RecordKinds(_Part):
         The agency's plain-language name.
     event_type : str
         The kind of record, in words (``"domestic abuse notification"``).
-    events : int
-        How many records of the kind the window holds (at least 1).
-    latest : str
-        ISO date of the latest of them.
-    when : str
-        How long before the referral that was, in words.
+    dates : tuple of str
+        ISO date of each record, newest first.
+    whens : tuple of str
+        How long before the referral each was, in words, in the same order.
     partial : str or None
         When part of the window was not shared: which period, in words.
     """
 
     agency: str
     event_type: str
-    events: int
-    latest: str
-    when: str
+    dates: tuple[str, ...]
+    whens: tuple[str, ...]
     partial: str | None
 
 
