@@ -82,9 +82,13 @@ def test_no_question_asks_a_child_about_harm(dicts: list[dict[str, Any]]) -> Non
     young = 0
     for d in dicts:
         alone = next(s for s in d["safety"] if s["prompt_id"] == SEEN_ALONE_ID)
-        adults = "How safe does each adult feel at home, what is going well, who helps?"
-        assert alone["question"].startswith(adults), alone
-        invitation = alone["question"][len(adults) :].strip()
+        adults = re.match(
+            r"How safe does each adult feel at home( \(ask (the .+ alone first|each alone), "
+            r"after speaking to the police\))?, what is going well, who helps\?",
+            alone["question"],
+        )
+        assert adults, alone
+        invitation = alone["question"][adults.end() :].strip()
         if invitation:
             young += 1
             assert invitation == "What is home like for each young person, in their own words?"
@@ -821,3 +825,28 @@ def test_a_question_about_the_children_names_the_one_child() -> None:
     two = [{"age_years": 7}, {"age_years": 2}, {"age_years": 33}]
     assert _one_child(question, one)["question"].startswith("Who looks after the child day")
     assert _one_child(question, two) == question
+
+
+def test_where_a_notification_names_someone_the_others_are_asked_alone_first() -> None:
+    # readers 8-14: "a safety question for the mother alone, after the police call";
+    # never first to someone a domestic abuse notification names
+    pair = ("police", "domestic_abuse_notification")
+    household = [("P1", "parent", 30.0), ("P2", "parent", 44.0), ("P3", "partner_of_parent", 25.0)]
+    words = {"P1": "mother", "P2": "father", "P3": "mother's partner"}
+    labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    found = {pair: ["P2", "P3"]}
+    latest = {pair: "2024-01-20"}
+    alone = items_of(found, latest, household, "2024-05-22", labels, words, kinds)[-1]
+    assert alone["question"].startswith(
+        "How safe does each adult feel at home (ask the mother alone first, after speaking to "
+        "the police), what is going well, who helps?"
+    ), alone
+    everyone = items_of(
+        {pair: ["P1", "P2", "P3"]}, latest, household, "2024-05-22", labels, words, kinds
+    )[-1]
+    assert "(ask each alone, after speaking to the police)" in everyone["question"]
+    none = items_of({}, {}, household, "2024-05-22", labels, words, kinds)[-1]
+    assert none["question"].startswith(
+        "How safe does each adult feel at home, what is going well, who helps?"
+    )

@@ -176,6 +176,8 @@ OBSERVE: Final = "see each child under 5 with each carer"
 _ALONE_QUESTION: Final = "How safe does each adult feel at home, what is going well, who helps?"
 #: Added where a child from 5 is seen alone: only invited to talk, never asked about harm.
 _YOUNG_QUESTION: Final = "What is home like for each young person, in their own words?"
+#: The record type whose people are never asked first (domestic abuse notifications).
+_ABUSE: Final = ("police", "domestic_abuse_notification")
 _RECENT: Final = 730
 _YEAR: Final = 365
 #: Children old enough to be seen alone.
@@ -376,10 +378,32 @@ def items_of(
             "prompt_id": SEEN_ALONE_ID,
             "agency": "All agencies",
             "shared": _seen_alone(household, words),
-            "question": _ALONE_QUESTION + (" " + _YOUNG_QUESTION if _young(household) else ""),
+            "question": _alone_question(household, words, found.get(_ABUSE, []))
+            + (" " + _YOUNG_QUESTION if _young(household) else ""),
         }
     )
     return out
+
+
+def _alone_question(
+    household: list[tuple[str, Any, Any]], words: dict[str, str], named: list[str]
+) -> str:
+    """Return the question to each adult alone, the same in every brief but one clause.
+
+    Where a domestic abuse notification of the window names someone living there, the
+    parents it does not name are asked first, alone, after speaking to the police
+    (readers 8-14: "a safety question for the mother alone"); never first someone a
+    notification names.
+    """
+    inside = {p for p, _, _ in household}
+    if not any(p in inside for p in named):
+        return _ALONE_QUESTION
+    parents = [p for p, relationship, _ in household if relationship in _PARENTS]
+    others = [words[p] for p in parents if p not in named and p in words]
+    who = f"the {_people(others)} alone first" if others else "each alone"
+    return _ALONE_QUESTION.replace(
+        "at home,", f"at home (ask {who}, after speaking to the police),"
+    )
 
 
 def _seen_alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) -> str:
