@@ -22,6 +22,7 @@ from advisory.prompts._safety import (
     NO_VISITOR_LEAD,
     NONE_SHARED,
     OBSERVE,
+    OBSERVE_AFTER,
     POLICE_FIRST,
     RECORDS,
     SEEN_ALONE_ID,
@@ -301,21 +302,24 @@ def said_on_line(r: dict[str, Any]) -> str:
 
 
 def test_what_is_behind_and_n_more_is_said(dicts: list[dict[str, Any]]) -> None:
-    # beyond the chronology's newest records, a record of the past year is counted on its
-    # person's line (reader verdict 12: "and N more" pointed at records no line showed,
-    # test_review counts them); only records of people without a line of their own are
-    # summed up in "and N more": which agencies, whose and how recent
+    # beyond the chronology's newest records: "and N more, dated on the person lines above"
+    # when each is dated on its person's line (test_review counts them; reader verdict 15:
+    # without the line the chronology read as complete), else which agencies, whose and
+    # how recent
     part = r"[A-Z][^;()]+ \([^;]+, (latest )?\d+ (days?|weeks?|months?) before\)"
+    said = 0
     for d in dicts:
-        if d["chronology_more"] is not None:
-            assert re.fullmatch(rf"and \d+ more: {part}(; {part})*", d["chronology_more"])
-    busy = [
-        d for d in dicts if sum(len(r["dates"]) for p in d["household"] for r in p["records"]) > 2
-    ]
-    assert busy
-    for d in busy:  # every record's person has a line in the demo: no "and N more"
-        records = render_text(d).split("\nRecords\n")[1].split("\n\n")[0]
-        assert " more" not in records, records
+        text = d["chronology_more"]
+        if text is None:
+            continue
+        if text.endswith(", dated on the person lines above"):
+            said += 1
+            assert re.fullmatch(r"and \d+ more, dated on the person lines above", text)
+            records = render_text(d).split("\nRecords\n")[1].split("\n\n")[0]
+            assert f"- {text[:1].upper()}{text[1:]}." in records.splitlines()
+        else:
+            assert re.fullmatch(rf"and \d+ more: {part}(; {part})*", text), text
+    assert said
 
 
 def test_every_household_date_is_relative_to_the_referral(dicts: list[dict[str, Any]]) -> None:
@@ -348,7 +352,10 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
             if item["prompt_id"] == SEEN_ALONE_ID:
                 assert re.match(r"- See (each alone: |the .+ alone[;.]|each adult alone[;.])", line)
                 # the police before adults are seen together, where two or more live there
-                assert line.endswith(f"; {POLICE_FIRST}.") or "police" not in line, line
+                assert (
+                    line.endswith((f"; {POLICE_FIRST}.", f"; {OBSERVE_AFTER}."))
+                    or "police" not in line
+                ), line
             else:
                 said = item["shared"]
                 if said == NONE_SHARED and line.endswith("(below)."):  # a gap: see below
@@ -384,7 +391,15 @@ def test_whom_to_see_alone_follows_the_household_only(dicts: list[dict[str, Any]
             for p in d["household"]
         )
         # the police before adults are seen together, only where two or more live there
-        assert ("police" in line) == (adults > 1), (line, adults)
+        assert (POLICE_FIRST in line) == (adults > 1), (line, adults)
+        # under-5s seen with each carer after speaking to the police only where a domestic
+        # abuse notification names someone living there (reader 15)
+        named = any(
+            r["event_type"] == "domestic abuse notification"
+            for p in d["household"]
+            for r in p["records"]
+        )
+        assert (OBSERVE_AFTER in line) <= named, line
         # each child under 5 is seen with each carer (reader 9-10: never listed to be seen)
         baby = any(
             re.match(r"(under 1 year|[1-4] years?) old", p["age"])

@@ -793,19 +793,21 @@ class ReviewBuilder:
     ) -> tuple[list[dict[str, Any]], str | None, list[dict[str, Any]]]:
         """Return the chronology of the past year (newest first, capped) and the key history.
 
-        The chronology holds only records of people with no line of their own (``lined``):
-        every record of a person with a line is dated there (reader verdict 12: a chronology
-        repeating the person lines made the brief long, and "and N more" pointed at records
-        no line showed).
+        The newest records are listed; the others are counted in "and N more", which
+        says they are dated on the person lines when every one of them is (``lined``: the
+        people with a line), else which agencies, whose and how recent (reader verdicts
+        12-15: "and N more" pointed at records no line showed; without it the chronology
+        read as complete).
         """
         entries, is_key, _ = batch.entries_of(i)
         chronology: list[dict[str, Any]] = []
         key_history: list[dict[str, Any]] = []
         unlisted: dict[Any, list[tuple[str, str]]] = {}
+        on_lines = 0
         for (day, when, who, agency, what, event_id), key in zip(entries, is_key, strict=True):
             if not key and len(chronology) == _CHRONOLOGY:
-                if who not in lined:  # the others are counted on their person's line
-                    unlisted.setdefault(agency, []).append((day, who))
+                unlisted.setdefault(agency, []).append((day, who))
+                on_lines += who in lined
                 continue
             (key_history if key else chronology).append(
                 {
@@ -828,7 +830,12 @@ class ReviewBuilder:
                 key_history.append(self._change(left, reference, who, words, agency, _LEFT))
         key_history.sort(key=lambda e: e["date"], reverse=True)
         more = sum(len(found) for found in unlisted.values())
-        text = f"and {more} more: " + self._rest(unlisted, words, reference) if more else None
+        if not more:
+            text = None
+        elif on_lines == more:  # said plainly (reader 12 could not decode a shorthand)
+            text = f"and {more} more, dated on the person lines above"
+        else:
+            text = f"and {more} more: " + self._rest(unlisted, words, reference)
         return chronology, text, key_history
 
     def _rest(
