@@ -283,8 +283,9 @@ def test_person_lines_carry_kinds_and_dates_never_counts(dicts: list[dict[str, A
                     (r["dates"][0] for r in run), reverse=True
                 )
         text = render_text(d).split("\nRecords\n")[0]
-        # every record of each kind dated on the line, no value put on any ("Supports:",
-        # reader verdict 11; a count left the earlier records undated, verdicts 12-14)
+        # every record of each kind dated on the line, with its age, no value put on any
+        # ("Supports:", reader verdict 11; a count, one date per kind or an age without
+        # its date left records undated, verdicts 12-15)
         assert "Supports" not in text
         for p in d["household"]:
             for r in p["records"]:
@@ -292,13 +293,9 @@ def test_person_lines_carry_kinds_and_dates_never_counts(dicts: list[dict[str, A
 
 
 def said_on_line(r: dict[str, Any]) -> str:
-    """How a person line says one kind of their records: each age, the same one once."""
-    ages: dict[str, int] = {}
-    for when in r["whens"]:
-        ages[when.removesuffix(" before")] = ages.get(when.removesuffix(" before"), 0) + 1
-    items = [w + (f" ({n} records)" if n > 1 else "") for w, n in ages.items()]
-    said = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-    return f"{r['event_type']} {said} before"
+    """How a person line says one kind of their records: each record's date and age."""
+    dated = ", ".join(f"{d} ({w})" for d, w in zip(r["dates"], r["whens"], strict=True))
+    return f"{r['event_type']} {dated}"
 
 
 def test_what_is_behind_and_n_more_is_said(dicts: list[dict[str, Any]]) -> None:
