@@ -364,7 +364,10 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
                 if item["shared"] != NONE_SHARED:
                     shared += 1
                     record = item["shared"].split("; " + NO_VISITOR_LEAD)[0]
-                    assert re.search(r"(days?|weeks?|months?|years?) before$", record), item
+                    assert re.search(
+                        r"((days?|weeks?|months?|years?) before|on the day of the referral)$",
+                        record,
+                    ), item
                 else:  # never a clearance, never "no record" beside a record the brief lists
                     assert "no " not in said.lower(), item
         assert "Before you go" in render_html(d)

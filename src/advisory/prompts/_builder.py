@@ -60,15 +60,23 @@ _FAMILY_WORDS: Final = {
 
 
 def _latest_of(
-    people: list[dict[str, Any]], words: dict[str, str]
+    people: list[dict[str, Any]], words: dict[str, str], key_history: list[dict[str, Any]]
 ) -> dict[str, tuple[str, str, str]]:
-    """Return each agency's latest record on the person lines: ``(kind, whom, when)``."""
+    """Return each agency's latest record the brief lists: ``(kind, whom, when)``.
+
+    From the person lines (the past year) and the key history (any date), so that an
+    agency's line never asks what it holds beside a record the brief lists (reader 7).
+    """
     found: dict[str, tuple[str, str, str, str]] = {}
     for person in people:
         who = words.get(person["person_id"], person["relationship"])
         for r in person["records"]:
             if r["dates"][0] > found.get(r["agency"], ("",))[0]:
                 found[r["agency"]] = (r["dates"][0], r["event_type"], who, r["whens"][0])
+    for e in key_history:
+        if e["date"] > found.get(e["agency"], ("",))[0]:
+            when = e["when"].replace(" before the referral", " before")
+            found[e["agency"]] = (e["date"], e["event_type"], e["relationship"], when)
     return {agency: (kind, who, when) for agency, (_, kind, who, when) in found.items()}
 
 
@@ -739,7 +747,7 @@ class ReviewBuilder:
                     self._source_labels,
                     words,
                     self._kind_words,
-                    _latest_of(people, words),
+                    _latest_of(people, words, key_history),
                     visited=_visited(people),
                     by_person=safety.by_person[i],
                 ),
