@@ -46,8 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["ReviewBuilder"]
 
 _CHUNK: Final = 50_000  # cases explained at once (bounds the memory of a batch)
-_CHRONOLOGY: Final = 2  # records of people without a line listed; the rest are counted
-_ALL: Final = 1_000_000  # the batch lists every record of the past year (the builder picks)
+_CHRONOLOGY: Final = 2  # the newest records of the past year listed; the rest are counted
 _KEY_HISTORY: Final = 2  # key history listed; earlier ones are counted
 _NOT_RECORDED: Final = "relationship not recorded"
 _JOINED: Final = "joined the household"
@@ -710,7 +709,6 @@ class ReviewBuilder:
             labels=self._source_labels,
             key_types=self._key_types,
             chronology_types=self._chronology_types,
-            listed=_ALL,
             day=tables.day,
         )
         rows_pass, masked = check_rows(*batch.strings())
@@ -807,7 +805,7 @@ class ReviewBuilder:
         12-15: "and N more" pointed at records no line showed; without it the chronology
         read as complete).
         """
-        entries, is_key, _ = batch.entries_of(i)
+        entries, is_key = batch.entries_of(i)
         chronology: list[dict[str, Any]] = []
         key_history: list[dict[str, Any]] = []
         unlisted: dict[Any, list[tuple[str, str]]] = {}
