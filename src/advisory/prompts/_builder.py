@@ -59,12 +59,17 @@ _FAMILY_WORDS: Final = {
 
 
 def _latest_of(
-    people: list[dict[str, Any]], words: dict[str, str], key_history: list[dict[str, Any]]
+    people: list[dict[str, Any]],
+    words: dict[str, str],
+    key_history: list[dict[str, Any]],
+    since: str,
 ) -> dict[str, tuple[str, str, str]]:
     """Return each agency's latest record the brief lists: ``(kind, whom, when)``.
 
-    From the person lines (the past year) and the key history (any date), so that an
-    agency's line never asks what it holds beside a record the brief lists (reader 7).
+    From the person lines (the past year) and the key history from ``since`` (ISO, two
+    years before the referral), so that an agency's line never asks what it holds beside
+    a recent record the brief lists (readers 7 and 16), and an old one never stands in
+    for asking (reader 17: "a missing person report, over 3 years before" read as settled).
     """
     found: dict[str, tuple[str, str, str, str]] = {}
     for person in people:
@@ -73,10 +78,19 @@ def _latest_of(
             if r["dates"][0] > found.get(r["agency"], ("",))[0]:
                 found[r["agency"]] = (r["dates"][0], r["event_type"], who, r["whens"][0])
     for e in key_history:
-        if e["date"] > found.get(e["agency"], ("",))[0]:
+        if e["date"] >= since and e["date"] > found.get(e["agency"], ("",))[0]:
             when = e["when"].replace(" before the referral", " before")
             found[e["agency"]] = (e["date"], e["event_type"], e["relationship"], when)
     return {agency: (kind, who, when) for agency, (_, kind, who, when) in found.items()}
+
+
+def _years_before(reference: str, years: int) -> str:
+    """Return the ISO date ``years`` whole years before ``reference`` (28 Feb for 29 Feb)."""
+    day = dt.date.fromisoformat(reference)
+    try:
+        return day.replace(year=day.year - years).isoformat()
+    except ValueError:
+        return day.replace(year=day.year - years, day=28).isoformat()
 
 
 #: How the person lines name a health visitor contact.
@@ -745,7 +759,7 @@ class ReviewBuilder:
                     self._source_labels,
                     words,
                     self._kind_words,
-                    _latest_of(people, words, key_history),
+                    _latest_of(people, words, key_history, _years_before(reference, 2)),
                     visited=_visited(people),
                     by_person=safety.by_person[i],
                 ),
