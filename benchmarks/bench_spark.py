@@ -13,14 +13,13 @@ the largest resident size of this process and all its children together
 
 from __future__ import annotations
 
-import contextlib
+import argparse
 import os
+import signal
+import subprocess
 import sys
 import tempfile
-import threading
 import time
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks._table import Row
@@ -50,70 +49,123 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-@contextlib.contextmanager
-def _peak_memory() -> Iterator[list[int]]:
-    peak = [0]
-    done = threading.Event()
+def records(n_cases: int, folder: Path) -> Path:
+    """``make_multiagency(n_cases, seed=0)``'s tables as Parquet in ``folder``, written once.
 
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss(os.getpid()))
-            done.wait(0.5)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        yield peak
-    finally:
-        done.set()
-        thread.join()
-
-
-def _records(n_cases: int, folder: Path) -> Path:
+    A folder that already holds every table (and the marker written last) is
+    reused as it is, so large sizes are generated once.
+    """
     from advisory.context import SCHEMA
     from advisory.datasets import make_multiagency
 
+    marker = folder / "_complete"
+    if marker.exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
     data = make_multiagency(n_cases=n_cases, seed=0)
     for name in SCHEMA:
         getattr(data, name).to_parquet(folder / f"{name}.parquet")
+    marker.write_text(f"{n_cases}\n")
     return folder
 
 
-def run(quick: bool = False, sizes: tuple[int, ...] | None = None) -> list[Row]:
-    from advisory.cli import main
+def measure(argv: list[str], max_gib: float | None = None) -> tuple[float, float]:
+    """Wall seconds and peak GiB (whole process tree) of ``advisory <argv>`` in a new process.
 
+    The command runs in its own interpreter so its peak is its own; with
+    ``max_gib`` it is stopped once its tree holds more than that, and
+    ``RuntimeError`` says so (a shared machine must not run out of memory).
+    """
+    command = [sys.executable, "-m", "advisory", "-q", *argv]
+    start = time.perf_counter()
+    child = subprocess.Popen(command, start_new_session=True)
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, _tree_rss(child.pid))
+        if max_gib is not None and peak > max_gib * 2**30:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+            raise RuntimeError(
+                f"advisory {' '.join(argv)}: stopped after {time.perf_counter() - start:.0f} s "
+                f"at {peak / 2**30:.1f} GiB (over --max-gib {max_gib})"
+            )
+        time.sleep(0.5)
+    seconds = time.perf_counter() - start
+    if child.returncode != 0:
+        raise RuntimeError(f"advisory {' '.join(argv)} failed (exit {child.returncode})")
+    return seconds, peak / 2**30
+
+
+def run(
+    quick: bool = False,
+    sizes: tuple[int, ...] | None = None,
+    *,
+    folder: Path | None = None,
+    engines: tuple[str, ...] = ("pandas", "spark"),
+    spark_conf: tuple[str, ...] = (),
+    max_gib: float | None = None,
+) -> list[Row]:
+    """Both commands on each size's records; ``folder`` keeps the records for reuse."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas")
     rows = []
     for n_cases in sizes or ((2_000,) if quick else (20_000,)):
         with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / "records").mkdir()
-            records = _records(n_cases, Path(tmp) / "records")
+            where = (folder or Path(tmp)) / f"records-{n_cases}"
+            records(n_cases, where)
             measured = {}
-            for engine in ("pandas", "spark"):
-                argv = ["-q", "context", "--records", str(records), "--out"]
+            for engine in engines:
+                argv = ["context", "--records", str(where), "--out"]
                 argv += [str(Path(tmp) / f"out-{engine}"), "--engine", engine]
-                argv += ["--master", "local[2]"]
-                with _peak_memory() as peak:
-                    start = time.perf_counter()
-                    if main(argv) != 0:
-                        raise RuntimeError(f"advisory context --engine {engine} failed")
-                    measured[engine] = (time.perf_counter() - start, peak[0] / 2**30)
-        (spark_s, spark_gib), (pandas_s, pandas_gib) = measured["spark"], measured["pandas"]
-        rows.append(
-            Row(
-                f"advisory context, {n_cases:,} cases, Spark local[2] (wall)",
-                spark_s,
-                "s",
-                peer="the same command, --engine pandas (wall)",
-                peer_value=pandas_s,
+                if engine == "spark":
+                    argv += ["--master", "local[2]"]
+                    argv += [f"--spark-conf={setting}" for setting in spark_conf]
+                measured[engine] = measure(argv, max_gib)
+        if "spark" in measured:
+            pandas_s = measured["pandas"][0] if "pandas" in measured else None
+            rows.append(
+                Row(
+                    f"advisory context, {n_cases:,} cases, Spark local[2] (wall)",
+                    measured["spark"][0],
+                    "s",
+                    peer="the same command, --engine pandas (wall)" if pandas_s else "",
+                    peer_value=pandas_s,
+                )
             )
-        )
-        rows.append(Row("  peak memory, Spark (JVM, workers, driver)", spark_gib, "GiB"))
-        rows.append(Row("  peak memory, pandas", pandas_gib, "GiB"))
+            rows.append(
+                Row("  peak memory, Spark (JVM, workers, driver)", measured["spark"][1], "GiB")
+            )
+        if "pandas" in measured:
+            if "spark" not in measured:
+                rows.append(
+                    Row(
+                        f"advisory context, {n_cases:,} cases, pandas (wall)",
+                        measured["pandas"][0],
+                        "s",
+                    )
+                )
+            rows.append(Row("  peak memory, pandas", measured["pandas"][1], "GiB"))
     return rows
 
 
-if __name__ == "__main__":  # python -m benchmarks.bench_spark 20000 50000
-    for row in run(sizes=tuple(int(a) for a in sys.argv[1:]) or None):
-        print(row)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_spark", description=__doc__)
+    parser.add_argument("sizes", nargs="*", type=int, help="numbers of cases (default 20000)")
+    parser.add_argument("--records", type=Path, help="keep records-<N> folders here and reuse them")
+    parser.add_argument("--engine", choices=("pandas", "spark"), action="append")
+    parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--max-gib", type=float, help="stop a command whose processes hold more")
+    args = parser.parse_args(argv)
+    rows = run(
+        sizes=tuple(args.sizes) or None,
+        folder=args.records,
+        engines=tuple(args.engine or ("pandas", "spark")),
+        spark_conf=tuple(args.spark_conf),
+        max_gib=args.max_gib,
+    )
+    for row in rows:
+        print(row, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
