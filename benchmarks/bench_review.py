@@ -196,10 +196,9 @@ def _literal_dicts(briefs: list[dict[str, Any]]) -> list[dict[str, object]]:
                         "records": [
                             {
                                 "agency": r["agency"],
-                                "kinds": r["kinds"],
-                                "support": r["support"],
-                                "latest": r["latest"],
-                                "when": r["when"],
+                                "event_type": r["event_type"],
+                                "dates": list(r["dates"]),
+                                "whens": list(r["whens"]),
                                 "partial": r["partial"],
                             }
                             for r in p["records"]

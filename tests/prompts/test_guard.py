@@ -73,7 +73,7 @@ def test_dict_rules_name_the_key_path():
     with pytest.raises(LanguageError, match=r"position: '3' is a number"):
         check_language({"position": 3})
     with pytest.raises(LanguageError, match="is not an ISO date"):
-        check_language({"latest": "last week"})
+        check_language({"dates": ["2020-01-01", "last week"]})
     with pytest.raises(LanguageError, match="rank"):
         check_language({"prompt_id": "rank:3"})
     with pytest.raises(LanguageError, match="score"):

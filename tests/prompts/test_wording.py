@@ -19,13 +19,14 @@ from advisory.prompts._render import CHRONOLOGY_ONLY_KEY, EMPTY, NONE_IN_GAP
 from advisory.prompts._safety import (
     AGENCIES,
     LATEST_QUESTION,
-    NO_VISITOR,
+    NO_VISITOR_LEAD,
     NONE_SHARED,
     OBSERVE,
     POLICE_FIRST,
     RECORDS,
     SEEN_ALONE_ID,
     counts,
+    items_of,
 )
 from advisory.prompts._words import event_words, who_words
 
@@ -74,9 +75,25 @@ def test_no_question_asks_a_child_about_harm(dicts: list[dict[str, Any]]) -> Non
         assert "(ask each parent alone)" in CATALOGUE.entry(name).question_for("the child")
     for pair in (("police", "missing_person_report"), ("police", "domestic_abuse_notification")):
         assert "(ask each parent alone)" in RECORDS[pair][1]
-    # young people are only invited to say what home is like, in their own words
-    alone = next(s for s in dicts[0]["safety"] if s["prompt_id"] == SEEN_ALONE_ID)
-    assert "what is home like for each young person, in their own words" in alone["question"]
+    # in every brief each adult is asked alone how safe they feel, what is going well
+    # and who helps (strengths asked with the same care everywhere: reader verdict 11);
+    # young people, where a child from 5 lives there, are only invited to say what home
+    # is like, in their own words
+    young = 0
+    for d in dicts:
+        alone = next(s for s in d["safety"] if s["prompt_id"] == SEEN_ALONE_ID)
+        adults = re.match(
+            r"How safe does each adult feel at home( \(ask (the .+ alone first|each alone), "
+            r"after speaking to the police\))?, what is going well, who helps\?",
+            alone["question"],
+        )
+        assert adults, alone
+        invitation = alone["question"][adults.end() :].strip()
+        if invitation:
+            young += 1
+            assert invitation == "What is home like for each young person, in their own words?"
+        assert not _HARM.search(invitation)
+    assert 0 < young < len(dicts)
 
 
 def test_arrest_question_reads_for_one_arrest_or_many() -> None:
@@ -139,6 +156,8 @@ def _with_history(document: dict[str, Any], days_before: int) -> dict[str, Any]:
     day = (reference - dt.timedelta(days=days_before)).isoformat()
     person = out["household"][0]
     out["chronology"], out["chronology_more"] = [], None
+    for p in out["household"] + out["elsewhere"]:  # nothing of the past year on any line
+        p["records"] = []
     out["key_history_more"] = None
     out["key_history"] = [
         {
@@ -246,26 +265,57 @@ def test_person_lines_carry_kinds_and_dates_never_counts(dicts: list[dict[str, A
     for d in dicts:
         for p in d["household"]:
             for r in p["records"]:
-                assert "events" not in r
-                assert not re.search(r"\d", r["kinds"]), r
-                assert r["latest"] <= d["reference_date"]
+                assert "support" not in r  # no value put on a kind
+                assert not re.search(r"\d", r["event_type"]), r
+                assert list(r["dates"]) == sorted(r["dates"], reverse=True)
+                assert r["dates"][0] <= d["reference_date"]
+                assert len(r["whens"]) == len(r["dates"])
+            # agencies by their newest record, each agency's kinds newest first
+            agencies = list(dict.fromkeys(r["agency"] for r in p["records"]))
+            runs = [[r for r in p["records"] if r["agency"] == a] for a in agencies]
+            assert [r for run in runs for r in run] == p["records"]
+            assert [run[0]["dates"][0] for run in runs] == sorted(
+                (run[0]["dates"][0] for run in runs), reverse=True
+            )
+            for run in runs:
+                assert [r["dates"][0] for r in run] == sorted(
+                    (r["dates"][0] for r in run), reverse=True
+                )
         text = render_text(d).split("\nRecords\n")[0]
-        assert "records)" not in text, d["case_id"]
+        # every record of each kind dated on the line, no value put on any ("Supports:",
+        # reader verdict 11; a count left the earlier records undated, verdicts 12-14)
+        assert "Supports" not in text
+        for p in d["household"]:
+            for r in p["records"]:
+                assert said_on_line(r) in text, (d["case_id"], r)
+
+
+def said_on_line(r: dict[str, Any]) -> str:
+    """How a person line says one kind of their records: each age, the same one once."""
+    ages: dict[str, int] = {}
+    for when in r["whens"]:
+        ages[when.removesuffix(" before")] = ages.get(when.removesuffix(" before"), 0) + 1
+    items = [w + (f" ({n} records)" if n > 1 else "") for w, n in ages.items()]
+    said = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return f"{r['event_type']} {said} before"
 
 
 def test_what_is_behind_and_n_more_is_said(dicts: list[dict[str, Any]]) -> None:
-    more = [d["chronology_more"] for d in dicts if d["chronology_more"]]
-    assert more
-    for text in more:
-        # which agencies hold them, whose and how recent (the kinds are on the person
-        # lines): "and 5 more: Police (mother, 8 months before); Health (child, latest
-        # 8 months before)"
-        part = r"[A-Z][^;()]+ \([^;]+, (latest )?\d+ (days?|months?) before\)"
-        assert re.fullmatch(rf"and \d+ more: {part}(; {part})*", text), text
-        assert any(
-            agency in text
-            for agency in ("Police", "Health", "Education", "Housing", "Children's social care")
-        ), text
+    # beyond the chronology's newest records, a record of the past year is counted on its
+    # person's line (reader verdict 12: "and N more" pointed at records no line showed,
+    # test_review counts them); only records of people without a line of their own are
+    # summed up in "and N more": which agencies, whose and how recent
+    part = r"[A-Z][^;()]+ \([^;]+, (latest )?\d+ (days?|weeks?|months?) before\)"
+    for d in dicts:
+        if d["chronology_more"] is not None:
+            assert re.fullmatch(rf"and \d+ more: {part}(; {part})*", d["chronology_more"])
+    busy = [
+        d for d in dicts if sum(len(r["dates"]) for p in d["household"] for r in p["records"]) > 2
+    ]
+    assert busy
+    for d in busy:  # every record's person has a line in the demo: no "and N more"
+        records = render_text(d).split("\nRecords\n")[1].split("\n\n")[0]
+        assert " more" not in records, records
 
 
 def test_every_household_date_is_relative_to_the_referral(dicts: list[dict[str, Any]]) -> None:
@@ -290,6 +340,9 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
         assert [s["prompt_id"] for s in d["safety"]] == ids
         text = render_text(d)
         lines = text.split("Before you go\n")[1].split("\n\n")[0].splitlines()
+        # the line on whom to see alone carries its question, the same in every brief
+        assert lines[-1] == f"  {d['safety'][-1]['question']}", lines
+        lines = lines[:-1]
         assert len(lines) == len(ids), lines
         for item, line in zip(d["safety"], lines, strict=True):
             if item["prompt_id"] == SEEN_ALONE_ID:
@@ -302,11 +355,12 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
                     said = NONE_IN_GAP
                 assert line == f"- {item['agency']}: {said}.", line
                 assert item["question"] not in text  # kept in the data, never a longer line
-                if item["shared"] == NO_VISITOR:  # a baby's missing record, said (below)
+                if item["shared"].startswith(NO_VISITOR_LEAD):  # young children, said (below)
                     continue
                 if item["shared"] != NONE_SHARED:
                     shared += 1
-                    assert re.search(r"(days?|months?|years?) before$", item["shared"]), item
+                    record = item["shared"].split("; " + NO_VISITOR_LEAD)[0]
+                    assert re.search(r"(days?|weeks?|months?|years?) before$", record), item
                 else:  # never a clearance, never "no record" beside a record the brief lists
                     assert "no " not in said.lower(), item
         assert "Before you go" in render_html(d)
@@ -376,9 +430,13 @@ def test_recorded_supports_are_named_and_asked(dicts: list[dict[str, Any]]) -> N
     # child's factor may be empty); the exact rule is in test_choice
     named = asked = 0
     for d in dicts:
-        if any(r["support"] for p in d["household"] for r in p["records"]):
+        kinds = [
+            r for p in d["household"] for r in p["records"] if r["event_type"] in _SUPPORT_WORDS
+        ]
+        if kinds:
             named += 1
-            assert "Supports: " in render_text(d)
+            text = render_text(d)
+            assert all(said_on_line(r) in text for r in kinds)
             asked += any(q["factor"] in _SUPPORTS for q in d["questions"])
     assert named
     assert asked / named > 0.6, (asked, named)
@@ -390,6 +448,7 @@ _SUPPORTS = (
     "child_dental_visits",
     "child_attendance_support",
 )
+_SUPPORT_WORDS = ("early help", "health visitor contact", "dental visit", "attendance support")
 
 
 def test_a_former_partner_is_said_not_to_be_the_childs_parent(dicts: list[dict[str, Any]]) -> None:
@@ -435,7 +494,7 @@ def test_gaps_name_who_this_familys_records_leave_out(dicts: list[dict[str, Any]
                 if s["prompt_id"] != SEEN_ALONE_ID
                 and s["shared"] != NONE_SHARED
                 and s["question"] not in LATEST_QUESTION.values()
-                and s["shared"] != NO_VISITOR
+                and not s["shared"].startswith(NO_VISITOR_LEAD)
             ]
             if shared:
                 said = f"- {shared[0]}: what happened has not been shared; ask before the visit."
@@ -483,6 +542,15 @@ def test_whom_to_ask_alone_is_the_households_own_adults(dicts: list[dict[str, An
         for g in d["could_not_see"]:
             if g["prompt_id"] == "gap:other_parent":
                 assert g["question"].endswith(" alone)?")
+                # asked of every child of the household (reader verdict 14)
+                children = [
+                    p
+                    for p in d["household"]
+                    if p["relationship"] == "child"
+                    or p["relationship"].startswith(("sister", "brother", "half-"))
+                ]
+                whose = "each child's" if len(children) > 1 else "the child's"
+                assert g["question"].startswith(f"Who is {whose} "), (g, len(children))
     assert said
 
 
@@ -494,28 +562,21 @@ def test_people_of_the_same_relationship_are_told_apart_and_earlier_history_is_s
         named = [e["relationship"] for e in d["chronology"] + d["key_history"]]
         told += any("years old)" in n for n in named)
         if d["key_history_more"]:
-            # agency, what, whose, when and how long before (reader 6: "whose, and what?")
-            assert re.search(
-                r"earlier: [A-Z][^:]*: [a-z].* \(.+\) \d{4}-\d{2}-\d{2}.* \((latest )?"
-                r"(over |almost )?\d+ (months?|years?) before\)",
-                d["key_history_more"],
-            ), d["key_history_more"]
-        for p in d["household"]:
-            for r in p["records"]:
-                if r["support"]:
-                    assert "absence" not in r["kinds"]
+            # agency, what, whose, when and how long before (reader 6: "whose, and what?"):
+            # up to three one by one, each matched to its date (reader 13), more by agency
+            earlier = int(d["key_history_more"].split()[1])
+            when = r"\((latest )?(over |almost )?\d+ (months?|years?) before\)"
+            one = rf"[A-Z][^:;]*: [a-z][^;]*, [^;]+, \d{{4}}-\d{{2}}-\d{{2}} {when}"
+            if earlier <= 3:
+                assert re.fullmatch(
+                    rf"and \d+ earlier: {one}(; {one}){{{earlier - 1}}}", d["key_history_more"]
+                ), d["key_history_more"]
+            else:
+                assert re.search(
+                    rf"earlier: [A-Z][^:]*: [a-z].* \(.+\) \d{{4}}-\d{{2}}-\d{{2}}.* {when}",
+                    d["key_history_more"],
+                ), d["key_history_more"]
     assert told
-    both = [
-        (d, p)
-        for d in dicts
-        for p in d["household"]
-        if len({r["support"] for r in p["records"]}) == 2
-    ]
-    assert both
-    for d, p in both:
-        # a support never reads as one of the concerns: concerns first, then "Supports:"
-        line = next(x for x in render_text(d).splitlines() if p["person_id"] + "," in x)
-        assert re.search(r"\)\. Supports: [^;]*\.$", line), line
 
 
 def test_a_child_under_five_is_not_asked_about_school_and_friends(
@@ -629,7 +690,7 @@ def test_every_question_cites_whom_and_when_or_what_no_record_shows(
                 seen["circumstance"] += 1
                 whom_when, kinds = q["recorded"].split(": ")
                 assert cited == f"{whom_when[:1].upper()}{whom_when[1:]}."
-                assert re.search(r"(days?|months?|years?) before$", whom_when), whom_when
+                assert re.search(r"(days?|weeks?|months?|years?) before$", whom_when), whom_when
                 assert kinds and kinds not in cited
             if q["kind"] == "general":
                 seen["general"] += 1
@@ -683,22 +744,109 @@ def test_no_one_a_domestic_abuse_notification_names_is_asked_first() -> None:
     assert _asked_alone(question, adults, [], [])["question"] == question["question"]
 
 
-def test_a_baby_without_a_health_visitor_record_is_said(dicts: list[dict[str, Any]]) -> None:
-    # reader 9: "the youngest children are invisible" -- the Health line says it
-    said = 0
+def test_young_children_without_a_health_visitor_record_are_said(
+    dicts: list[dict[str, Any]],
+) -> None:
+    # readers 9 and 11: "the youngest children are invisible" -- the Health line names
+    # each child under 5 living there with no health visitor contact shared, after the
+    # agency's record or instead of it
+    alone = after = 0
     for d in dicts:
-        baby = any(
-            re.match(r"(under 1 year|1 year) old", p["age"])
-            and (p["relationship"] == "child" or p["relationship"].endswith(("sister", "brother")))
+        young = [
+            p
             for p in d["household"]
-        )
-        visited = any(
-            "health visitor contact" in r["kinds"] for p in d["household"] for r in p["records"]
-        )
+            if (p["age_years"] is not None and p["age_years"] < 5)
+            and (p["relationship"] == "child" or p["relationship"].startswith(_SIBLING))
+        ]
+        unseen = [
+            p
+            for p in young
+            if not any(r["event_type"] == "health visitor contact" for r in p["records"])
+        ]
         health = next(s for s in d["safety"] if s["prompt_id"] == "safety:health")
-        if baby and not visited and not re.search(r"before$", health["shared"]):
-            said += 1
-            assert health["shared"] == NO_VISITOR, (d["case_id"], health)
-        elif health["shared"] == NO_VISITOR:
-            raise AssertionError((d["case_id"], "no baby without a visitor", health))
-    assert said
+        said = health["shared"]
+        if not unseen:
+            assert NO_VISITOR_LEAD not in said, (d["case_id"], health)
+            continue
+        named = said[said.index(NO_VISITOR_LEAD) :]
+        for p in unseen:  # each named as the brief names them elsewhere
+            assert re.search(rf"\bthe {re.escape(p['relationship'])}\b", named), (
+                d["case_id"],
+                said,
+            )
+        if said.startswith(NO_VISITOR_LEAD):
+            alone += 1
+            assert said.endswith("; ask them first"), said
+        else:
+            after += 1
+            assert re.search(r"before; no health visitor record of ", said), said
+    assert alone and after
+
+
+_SIBLING = ("sister", "brother", "half-sister", "half-brother")
+
+
+def test_two_people_named_by_domestic_abuse_notifications_are_each_dated() -> None:
+    # reader 13: "domestic abuse, mother's partner and father, 4 months before" put two men
+    # under one date (the father's notification was 5 months before)
+    pair = ("police", "domestic_abuse_notification")
+    household = [("P1", "parent", 30.0), ("P2", "parent", 44.0), ("P3", "partner_of_parent", 25.0)]
+    words = {"P1": "mother", "P2": "father", "P3": "mother's partner"}
+    found = {pair: ["P2", "P3", "P3"]}
+    latest = {pair: "2024-01-20"}
+    by_person = {(pair, "P2"): "2023-12-15", (pair, "P3"): "2024-01-20"}
+    labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    police = items_of(
+        found, latest, household, "2024-05-22", labels, words, kinds, by_person=by_person
+    )[0]
+    assert police["shared"] == (
+        "domestic abuse, mother's partner 4 months before and father 5 months before"
+    )
+    # one person named: one date, as before
+    alone = items_of(
+        {pair: ["P2"]},
+        {pair: "2023-12-15"},
+        household,
+        "2024-05-22",
+        labels,
+        words,
+        kinds,
+        by_person=by_person,
+    )[0]
+    assert alone["shared"] == "domestic abuse, father, 5 months before"
+
+
+def test_a_question_about_the_children_names_the_one_child() -> None:
+    from advisory.prompts._builder import _one_child
+
+    question = {"question": "Who looks after the children day to day, and who steps in?"}
+    one = [{"age_years": 7}, {"age_years": 33}]
+    two = [{"age_years": 7}, {"age_years": 2}, {"age_years": 33}]
+    assert _one_child(question, one)["question"].startswith("Who looks after the child day")
+    assert _one_child(question, two) == question
+
+
+def test_where_a_notification_names_someone_the_others_are_asked_alone_first() -> None:
+    # readers 8-14: "a safety question for the mother alone, after the police call";
+    # never first to someone a domestic abuse notification names
+    pair = ("police", "domestic_abuse_notification")
+    household = [("P1", "parent", 30.0), ("P2", "parent", 44.0), ("P3", "partner_of_parent", 25.0)]
+    words = {"P1": "mother", "P2": "father", "P3": "mother's partner"}
+    labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    found = {pair: ["P2", "P3"]}
+    latest = {pair: "2024-01-20"}
+    alone = items_of(found, latest, household, "2024-05-22", labels, words, kinds)[-1]
+    assert alone["question"].startswith(
+        "How safe does each adult feel at home (ask the mother alone first, after speaking to "
+        "the police), what is going well, who helps?"
+    ), alone
+    everyone = items_of(
+        {pair: ["P1", "P2", "P3"]}, latest, household, "2024-05-22", labels, words, kinds
+    )[-1]
+    assert "(ask each alone, after speaking to the police)" in everyone["question"]
+    none = items_of({}, {}, household, "2024-05-22", labels, words, kinds)[-1]
+    assert none["question"].startswith(
+        "How safe does each adult feel at home, what is going well, who helps?"
+    )

@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 __all__ = ["ReviewBuilder"]
 
 _CHUNK: Final = 50_000  # cases explained at once (bounds the memory of a batch)
-_CHRONOLOGY: Final = 2  # records listed in the chronology; the rest are counted
+_CHRONOLOGY: Final = 2  # records of people without a line listed; the rest are counted
+_ALL: Final = 1_000_000  # the batch lists every record of the past year (the builder picks)
 _KEY_HISTORY: Final = 2  # key history listed; earlier ones are counted
 _NOT_RECORDED: Final = "relationship not recorded"
 _JOINED: Final = "joined the household"
@@ -61,23 +62,27 @@ _FAMILY_WORDS: Final = {
 def _latest_of(
     people: list[dict[str, Any]], words: dict[str, str]
 ) -> dict[str, tuple[str, str, str]]:
-    """Return each agency's latest record on the person lines: ``(kinds, whom, when)``."""
+    """Return each agency's latest record on the person lines: ``(kind, whom, when)``."""
     found: dict[str, tuple[str, str, str, str]] = {}
     for person in people:
         who = words.get(person["person_id"], person["relationship"])
         for r in person["records"]:
-            if r["latest"] > found.get(r["agency"], ("",))[0]:
-                found[r["agency"]] = (r["latest"], r["kinds"], who, r["when"])
-    return {agency: (kinds, who, when) for agency, (_, kinds, who, when) in found.items()}
+            if r["dates"][0] > found.get(r["agency"], ("",))[0]:
+                found[r["agency"]] = (r["dates"][0], r["event_type"], who, r["whens"][0])
+    return {agency: (kind, who, when) for agency, (_, kind, who, when) in found.items()}
 
 
 #: How the person lines name a health visitor contact.
 _VISITOR_WORDS: Final = event_words("health_visitor_contact")
 
 
-def _visited(people: list[dict[str, Any]]) -> bool:
-    """Whether the person lines hold a health visitor contact."""
-    return any(_VISITOR_WORDS in r["kinds"] for person in people for r in person["records"])
+def _visited(people: list[dict[str, Any]]) -> frozenset[str]:
+    """Return the people whose lines hold a health visitor contact."""
+    return frozenset(
+        person["person_id"]
+        for person in people
+        if any(r["event_type"] == _VISITOR_WORDS for r in person["records"])
+    )
 
 
 def _who(people: list[str]) -> str:
@@ -87,8 +92,23 @@ def _who(people: list[str]) -> str:
     return f"{people[0]}, {people[1]} and others"
 
 
+#: Earlier key history said one by one up to this many (each whom and when matched,
+#: reader verdict 13); more are summed up by agency with the dates they span.
+_EARLIER_ITEMS: Final = 3
+
+
 def _earlier(entries: list[dict[str, Any]]) -> str:
-    """Say what the unlisted key history is: agency, kinds, whom, and the dates it spans."""
+    """Say what the unlisted key history is: agency, kinds, whom, and when.
+
+    Up to :data:`_EARLIER_ITEMS` records one by one ("Children's social care: referral,
+    sister, 2019-05-26 (5 years before)"), more by agency with the dates they span.
+    """
+    if len(entries) <= _EARLIER_ITEMS:
+        return "; ".join(
+            f"{e['agency']}: {e['event_type']}, {e['relationship']}, {e['date']} "
+            f"({e['when'].replace(' before the referral', ' before')})"
+            for e in entries
+        )
     by_agency: dict[str, list[dict[str, Any]]] = {}
     for e in entries:
         by_agency.setdefault(e["agency"], []).append(e)
@@ -109,7 +129,7 @@ def _earlier(entries: list[dict[str, Any]]) -> str:
 
 
 #: The general question asking for the child's view (index into GENERAL).
-_CHILD_VIEW: Final = 1
+_CHILD_VIEW: Final = 0
 
 
 def _told_apart(
@@ -212,6 +232,14 @@ YOUNG_PERSON_AGE: Final = "What is home like for the child, in their own words (
 _SEEN_ALONE_FROM: Final = 10
 #: "the adults" of a catalogue question when one adult lives there: (plural, singular).
 _ONE_ADULT: Final = (("are the adults", "is the {a}"), ("do the adults", "does the {a}"))
+
+
+def _one_child(question: dict[str, Any], people: list[dict[str, Any]]) -> dict[str, Any]:
+    """Say "the child" where a question says "the children" and one child lives there."""
+    children = sum(1 for p in people if p["age_years"] is not None and p["age_years"] < 18)
+    if children != 1 or "the children" not in question["question"]:
+        return question
+    return {**question, "question": question["question"].replace("the children", "the child")}
 
 
 def _one_adult(question: dict[str, Any], adults: list[str]) -> dict[str, Any]:
@@ -388,13 +416,6 @@ class ReviewBuilder:
                     self.type_window[pair] = max(
                         self.type_window.get(pair, 365), int(f.window_days)
                     )
-        #: record types the catalogue counts as strengths: named as supports
-        self._supports = frozenset(
-            (f.source, t)
-            for f, e in zip(self._specs, self._entries, strict=True)
-            if f.kind == "events" and e.direction == "strength"
-            for t in f.event_types
-        )
         self._sources = {s.name: s for s in catalogue.sources}
         self._source_labels = {s.name: s.label for s in catalogue.sources}
         self._chronology_types = {(s.name, t) for s in catalogue.sources for t in s.chronology} - {
@@ -679,11 +700,9 @@ class ReviewBuilder:
             ids,
             dates,
             labels=self._source_labels,
-            type_window=self.type_window,
             key_types=self._key_types,
             chronology_types=self._chronology_types,
-            supports=self._supports,
-            listed=_CHRONOLOGY,
+            listed=_ALL,
             day=tables.day,
         )
         rows_pass, masked = check_rows(*batch.strings())
@@ -694,7 +713,8 @@ class ReviewBuilder:
             reference = dates[i]
             people, elsewhere, words, ids_of = household.people(i)
             adults, young = _told_apart(case_id, tables, words)
-            chronology, more, key_history = self._records(i, batch, words)
+            lined = {p["person_id"] for p in people} | {p["person_id"] for p in elsewhere}
+            chronology, more, key_history = self._records(i, batch, words, lined)
             earlier = len(key_history) - _KEY_HISTORY
             document = {
                 "schema": SCHEMA_ID,
@@ -721,25 +741,29 @@ class ReviewBuilder:
                     self._kind_words,
                     _latest_of(people, words),
                     visited=_visited(people),
+                    by_person=safety.by_person[i],
                 ),
                 "questions": [
-                    _one_adult(
-                        _asked_alone(
-                            self._question(
-                                kind,
-                                j,
-                                reference,
-                                matrix[i],
-                                seen[i, j],
-                                records_of.get((i, j), ()),
-                                batch.adults[i],
-                                words,
+                    _one_child(
+                        _one_adult(
+                            _asked_alone(
+                                self._question(
+                                    kind,
+                                    j,
+                                    reference,
+                                    matrix[i],
+                                    seen[i, j],
+                                    records_of.get((i, j), ()),
+                                    batch.adults[i],
+                                    words,
+                                ),
+                                adults,
+                                young,
+                                [words[p] for p in safety.found[i].get(_ABUSE, ()) if p in words],
                             ),
                             adults,
-                            young,
-                            [words[p] for p in safety.found[i].get(_ABUSE, ()) if p in words],
                         ),
-                        adults,
+                        people,
                     )
                     for kind, j in choices[i].slots
                 ],
@@ -765,13 +789,24 @@ class ReviewBuilder:
     # ---- pieces of one review ------------------------------------------------
 
     def _records(
-        self, i: int, batch: BatchRows, words: dict[str, str]
+        self, i: int, batch: BatchRows, words: dict[str, str], lined: set[str]
     ) -> tuple[list[dict[str, Any]], str | None, list[dict[str, Any]]]:
-        """Return the chronology of the past year (newest first, capped) and the key history."""
-        entries, is_key, more = batch.entries_of(i)
+        """Return the chronology of the past year (newest first, capped) and the key history.
+
+        The chronology holds only records of people with no line of their own (``lined``):
+        every record of a person with a line is dated there (reader verdict 12: a chronology
+        repeating the person lines made the brief long, and "and N more" pointed at records
+        no line showed).
+        """
+        entries, is_key, _ = batch.entries_of(i)
         chronology: list[dict[str, Any]] = []
         key_history: list[dict[str, Any]] = []
+        unlisted: dict[Any, list[tuple[str, str]]] = {}
         for (day, when, who, agency, what, event_id), key in zip(entries, is_key, strict=True):
+            if not key and len(chronology) == _CHRONOLOGY:
+                if who not in lined:  # the others are counted on their person's line
+                    unlisted.setdefault(agency, []).append((day, who))
+                continue
             (key_history if key else chronology).append(
                 {
                     "date": day,
@@ -792,11 +827,8 @@ class ReviewBuilder:
             if left is not None:
                 key_history.append(self._change(left, reference, who, words, agency, _LEFT))
         key_history.sort(key=lambda e: e["date"], reverse=True)
-        text = (
-            None
-            if more == 0
-            else f"and {more} more: " + self._rest(batch.rest_of(i), words, reference)
-        )
+        more = sum(len(found) for found in unlisted.values())
+        text = f"and {more} more: " + self._rest(unlisted, words, reference) if more else None
         return chronology, text, key_history
 
     def _rest(
@@ -808,7 +840,7 @@ class ReviewBuilder:
         """
         parts = []
         for agency, found in rest.items():
-            people = list(dict.fromkeys(words.get(p, "someone elsewhere") for _, p in found))
+            people = list(dict.fromkeys(words.get(p, "a person not listed") for _, p in found))
             days = sorted(day for day, _ in found)
             when = relative_words(days[-1], reference).replace(" before the referral", " before")
             latest = when if len(days) == 1 else f"latest {when}"

@@ -60,8 +60,8 @@ def _strings(d: Mapping[str, Any]) -> tuple[list[Any], list[Any], list[Any], lis
             texts += (p["relationship"], p["age"], p["relation"])
             dates += (p["member_since"], p["end_date"])
             for r in p["records"]:
-                texts += (r["agency"], r["kinds"], r["when"], r["partial"])
-                dates.append(r["latest"])
+                texts += (r["agency"], r["event_type"], *r["whens"], r["partial"])
+                dates += r["dates"]
             texts += p["notes"]
     for entries in (d["chronology"], d["key_history"]):
         for e in entries:

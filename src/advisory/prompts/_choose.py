@@ -65,13 +65,18 @@ import numpy.typing as npt
 
 __all__ = ["GENERAL", "N_QUESTIONS", "Choice", "choose", "general_of", "order_of"]
 
-#: Questions in every review.
+#: Questions in every review. Strengths and the family's own help are asked of each
+#: adult alone in every brief ("Before you go"), so a general question here never is:
+#: asked only where the records held little, it read as low concern (reader verdict 11).
 N_QUESTIONS: Final = 3
 #: The general questions that fill an empty place, by id.
 GENERAL: Final = (
-    ("network", "Who in the family's own network helps day to day, and how do they help?"),
     ("child_view", "What does the child say about home, school, friends and what would help?"),
-    ("strengths", "What is going well for this family, and what have they managed before?"),
+    ("day_to_day", "Who looks after the children day to day, and who steps in when they cannot?"),
+    (
+        "wishes",
+        "What would each adult like to change, and what help would be useful (see each alone)?",
+    ),
 )
 #: The child's view for a child under 5: a usual day (never a second health visitor question).
 YOUNG_CHILD_VIEW: Final = "What does a usual day look like for the child, and who is part of it?"

@@ -58,6 +58,10 @@ def parent_gap(
 _PARENT_WORDS: Final = ("mother", "father", "parent")
 _OTHER_PARENT: Final = {"mother": "father", "father": "mother"}
 _HE: Final = {"father": "he", "mother": "she"}
+#: The children of a household, by relationship words (the other parent is asked of them all).
+_CHILDREN: Final = frozenset(
+    {"child", "sister", "brother", "half-sister", "half-brother", "brother or sister"}
+)
 #: People living elsewhere whose own records the brief does not hold: by relationship words.
 _ELSEWHERE_WORDS: Final = ("mother", "father", "parent")
 
@@ -98,11 +102,15 @@ def family_gaps(
                 "are not here.",
                 "start_date": None,
                 "end_date": None,
-                "question": f"What contact does the child have with the {word}?",
+                "question": f"What contact does the child have with the {word}"
+                + (f" (ask the {parents[0]} alone)?" if parents else "?"),
             }
         )
     if len(parents) == 1 and not away and parents[0] in _OTHER_PARENT:
         other = _OTHER_PARENT[parents[0]]
+        # every child of the household, not only the referred one (reader verdict 14)
+        children = [p for p in household if p["relationship"] in _CHILDREN]
+        whose = "each child's" if len(children) > 1 else "the child's"
         out.append(
             {
                 "prompt_id": "gap:other_parent",
@@ -111,8 +119,8 @@ def family_gaps(
                 "description": f"No {other} in these records.",
                 "start_date": None,
                 "end_date": None,
-                "question": f"Who is {_HE[other]}, and what part does {_HE[other]} play (ask the "
-                f"{parents[0]} alone)?",
+                "question": f"Who is {whose} {other}, and what part does {_HE[other]} play "
+                f"(ask the {parents[0]} alone)?",
             }
         )
     return out

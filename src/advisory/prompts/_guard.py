@@ -87,7 +87,7 @@ DATE_KEYS: Final = frozenset(
     {
         "reference_date",
         "date",
-        "latest",
+        "dates",
         "member_since",
         "start_date",
         "end_date",

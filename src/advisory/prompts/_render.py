@@ -19,7 +19,7 @@ from typing import Any, Final
 from advisory.prompts._checked import record_ids
 from advisory.prompts._choose import GENERAL_RECORDED, YOUNG_CHILD_VIEW
 from advisory.prompts._guard import check_language
-from advisory.prompts._safety import LATEST_QUESTION, NO_VISITOR, NONE_SHARED, SEEN_ALONE_ID
+from advisory.prompts._safety import LATEST_QUESTION, NO_VISITOR_LEAD, NONE_SHARED, SEEN_ALONE_ID
 from advisory.prompts._schema import check_schema_id
 from advisory.prompts._words import relative_words
 
@@ -48,9 +48,16 @@ NONE_IN_GAP: Final = "ask what they hold first; some not shared (below)"
 CHRONOLOGY_ONLY_KEY: Final = "None shared besides those below."
 
 
-def _chronology_empty(review: Mapping[str, Any]) -> str:
-    """Return what an empty past year says, given the key history after it."""
+def _chronology_empty(review: Mapping[str, Any]) -> str | None:
+    """Return what an empty chronology says, given the person lines and the key history.
+
+    Nothing where a person line dates a record of the past year (every record of a person
+    with a line is there); never silence where nothing of the past year was shared.
+    """
     start = (dt.date.fromisoformat(review["reference_date"]) - dt.timedelta(days=365)).isoformat()
+    people = [*review["household"], *review["elsewhere"]]
+    if any(r["dates"][0] >= start for p in people for r in p["records"]):
+        return None
     if any(e["date"] >= start for e in review["key_history"]):
         return CHRONOLOGY_ONLY_KEY
     return EMPTY["chronology"]
@@ -74,23 +81,41 @@ def _since(day: str, reference: str) -> str:
     return f"{day} ({when})"
 
 
-def _records(records: list[Mapping[str, Any]]) -> str:
-    """Return a person's record kinds by agency, concerns first, then supports.
+def _whens(whens: list[str]) -> str:
+    """Return each record's age, newest first; the same age said once, with how many.
 
-    The dates are in "Records" (the past year, newest first): not repeated here.
+    ``["2 weeks before", "3 months before", "3 months before"]`` reads ``"2 weeks and
+    3 months (2 records) before"``.
     """
-    groups = []
-    for support in (False, True):  # a support never reads as one of the concerns
-        shown = [
-            f"{r['kinds']} ({r['agency']}; {r['partial']})"
-            if r["partial"]
-            else f"{r['kinds']} ({r['agency']})"
-            for r in records
-            if r["support"] == support
-        ]
-        if shown:
-            groups.append(("Supports: " if support else "") + ", ".join(shown))
-    return ". ".join(_cap(g) for g in groups)
+    counts: dict[str, int] = {}
+    for when in whens:
+        counts[when] = counts.get(when, 0) + 1
+    before = all(w.endswith(" before") for w in counts)
+    items = [
+        (w[: -len(" before")] if before else w) + (f" ({n} records)" if n > 1 else "")
+        for w, n in counts.items()
+    ]
+    said = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return f"{said} before" if before else said
+
+
+def _records(records: list[Mapping[str, Any]]) -> str:
+    """Return a person's records by agency, each kind dated and counted, no value put on any.
+
+    ``"Education: persistent absence 3 months before. Health: dental visit 5 months
+    before; emergency attendance 2 weeks and 8 months before."``: neutral dated lines,
+    agencies by their newest record (reader verdicts 11-14: "Supports:" made the other
+    kinds countable as concerns; a count or one date per kind left records undated).
+    """
+    by_agency: dict[str, list[Mapping[str, Any]]] = {}
+    for r in records:
+        by_agency.setdefault(r["agency"], []).append(r)
+    parts = []
+    for agency, mine in by_agency.items():
+        kinds = "; ".join(f"{r['event_type']} {_whens(r['whens'])}" for r in mine)
+        partial = mine[0]["partial"]
+        parts.append(f"{agency}: {kinds}" + (f" ({partial})" if partial else ""))
+    return ". ".join(parts)
 
 
 def _person(p: Mapping[str, Any], reference: str, *, elsewhere: bool, said: str = "") -> str:
@@ -103,7 +128,7 @@ def _person(p: Mapping[str, Any], reference: str, *, elsewhere: bool, said: str 
         parts.append(p["relation"])
     line = ", ".join(parts) + "."
     if p["records"]:
-        line += f" {_cap(_records(p['records']))}."
+        line += f" {_records(p['records'])}."
     for note in p["notes"]:
         if note.lower() not in said:  # "Not in these records" says it already, with whom
             line += f" {_cap(note)}."
@@ -121,12 +146,17 @@ def _entry(e: Mapping[str, Any]) -> str:
 
 
 def _record_lines(review: Mapping[str, Any]) -> list[str]:
-    """Return the lines of "Records": the past year, then the key history (any date)."""
+    """Return the lines of "Records": the past year's unlisted records, then the key history.
+
+    The past year's records of people with a line of their own are dated there; only
+    those of people without one are listed here.
+    """
     lines = [_entry(e) for e in review["chronology"]]
     if review["chronology_more"]:
         lines.append(f"{_cap(review['chronology_more'])}.")
-    if not review["chronology"]:
-        lines.append(_chronology_empty(review))
+    empty = None if review["chronology"] else _chronology_empty(review)
+    if empty is not None:
+        lines.append(empty)
     lines += [_entry(e) for e in review["key_history"]]
     if review["key_history_more"]:
         lines.append(f"{_cap(review['key_history_more'])}.")
@@ -138,14 +168,15 @@ def _record_lines(review: Mapping[str, Any]) -> list[str]:
 def _safety(review: Mapping[str, Any]) -> list[str]:
     """Return the lines of "Before you go": the same five items in every brief.
 
-    One per agency in a fixed order, then whom to see alone; each item's
-    question stays in the data (a longer line would follow the model's margin).
+    One per agency in a fixed order, then whom to see alone with its question,
+    the same in every brief; each agency's question stays in the data (a longer
+    line would follow the model's margin).
     """
     gaps = {g["prompt_id"] for g in review["could_not_see"]}
     lines = []
     for item in review["safety"]:
         if item["prompt_id"] == SEEN_ALONE_ID:
-            lines.append(_cap(item["shared"]))
+            lines.append(f"{_cap(item['shared'])}\n  {item['question']}")
         elif item["shared"] == NONE_SHARED and "gap:" + item["prompt_id"][7:] in gaps:
             # nothing shared while part of the agency's records is missing (reader 6)
             lines.append(f"{item['agency']}: {NONE_IN_GAP}.")
@@ -172,9 +203,9 @@ def _question(q: Mapping[str, Any]) -> tuple[str, str]:
 #: Under an open question: what no record shows (the records never say all); as long
 #: as a record's citation, so the questions' length does not follow the model.
 _NOT_IN_RECORDS: Final = {
-    "network": "No record shows who helps.",
     "child_view": "No record holds their view.",
-    "strengths": "Records rarely show strengths.",
+    "day_to_day": "No record shows who does what.",
+    "wishes": "No record holds what they want.",
 }
 
 
@@ -202,13 +233,13 @@ def _open_gap(review: Mapping[str, Any]) -> str:
             if s["prompt_id"] != SEEN_ALONE_ID
             and s["shared"] != NONE_SHARED
             and s["question"] not in _NOT_SAFETY
-            and s["shared"] != NO_VISITOR
+            and not s["shared"].startswith(NO_VISITOR_LEAD)
         ),
         None,
     )
     if shared is not None:
         return _CONFIRM_WHAT.format(agency=shared["agency"])
-    kinds = " ".join(r["kinds"] for p in review["household"] for r in p["records"])
+    kinds = " ".join(r["event_type"] for p in review["household"] for r in p["records"])
     if "mental health" in kinds or "substance" in kinds:
         return _CONFIRM_GP_SEEN
     return _CONFIRM_GP
@@ -313,7 +344,7 @@ def render_html(review: Mapping[str, Any]) -> str:
     ]
     parts += [
         f"<h3>{_e(HEADINGS['safety'])}</h3>",
-        _list([_e(line) for line in _safety(review)]),
+        _list([_e(line).replace("\n  ", "<br>") for line in _safety(review)]),
     ]
     parts += [
         f"<h3>{_e(HEADINGS['questions'])}</h3>",

@@ -84,33 +84,29 @@ class _Part:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RecordKinds(_Part):
-    """One agency's records of one person in the window: the kinds, and the latest date.
+    """One kind of one person's records of the past year: the agency, the kind, every date.
 
-    No count: how many records of a concern a person has would let a manager
-    sort families by it.
+    Every record is dated on a line (reader verdicts 12-14: a count or one date
+    per kind left records undated); no value is put on any kind.
 
     Attributes
     ----------
     agency : str
         The agency's plain-language name.
-    kinds : str
-        The kinds of record, in words (``"domestic abuse notification, arrest"``).
-    support : bool
-        Whether they are supports the catalogue counts as strengths (early
-        help, health visitor contacts, dental visits, attendance support).
-    latest : str
-        ISO date of the latest of them.
-    when : str
-        How long before the referral that was, in words.
+    event_type : str
+        The kind of record, in words (``"domestic abuse notification"``).
+    dates : tuple of str
+        ISO date of each record, newest first.
+    whens : tuple of str
+        How long before the referral each was, in words, in the same order.
     partial : str or None
         When part of the window was not shared: which period, in words.
     """
 
     agency: str
-    kinds: str
-    support: bool
-    latest: str
-    when: str
+    event_type: str
+    dates: tuple[str, ...]
+    whens: tuple[str, ...]
     partial: str | None
 
 
@@ -198,7 +194,7 @@ class Question(_Part):
     ----------
     prompt_id : str
         Stable id (``"question:adult_arrests"``, ``"absence:health_visitor_contacts"``,
-        ``"general:network"``), used to record a :class:`Response`.
+        ``"general:child_view"``), used to record a :class:`Response`.
     kind : str
         ``"circumstance"``, ``"absence"`` or ``"general"``.
     factor : str

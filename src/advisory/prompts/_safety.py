@@ -19,13 +19,14 @@ Records that count (:data:`RECORDS`): domestic abuse notifications and
 arrests (within the window the person lines show), missing person reports,
 plans and assessments of children's social care and exclusions of the
 past two years (an older one belongs to the key history), emergency
-attendances of a baby (under 2 on the referral date), and mental health or
-substance misuse contacts of an adult in a household with a child under 5.
+attendances of a young child (under 5 on the referral date), and mental health or
+substance misuse contacts of an adult in a household with a child under 5. The
+Health line also names each child under 5 with no health visitor contact shared.
 
 Each item keeps an open question in the data, put to the adults alone;
 children are never asked about harm: the young people get only an open
 invitation to say what home is like. A model-chosen question about domestic
-abuse, missing episodes, plans or a baby's emergency care is not asked again
+abuse, missing episodes, plans or a young child's emergency care is not asked again
 (:data:`ASKED_INSTEAD`, :func:`covered_pairs`).
 """
 
@@ -44,6 +45,7 @@ __all__ = [
     "LATEST_QUESTION",
     "NONE_SHARED",
     "NO_VISITOR",
+    "NO_VISITOR_LEAD",
     "OBSERVE",
     "POLICE_FIRST",
     "RECORDS",
@@ -79,9 +81,9 @@ AGENCIES: Final = (
 )
 #: (agency, event type) -> (which records count, the open question put to the adults).
 #: ``window``: within the window the person lines show (the past year unless the
-#: factor's is longer); ``recent``: the past two years; ``baby``: a child under 2
+#: factor's is longer); ``recent``: the past two years; ``young``: a child under 5
 #: on the referral date, within the window; ``carer``: an adult, in a household
-#: with a child under 5, within the window. The order is the order of the line.
+#: with a child under 5, within the window. The newest counting record names the line.
 RECORDS: Final[dict[tuple[str, str], tuple[str, str]]] = {
     ("police", "domestic_abuse_notification"): (
         "window",
@@ -97,8 +99,8 @@ RECORDS: Final[dict[tuple[str, str], tuple[str, str]]] = {
         "What happened when the young person went missing, and who helped (ask each parent alone)?",
     ),
     ("health", "emergency_attendance"): (
-        "baby",
-        "What happened when the baby needed emergency care, and who was caring for them?",
+        "young",
+        "What happened when the young child needed emergency care, and who was caring?",
     ),
     ("health", "mental_health_contact"): (
         "carer",
@@ -150,9 +152,13 @@ ASKED_INSTEAD: Final = frozenset(
 )
 #: What an agency's line says when none of its records counts: never a clearance.
 NONE_SHARED: Final = "ask what they hold first"
-#: The Health line for a baby with no health visitor contact shared.
-NO_VISITOR: Final = "no health visitor record of the baby; ask them first"
-_NO_VISITOR_QUESTION: Final = "What does the health visitor know of the baby and the family?"
+#: How the Health line names children under 5 with no health visitor contact shared
+#: (``{who}``: them, in words): after its record, or alone with "; ask them first".
+NO_VISITOR: Final = "no health visitor record of {who}"
+NO_VISITOR_LEAD: Final = NO_VISITOR.split("{", 1)[0]
+_NO_VISITOR_QUESTION: Final = (
+    "What does the health visitor know of the young children and the family?"
+)
 #: What to ask an agency whose line names its latest record (none of them a safety
 #: record), by source.
 LATEST_QUESTION: Final = {
@@ -167,15 +173,15 @@ SEEN_ALONE_ID: Final = "safety:seen_alone"
 POLICE_FIRST: Final = "speak to the police before seeing adults together"
 #: Where a child under 5 lives there: seen with each carer (too young to see alone).
 OBSERVE: Final = "see each child under 5 with each carer"
-_ALONE_QUESTION: Final = (
-    "How safe does each adult feel at home, and whom do they turn to; "
-    "what is home like for each young person, in their own words?"
-)
+_ALONE_QUESTION: Final = "How safe does each adult feel at home, what is going well, who helps?"
+#: Added where a child from 5 is seen alone: only invited to talk, never asked about harm.
+_YOUNG_QUESTION: Final = "What is home like for each young person, in their own words?"
+#: The record type whose people are never asked first (domestic abuse notifications).
+_ABUSE: Final = ("police", "domestic_abuse_notification")
 _RECENT: Final = 730
 _YEAR: Final = 365
 #: Children old enough to be seen alone.
 _CHILD_SEEN_ALONE_FROM: Final = 5
-_BABY: Final = 2
 _YOUNG_CHILD: Final = 5
 _ADULT: Final = 18
 _PARENTS: Final = ("parent", "partner_of_parent", "step_parent")
@@ -203,7 +209,7 @@ def counts(
     False
     """
     rule = RECORDS[pair][0]
-    if rule == "baby" and not (age is not None and age < _BABY):
+    if rule == "young" and not (age is not None and age < _YOUNG_CHILD):
         return False
     if rule == "carer" and not (
         age is not None and age >= _ADULT and youngest is not None and youngest < _YOUNG_CHILD
@@ -224,6 +230,11 @@ def _start(reference: str, back: int) -> str:
         day = dt.date.fromisoformat(reference) - dt.timedelta(days=back)
         found = _STARTS.put(key, day.isoformat())
     return found
+
+
+def _before(day: str, reference: str) -> str:
+    """``"4 months before"``: how long before the referral, in words."""
+    return relative_words(day, reference).replace(" before the referral", " before")
 
 
 def _people(names: list[str]) -> str:
@@ -271,7 +282,8 @@ def items_of(
     kinds: dict[str, str],
     latest_records: dict[str, tuple[str, str, str]] | None = None,
     *,
-    visited: bool = True,
+    visited: frozenset[str] | None = None,
+    by_person: dict[tuple[tuple[str, str], str], str] | None = None,
 ) -> list[dict[str, Any]]:
     """Return the five "Before you go" items of a case's records already found.
 
@@ -281,25 +293,33 @@ def items_of(
     ``kinds`` each record type in words. ``latest_records`` gives each
     agency's (label in ``labels``) latest record on the person lines as
     ``(kinds, whom, when)``: named on the agency's line, with no value put on
-    it, when none of its records counts (reader 10). ``visited``: whether a
-    health visitor contact was shared; where a child under 2 lives there and
-    none was, the Health line says so when none of its records counts (reader
-    9: the youngest were invisible).
+    it, when none of its records counts (reader 10). ``visited``: the people
+    with a health visitor contact shared (``None``: everyone); the Health line
+    names each child under 5 living there without one, after its record or
+    instead of it (readers 9 and 11: the youngest were invisible). ``by_person``:
+    each ``(pair, person id)``'s latest date; where the line's record names more than
+    one person, each is dated ("domestic abuse, mother's partner 4 months before and
+    father 5 months before": reader 13, two men under one date read as one incident).
     """
-    unseen_baby = not visited and any(
-        relationship in _YOUNG and isinstance(age, float) and age < _BABY
-        for _, relationship, age in household
-    )
+    unseen = [
+        "the " + words.get(p, "child")
+        for p, relationship, age in household
+        if visited is not None
+        and p not in visited
+        and relationship in _YOUNG
+        and isinstance(age, float)
+        and age < _YOUNG_CHILD
+    ]
     out = []
     for source, label, none_question in AGENCIES:
         mine = [pair for pair in RECORDS if pair[0] == source and pair in found]
         support = (latest_records or {}).get(labels.get(source, label)) if not mine else None
-        if source == "health" and unseen_baby and not mine:
+        if source == "health" and unseen and not mine:
             out.append(
                 {
                     "prompt_id": f"safety:{source}",
                     "agency": label,
-                    "shared": NO_VISITOR,
+                    "shared": NO_VISITOR.format(who=_people(unseen)) + "; ask them first",
                     "question": _NO_VISITOR_QUESTION,
                 }
             )
@@ -325,12 +345,26 @@ def items_of(
                 }
             )
             continue
-        # the first kind only (the others are on the person lines): a line as long
-        # with a record as without, whatever the model says
-        first = mine[0]
-        who = _people([words.get(p, "a person not in the household") for p in found[first]])
-        when = relative_words(latest[first], reference).replace(" before the referral", " before")
-        shared = f"{_SHORT[first[1]]}, {who}, {when}"
+        # the newest kind only (the others are on the person lines): a line as long
+        # with a record as without, whatever the model says; newest, not by a hidden
+        # order of kinds (reader 11: a mother's mental health contact named before a
+        # two-year-old's emergency care 3 days before)
+        first = max(mine, key=lambda pair: latest[pair])
+        named = list(dict.fromkeys(found[first]))
+        if by_person is not None and len(named) > 1:
+            named.sort(key=lambda p: by_person.get((first, p), ""), reverse=True)
+            shared = f"{_SHORT[first[1]]}, " + _people(
+                [
+                    f"{words.get(p, 'a person not in the household')} "
+                    + _before(by_person.get((first, p), latest[first]), reference)
+                    for p in named
+                ]
+            )
+        else:
+            who = _people([words.get(p, "a person not in the household") for p in named])
+            shared = f"{_SHORT[first[1]]}, {who}, {_before(latest[first], reference)}"
+        if source == "health" and unseen:
+            shared += "; " + NO_VISITOR.format(who=_people(unseen))
         out.append(
             {
                 "prompt_id": f"safety:{source}",
@@ -344,10 +378,32 @@ def items_of(
             "prompt_id": SEEN_ALONE_ID,
             "agency": "All agencies",
             "shared": _seen_alone(household, words),
-            "question": _ALONE_QUESTION,
+            "question": _alone_question(household, words, found.get(_ABUSE, []))
+            + (" " + _YOUNG_QUESTION if _young(household) else ""),
         }
     )
     return out
+
+
+def _alone_question(
+    household: list[tuple[str, Any, Any]], words: dict[str, str], named: list[str]
+) -> str:
+    """Return the question to each adult alone, the same in every brief but one clause.
+
+    Where a domestic abuse notification of the window names someone living there, the
+    parents it does not name are asked first, alone, after speaking to the police
+    (readers 8-14: "a safety question for the mother alone"); never first someone a
+    notification names.
+    """
+    inside = {p for p, _, _ in household}
+    if not any(p in inside for p in named):
+        return _ALONE_QUESTION
+    parents = [p for p, relationship, _ in household if relationship in _PARENTS]
+    others = [words[p] for p in parents if p not in named and p in words]
+    who = f"the {_people(others)} alone first" if others else "each alone"
+    return _ALONE_QUESTION.replace(
+        "at home,", f"at home (ask {who}, after speaking to the police),"
+    )
 
 
 def _seen_alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) -> str:
@@ -368,6 +424,15 @@ def _seen_alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) ->
     return "; ".join(parts) + "."
 
 
+def _young(household: list[tuple[str, Any, Any]]) -> list[str]:
+    """Return the children from 5 living there (each seen alone)."""
+    return [
+        p
+        for p, relationship, age in household
+        if relationship in _YOUNG and isinstance(age, float) and age >= _CHILD_SEEN_ALONE_FROM
+    ]
+
+
 def _alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) -> tuple[str, int]:
     """Whom to see alone, from the household only, and how many adults that is.
 
@@ -380,14 +445,7 @@ def _alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) -> tupl
         if relationship in _PARENTS
         or (relationship not in _YOUNG and isinstance(age, float) and age >= _ADULT)
     ]
-    young = [
-        p
-        for p, relationship, age in household
-        if relationship in _YOUNG
-        and p not in adults
-        and isinstance(age, float)
-        and age >= _CHILD_SEEN_ALONE_FROM
-    ]
+    young = [p for p in _young(household) if p not in adults]
     chosen = [p for p in adults + young if p in words]
     if not chosen:
         return "each adult alone", len(adults)

@@ -121,6 +121,8 @@ def relative_words(date: str, reference: str) -> str:
     '14 months before the referral'
     >>> relative_words("2026-03-01", "2026-03-14")
     '13 days before the referral'
+    >>> relative_words("2026-01-15", "2026-03-14")
+    '8 weeks before the referral'
     >>> relative_words("2021-03-01", "2026-03-14")
     '5 years before the referral'
     >>> relative_words("2023-04-20", "2026-03-14")
@@ -152,7 +154,8 @@ def _relative_text(days: int, months: int) -> str:
         return "on the day of the referral"
     if days < 31:
         return plural(days, "day") + " before the referral"
-    months = max(months, 1)
+    if months <= 1:  # weeks, so that 32 and 58 days never read alike (reader verdict 11)
+        return plural(days // 7, "week") + " before the referral"
     if months < _MONTHS_UP_TO:
         return plural(months, "month") + " before the referral"
     years, rest = divmod(months, 12)
@@ -185,12 +188,17 @@ def relative_words_many(
     months = (first_r - first_d).astype(np.int64) - (
         (references - first_r.astype("datetime64[D]")) < (dates - first_d.astype("datetime64[D]"))
     )
-    # one code per distinct text: days within a month, else whole months
-    months = np.maximum(months, 1)
-    code = np.where(days < 31, np.maximum(days, -1), 100 + months)
+    # one code per distinct text: days within a month, weeks within two, else whole months
+    code = np.where(
+        days < 31, np.maximum(days, -1), np.where(months <= 1, -100 - days // 7, 100 + months)
+    )
     distinct, where = np.unique(code, return_inverse=True)
     texts = [
-        _relative_text(int(c), 0) if c < 31 else _relative_text(31, int(c) - 100)
+        _relative_text(int(c), 0)
+        if -1 <= c < 31
+        else _relative_text(max(31, -7 * (int(c) + 100)), 1)
+        if c < 0
+        else _relative_text(31 * 2, int(c) - 100)
         for c in distinct.tolist()
     ]
     return [texts[k] for k in where.ravel().tolist()]
