@@ -134,11 +134,11 @@ def _session(master: str, settings: dict[str, str]) -> Iterator[Any]:
         try:
             yield active
         finally:
-            for key, value in before.items():
-                if value is None:
+            for key, old in before.items():
+                if old is None:
                     active.conf.unset(key)
                 else:
-                    active.conf.set(key, value)
+                    active.conf.set(key, old)
         return
     # the Python workers run this interpreter, where advisory is installed
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
