@@ -116,14 +116,15 @@ def _sections(dicts: list[dict[str, Any]]) -> pd.DataFrame:
 #: the raw count's rho fell from 0.397 to 0.322 (limit 0.372). The choice of issue 13q (recorded
 #: circumstances, concerns and supports alike, by exact SHAP; general questions by the case id)
 #: brings every count of questions under the limit (strengths -0.345, general -0.324,
-#: circumstances +0.324). With the person lines of reader verdicts 11-13 (each kind of the past
-#: year counted and dated, no value put on any; school moves as key history; strengths and
-#: the family's own help asked of each adult alone in every brief) the text (+0.335), HTML
-#: (+0.328), words (+0.318) and JSON (+0.341) lengths pass. Still over: the JSON of the
-#: questions (+0.484): the ids, questions and citations of the factors of high margins are
-#: longer than the general questions that fill empty places at low margins, and which factors
-#: are asked must follow the model (padding the general questions to the same lengths made it
-#: worse, +0.58: the order then follows the factors' own lengths). Figures in the closing note.
+#: circumstances +0.324). With the person lines of reader verdicts 11-16 (every record of the
+#: past year dated on its person's line, no value put on any kind; school moves as key
+#: history; strengths and the family's own help asked of each adult alone in every brief) the
+#: text (+0.361), HTML (+0.355), words (+0.348) and JSON (+0.355) lengths pass. Still over:
+#: the JSON of the questions (+0.484): the ids, questions and citations of the factors of
+#: high margins are longer than the general questions that fill empty places at low margins,
+#: and which factors are asked must follow the model (padding the general questions to the
+#: same lengths made it worse, +0.58: the order then follows the factors' own lengths).
+#: Figures in the closing note.
 #: Strict: an unexpected pass fails, so the mark goes.
 _OPEN_CONTRACT = pytest.mark.xfail(
     strict=True,
@@ -168,9 +169,9 @@ def test_nothing_sortable_follows_the_model(held_out: dict[str, Any]) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="issue 13: the same five 'Before you go' lines and the same question to each adult "
-    "alone in every brief, every record of the past year counted and dated on its person's "
-    "line and school moves as key history (reader verdicts 11-13) bring the median to 275 "
-    "words and the 95th percentile to 376 (budget 200 and 350); see the closing note",
+    "alone in every brief, every record of the past year dated on its person's line and school "
+    "moves as key history (reader verdicts 11-16) bring the median to 292 words and the 95th "
+    "percentile to 402 (budget 200 and 350); see the closing note",
 )
 def test_read_in_a_minute(held_out: dict[str, Any]) -> None:
     words = np.array([practitioner_words(render_text(d)) for d in held_out["dicts"]])

@@ -170,13 +170,14 @@ def test_the_chronology_shows_or_counts_every_record_of_the_past_year(
         assert set(shown) <= set(expected)
         dates = [e["date"] for e in d["chronology"]]
         assert dates == sorted(dates, reverse=True)
-        # the newest two listed; the others counted on their person's line, or (people
-        # without a line) in "and N more"
+        # the newest two listed, the others counted in "and N more" and dated on their
+        # person's line (said so when every one of them is)
         lined = {p["person_id"]: p for p in d["household"] + d["elsewhere"]}
         rest = [e for e in expected if e not in shown]
-        unlined = [e for e in rest if person_of[e] not in lined]
         more = int(d["chronology_more"].split()[1]) if d["chronology_more"] else 0
-        assert more == len(unlined), d["case_id"]
+        assert more == len(rest), d["case_id"]
+        if rest and all(person_of[e] in lined for e in rest):
+            assert d["chronology_more"] == f"and {more} more, dated on the person lines above"
         for person, p in lined.items():
             counted = sum(len(r["dates"]) for r in p["records"])
             assert counted == every.get((d["case_id"], person), 0), (d["case_id"], person)

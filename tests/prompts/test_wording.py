@@ -22,6 +22,7 @@ from advisory.prompts._safety import (
     NO_VISITOR_LEAD,
     NONE_SHARED,
     OBSERVE,
+    OBSERVE_AFTER,
     POLICE_FIRST,
     RECORDS,
     SEEN_ALONE_ID,
@@ -282,8 +283,9 @@ def test_person_lines_carry_kinds_and_dates_never_counts(dicts: list[dict[str, A
                     (r["dates"][0] for r in run), reverse=True
                 )
         text = render_text(d).split("\nRecords\n")[0]
-        # every record of each kind dated on the line, no value put on any ("Supports:",
-        # reader verdict 11; a count left the earlier records undated, verdicts 12-14)
+        # every record of each kind dated on the line, with its age, no value put on any
+        # ("Supports:", reader verdict 11; a count, one date per kind or an age without
+        # its date left records undated, verdicts 12-15)
         assert "Supports" not in text
         for p in d["household"]:
             for r in p["records"]:
@@ -291,31 +293,30 @@ def test_person_lines_carry_kinds_and_dates_never_counts(dicts: list[dict[str, A
 
 
 def said_on_line(r: dict[str, Any]) -> str:
-    """How a person line says one kind of their records: each age, the same one once."""
-    ages: dict[str, int] = {}
-    for when in r["whens"]:
-        ages[when.removesuffix(" before")] = ages.get(when.removesuffix(" before"), 0) + 1
-    items = [w + (f" ({n} records)" if n > 1 else "") for w, n in ages.items()]
-    said = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-    return f"{r['event_type']} {said} before"
+    """How a person line says one kind of their records: each record's date and age."""
+    dated = ", ".join(f"{d} ({w})" for d, w in zip(r["dates"], r["whens"], strict=True))
+    return f"{r['event_type']} {dated}"
 
 
 def test_what_is_behind_and_n_more_is_said(dicts: list[dict[str, Any]]) -> None:
-    # beyond the chronology's newest records, a record of the past year is counted on its
-    # person's line (reader verdict 12: "and N more" pointed at records no line showed,
-    # test_review counts them); only records of people without a line of their own are
-    # summed up in "and N more": which agencies, whose and how recent
+    # beyond the chronology's newest records: "and N more, dated on the person lines above"
+    # when each is dated on its person's line (test_review counts them; reader verdict 15:
+    # without the line the chronology read as complete), else which agencies, whose and
+    # how recent
     part = r"[A-Z][^;()]+ \([^;]+, (latest )?\d+ (days?|weeks?|months?) before\)"
+    said = 0
     for d in dicts:
-        if d["chronology_more"] is not None:
-            assert re.fullmatch(rf"and \d+ more: {part}(; {part})*", d["chronology_more"])
-    busy = [
-        d for d in dicts if sum(len(r["dates"]) for p in d["household"] for r in p["records"]) > 2
-    ]
-    assert busy
-    for d in busy:  # every record's person has a line in the demo: no "and N more"
-        records = render_text(d).split("\nRecords\n")[1].split("\n\n")[0]
-        assert " more" not in records, records
+        text = d["chronology_more"]
+        if text is None:
+            continue
+        if text.endswith(", dated on the person lines above"):
+            said += 1
+            assert re.fullmatch(r"and \d+ more, dated on the person lines above", text)
+            records = render_text(d).split("\nRecords\n")[1].split("\n\n")[0]
+            assert f"- {text[:1].upper()}{text[1:]}." in records.splitlines()
+        else:
+            assert re.fullmatch(rf"and \d+ more: {part}(; {part})*", text), text
+    assert said
 
 
 def test_every_household_date_is_relative_to_the_referral(dicts: list[dict[str, Any]]) -> None:
@@ -348,7 +349,10 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
             if item["prompt_id"] == SEEN_ALONE_ID:
                 assert re.match(r"- See (each alone: |the .+ alone[;.]|each adult alone[;.])", line)
                 # the police before adults are seen together, where two or more live there
-                assert line.endswith(f"; {POLICE_FIRST}.") or "police" not in line, line
+                assert (
+                    line.endswith((f"; {POLICE_FIRST}.", f"; {OBSERVE_AFTER}."))
+                    or "police" not in line
+                ), line
             else:
                 said = item["shared"]
                 if said == NONE_SHARED and line.endswith("(below)."):  # a gap: see below
@@ -360,7 +364,10 @@ def test_before_you_go_is_the_same_five_lines_in_every_brief(dicts: list[dict[st
                 if item["shared"] != NONE_SHARED:
                     shared += 1
                     record = item["shared"].split("; " + NO_VISITOR_LEAD)[0]
-                    assert re.search(r"(days?|weeks?|months?|years?) before$", record), item
+                    assert re.search(
+                        r"((days?|weeks?|months?|years?) before|on the day of the referral)$",
+                        record,
+                    ), item
                 else:  # never a clearance, never "no record" beside a record the brief lists
                     assert "no " not in said.lower(), item
         assert "Before you go" in render_html(d)
@@ -384,7 +391,15 @@ def test_whom_to_see_alone_follows_the_household_only(dicts: list[dict[str, Any]
             for p in d["household"]
         )
         # the police before adults are seen together, only where two or more live there
-        assert ("police" in line) == (adults > 1), (line, adults)
+        assert (POLICE_FIRST in line) == (adults > 1), (line, adults)
+        # under-5s seen with each carer after speaking to the police only where a domestic
+        # abuse notification or an arrest names someone living there (readers 15-16)
+        named = any(
+            r["event_type"] in ("domestic abuse notification", "arrest")
+            for p in d["household"]
+            for r in p["records"]
+        )
+        assert (OBSERVE_AFTER in line) <= named, line
         # each child under 5 is seen with each carer (reader 9-10: never listed to be seen)
         baby = any(
             re.match(r"(under 1 year|[1-4] years?) old", p["age"])

@@ -94,9 +94,6 @@ class BatchRows:
     key_types, chronology_types : set
         The ``(source, event_type)`` pairs of the key history and of the
         chronology.
-    listed : int
-        How many records of the past year the chronology lists; the rest are
-        summed up.
     day : callable
         Reads a table value as an ISO date (``None`` when missing).
     """
@@ -110,7 +107,6 @@ class BatchRows:
         labels: dict[str, str],
         key_types: set[tuple[str, str]],
         chronology_types: set[tuple[str, str]],
-        listed: int,
         day: Callable[[Any], str | None],
     ) -> None:
         self.ids = ids
@@ -118,7 +114,6 @@ class BatchRows:
         self._where = {c: i for i, c in enumerate(ids)}
         self._labels = labels
         self._day = day
-        self._listed = listed
         reference = self._reference = np.array(dates, dtype="datetime64[D]")
         self._records(tables.records, reference, key_types, chronology_types)
         self._people(tables.household, tables.connected)
@@ -167,26 +162,9 @@ class BatchRows:
             on_line = past_year
         key = is_key[pair_code] & seen if len(pairs) else seen
         listed = is_listed[pair_code] & past_year & ~key if len(pairs) else seen
-        # the chronology: the newest few of the past year by case, the rest counted
-        at = np.flatnonzero(listed)
-        first = np.searchsorted(at, bounds[:-1])
-        rank = np.arange(len(at)) - first[case[at]]
-        counts = np.bincount(case[at], minlength=len(self.ids))
-        self.more: list[int] = np.maximum(counts - self._listed, 0).tolist()
-        rest = at[rank >= self._listed]
-        self._rest_bounds: list[int] = np.searchsorted(rest, bounds).tolist()
-        self._rest: list[tuple[Any, str, str]] = list(
-            zip(
-                agency[rest].tolist(),
-                _text(days[rest]),
-                [str(p) for p in person[rest].tolist()],
-                strict=True,
-            )
-        )
-        shown = np.zeros(len(rows), dtype=bool)
-        shown[at[rank < self._listed]] = True
-        shown |= key
-        at = np.flatnonzero(shown)
+        # every record of the past year (newest first by case) and the key history: the
+        # builder lists the newest and counts the rest
+        at = np.flatnonzero(listed | key)
         iso = _text(days[at])  # all dated
         self.entry_bounds: list[int] = np.searchsorted(at, bounds).tolist()
         self.entry_key: list[bool] = key[at].tolist()
@@ -219,20 +197,10 @@ class BatchRows:
         self._groups = groups
         self._kind_words = {t: event_words(str(t)) for _, t in pairs}
 
-    def entries_of(self, i: int) -> tuple[list[Entry], list[bool], int]:
-        """Return case ``i``'s listed records, whether each is key history, and how many more."""
+    def entries_of(self, i: int) -> tuple[list[Entry], list[bool]]:
+        """Return case ``i``'s records of the past year and key history, and which are key."""
         start, stop = self.entry_bounds[i], self.entry_bounds[i + 1]
-        return self.entries[start:stop], self.entry_key[start:stop], self.more[i]
-
-    def rest_of(self, i: int) -> dict[Any, list[tuple[str, str]]]:
-        """Return case ``i``'s past-year records the chronology does not list.
-
-        By agency, each as ``(date, person_id)``, in the table's order.
-        """
-        out: dict[Any, list[tuple[str, str]]] = {}
-        for agency, day, person in self._rest[self._rest_bounds[i] : self._rest_bounds[i + 1]]:
-            out.setdefault(agency, []).append((day, person))
-        return out
+        return self.entries[start:stop], self.entry_key[start:stop]
 
     # ---- people ----------------------------------------------------------------
 

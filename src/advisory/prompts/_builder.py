@@ -46,8 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["ReviewBuilder"]
 
 _CHUNK: Final = 50_000  # cases explained at once (bounds the memory of a batch)
-_CHRONOLOGY: Final = 2  # records of people without a line listed; the rest are counted
-_ALL: Final = 1_000_000  # the batch lists every record of the past year (the builder picks)
+_CHRONOLOGY: Final = 2  # the newest records of the past year listed; the rest are counted
 _KEY_HISTORY: Final = 2  # key history listed; earlier ones are counted
 _NOT_RECORDED: Final = "relationship not recorded"
 _JOINED: Final = "joined the household"
@@ -60,15 +59,23 @@ _FAMILY_WORDS: Final = {
 
 
 def _latest_of(
-    people: list[dict[str, Any]], words: dict[str, str]
+    people: list[dict[str, Any]], words: dict[str, str], key_history: list[dict[str, Any]]
 ) -> dict[str, tuple[str, str, str]]:
-    """Return each agency's latest record on the person lines: ``(kind, whom, when)``."""
+    """Return each agency's latest record the brief lists: ``(kind, whom, when)``.
+
+    From the person lines (the past year) and the key history (any date), so that an
+    agency's line never asks what it holds beside a record the brief lists (reader 7).
+    """
     found: dict[str, tuple[str, str, str, str]] = {}
     for person in people:
         who = words.get(person["person_id"], person["relationship"])
         for r in person["records"]:
             if r["dates"][0] > found.get(r["agency"], ("",))[0]:
                 found[r["agency"]] = (r["dates"][0], r["event_type"], who, r["whens"][0])
+    for e in key_history:
+        if e["date"] > found.get(e["agency"], ("",))[0]:
+            when = e["when"].replace(" before the referral", " before")
+            found[e["agency"]] = (e["date"], e["event_type"], e["relationship"], when)
     return {agency: (kind, who, when) for agency, (_, kind, who, when) in found.items()}
 
 
@@ -702,7 +709,6 @@ class ReviewBuilder:
             labels=self._source_labels,
             key_types=self._key_types,
             chronology_types=self._chronology_types,
-            listed=_ALL,
             day=tables.day,
         )
         rows_pass, masked = check_rows(*batch.strings())
@@ -739,7 +745,7 @@ class ReviewBuilder:
                     self._source_labels,
                     words,
                     self._kind_words,
-                    _latest_of(people, words),
+                    _latest_of(people, words, key_history),
                     visited=_visited(people),
                     by_person=safety.by_person[i],
                 ),
@@ -793,19 +799,21 @@ class ReviewBuilder:
     ) -> tuple[list[dict[str, Any]], str | None, list[dict[str, Any]]]:
         """Return the chronology of the past year (newest first, capped) and the key history.
 
-        The chronology holds only records of people with no line of their own (``lined``):
-        every record of a person with a line is dated there (reader verdict 12: a chronology
-        repeating the person lines made the brief long, and "and N more" pointed at records
-        no line showed).
+        The newest records are listed; the others are counted in "and N more", which
+        says they are dated on the person lines when every one of them is (``lined``: the
+        people with a line), else which agencies, whose and how recent (reader verdicts
+        12-15: "and N more" pointed at records no line showed; without it the chronology
+        read as complete).
         """
-        entries, is_key, _ = batch.entries_of(i)
+        entries, is_key = batch.entries_of(i)
         chronology: list[dict[str, Any]] = []
         key_history: list[dict[str, Any]] = []
         unlisted: dict[Any, list[tuple[str, str]]] = {}
+        on_lines = 0
         for (day, when, who, agency, what, event_id), key in zip(entries, is_key, strict=True):
             if not key and len(chronology) == _CHRONOLOGY:
-                if who not in lined:  # the others are counted on their person's line
-                    unlisted.setdefault(agency, []).append((day, who))
+                unlisted.setdefault(agency, []).append((day, who))
+                on_lines += who in lined
                 continue
             (key_history if key else chronology).append(
                 {
@@ -828,7 +836,12 @@ class ReviewBuilder:
                 key_history.append(self._change(left, reference, who, words, agency, _LEFT))
         key_history.sort(key=lambda e: e["date"], reverse=True)
         more = sum(len(found) for found in unlisted.values())
-        text = f"and {more} more: " + self._rest(unlisted, words, reference) if more else None
+        if not more:
+            text = None
+        elif on_lines == more:  # said plainly (reader 12 could not decode a shorthand)
+            text = f"and {more} more, dated on the person lines above"
+        else:
+            text = f"and {more} more: " + self._rest(unlisted, words, reference)
         return chronology, text, key_history
 
     def _rest(

@@ -81,38 +81,25 @@ def _since(day: str, reference: str) -> str:
     return f"{day} ({when})"
 
 
-def _whens(whens: list[str]) -> str:
-    """Return each record's age, newest first; the same age said once, with how many.
-
-    ``["2 weeks before", "3 months before", "3 months before"]`` reads ``"2 weeks and
-    3 months (2 records) before"``.
-    """
-    counts: dict[str, int] = {}
-    for when in whens:
-        counts[when] = counts.get(when, 0) + 1
-    before = all(w.endswith(" before") for w in counts)
-    items = [
-        (w[: -len(" before")] if before else w) + (f" ({n} records)" if n > 1 else "")
-        for w, n in counts.items()
-    ]
-    said = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-    return f"{said} before" if before else said
-
-
 def _records(records: list[Mapping[str, Any]]) -> str:
     """Return a person's records by agency, each kind dated and counted, no value put on any.
 
-    ``"Education: persistent absence 3 months before. Health: dental visit 5 months
-    before; emergency attendance 2 weeks and 8 months before."``: neutral dated lines,
-    agencies by their newest record (reader verdicts 11-14: "Supports:" made the other
-    kinds countable as concerns; a count or one date per kind left records undated).
+    ``"Health: emergency attendance 2024-05-19 (3 days before), 2023-07-09 (10 months
+    before); mental health contact 2024-02-13 (3 months before)."``: neutral dated lines,
+    agencies by their newest record (reader verdicts 11-15: "Supports:" made the other
+    kinds countable as concerns; a count, one date per kind or an age without its date
+    left records undated, "no date to quote to an agency").
     """
     by_agency: dict[str, list[Mapping[str, Any]]] = {}
     for r in records:
         by_agency.setdefault(r["agency"], []).append(r)
     parts = []
     for agency, mine in by_agency.items():
-        kinds = "; ".join(f"{r['event_type']} {_whens(r['whens'])}" for r in mine)
+        kinds = "; ".join(
+            f"{r['event_type']} "
+            + ", ".join(f"{d} ({w})" for d, w in zip(r["dates"], r["whens"], strict=True))
+            for r in mine
+        )
         partial = mine[0]["partial"]
         parts.append(f"{agency}: {kinds}" + (f" ({partial})" if partial else ""))
     return ". ".join(parts)

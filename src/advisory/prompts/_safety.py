@@ -33,6 +33,7 @@ abuse, missing episodes, plans or a young child's emergency care is not asked ag
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, Final
 
 from advisory.prompts._memo import BoundedMemo
@@ -47,6 +48,7 @@ __all__ = [
     "NO_VISITOR",
     "NO_VISITOR_LEAD",
     "OBSERVE",
+    "OBSERVE_AFTER",
     "POLICE_FIRST",
     "RECORDS",
     "SEEN_ALONE_ID",
@@ -173,11 +175,16 @@ SEEN_ALONE_ID: Final = "safety:seen_alone"
 POLICE_FIRST: Final = "speak to the police before seeing adults together"
 #: Where a child under 5 lives there: seen with each carer (too young to see alone).
 OBSERVE: Final = "see each child under 5 with each carer"
+#: The same where a domestic abuse notification or an arrest names someone living there.
+OBSERVE_AFTER: Final = "see each child under 5 with each carer, after speaking to the police"
 _ALONE_QUESTION: Final = "How safe does each adult feel at home, what is going well, who helps?"
 #: Added where a child from 5 is seen alone: only invited to talk, never asked about harm.
 _YOUNG_QUESTION: Final = "What is home like for each young person, in their own words?"
 #: The record type whose people are never asked first (domestic abuse notifications).
 _ABUSE: Final = ("police", "domestic_abuse_notification")
+#: With it, the records after which young children are seen with a carer only once the
+#: police have said what they concern (reader 16: an arrest for an unknown reason).
+_ARREST: Final = ("police", "arrest")
 _RECENT: Final = 730
 _YEAR: Final = 365
 #: Children old enough to be seen alone.
@@ -377,7 +384,9 @@ def items_of(
         {
             "prompt_id": SEEN_ALONE_ID,
             "agency": "All agencies",
-            "shared": _seen_alone(household, words),
+            "shared": _seen_alone(
+                household, words, [*found.get(_ABUSE, []), *found.get(_ARREST, [])]
+            ),
             "question": _alone_question(household, words, found.get(_ABUSE, []))
             + (" " + _YOUNG_QUESTION if _young(household) else ""),
         }
@@ -406,11 +415,17 @@ def _alone_question(
     )
 
 
-def _seen_alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) -> str:
+def _seen_alone(
+    household: list[tuple[str, Any, Any]], words: dict[str, str], named: Sequence[str] = ()
+) -> str:
     """Return the line on whom to see alone.
 
-    Each child under 5 is seen with each carer; the police come first where two or
-    more adults live there (nobody to see together where one does).
+    Each child under 5 is seen with each carer; where a domestic abuse notification or
+    an arrest names someone living there (``named``), after speaking to the police
+    (readers 15-16: not with a man a notification names, or arrested for a reason the
+    records do not give, before the police have said what it concerned). The
+    police come first where two or more adults live there (nobody to see together
+    where one does).
     """
     who, adults = _alone(household, words)
     parts = [f"See {who}"]
@@ -418,7 +433,8 @@ def _seen_alone(household: list[tuple[str, Any, Any]], words: dict[str, str]) ->
         relationship in _YOUNG and isinstance(age, float) and age < _CHILD_SEEN_ALONE_FROM
         for _, relationship, age in household
     ):
-        parts.append(OBSERVE)
+        inside = {p for p, _, _ in household}
+        parts.append(OBSERVE_AFTER if any(p in inside for p in named) else OBSERVE)
     if adults > 1:
         parts.append(POLICE_FIRST)
     return "; ".join(parts) + "."
