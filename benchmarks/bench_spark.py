@@ -56,6 +56,12 @@ until the needed people are (it was computed three times, once per use):
 Spark jobs, 237 -> 115 tasks, 32.9 -> 18.9 s of task CPU, 114.8 -> 70.9 s
 wall. At 100,000 cases the wall did not show it (166.3 s after, 152.2 s
 before, back to back at load 3-4: within the load's noise).
+At 1M (load 4-8, a CI run with Spark tests alongside) the groups stage
+started 7.0 min in (13.7 before); the run was then stopped by
+``--max-gib 17`` at 876 s, in the writes, at a tree sum of 19.1 GiB while
+the whole machine's used memory never passed 14.7 GB (30 s samples): the
+tree sum overcounts pages the forked workers share, so ``--max-gib`` is
+conservative. No completed 1M time after the change.
 
 Expected on a cluster of E executors with C cores each (reasoned from the
 figures above, not measured): wall ~ 70 s + 2.1 core-ms x cases / (E x C).
