@@ -56,3 +56,30 @@ def test_context_command_names_a_missing_column(
     assert main(["context", "--records", str(records), "--out", str(tmp_path / "out")]) == 2
     assert "The 'events' table has no column 'agency'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_spark_settings_read_key_value_pairs() -> None:
+    from advisory._cli_context import spark_settings
+
+    got = spark_settings(["spark.driver.memory=8g", "spark.a=x=y", "spark.driver.memory=4g"])
+    assert got == {"spark.driver.memory": "4g", "spark.a": "x=y"}  # the last repeat wins
+
+
+@pytest.mark.parametrize("pair", ["spark.driver.memory", "driver.memory=8g", "=8g", "spark.x="])
+def test_a_bad_spark_setting_exits_2_naming_it(
+    pair: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "records").mkdir()
+    argv = ["context", "--records", str(tmp_path / "records"), "--out", str(tmp_path / "out")]
+    assert main([*argv, "--engine", "spark", f"--spark-conf={pair}"]) == 2
+    assert f"got {pair!r}" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_spark_settings_are_refused_with_the_pandas_engine(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "records").mkdir()
+    argv = ["context", "--records", str(tmp_path / "records"), "--out", str(tmp_path / "out")]
+    assert main([*argv, "--spark-conf", "spark.driver.memory=8g"]) == 2
+    assert "--engine spark only" in capsys.readouterr().err

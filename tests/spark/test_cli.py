@@ -76,3 +76,22 @@ def test_a_missing_column_fails_before_any_job(
     assert len(stages) <= 6
     assert all(name.startswith("parquet at ") for name in stages), stages
     assert not (tmp_path / "out").exists()
+
+
+def test_spark_conf_in_a_running_session_applies_and_is_restored(spark: Any) -> None:
+    from advisory._cli_context import _session
+    from advisory._errors import InputError
+
+    key = "spark.sql.shuffle.partitions"
+    before = spark.conf.get(key)
+    with _session("local[2]", {key: "7"}) as session:
+        assert session is spark
+        assert session.conf.get(key) == "7"
+    assert spark.conf.get(key) == before
+    # a setting the running JVM was started with cannot change: refused, nothing changed
+    with (
+        pytest.raises(InputError, match=r"spark\.driver\.memory"),
+        _session("local[2]", {key: "7", "spark.driver.memory": "8g"}),
+    ):
+        pass  # pragma: no cover - refused before the block runs
+    assert spark.conf.get(key) == before

@@ -418,11 +418,16 @@ def group_records(records: SparkRecords, n_groups: int) -> tuple[Any, Layout]:
         .distinct()
     )
     members = households.join(memberships.select("household_id", "person_id"), "household_id")
+    # used three times below (itself and both ends of the relationships): cached until
+    # ``needed`` is, so its joins and distincts run once rather than once per use
     household_people = (
         members.select("_group", "person_id")
         .union(group_of_case.select("_group", col("child").alias("person_id")))
         .distinct()
+        .coalesce(n_groups)
+        .persist()
     )
+    household_people.count()
     related = household_people.join(
         relationships.select("person_id", col("other_id").alias("related")), "person_id"
     ).select("_group", col("related").alias("person_id"))
@@ -433,6 +438,7 @@ def group_records(records: SparkRecords, n_groups: int) -> tuple[Any, Layout]:
     needed = household_people.union(related).union(related_back).distinct()
     needed = needed.coalesce(n_groups).persist()
     needed.count()
+    household_people.unpersist()
 
     parts = {"cases": tables["cases"].join(group_of_case.select("case_id", "_group"), "case_id")}
     for name in tables:
