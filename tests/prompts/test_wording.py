@@ -865,3 +865,21 @@ def test_where_a_notification_names_someone_the_others_are_asked_alone_first() -
     assert none["question"].startswith(
         "How safe does each adult feel at home, what is going well, who helps?"
     )
+
+
+def test_a_person_elsewhere_without_a_leaving_date_says_so(dicts: list[dict[str, Any]]) -> None:
+    # readers 14-17: "the former partner has no date or source"
+    from advisory.prompts._render import NO_LEAVING_DATE
+
+    undated = dated = 0
+    for d in dicts:
+        text = render_text(d)
+        for p in d["elsewhere"]:
+            line = next(x for x in text.splitlines() if f" {p['person_id']}," in x)
+            if p["end_date"]:
+                dated += 1
+                assert "left the household" in line and NO_LEAVING_DATE not in line, line
+            else:
+                undated += 1
+                assert NO_LEAVING_DATE in line, line
+    assert undated and dated

@@ -72,6 +72,10 @@ def _records_used(review: Mapping[str, Any]) -> str:
     return f"records shared up to the referral on {reference}."
 
 
+#: A person living elsewhere whose leaving the records do not date.
+NO_LEAVING_DATE: Final = "no date of leaving in the household records (Children's social care)"
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -111,6 +115,8 @@ def _person(p: Mapping[str, Any], reference: str, *, elsewhere: bool, said: str 
         parts.append(f"moved in {_since(p['member_since'], reference)}")
     if elsewhere and p["end_date"]:
         parts.append(f"left the household {_since(p['end_date'], reference)}")
+    elif elsewhere:  # the household records hold no date (readers 14-17: "no date or source")
+        parts.append(NO_LEAVING_DATE)
     if p["relation"]:
         parts.append(p["relation"])
     line = ", ".join(parts) + "."
