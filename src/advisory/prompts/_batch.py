@@ -25,6 +25,7 @@ from advisory.prompts._words import (
     event_words,
     relationship_words,
     relative_words_many,
+    short_when,
 )
 
 if TYPE_CHECKING:
@@ -159,7 +160,6 @@ class BatchRows:
             # a limit of 0.372); older key history is listed below, and a question about an
             # older record says whom and when
             past_year = seen & (days >= since - np.timedelta64(_YEAR, "D"))
-            on_line = past_year
         key = is_key[pair_code] & seen if len(pairs) else seen
         listed = is_listed[pair_code] & past_year & ~key if len(pairs) else seen
         # every record of the past year (newest first by case) and the key history: the
@@ -179,7 +179,7 @@ class BatchRows:
         )
         self.entries: list[Entry] = list(zip(*self._entry_columns, strict=True))
         # each person's line: every record of each kind by agency, dated
-        at = np.flatnonzero(on_line)
+        at = np.flatnonzero(past_year)
         groups: dict[tuple[int, str, str], dict[Any, list[str]]] = {}
         for c, p, a, t, d in zip(
             case[at].tolist(),
@@ -313,9 +313,7 @@ class BatchRows:
                     "agency": labels.get(agency, agency),
                     "event_type": words[kind],
                     "dates": days,
-                    "whens": [
-                        w.replace(" before the referral", " before") for w in flat[end - size : end]
-                    ],
+                    "whens": [short_when(w) for w in flat[end - size : end]],
                     "partial": partial.get((c, person, agency)),
                 }
             )

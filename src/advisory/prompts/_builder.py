@@ -29,13 +29,15 @@ from advisory.prompts._gaps import case_gaps, family_gaps, links_to_confirm, par
 from advisory.prompts._guard import check_identifiers, check_language, check_question
 from advisory.prompts._people import Household
 from advisory.prompts._review import NOT_A_DECISION, OPEN_QUESTION, SCHEMA_ID, Review
-from advisory.prompts._safety import AGENCIES, ASKED_INSTEAD, RECORDS, items_of
+from advisory.prompts._safety import ABUSE, AGENCIES, ASKED_INSTEAD, RECORDS, items_of
 from advisory.prompts._tables import CaseTables
 from advisory.prompts._words import (
     age_words,
+    before_words,
     event_words,
     plural,
     relative_words,
+    short_when,
     who_words,
 )
 
@@ -79,7 +81,7 @@ def _latest_of(
                 found[r["agency"]] = (r["dates"][0], r["event_type"], who, r["whens"][0])
     for e in key_history:
         if e["date"] >= since and e["date"] > found.get(e["agency"], ("",))[0]:
-            when = e["when"].replace(" before the referral", " before")
+            when = short_when(e["when"])
             found[e["agency"]] = (e["date"], e["event_type"], e["relationship"], when)
     return {agency: (kind, who, when) for agency, (_, kind, who, when) in found.items()}
 
@@ -127,7 +129,7 @@ def _earlier(entries: list[dict[str, Any]]) -> str:
     if len(entries) <= _EARLIER_ITEMS:
         return "; ".join(
             f"{e['agency']}: {e['event_type']}, {e['relationship']}, {e['date']} "
-            f"({e['when'].replace(' before the referral', ' before')})"
+            f"({short_when(e['when'])})"
             for e in entries
         )
     by_agency: dict[str, list[dict[str, Any]]] = {}
@@ -137,7 +139,7 @@ def _earlier(entries: list[dict[str, Any]]) -> str:
     for agency, found in by_agency.items():
         days = sorted(e["date"] for e in found)
         newest = max(found, key=lambda e: e["date"])
-        when = newest["when"].replace(" before the referral", " before")
+        when = short_when(newest["when"])
         span = (
             f"{days[0]} ({when})"
             if days[0] == days[-1]
@@ -186,8 +188,6 @@ def _told_apart(
 
 
 #: A catalogue question's "ask each ... alone" and who it means.
-#: The record type whose adults are never asked first (domestic abuse notifications).
-_ABUSE: Final = ("police", "domestic_abuse_notification")
 _ALONE: Final = (
     ("(ask each parent alone)", False),
     ("(ask each alone)", False),
@@ -779,7 +779,7 @@ class ReviewBuilder:
                                 ),
                                 adults,
                                 young,
-                                [words[p] for p in safety.found[i].get(_ABUSE, ()) if p in words],
+                                [words[p] for p in safety.found[i].get(ABUSE, ()) if p in words],
                             ),
                             adults,
                         ),
@@ -869,7 +869,7 @@ class ReviewBuilder:
         for agency, found in rest.items():
             people = list(dict.fromkeys(words.get(p, "a person not listed") for _, p in found))
             days = sorted(day for day, _ in found)
-            when = relative_words(days[-1], reference).replace(" before the referral", " before")
+            when = before_words(days[-1], reference)
             latest = when if len(days) == 1 else f"latest {when}"
             parts.append(f"{self._source_labels.get(agency, agency)} ({_who(people)}, {latest})")
         return "; ".join(parts)
@@ -987,7 +987,7 @@ class ReviewBuilder:
         )
         when = ""
         if latest is not None:
-            when = relative_words(latest, reference).replace(" before the referral", " before")
+            when = before_words(latest, reference)
             when = f", {'latest ' if len(rows) > 1 else ''}{when}"
         if spec.kind == "household_change":
             text = f"the {who} {spec.change} the household {_window_words(spec.window_days)}"

@@ -21,7 +21,7 @@ from advisory.prompts._choose import GENERAL_RECORDED, YOUNG_CHILD_VIEW
 from advisory.prompts._guard import check_language
 from advisory.prompts._safety import LATEST_QUESTION, NO_VISITOR_LEAD, NONE_SHARED, SEEN_ALONE_ID
 from advisory.prompts._schema import check_schema_id
-from advisory.prompts._words import relative_words
+from advisory.prompts._words import before_words, short_when
 
 __all__ = ["render_html", "render_text"]
 
@@ -41,6 +41,8 @@ EMPTY: Final = {
     "chronology": "None shared from the past year; not proof nothing happened.",
     "key_history": "No referrals, plans, missing reports or exclusions shared; not proof of none.",
 }
+#: A person living elsewhere whose leaving the records do not date.
+NO_LEAVING_DATE: Final = "no date of leaving in the household records (Children's social care)"
 #: An agency's "ask what they hold first" when part of its records was not shared.
 NONE_IN_GAP: Final = "ask what they hold first; some not shared (below)"
 #: Said instead of ``EMPTY["chronology"]`` when the key history holds a record
@@ -72,21 +74,17 @@ def _records_used(review: Mapping[str, Any]) -> str:
     return f"records shared up to the referral on {reference}."
 
 
-#: A person living elsewhere whose leaving the records do not date.
-NO_LEAVING_DATE: Final = "no date of leaving in the household records (Children's social care)"
-
-
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
 def _since(day: str, reference: str) -> str:
-    when = relative_words(day, reference).replace(" before the referral", " before")
+    when = before_words(day, reference)
     return f"{day} ({when})"
 
 
 def _records(records: list[Mapping[str, Any]]) -> str:
-    """Return a person's records by agency, each kind dated and counted, no value put on any.
+    """Return a person's records by agency, every record dated, no value put on any.
 
     ``"Health: emergency attendance 2024-05-19 (3 days before), 2023-07-09 (10 months
     before); mental health contact 2024-02-13 (3 months before)."``: neutral dated lines,
@@ -134,7 +132,7 @@ def _said(review: Mapping[str, Any]) -> str:
 
 
 def _entry(e: Mapping[str, Any]) -> str:
-    when = e["when"].replace(" before the referral", " before")
+    when = short_when(e["when"])
     return f"{e['date']} ({when}): {e['relationship']}, {e['event_type']} ({e['agency']})"
 
 

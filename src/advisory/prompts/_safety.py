@@ -33,14 +33,14 @@ abuse, missing episodes, plans or a young child's emergency care is not asked ag
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any, Final
 
 from advisory.prompts._memo import BoundedMemo
 from advisory.prompts._tables import CaseTables
-from advisory.prompts._words import relative_words
+from advisory.prompts._words import before_words
 
 __all__ = [
+    "ABUSE",
     "AGENCIES",
     "ASKED_INSTEAD",
     "LATEST_QUESTION",
@@ -181,7 +181,7 @@ _ALONE_QUESTION: Final = "How safe does each adult feel at home, what is going w
 #: Added where a child from 5 is seen alone: only invited to talk, never asked about harm.
 _YOUNG_QUESTION: Final = "What is home like for each young person, in their own words?"
 #: The record type whose people are never asked first (domestic abuse notifications).
-_ABUSE: Final = ("police", "domestic_abuse_notification")
+ABUSE: Final = ("police", "domestic_abuse_notification")
 #: With it, the records after which young children are seen with a carer only once the
 #: police have said what they concern (reader 16: an arrest for an unknown reason).
 _ARREST: Final = ("police", "arrest")
@@ -239,11 +239,6 @@ def _start(reference: str, back: int) -> str:
     return found
 
 
-def _before(day: str, reference: str) -> str:
-    """``"4 months before"``: how long before the referral, in words."""
-    return relative_words(day, reference).replace(" before the referral", " before")
-
-
 def _people(names: list[str]) -> str:
     unique = list(dict.fromkeys(names))
     if len(unique) <= 2:
@@ -298,9 +293,10 @@ def items_of(
     each of its pairs' records, ``household`` each member's ``(person_id,
     relationship, age)``, ``words`` each person's relationship in words and
     ``kinds`` each record type in words. ``latest_records`` gives each
-    agency's (label in ``labels``) latest record on the person lines as
-    ``(kinds, whom, when)``: named on the agency's line, with no value put on
-    it, when none of its records counts (reader 10). ``visited``: the people
+    agency's (label in ``labels``) latest record the brief lists (the person
+    lines and the recent key history) as ``(kind, whom, when)``: named on the
+    agency's line, with no value put on it, when none of its records counts
+    (reader 10). ``visited``: the people
     with a health visitor contact shared (``None``: everyone); the Health line
     names each child under 5 living there without one, after its record or
     instead of it (readers 9 and 11: the youngest were invisible). ``by_person``:
@@ -317,6 +313,10 @@ def items_of(
         and isinstance(age, float)
         and age < _YOUNG_CHILD
     ]
+    # the people living there whom a notification or an arrest names
+    inside = {p for p, _, _ in household}
+    abuse = [p for p in found.get(ABUSE, []) if p in inside]
+    arrested = [p for p in found.get(_ARREST, []) if p in inside]
     out = []
     for source, label, none_question in AGENCIES:
         mine = [pair for pair in RECORDS if pair[0] == source and pair in found]
@@ -363,13 +363,13 @@ def items_of(
             shared = f"{_SHORT[first[1]]}, " + _people(
                 [
                     f"{words.get(p, 'a person not in the household')} "
-                    + _before(by_person.get((first, p), latest[first]), reference)
+                    + before_words(by_person.get((first, p), latest[first]), reference)
                     for p in named
                 ]
             )
         else:
             who = _people([words.get(p, "a person not in the household") for p in named])
-            shared = f"{_SHORT[first[1]]}, {who}, {_before(latest[first], reference)}"
+            shared = f"{_SHORT[first[1]]}, {who}, {before_words(latest[first], reference)}"
         if source == "health" and unseen:
             shared += "; " + NO_VISITOR.format(who=_people(unseen))
         out.append(
@@ -384,10 +384,8 @@ def items_of(
         {
             "prompt_id": SEEN_ALONE_ID,
             "agency": "All agencies",
-            "shared": _seen_alone(
-                household, words, [*found.get(_ABUSE, []), *found.get(_ARREST, [])]
-            ),
-            "question": _alone_question(household, words, found.get(_ABUSE, []))
+            "shared": _seen_alone(household, words, police_first=bool(abuse or arrested)),
+            "question": _alone_question(household, words, abuse)
             + (" " + _YOUNG_QUESTION if _young(household) else ""),
         }
     )
@@ -399,13 +397,12 @@ def _alone_question(
 ) -> str:
     """Return the question to each adult alone, the same in every brief but one clause.
 
-    Where a domestic abuse notification of the window names someone living there, the
-    parents it does not name are asked first, alone, after speaking to the police
-    (readers 8-14: "a safety question for the mother alone"); never first someone a
-    notification names.
+    Where a domestic abuse notification of the window names someone living there
+    (``named``), the parents it does not name are asked first, alone, after speaking
+    to the police (readers 8-14: "a safety question for the mother alone"); never
+    first someone a notification names.
     """
-    inside = {p for p, _, _ in household}
-    if not any(p in inside for p in named):
+    if not named:
         return _ALONE_QUESTION
     parents = [p for p, relationship, _ in household if relationship in _PARENTS]
     others = [words[p] for p in parents if p not in named and p in words]
@@ -416,12 +413,12 @@ def _alone_question(
 
 
 def _seen_alone(
-    household: list[tuple[str, Any, Any]], words: dict[str, str], named: Sequence[str] = ()
+    household: list[tuple[str, Any, Any]], words: dict[str, str], *, police_first: bool = False
 ) -> str:
     """Return the line on whom to see alone.
 
     Each child under 5 is seen with each carer; where a domestic abuse notification or
-    an arrest names someone living there (``named``), after speaking to the police
+    an arrest names someone living there (``police_first``), after speaking to the police
     (readers 15-16: not with a man a notification names, or arrested for a reason the
     records do not give, before the police have said what it concerned). The
     police come first where two or more adults live there (nobody to see together
@@ -433,8 +430,7 @@ def _seen_alone(
         relationship in _YOUNG and isinstance(age, float) and age < _CHILD_SEEN_ALONE_FROM
         for _, relationship, age in household
     ):
-        inside = {p for p, _, _ in household}
-        parts.append(OBSERVE_AFTER if any(p in inside for p in named) else OBSERVE)
+        parts.append(OBSERVE_AFTER if police_first else OBSERVE)
     if adults > 1:
         parts.append(POLICE_FIRST)
     return "; ".join(parts) + "."

@@ -12,12 +12,14 @@ from advisory.prompts._memo import BoundedMemo
 
 __all__ = [
     "age_words",
+    "before_words",
     "event_words",
     "kinds_words",
     "plural",
     "relationship_words",
     "relative_words",
     "relative_words_many",
+    "short_when",
     "who_words",
 ]
 
@@ -164,6 +166,30 @@ def _relative_text(days: int, months: int) -> str:
     if rest >= _ALMOST:  # 35 months: almost 3 years, never "2 years"
         return f"almost {plural(years + 1, 'year')} before the referral"
     return f"over {plural(years, 'year')} before the referral"
+
+
+def short_when(when: str) -> str:
+    """Drop "the referral" from :func:`relative_words`' text, as briefs cite dates.
+
+    Examples
+    --------
+    >>> short_when("14 months before the referral")
+    '14 months before'
+    >>> short_when("on the day of the referral")
+    'on the day of the referral'
+    """
+    return when.replace(" before the referral", " before")
+
+
+def before_words(date: str, reference: str) -> str:
+    """:func:`relative_words` as a brief cites it (``'14 months before'``).
+
+    Examples
+    --------
+    >>> before_words("2025-01-10", "2026-03-14")
+    '14 months before'
+    """
+    return short_when(relative_words(date, reference))
 
 
 def relative_words_many(
