@@ -883,3 +883,17 @@ def test_a_person_elsewhere_without_a_leaving_date_says_so(dicts: list[dict[str,
                 undated += 1
                 assert NO_LEAVING_DATE in line, line
     assert undated and dated
+
+
+def test_an_agency_line_keeps_the_question_of_the_record_it_names() -> None:
+    # the line names the newest counting record; its question in the data is that record's
+    abuse, arrest = ("police", "domestic_abuse_notification"), ("police", "arrest")
+    household = [("P1", "parent", 30.0), ("P2", "parent", 44.0)]
+    words = {"P1": "mother", "P2": "father"}
+    labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    found = {abuse: ["P2"], arrest: ["P2"]}
+    latest = {abuse: "2023-12-15", arrest: "2024-04-01"}
+    police = items_of(found, latest, household, "2024-05-22", labels, words, kinds)[0]
+    assert police["shared"].startswith("arrest, father")
+    assert police["question"] == RECORDS[arrest][1]

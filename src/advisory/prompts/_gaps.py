@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from advisory.prompts._guard import LanguageError, check_language
 from advisory.prompts._tables import CaseTables
+from advisory.prompts._words import CHILD_WORDS
 
 __all__ = ["case_gaps", "family_gaps", "links_to_confirm", "parent_gap"]
 
@@ -58,10 +59,6 @@ def parent_gap(
 _PARENT_WORDS: Final = ("mother", "father", "parent")
 _OTHER_PARENT: Final = {"mother": "father", "father": "mother"}
 _HE: Final = {"father": "he", "mother": "she"}
-#: The children of a household, by relationship words (the other parent is asked of them all).
-_CHILDREN: Final = frozenset(
-    {"child", "sister", "brother", "half-sister", "half-brother", "brother or sister"}
-)
 #: People living elsewhere whose own records the brief does not hold: by relationship words.
 _ELSEWHERE_WORDS: Final = ("mother", "father", "parent")
 
@@ -109,7 +106,7 @@ def family_gaps(
     if len(parents) == 1 and not away and parents[0] in _OTHER_PARENT:
         other = _OTHER_PARENT[parents[0]]
         # every child of the household, not only the referred one (reader verdict 14)
-        children = [p for p in household if p["relationship"] in _CHILDREN]
+        children = [p for p in household if p["relationship"] in CHILD_WORDS]
         whose = "each child's" if len(children) > 1 else "the child's"
         out.append(
             {

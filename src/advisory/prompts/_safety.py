@@ -377,7 +377,7 @@ def items_of(
                 "prompt_id": f"safety:{source}",
                 "agency": label,
                 "shared": shared,
-                "question": RECORDS[mine[0]][1],
+                "question": RECORDS[first][1],  # the question of the record the line names
             }
         )
     out.append(

@@ -11,6 +11,7 @@ import numpy.typing as npt
 from advisory.prompts._memo import BoundedMemo
 
 __all__ = [
+    "CHILD_WORDS",
     "age_words",
     "before_words",
     "event_words",
@@ -39,6 +40,8 @@ _BY_SEX: Final = {
     "step_parent": ("stepmother", "stepfather", "step-parent"),
     "aunt_or_uncle": ("aunt", "uncle", "aunt or uncle"),
 }
+#: What the referred child and their brothers and sisters are called, in words.
+CHILD_WORDS: Final = frozenset({"child", *_BY_SEX["sibling"], *_BY_SEX["half_sibling"]})
 _EVENT_WORDS: Final = {
     "child_in_need_plan": "child in need plan",
     "child_protection_plan": "child protection plan",
